@@ -1,0 +1,7 @@
+"""``python -m buddybot`` is the same as the ``buddybot`` command."""
+
+import sys
+
+from buddybot.cli import main
+
+sys.exit(main())

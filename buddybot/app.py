@@ -1,0 +1,55 @@
+"""The one place that builds the PTB Application from the settings."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults
+
+from buddybot.context import RUNTIME_KEY, BuddyContext, Runtime
+from buddybot.handlers import build_handlers
+from buddybot.handlers.errors import on_error
+from buddybot.handlers.menu import set_default_menus
+
+# Telegram's broadcast limit is about 30 messages per second over all chats.
+MESSAGES_PER_SECOND = 30
+# How often a request that got "429 Too Many Requests" is retried after waiting retry_after.
+RETRIES_AFTER_429 = 3
+
+BuddyApplication = Application[Any, BuddyContext, Any, Any, Any, Any]
+
+
+def file_url_for(api_url: str) -> str:
+    """The file download URL that belongs to a Bot API URL (``…/bot`` → ``…/file/bot``)."""
+    root, _, last = api_url.rstrip("/").rpartition("/")
+    return f"{root}/file/{last}"
+
+
+def build_application(runtime: Runtime, token: str, *, polling: bool = True) -> BuddyApplication:
+    """Build the Application: Bot API URL, rate limiter, defaults, handlers, command menus."""
+    settings = runtime.settings
+
+    async def post_init(application: BuddyApplication) -> None:
+        await set_default_menus(application.bot, settings.default_language)
+
+    builder = (
+        Application.builder()
+        .token(token)
+        .base_url(settings.telegram_api_url)
+        .base_file_url(file_url_for(settings.telegram_api_url))
+        .rate_limiter(
+            AIORateLimiter(overall_max_rate=MESSAGES_PER_SECOND, max_retries=RETRIES_AFTER_429)
+        )
+        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=ZoneInfo(settings.timezone)))
+        .context_types(ContextTypes(context=BuddyContext))
+        .post_init(post_init)
+    )
+    if not polling:
+        builder = builder.updater(None)  # our own webhook server feeds updates in
+    application: BuddyApplication = builder.build()
+    application.bot_data[RUNTIME_KEY] = runtime
+    application.add_handlers(build_handlers())
+    application.add_error_handler(on_error)
+    return application

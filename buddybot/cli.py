@@ -1,0 +1,67 @@
+"""The ``buddybot`` command: run the bot, migrate the database, play the demo."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+
+from buddybot import logs
+from buddybot.runner import BotProcess, StartupError, prepare_database
+from buddybot.settings import Settings, SettingsError, load_settings
+
+EXIT_CONFIG = 2
+EXIT_STARTUP = 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script; returns the process exit code."""
+    parser = argparse.ArgumentParser(prog="buddybot", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="start the bot (applies migrations first)")
+    commands.add_parser("migrate", help="bring the database schema up to date")
+    demo = commands.add_parser(
+        "demo",
+        help="play a scripted conversation against a local fake Telegram server (no token needed)",
+    )
+    demo.add_argument("--out", default="demo-output", help="folder for the transcript")
+    args = parser.parse_args(argv)
+
+    try:
+        settings = load_settings()
+        if args.command == "run":
+            settings.require_token()
+        logs.configure(settings.log_level_number, secrets=_secrets(settings))
+        if args.command == "run":
+            asyncio.run(BotProcess(settings).run_until_signal())
+        elif args.command == "migrate":
+            asyncio.run(_migrate(settings))
+        elif args.command == "demo":
+            from buddybot.demo import run_demo
+
+            asyncio.run(run_demo(settings, args.out))
+    except SettingsError as error:
+        print(f"buddybot: {error}", file=sys.stderr)
+        return EXIT_CONFIG
+    except StartupError as error:
+        print(f"buddybot: {error}", file=sys.stderr)
+        return EXIT_STARTUP
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+async def _migrate(settings: Settings) -> None:
+    database = await prepare_database(settings)
+    await database.dispose()
+    print(f"buddybot: database {database.safe_url} is up to date")
+
+
+def _secrets(settings: Settings) -> list[str]:
+    values = [settings.telegram_token, settings.webhook_secret]
+    return [value.get_secret_value() for value in values if value is not None]
+
+
+if __name__ == "__main__":
+    sys.exit(main())

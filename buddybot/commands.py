@@ -1,0 +1,39 @@
+"""The bot's commands: which exist, who may use them, and the key of their description.
+
+``/help`` and the Telegram command menu are both built from this one list, so they cannot
+drift apart. Features add their command here and their handler in ``handlers/__init__.py``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from buddybot.services.people import Role
+
+EVERYONE = frozenset(Role)
+
+
+@dataclass(frozen=True)
+class Command:
+    """A slash command, e.g. ``/privacy``."""
+
+    name: str
+    roles: frozenset[Role] = EVERYONE
+
+    @property
+    def description_key(self) -> str:
+        """The i18n key of the one-line description shown in /help and the menu."""
+        return f"command.{self.name}"
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command("start"),
+    Command("help"),
+    Command("privacy"),
+    Command("language"),
+)
+
+
+def commands_for(role: Role) -> list[Command]:
+    """The commands a person with this role can use, in menu order."""
+    return [command for command in COMMANDS if role in command.roles]

@@ -1,0 +1,52 @@
+"""The last safety net: a kind message for the person, a careful line in the log."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+
+from telegram import Update
+from telegram.error import Forbidden
+
+from buddybot.context import BuddyContext
+from buddybot.handlers.common import identify_sender, translator_for
+from buddybot.services.people import UNKNOWN
+
+log = logging.getLogger(__name__)
+
+
+def redacted_traceback(error: BaseException) -> str:
+    """Where an error happened, without its message.
+
+    Exception messages can hold personal data (a database error quotes the values it was
+    given), so the log gets the stack and the exception type only.
+    """
+    frames = traceback.StackSummary.extract(traceback.walk_tb(error.__traceback__))
+    return "".join(frames.format()) + type(error).__qualname__
+
+
+async def on_error(update: object, context: BuddyContext) -> None:
+    """Log the failure with the update id, and tell the person something went wrong."""
+    error = context.error
+    update_id = update.update_id if isinstance(update, Update) else None
+    if error is not None:
+        log.error(
+            "update %s failed: %s\n%s",
+            update_id,
+            type(error).__qualname__,
+            redacted_traceback(error),
+        )
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    if isinstance(error, Forbidden):
+        return  # the person blocked the bot: there is no one to tell
+    try:
+        tr = (await identify_sender(update, context)).tr
+    except Exception:  # the database may be what failed; fall back to the app language
+        tr = translator_for(UNKNOWN, update.effective_user, context)
+    try:
+        await context.bot.send_message(update.effective_chat.id, tr("error.generic"))
+    except Exception as send_error:
+        log.warning(
+            "could not tell update %s about the error: %s", update_id, type(send_error).__qualname__
+        )

@@ -1,0 +1,63 @@
+"""/language: choose between Dutch and English with two buttons."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from buddybot import callbacks
+from buddybot.context import BuddyContext
+from buddybot.handlers.common import identify_sender
+from buddybot.handlers.menu import set_personal_menu
+from buddybot.i18n import LANGUAGES, translator
+from buddybot.services import people
+
+FEATURE = "lang"
+
+
+def language_keyboard() -> InlineKeyboardMarkup:
+    """One button per language, each named in its own language."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    translator(language)("language.name"),
+                    callback_data=callbacks.encode(FEATURE, language),
+                )
+                for language in LANGUAGES
+            ]
+        ]
+    )
+
+
+async def ask_language(update: Update, context: BuddyContext) -> None:
+    """Show the language buttons."""
+    sender = await identify_sender(update, context)
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(
+            sender.tr("language.question"), reply_markup=language_keyboard()
+        )
+
+
+async def language_chosen(update: Update, context: BuddyContext) -> None:
+    """Store the chosen language (for people who joined) and confirm in that language."""
+    query = update.callback_query
+    parsed = callbacks.decode(query.data if query else None)
+    if (
+        query is None
+        or parsed is None
+        or len(parsed.parts) != 1
+        or parsed.parts[0] not in LANGUAGES
+    ):
+        sender = await identify_sender(update, context)
+        if query is not None:
+            await query.answer(sender.tr("button.stale"), show_alert=True)
+        return
+    language = parsed.parts[0]
+    async with context.runtime.database.transaction() as session:
+        stored = await people.choose_language(session, query.from_user.id, language)
+        person = await people.identify(session, query.from_user.id)
+    tr = translator(language)
+    await query.answer()
+    await query.edit_message_text(tr("language.chosen" if stored else "language.chosen_unknown"))
+    if stored and query.message is not None:
+        await set_personal_menu(context.bot, query.message.chat.id, person.role, tr)

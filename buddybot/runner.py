@@ -1,0 +1,138 @@
+"""Start and stop a whole bot process: database, migrations, Application, polling or webhook."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+from telegram import Update
+from telegram.error import InvalidToken, NetworkError, TelegramError
+
+from buddybot.app import BuddyApplication, build_application
+from buddybot.context import Runtime
+from buddybot.settings import Mode, Settings
+from buddybot.storage import migrate
+from buddybot.storage.database import Database
+from buddybot.webhook import WebhookServer
+
+log = logging.getLogger(__name__)
+
+
+class StartupError(Exception):
+    """The bot cannot start; the message is one line saying why and what to do."""
+
+
+async def prepare_database(settings: Settings) -> Database:
+    """Connect to the database and apply pending migrations, or raise StartupError."""
+    database = Database(settings.database_url)
+    try:
+        await database.ping()
+    except Exception as error:
+        await database.dispose()
+        raise StartupError(
+            f"Cannot reach the database {database.safe_url} (BUDDYBOT_DATABASE_URL): "
+            f"{_reason(error)}"
+        ) from None
+    try:
+        await migrate.upgrade(database)
+    except Exception as error:
+        await database.dispose()
+        raise StartupError(f"Database migration failed: {_reason(error)}") from None
+    return database
+
+
+class BotProcess:
+    """One running bot: ``await start()``, then ``await stop()`` (or ``run_until_signal()``)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.database: Database | None = None
+        self.application: BuddyApplication | None = None
+        self._webhook: WebhookServer | None = None
+
+    async def start(self) -> None:
+        """Migrate the database, connect to Telegram and start receiving updates."""
+        token = self.settings.require_token()
+        self.database = await prepare_database(self.settings)
+        polling = self.settings.mode is Mode.POLLING
+        application = build_application(
+            Runtime(self.settings, self.database), token, polling=polling
+        )
+        try:
+            await application.initialize()
+        except InvalidToken:
+            await self.database.dispose()
+            raise StartupError(
+                "Telegram refused the bot token (BUDDYBOT_TELEGRAM_TOKEN); check it with @BotFather"
+            ) from None
+        except (NetworkError, TelegramError) as error:
+            await self.database.dispose()
+            raise StartupError(
+                f"Cannot reach the Telegram Bot API at "
+                f"{self.settings.telegram_api_url} (BUDDYBOT_TELEGRAM_API_URL): "
+                f"{_reason(error)}"
+            ) from None
+        self.application = application
+        if application.post_init is not None:
+            await application.post_init(application)
+        await application.start()
+        if polling:
+            assert application.updater is not None
+            await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+        else:
+            await self._start_webhook(application, self.database)
+        log.info("bot started in %s mode", self.settings.mode.value)
+
+    async def _start_webhook(self, application: BuddyApplication, database: Database) -> None:
+        settings = self.settings
+        assert settings.webhook_url is not None and settings.webhook_secret is not None
+        secret = settings.webhook_secret.get_secret_value()
+        self._webhook = WebhookServer(
+            application,
+            database,
+            webhook_url=settings.webhook_url,
+            secret=secret,
+            host=settings.listen_host,
+            port=settings.listen_port,
+        )
+        await self._webhook.start()
+        await application.bot.set_webhook(
+            settings.webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES
+        )
+
+    async def stop(self) -> None:
+        """Stop taking updates, let the ones in progress finish, then close everything."""
+        application = self.application
+        if application is not None:
+            if application.updater is not None and application.updater.running:
+                await application.updater.stop()
+            if self._webhook is not None:
+                await self._webhook.stop()
+            if application.running:
+                await application.stop()
+            await application.shutdown()
+            self.application = None
+        if self.database is not None:
+            await self.database.dispose()
+            self.database = None
+        log.info("bot stopped")
+
+    async def run_until_signal(self) -> None:
+        """Run until SIGTERM or SIGINT, then shut down cleanly."""
+        stopping = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stopping.set)
+        await self.start()
+        try:
+            await stopping.wait()
+            log.info("stop signal received; finishing updates in progress")
+        finally:
+            await self.stop()
+
+
+def _reason(error: BaseException) -> str:
+    """A short, single-line reason for an error, without any secrets in URLs."""
+    text = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__

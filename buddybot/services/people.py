@@ -1,0 +1,98 @@
+"""Who is talking to the bot, and what they prefer. Rules only: no Telegram types."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from buddybot.i18n import LANGUAGES, pick_language
+from buddybot.storage import repositories
+from buddybot.storage.models import (
+    Participant,
+    ParticipantRole,
+    ParticipantStatus,
+    Professional,
+    ProfessionalStatus,
+)
+
+
+class Role(StrEnum):
+    """What a person may do in the bot."""
+
+    UNKNOWN = "unknown"
+    CLIENT = "client"
+    BUDDY = "buddy"
+    PROFESSIONAL = "professional"
+
+
+@dataclass(frozen=True)
+class Person:
+    """The person behind a Telegram account, as far as BuddyBot knows them."""
+
+    role: Role
+    record_id: int | None = None
+    first_name: str | None = None
+    language: str | None = None
+
+    @property
+    def is_known(self) -> bool:
+        """True for anyone who joined through an invitation."""
+        return self.role is not Role.UNKNOWN
+
+
+UNKNOWN = Person(Role.UNKNOWN)
+
+
+async def _account(
+    session: AsyncSession, telegram_user_id: int
+) -> Professional | Participant | None:
+    """The record behind a Telegram account; people who left count as unknown again."""
+    professional = await repositories.professional_by_telegram_id(session, telegram_user_id)
+    if professional is not None and professional.status is not ProfessionalStatus.LEFT:
+        return professional
+    participant = await repositories.participant_by_telegram_id(session, telegram_user_id)
+    if participant is not None and participant.status is not ParticipantStatus.LEFT:
+        return participant
+    return None
+
+
+def _person(record: Professional | Participant | None) -> Person:
+    if isinstance(record, Professional):
+        return Person(Role.PROFESSIONAL, record.id, record.display_name, record.language)
+    if isinstance(record, Participant):
+        role = Role.CLIENT if record.role is ParticipantRole.CLIENT else Role.BUDDY
+        return Person(role, record.id, record.first_name, record.language)
+    return UNKNOWN
+
+
+async def identify(session: AsyncSession, telegram_user_id: int) -> Person:
+    """Find who a Telegram account belongs to."""
+    return _person(await _account(session, telegram_user_id))
+
+
+def language_of(person: Person, telegram_language_code: str | None, default: str) -> str:
+    """The language to speak: their own choice, else their Telegram app's, else the default."""
+    if person.language in LANGUAGES:
+        return person.language
+    return pick_language(telegram_language_code, default)
+
+
+async def choose_language(session: AsyncSession, telegram_user_id: int, language: str) -> bool:
+    """Remember someone's language. Returns False for unknown people: nothing is stored then."""
+    if language not in LANGUAGES:
+        raise ValueError(f"unsupported language {language!r}")
+    record = await _account(session, telegram_user_id)
+    if record is None:
+        return False
+    record.language = language
+    person = _person(record)
+    await repositories.add_audit_entry(
+        session,
+        actor_kind=person.role.value,
+        actor_id=person.record_id,
+        action="language.changed",
+        detail={"language": language},
+    )
+    return True

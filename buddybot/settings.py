@@ -1,0 +1,232 @@
+"""All configuration of BuddyBot, in one pydantic-settings class.
+
+Values come, highest priority first, from: keyword arguments (tests), environment variables
+prefixed ``BUDDYBOT_``, the optional TOML file ``config/buddybot.toml``, and the defaults below.
+Secrets (the bot token, the webhook secret) are only read from the environment.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from buddybot.i18n import LANGUAGES
+
+ENV_PREFIX = "BUDDYBOT_"
+DEFAULT_CONFIG_FILE = Path("config/buddybot.toml")
+CONFIG_FILE_ENV = "BUDDYBOT_CONFIG_FILE"
+SECRET_FIELDS = frozenset({"telegram_token", "webhook_secret"})
+
+# Telegram only accepts these characters in a webhook secret token.
+_WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+# Plain driver names are rewritten to the async drivers we ship with.
+_ASYNC_DRIVERS = {
+    "sqlite": "sqlite+aiosqlite",
+    "postgresql": "postgresql+asyncpg",
+    "postgres": "postgresql+asyncpg",
+}
+_SUPPORTED_DRIVERS = {"sqlite+aiosqlite", "postgresql+asyncpg"}
+
+
+class Mode(StrEnum):
+    """How the bot receives updates from Telegram."""
+
+    POLLING = "polling"
+    WEBHOOK = "webhook"
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message is one line naming the setting."""
+
+
+class _SecretFreeToml(TomlConfigSettingsSource):
+    """The TOML file source, refusing secrets so they never end up in a committed file."""
+
+    def __call__(self) -> dict[str, Any]:
+        values = super().__call__()
+        for name in SECRET_FIELDS & {key.lower() for key in values}:
+            raise SettingsError(
+                f"{ENV_PREFIX}{name.upper()} is a secret: set it in the environment, "
+                "not in the config file"
+            )
+        return values
+
+
+class Settings(BaseSettings):
+    """BuddyBot's settings. Every field can be set as ``BUDDYBOT_<NAME>``."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        case_sensitive=False,
+        extra="forbid",
+        validate_default=True,
+    )
+
+    telegram_token: SecretStr | None = Field(
+        default=None, description="Bot token from @BotFather (secret, environment only)."
+    )
+    telegram_api_url: str = Field(
+        default="https://api.telegram.org/bot",
+        description="Bot API base URL; the token is appended to it.",
+    )
+    database_url: str = Field(
+        default="sqlite+aiosqlite:///buddybot.db", description="SQLAlchemy database URL."
+    )
+    mode: Mode = Field(default=Mode.POLLING, description="polling or webhook.")
+    webhook_url: str | None = Field(
+        default=None, description="Public HTTPS URL Telegram posts updates to (webhook mode)."
+    )
+    webhook_secret: SecretStr | None = Field(
+        default=None, description="Secret token Telegram sends with each update (webhook mode)."
+    )
+    listen_host: str = Field(default="0.0.0.0", description="Address the webhook server binds.")
+    listen_port: int = Field(default=8080, ge=1, le=65535, description="Webhook server port.")
+    timezone: str = Field(default="Europe/Brussels", description="Default time zone.")
+    default_language: str = Field(default="nl", description="Language when nothing else is known.")
+    log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING or ERROR.")
+    retention_months: int = Field(
+        default=24, ge=1, le=120, description="Answers older than this many months are erased."
+    )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml_file = Path(os.environ.get(CONFIG_FILE_ENV, DEFAULT_CONFIG_FILE))
+        return (init_settings, env_settings, _SecretFreeToml(settings_cls, toml_file=toml_file))
+
+    @field_validator("telegram_api_url")
+    @classmethod
+    def _check_api_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str) -> str:
+        try:
+            url = make_url(value)
+        except ArgumentError:
+            raise ValueError("is not a database URL") from None
+        driver = _ASYNC_DRIVERS.get(url.drivername, url.drivername)
+        if driver not in _SUPPORTED_DRIVERS:
+            raise ValueError("must be a sqlite+aiosqlite:// or postgresql+asyncpg:// URL")
+        return url.set(drivername=driver).render_as_string(hide_password=False)
+
+    @field_validator("timezone")
+    @classmethod
+    def _check_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("is not a known time zone (e.g. Europe/Brussels)") from None
+        return value
+
+    @field_validator("default_language")
+    @classmethod
+    def _check_language(cls, value: str) -> str:
+        if value not in LANGUAGES:
+            raise ValueError(f"must be one of: {', '.join(LANGUAGES)}")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _check_log_level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("must be DEBUG, INFO, WARNING or ERROR")
+        return level
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _check_webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _WEBHOOK_SECRET.match(value.get_secret_value()):
+            raise ValueError("must be 1-256 characters A-Z, a-z, 0-9, _ or -")
+        return value
+
+    @model_validator(mode="after")
+    def _check_webhook_mode(self) -> Settings:
+        if self.mode is Mode.WEBHOOK:
+            if not self.webhook_url:
+                raise SettingsError(f"{ENV_PREFIX}WEBHOOK_URL is required in webhook mode")
+            if self.webhook_secret is None:
+                raise SettingsError(f"{ENV_PREFIX}WEBHOOK_SECRET is required in webhook mode")
+        return self
+
+    @property
+    def log_level_number(self) -> int:
+        """The log level as the number the logging module uses."""
+        return logging.getLevelNamesMapping()[self.log_level]
+
+    def require_token(self) -> str:
+        """The bot token, or a SettingsError telling how to get one."""
+        if self.telegram_token is None or not self.telegram_token.get_secret_value().strip():
+            raise SettingsError(
+                f"{ENV_PREFIX}TELEGRAM_TOKEN is not set: ask @BotFather in Telegram for a token "
+                f"and export {ENV_PREFIX}TELEGRAM_TOKEN=<token>"
+            )
+        return self.telegram_token.get_secret_value().strip()
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Load the settings, turning any problem into one SettingsError line that names the setting."""
+    try:
+        return Settings(**overrides)
+    except SettingsError:
+        raise
+    except ValidationError as exc:
+        raise SettingsError(_describe(exc)) from None
+    except ValueError as exc:
+        # pydantic-settings raises a plain ValueError when an environment value is not valid JSON
+        # for a complex field, or when the TOML file cannot be parsed.
+        raise SettingsError(f"Settings could not be read: {_first_line(str(exc))}") from None
+
+
+def _describe(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    field = str(error["loc"][0]) if error["loc"] else ""
+    message = error["msg"].removeprefix("Value error, ")
+    if isinstance(error.get("ctx", {}).get("error"), SettingsError):
+        return str(error["ctx"]["error"])
+    if error["type"] == "extra_forbidden":
+        return f"Unknown setting {field!r} in the config file"
+    return f"{ENV_PREFIX}{field.upper()} is invalid: {message}"
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else text
+
+
+def describe_fields() -> list[tuple[str, str, str]]:
+    """(environment name, default, description) for every setting, for docs and `--help`."""
+    rows = []
+    for name, info in Settings.model_fields.items():
+        rows.append((f"{ENV_PREFIX}{name.upper()}", _default_text(info), info.description or ""))
+    return rows
+
+
+def _default_text(info: FieldInfo) -> str:
+    default = info.get_default()
+    return "" if default is None else str(default)

@@ -1,0 +1,168 @@
+"""The tables of BuddyBot as typed SQLAlchemy models.
+
+Every change to these models needs an Alembic migration in ``storage/migrations/versions``;
+a test compares the models with the migrated database on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, DateTime, Enum, ForeignKey, MetaData, String, TypeDecorator
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Stable constraint names, so migrations can alter them on SQLite and PostgreSQL alike.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware in UTC (the only way times are stored)."""
+    return datetime.now(UTC)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A timestamp stored in UTC and always read back timezone-aware.
+
+    SQLite keeps no time zone; without this, times would come back naive there and aware on
+    PostgreSQL, and comparisons between them fail.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; store timezone-aware times")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _enum(enum_class: type[StrEnum], name: str) -> Enum:
+    # Stored as short strings with a CHECK constraint: portable and readable in a SQL console.
+    return Enum(
+        enum_class,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=16,
+        values_callable=lambda members: [member.value for member in members],
+    )
+
+
+class Base(DeclarativeBase):
+    """Base class of all models."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class ParticipantRole(StrEnum):
+    """The two kinds of people a professional invites."""
+
+    CLIENT = "client"
+    BUDDY = "buddy"
+
+
+class ParticipantStatus(StrEnum):
+    """Where a client or buddy stands; shown to the professional in their caseload."""
+
+    INVITED = "invited"
+    ACTIVE = "active"
+    PAUSED = "paused"
+    UNREACHABLE = "unreachable"
+    LEFT = "left"
+
+
+class ProfessionalStatus(StrEnum):
+    """Whether a professional still works with the bot."""
+
+    INVITED = "invited"
+    ACTIVE = "active"
+    LEFT = "left"
+
+
+class Organisation(Base):
+    """A care organisation that deploys BuddyBot for its professionals."""
+
+    __tablename__ = "organisation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    professionals: Mapped[list[Professional]] = relationship(back_populates="organisation")
+
+
+class Professional(Base):
+    """A social worker, coach or caseworker (begeleider) who uses the bot."""
+
+    __tablename__ = "professional"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+    display_name: Mapped[str] = mapped_column(String(100))
+    telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    language: Mapped[str | None] = mapped_column(String(8))
+    time_zone: Mapped[str] = mapped_column(String(64), default="Europe/Brussels")
+    status: Mapped[ProfessionalStatus] = mapped_column(
+        _enum(ProfessionalStatus, "professional_status"), default=ProfessionalStatus.INVITED
+    )
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship(back_populates="professionals")
+
+
+class Participant(Base):
+    """A client or a buddy: someone a professional invited to answer check-ins or log meetups."""
+
+    __tablename__ = "participant"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[ParticipantRole] = mapped_column(_enum(ParticipantRole, "participant_role"))
+    telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    first_name: Mapped[str | None] = mapped_column(String(64))
+    language: Mapped[str | None] = mapped_column(String(8))
+    time_zone: Mapped[str] = mapped_column(String(64), default="Europe/Brussels")
+    status: Mapped[ParticipantStatus] = mapped_column(
+        _enum(ParticipantStatus, "participant_status"), default=ParticipantStatus.INVITED
+    )
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+
+class AuditEntry(Base):
+    """One line of the audit log: who did what to which record, and when.
+
+    Holds ids and action names only, never names or message texts, so it can be kept after
+    a person's data is erased.
+    """
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
+    actor_kind: Mapped[str] = mapped_column(String(16))
+    actor_id: Mapped[int | None] = mapped_column()
+    action: Mapped[str] = mapped_column(String(64))
+    subject_kind: Mapped[str | None] = mapped_column(String(16))
+    subject_id: Mapped[int | None] = mapped_column()
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)

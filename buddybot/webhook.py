@@ -1,0 +1,81 @@
+"""The HTTP server for webhook mode: Telegram posts updates here; /healthz answers probes.
+
+An update is processed before Telegram gets its 200, so an update that was acknowledged has
+had its effect, and one that was not (crash, shutdown) is delivered again by Telegram.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+from urllib.parse import urlsplit
+
+from aiohttp import web
+from telegram import Update
+
+from buddybot.app import BuddyApplication
+from buddybot.storage.database import Database
+
+log = logging.getLogger(__name__)
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+# How long a shutdown waits for updates that are being processed.
+SHUTDOWN_GRACE_SECONDS = 30.0
+
+
+class WebhookServer:
+    """An aiohttp server feeding updates to a PTB Application."""
+
+    def __init__(
+        self,
+        application: BuddyApplication,
+        database: Database,
+        *,
+        webhook_url: str,
+        secret: str,
+        host: str,
+        port: int,
+    ) -> None:
+        self._application = application
+        self._database = database
+        self._secret = secret.encode()
+        self._host = host
+        self._port = port
+        self.path = urlsplit(webhook_url).path or "/"
+        app = web.Application(client_max_size=1024 * 1024)
+        app.router.add_post(self.path, self._receive)
+        app.router.add_get("/healthz", self._health)
+        self._runner = web.AppRunner(app, shutdown_timeout=SHUTDOWN_GRACE_SECONDS, access_log=None)
+
+    async def start(self) -> None:
+        """Start listening."""
+        await self._runner.setup()
+        await web.TCPSite(self._runner, self._host, self._port).start()
+        log.info("webhook server listening on %s:%s", self._host, self._port)
+
+    async def stop(self) -> None:
+        """Stop listening, then wait for updates that are being processed."""
+        await self._runner.cleanup()
+
+    async def _receive(self, request: web.Request) -> web.Response:
+        given = request.headers.get(SECRET_HEADER, "").encode()
+        if not hmac.compare_digest(given, self._secret):
+            log.warning("webhook call with a wrong or missing secret token refused")
+            return web.Response(status=403)
+        try:
+            data = json.loads(await request.read())
+            update = Update.de_json(data, self._application.bot)
+        except (ValueError, TypeError, KeyError):
+            log.warning("webhook call with an unreadable update refused")
+            return web.Response(status=400)
+        await self._application.process_update(update)
+        return web.Response(status=200)
+
+    async def _health(self, _request: web.Request) -> web.Response:
+        try:
+            await self._database.ping()
+        except Exception as error:
+            log.warning("health check: database unreachable (%s)", type(error).__qualname__)
+            return web.json_response({"status": "database unreachable"}, status=503)
+        return web.json_response({"status": "ok"})
