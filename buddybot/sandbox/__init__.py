@@ -1,0 +1,24 @@
+"""A local fake Telegram Bot API server for tests and the demo (see ``server.py``)."""
+
+from buddybot.sandbox.server import (
+    DEFAULT_TOKEN,
+    ApiCall,
+    Button,
+    CallbackAnswer,
+    ChatMessage,
+    StoredFile,
+    TelegramSandbox,
+)
+from buddybot.sandbox.users import Press, SandboxUser
+
+__all__ = [
+    "DEFAULT_TOKEN",
+    "ApiCall",
+    "Button",
+    "CallbackAnswer",
+    "ChatMessage",
+    "Press",
+    "SandboxUser",
+    "StoredFile",
+    "TelegramSandbox",
+]

@@ -1,0 +1,977 @@
+"""A local fake of the Telegram Bot API, spoken over real HTTP with Telegram's JSON.
+
+The bot under test talks to it exactly as to api.telegram.org (PTB's ``base_url``); tests and
+the demo use its control side (``sandbox.user(...)``) to act as people: send text, press
+buttons, block the bot, and read everything the bot sent. It is strict where Telegram is
+strict (limits, unchanged edits, callback data size, blocked users) and answers with
+Telegram's error codes and descriptions, so the bot's error handling is exercised for real.
+
+Deviations from Telegram, on purpose: webhook URLs may be plain http on any port (it is
+all on this machine), and only the HTML parse mode is parsed (others are stored as given).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+import logging
+import secrets
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import aiohttp
+from aiohttp import web
+
+from buddybot.sandbox.formatting import EntityParseError, render, utf16_length
+from buddybot.sandbox.media import image_size
+
+if TYPE_CHECKING:
+    from buddybot.sandbox.users import SandboxUser
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TOKEN = "123456789:SANDBOX-token-for-local-tests-only"
+MAX_TEXT = 4096
+MAX_CAPTION = 1024
+MAX_CALLBACK_DATA = 64
+MAX_CALLBACK_ANSWER = 200
+SEND_METHODS = frozenset({"sendmessage", "sendphoto", "senddocument", "sendmediagroup"})
+# Update types Telegram leaves out unless a bot asks for them in allowed_updates.
+_OPT_IN_UPDATES = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
+_NOT_MODIFIED = (
+    "Bad Request: message is not modified: specified new message content and reply markup "
+    "are exactly the same as a current content and reply markup of the message"
+)
+_QUERY_TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid"
+
+
+class BotApiError(Exception):
+    """An error answer of the Bot API: HTTP status = error_code, with its description."""
+
+    def __init__(self, code: int, description: str, retry_after: int | None = None) -> None:
+        super().__init__(description)
+        self.code = code
+        self.description = description
+        self.retry_after = retry_after
+
+    def payload(self) -> dict[str, Any]:
+        """The JSON body Telegram sends for this error."""
+        body: dict[str, Any] = {
+            "ok": False,
+            "error_code": self.code,
+            "description": self.description,
+        }
+        if self.retry_after is not None:
+            body["parameters"] = {"retry_after": self.retry_after}
+        return body
+
+
+def bad_request(detail: str) -> BotApiError:
+    """A 400 with Telegram's "Bad Request: …" description."""
+    return BotApiError(400, f"Bad Request: {detail}")
+
+
+@dataclass
+class StoredFile:
+    """A file the bot uploaded, kept so tests can look at it."""
+
+    file_id: str
+    file_unique_id: str
+    file_name: str
+    mime_type: str
+    data: bytes
+
+    @property
+    def size(self) -> int:
+        """Size in bytes."""
+        return len(self.data)
+
+
+@dataclass
+class Button:
+    """An inline keyboard button as the person sees it."""
+
+    text: str
+    callback_data: str | None = None
+    url: str | None = None
+
+
+@dataclass
+class ChatMessage:
+    """A message in a private chat, with the bot's later edits applied."""
+
+    message_id: int
+    chat_id: int
+    from_bot: bool
+    date: int
+    text: str | None = None
+    entities: list[dict[str, Any]] = field(default_factory=list)
+    caption: str | None = None
+    reply_markup: dict[str, Any] | None = None
+    photo: StoredFile | None = None
+    document: StoredFile | None = None
+    media_group_id: str | None = None
+    edit_date: int | None = None
+    edits: int = 0
+    deleted: bool = False
+
+    @property
+    def buttons(self) -> list[Button]:
+        """The inline buttons under the message, row by row flattened."""
+        rows = (self.reply_markup or {}).get("inline_keyboard", [])
+        return [
+            Button(button["text"], button.get("callback_data"), button.get("url"))
+            for row in rows
+            for button in row
+        ]
+
+    @property
+    def content(self) -> str:
+        """The text or caption, whichever the message has."""
+        return self.text if self.text is not None else (self.caption or "")
+
+
+@dataclass
+class CallbackAnswer:
+    """What the bot answered to a button press (answerCallbackQuery)."""
+
+    text: str | None
+    show_alert: bool
+
+
+@dataclass
+class ApiCall:
+    """One request the bot made, for tests that count attempts."""
+
+    method: str
+    params: dict[str, Any]
+    status: int
+
+
+@dataclass
+class Fault:
+    """A fault to inject into the next matching requests."""
+
+    method: str | None
+    status: int = 500
+    description: str | None = None
+    retry_after: int | None = None
+    delay: float = 0.0
+    times: int = 1
+
+
+@dataclass
+class _Chat:
+    user: dict[str, Any]
+    blocked: bool = False
+    next_message_id: int = 1
+    messages: list[ChatMessage] = field(default_factory=list)
+
+    def new_message_id(self) -> int:
+        message_id = self.next_message_id
+        self.next_message_id += 1
+        return message_id
+
+    def find(self, message_id: int) -> ChatMessage | None:
+        for message in self.messages:
+            if message.message_id == message_id and not message.deleted:
+                return message
+        return None
+
+
+class _Params:
+    """Request parameters from a query string, a form, a multipart body or JSON."""
+
+    def __init__(self, values: dict[str, Any], files: dict[str, web.FileField]) -> None:
+        self.values = values
+        self.files = files
+
+    def has(self, name: str) -> bool:
+        return name in self.values or name in self.files
+
+    def text(self, name: str, default: str | None = None) -> str | None:
+        value = self.values.get(name, default)
+        return None if value is None else str(value)
+
+    def required_text(self, name: str) -> str:
+        value = self.text(name)
+        if value is None:
+            raise bad_request(f"{name} is empty")
+        return value
+
+    def number(self, name: str, default: int | None = None) -> int | None:
+        value = self.values.get(name)
+        if value is None or value == "":
+            return default
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            raise bad_request(f"invalid {name} specified") from None
+
+    def flag(self, name: str) -> bool:
+        value = self.values.get(name)
+        return value is True or (isinstance(value, str) and value.lower() in {"true", "1"})
+
+    def obj(self, name: str) -> Any:
+        value = self.values.get(name)
+        if isinstance(value, str):
+            try:
+                return json.loads(value)
+            except ValueError:
+                raise bad_request(f"can't parse {name} JSON object") from None
+        return value
+
+    def loggable(self) -> dict[str, Any]:
+        shown = dict(self.values)
+        shown.update({name: f"<file {item.filename}>" for name, item in self.files.items()})
+        return shown
+
+
+Handler = Callable[[_Params], Awaitable[Any]]
+
+
+class TelegramSandbox:
+    """The fake Bot API server and its control side. Use ``async with TelegramSandbox() as s``."""
+
+    def __init__(
+        self,
+        *,
+        token: str = DEFAULT_TOKEN,
+        bot_username: str = "BuddyBotSandbox",
+        bot_first_name: str = "BuddyBot",
+        flood_limit: int = 30,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        webhook_retry_seconds: float = 0.2,
+    ) -> None:
+        self.token = token
+        self.bot_id = int(token.split(":")[0])
+        self.bot_user = {
+            "id": self.bot_id,
+            "is_bot": True,
+            "first_name": bot_first_name,
+            "username": bot_username,
+            "can_join_groups": False,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
+        self.flood_limit = flood_limit
+        self.webhook_retry_seconds = webhook_retry_seconds
+        self._host = host
+        self._port = port
+        self._runner: web.AppRunner | None = None
+        self._chats: dict[int, _Chat] = {}
+        self._user_ids = itertools.count(1001)
+        self._update_ids = itertools.count(1)
+        self._pending: list[dict[str, Any]] = []
+        self._allowed_updates: list[str] = []
+        self._webhook: dict[str, Any] | None = None
+        self._webhook_error: tuple[int, str] | None = None
+        self._webhook_task: asyncio.Task[None] | None = None
+        self._http: aiohttp.ClientSession | None = None
+        self._poller: asyncio.Future[None] | None = None
+        self._changed = asyncio.Condition()
+        self._faults: list[Fault] = []
+        self._send_times: list[float] = []
+        self._files: dict[str, StoredFile] = {}
+        self._callbacks: dict[str, CallbackAnswer | None] = {}
+        self.calls: list[ApiCall] = []
+        self.commands: dict[tuple[str, str], list[dict[str, str]]] = {}
+        self.flood_violations = 0
+        self._methods: dict[str, Handler] = {
+            "getme": self._get_me,
+            "getupdates": self._get_updates,
+            "setwebhook": self._set_webhook,
+            "deletewebhook": self._delete_webhook,
+            "getwebhookinfo": self._get_webhook_info,
+            "sendmessage": self._send_message,
+            "editmessagetext": self._edit_message_text,
+            "editmessagereplymarkup": self._edit_message_reply_markup,
+            "deletemessage": self._delete_message,
+            "answercallbackquery": self._answer_callback_query,
+            "sendphoto": self._send_photo,
+            "senddocument": self._send_document,
+            "sendmediagroup": self._send_media_group,
+            "sendchataction": self._send_chat_action,
+            "setmycommands": self._set_my_commands,
+            "getmycommands": self._get_my_commands,
+            "deletemycommands": self._delete_my_commands,
+            "getfile": self._get_file,
+        }
+
+    # ----------------------------------------------------------------- life cycle
+
+    async def __aenter__(self) -> TelegramSandbox:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        await self.stop()
+
+    async def start(self) -> None:
+        """Start serving on ``host:port`` (port 0 picks a free one)."""
+        app = web.Application(client_max_size=60 * 1024 * 1024)
+        app.router.add_route("*", "/bot{token}/{method}", self._serve)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._serve_file)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self._host, self._port)
+        await site.start()
+        server = site._server
+        assert server is not None
+        sockets = getattr(server, "sockets", None) or []
+        self._port = sockets[0].getsockname()[1]
+        self._http = aiohttp.ClientSession()
+
+    async def stop(self) -> None:
+        """Stop serving and delivering."""
+        if self._webhook_task is not None:
+            self._webhook_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._webhook_task
+        if self._http is not None:
+            await self._http.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def api_url(self) -> str:
+        """The Bot API base URL in PTB's ``base_url`` form (the token is appended to it)."""
+        return f"http://{self._host}:{self._port}/bot"
+
+    # ----------------------------------------------------------------- control side
+
+    def user(
+        self,
+        first_name: str,
+        *,
+        language_code: str | None = "nl",
+        last_name: str | None = None,
+        username: str | None = None,
+        user_id: int | None = None,
+    ) -> SandboxUser:
+        """A new person with a private chat with the bot."""
+        from buddybot.sandbox.users import SandboxUser
+
+        uid = user_id if user_id is not None else next(self._user_ids)
+        user: dict[str, Any] = {"id": uid, "is_bot": False, "first_name": first_name}
+        if last_name:
+            user["last_name"] = last_name
+        if username:
+            user["username"] = username
+        if language_code:
+            user["language_code"] = language_code
+        self._chats[uid] = _Chat(user=user)
+        return SandboxUser(self, user)
+
+    def inject_fault(
+        self,
+        method: str | None,
+        status: int,
+        *,
+        times: int = 1,
+        retry_after: int | None = None,
+        delay: float = 0.0,
+        description: str | None = None,
+    ) -> None:
+        """Make the next ``times`` calls of ``method`` (None: any method) fail or slow down.
+
+        ``status`` 429 answers "Too Many Requests" with ``retry_after``; 5xx answers a server
+        error; 200 with a ``delay`` only slows the call down and then serves it normally.
+        """
+        self._faults.append(
+            Fault(
+                method.lower() if method else None, status, description, retry_after, delay, times
+            )
+        )
+
+    def messages(self, chat_id: int) -> list[ChatMessage]:
+        """All messages of a chat, both directions, deleted ones left out."""
+        return [message for message in self._chat(chat_id).messages if not message.deleted]
+
+    def file(self, file_id: str) -> StoredFile:
+        """An uploaded file by its file_id."""
+        return self._files[file_id]
+
+    def callback_answer(self, query_id: str) -> CallbackAnswer | None:
+        """What the bot answered to a button press, or None if it has not answered (yet)."""
+        return self._callbacks.get(query_id)
+
+    def calls_of(self, method: str) -> list[ApiCall]:
+        """The recorded calls of one method."""
+        return [call for call in self.calls if call.method == method.lower()]
+
+    def webhook_info(self) -> dict[str, Any]:
+        """The same information getWebhookInfo gives the bot."""
+        return self._webhook_info()
+
+    async def wait_for(self, condition: Callable[[], bool], timeout: float = 10.0) -> None:
+        """Wait until ``condition()`` holds; it is re-checked after every change."""
+        async with asyncio.timeout(timeout), self._changed:
+            await self._changed.wait_for(condition)
+
+    async def push_update(self, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
+        """Queue an update for the bot (delivered by getUpdates or the webhook)."""
+        update = {"update_id": next(self._update_ids), kind: payload}
+        if self._allowed(kind):
+            self._pending.append(update)
+            await self._notify()
+        return update
+
+    def add_user_message(self, chat_id: int, message: ChatMessage) -> None:
+        """Record a message a person sent (used by SandboxUser)."""
+        self._chat(chat_id).messages.append(message)
+
+    def new_message_id(self, chat_id: int) -> int:
+        """The next message id in a chat."""
+        return self._chat(chat_id).new_message_id()
+
+    def register_callback(self) -> str:
+        """A new callback query id, waiting for its answer."""
+        query_id = secrets.token_hex(8)
+        self._callbacks[query_id] = None
+        return query_id
+
+    def set_blocked(self, chat_id: int, blocked: bool) -> None:
+        """Mark whether a person has blocked the bot."""
+        self._chat(chat_id).blocked = blocked
+
+    def to_api(self, message: ChatMessage) -> dict[str, Any]:
+        """A stored message as the Bot API's Message object."""
+        chat = self._chat(message.chat_id)
+        chat_json = {
+            "id": message.chat_id,
+            "type": "private",
+            **{
+                key: chat.user[key]
+                for key in ("first_name", "last_name", "username")
+                if key in chat.user
+            },
+        }
+        data: dict[str, Any] = {
+            "message_id": message.message_id,
+            "from": self.bot_user if message.from_bot else chat.user,
+            "chat": chat_json,
+            "date": message.date,
+        }
+        if message.text is not None:
+            data["text"] = message.text
+            if message.entities:
+                data["entities"] = message.entities
+        if message.caption is not None:
+            data["caption"] = message.caption
+        if message.reply_markup and "inline_keyboard" in message.reply_markup:
+            data["reply_markup"] = message.reply_markup
+        if message.photo is not None:
+            width, height = image_size(message.photo.data)
+            data["photo"] = [
+                {
+                    "file_id": message.photo.file_id,
+                    "file_unique_id": message.photo.file_unique_id,
+                    "width": width,
+                    "height": height,
+                    "file_size": message.photo.size,
+                }
+            ]
+        if message.document is not None:
+            data["document"] = {
+                "file_id": message.document.file_id,
+                "file_unique_id": message.document.file_unique_id,
+                "file_name": message.document.file_name,
+                "mime_type": message.document.mime_type,
+                "file_size": message.document.size,
+            }
+        if message.media_group_id is not None:
+            data["media_group_id"] = message.media_group_id
+        if message.edit_date is not None:
+            data["edit_date"] = message.edit_date
+        return data
+
+    # ----------------------------------------------------------------- HTTP side
+
+    async def _serve(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"].lower()
+        params = await self._read_params(request)
+        try:
+            if request.match_info["token"] != self.token:
+                raise BotApiError(401, "Unauthorized")
+            handler = self._methods.get(method)
+            if handler is None:
+                raise BotApiError(404, "Not Found")
+            await self._apply_faults(method)
+            self._check_flood(method)
+            result = await handler(params)
+        except BotApiError as error:
+            self.calls.append(ApiCall(method, params.loggable(), error.code))
+            await self._notify()
+            return web.json_response(error.payload(), status=error.code)
+        self.calls.append(ApiCall(method, params.loggable(), 200))
+        await self._notify()
+        return web.json_response({"ok": True, "result": result})
+
+    async def _serve_file(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return web.Response(status=401)
+        stored = self._files.get(request.match_info["path"].rsplit("/", 1)[-1])
+        if stored is None:
+            return web.Response(status=404)
+        return web.Response(body=stored.data, content_type=stored.mime_type)
+
+    @staticmethod
+    async def _read_params(request: web.Request) -> _Params:
+        values: dict[str, Any] = dict(request.query)
+        files: dict[str, web.FileField] = {}
+        if request.content_type == "application/json":
+            body = await request.json() if request.can_read_body else {}
+            values.update(body if isinstance(body, dict) else {})
+        elif request.can_read_body:
+            for name, value in (await request.post()).items():
+                if isinstance(value, web.FileField):
+                    files[name] = value
+                else:
+                    values[name] = value
+        return _Params(values, files)
+
+    async def _apply_faults(self, method: str) -> None:
+        for fault in self._faults:
+            if fault.times > 0 and fault.method in (None, method):
+                fault.times -= 1
+                if fault.delay:
+                    await asyncio.sleep(fault.delay)
+                if fault.status == 429:
+                    retry_after = fault.retry_after or 1
+                    raise BotApiError(
+                        429, f"Too Many Requests: retry after {retry_after}", retry_after
+                    )
+                if fault.status >= 400:
+                    raise BotApiError(fault.status, fault.description or _server_error(fault))
+                return
+
+    def _check_flood(self, method: str) -> None:
+        if method not in SEND_METHODS or not self.flood_limit:
+            return
+        now = time.monotonic()
+        self._send_times = [moment for moment in self._send_times if now - moment < 1.0]
+        if len(self._send_times) >= self.flood_limit:
+            self.flood_violations += 1
+            raise BotApiError(429, "Too Many Requests: retry after 1", 1)
+        self._send_times.append(now)
+
+    async def _notify(self) -> None:
+        async with self._changed:
+            self._changed.notify_all()
+
+    def _chat(self, chat_id: int) -> _Chat:
+        chat = self._chats.get(chat_id)
+        if chat is None:
+            raise bad_request("chat not found")
+        return chat
+
+    def _writable_chat(self, params: _Params) -> _Chat:
+        chat_id = params.number("chat_id")
+        if chat_id is None:
+            raise bad_request("chat_id is empty")
+        chat = self._chat(chat_id)
+        if chat.blocked:
+            raise BotApiError(403, "Forbidden: bot was blocked by the user")
+        return chat
+
+    def _allowed(self, kind: str) -> bool:
+        if self._allowed_updates:
+            return kind in self._allowed_updates
+        return kind not in _OPT_IN_UPDATES
+
+    # ----------------------------------------------------------------- getting updates
+
+    async def _get_me(self, _params: _Params) -> dict[str, Any]:
+        return self.bot_user
+
+    async def _get_updates(self, params: _Params) -> list[dict[str, Any]]:
+        if self._webhook is not None:
+            raise BotApiError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is "
+                "active; use deleteWebhook to delete the webhook first",
+            )
+        offset = params.number("offset", 0) or 0
+        limit = min(max(params.number("limit", 100) or 100, 1), 100)
+        timeout = max(params.number("timeout", 0) or 0, 0)
+        allowed = params.obj("allowed_updates")
+        if isinstance(allowed, list):
+            self._allowed_updates = [str(kind) for kind in allowed]
+        if offset:
+            self._pending = [update for update in self._pending if update["update_id"] >= offset]
+        if self._poller is not None and not self._poller.done():
+            self._poller.set_result(None)  # the older request loses, as on Telegram
+        poller: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._poller = poller
+        deadline = time.monotonic() + timeout
+        async with self._changed:
+            while not self._pending and not poller.done():
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(remaining):
+                        await self._changed.wait()
+        if poller.done() and self._poller is not poller:
+            raise BotApiError(
+                409,
+                "Conflict: terminated by other getUpdates request; make sure "
+                "that only one bot instance is running",
+            )
+        return self._pending[:limit]
+
+    async def _set_webhook(self, params: _Params) -> bool:
+        url = params.text("url") or ""
+        if not url:
+            return await self._delete_webhook(params)
+        if not url.startswith(("http://", "https://")):
+            raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+        secret = params.text("secret_token")
+        if secret is not None and not (1 <= len(secret) <= 256):
+            raise bad_request("secret token is invalid")
+        allowed = params.obj("allowed_updates")
+        if isinstance(allowed, list):
+            self._allowed_updates = [str(kind) for kind in allowed]
+        if params.flag("drop_pending_updates"):
+            self._pending.clear()
+        self._webhook = {
+            "url": url,
+            "secret_token": secret,
+            "max_connections": params.number("max_connections", 40),
+        }
+        self._webhook_error = None
+        if self._webhook_task is None or self._webhook_task.done():
+            self._webhook_task = asyncio.create_task(self._deliver_webhooks())
+        await self._notify()
+        return True
+
+    async def _delete_webhook(self, params: _Params) -> bool:
+        if params.flag("drop_pending_updates"):
+            self._pending.clear()
+        self._webhook = None
+        if self._webhook_task is not None:
+            self._webhook_task.cancel()
+            self._webhook_task = None
+        return True
+
+    async def _get_webhook_info(self, _params: _Params) -> dict[str, Any]:
+        return self._webhook_info()
+
+    def _webhook_info(self) -> dict[str, Any]:
+        info: dict[str, Any] = {
+            "url": self._webhook["url"] if self._webhook else "",
+            "has_custom_certificate": False,
+            "pending_update_count": len(self._pending),
+        }
+        if self._webhook:
+            info["max_connections"] = self._webhook["max_connections"]
+            if self._allowed_updates:
+                info["allowed_updates"] = self._allowed_updates
+        if self._webhook_error:
+            info["last_error_date"], info["last_error_message"] = self._webhook_error
+        return info
+
+    async def _deliver_webhooks(self) -> None:
+        """Post pending updates to the webhook in order; retry failures like Telegram does."""
+        assert self._http is not None
+        while self._webhook is not None:
+            if not self._pending:
+                async with self._changed:
+                    await self._changed.wait_for(lambda: bool(self._pending) or not self._webhook)
+                continue
+            update, webhook = self._pending[0], self._webhook
+            headers = {"Content-Type": "application/json"}
+            if webhook["secret_token"]:
+                headers["X-Telegram-Bot-Api-Secret-Token"] = webhook["secret_token"]
+            try:
+                async with self._http.post(
+                    webhook["url"],
+                    data=json.dumps(update),
+                    headers=headers,
+                    timeout=aiohttp.ClientTimeout(total=60),
+                ) as response:
+                    delivered = 200 <= response.status < 300
+                    problem = (
+                        f"Wrong response from the webhook: {response.status} {response.reason}"
+                    )
+            except (aiohttp.ClientError, TimeoutError) as error:
+                delivered, problem = False, f"Connection failed: {type(error).__name__}"
+            if delivered:
+                if self._pending and self._pending[0] is update:
+                    self._pending.pop(0)
+                await self._notify()
+            else:
+                self._webhook_error = (int(time.time()), problem)
+                await asyncio.sleep(self.webhook_retry_seconds)
+
+    # ----------------------------------------------------------------- sending
+
+    def _markup(self, params: _Params) -> dict[str, Any] | None:
+        markup = params.obj("reply_markup")
+        if markup is None:
+            return None
+        if not isinstance(markup, dict):
+            raise bad_request("can't parse reply keyboard markup JSON object")
+        if "inline_keyboard" in markup:
+            rows = markup["inline_keyboard"]
+            if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
+                raise bad_request(
+                    'field "inline_keyboard" of the InlineKeyboardMarkup must be an Array of Arrays'
+                )
+            for row in rows:
+                for button in row:
+                    self._check_button(button)
+        return markup
+
+    @staticmethod
+    def _check_button(button: Any) -> None:
+        if not isinstance(button, dict) or not button.get("text"):
+            raise bad_request("text buttons are unallowed in the inline keyboard")
+        data = button.get("callback_data")
+        if data is not None and not (1 <= len(str(data).encode()) <= MAX_CALLBACK_DATA):
+            raise bad_request("BUTTON_DATA_INVALID")
+        if data is None and not any(
+            key in button for key in ("url", "web_app", "login_url", "switch_inline_query", "pay")
+        ):
+            raise bad_request("text buttons are unallowed in the inline keyboard")
+
+    @staticmethod
+    def _text(params: _Params) -> tuple[str, list[dict[str, Any]]]:
+        raw = params.text("text") or ""
+        try:
+            text, entities = render(raw, params.text("parse_mode"), params.obj("entities"))
+        except EntityParseError as error:
+            raise bad_request(f"can't parse entities: {error}") from None
+        if not text.strip():
+            raise bad_request("message text is empty")
+        if utf16_length(text) > MAX_TEXT:
+            raise bad_request("message is too long")
+        return text, entities
+
+    @staticmethod
+    def _caption(params: _Params) -> str | None:
+        raw = params.text("caption")
+        if raw is None:
+            return None
+        try:
+            caption, _entities = render(raw, params.text("parse_mode"), None)
+        except EntityParseError as error:
+            raise bad_request(f"can't parse entities: {error}") from None
+        if utf16_length(caption) > MAX_CAPTION:
+            raise bad_request("message caption is too long")
+        return caption
+
+    def _bot_message(self, chat: _Chat, **content: Any) -> ChatMessage:
+        message = ChatMessage(
+            message_id=chat.new_message_id(),
+            chat_id=int(chat.user["id"]),
+            from_bot=True,
+            date=int(time.time()),
+            **content,
+        )
+        chat.messages.append(message)
+        return message
+
+    async def _send_message(self, params: _Params) -> dict[str, Any]:
+        chat = self._writable_chat(params)
+        text, entities = self._text(params)
+        message = self._bot_message(
+            chat, text=text, entities=entities, reply_markup=self._markup(params)
+        )
+        return self.to_api(message)
+
+    def _store_file(self, params: _Params, name: str, default_mime: str) -> StoredFile:
+        upload = params.files.get(name)
+        if upload is not None:
+            data = upload.file.read()
+            stored = StoredFile(
+                secrets.token_urlsafe(24),
+                secrets.token_hex(8),
+                upload.filename or name,
+                upload.content_type or default_mime,
+                data,
+            )
+            self._files[stored.file_id] = stored
+            return stored
+        reference = params.text(name)
+        if reference and reference.startswith("attach://"):
+            attached = params.files.get(reference.removeprefix("attach://"))
+            if attached is None:
+                raise bad_request("wrong file identifier/HTTP URL specified")
+            return self._store_file(_Params({}, {name: attached}), name, default_mime)
+        if reference and reference in self._files:
+            return self._files[reference]
+        raise bad_request("wrong file identifier/HTTP URL specified")
+
+    async def _send_photo(self, params: _Params) -> dict[str, Any]:
+        chat = self._writable_chat(params)
+        photo = self._store_file(params, "photo", "image/jpeg")
+        if image_size(photo.data) == (0, 0):
+            raise bad_request("IMAGE_PROCESS_FAILED")
+        message = self._bot_message(
+            chat, photo=photo, caption=self._caption(params), reply_markup=self._markup(params)
+        )
+        return self.to_api(message)
+
+    async def _send_document(self, params: _Params) -> dict[str, Any]:
+        chat = self._writable_chat(params)
+        document = self._store_file(params, "document", "application/octet-stream")
+        message = self._bot_message(
+            chat,
+            document=document,
+            caption=self._caption(params),
+            reply_markup=self._markup(params),
+        )
+        return self.to_api(message)
+
+    async def _send_media_group(self, params: _Params) -> list[dict[str, Any]]:
+        chat = self._writable_chat(params)
+        media = params.obj("media")
+        if not isinstance(media, list) or not 2 <= len(media) <= 10:
+            raise bad_request("wrong number of media specified; must be between 2 and 10")
+        group_id = secrets.token_hex(8)
+        sent = []
+        for item in media:
+            kind = item.get("type") if isinstance(item, dict) else None
+            if kind not in {"photo", "document"}:
+                raise bad_request("unsupported media type in the sandbox")
+            item_params = _Params(
+                {
+                    "media": item.get("media"),
+                    "caption": item.get("caption"),
+                    "parse_mode": item.get("parse_mode"),
+                },
+                params.files,
+            )
+            stored = self._store_file(item_params, "media", "application/octet-stream")
+            content = {"photo": stored} if kind == "photo" else {"document": stored}
+            sent.append(
+                self._bot_message(
+                    chat, caption=self._caption(item_params), media_group_id=group_id, **content
+                )
+            )
+        return [self.to_api(message) for message in sent]
+
+    async def _send_chat_action(self, params: _Params) -> bool:
+        self._writable_chat(params)
+        return True
+
+    # ----------------------------------------------------------------- editing
+
+    def _editable(self, params: _Params) -> ChatMessage:
+        if params.has("inline_message_id"):
+            raise bad_request("inline messages are not supported in the sandbox")
+        chat = self._writable_chat(params)
+        message = chat.find(params.number("message_id") or 0)
+        if message is None:
+            raise bad_request("message to edit not found")
+        if not message.from_bot:
+            raise bad_request("message can't be edited")
+        return message
+
+    def _edited(self, message: ChatMessage) -> dict[str, Any]:
+        message.edits += 1
+        message.edit_date = int(time.time())
+        return self.to_api(message)
+
+    async def _edit_message_text(self, params: _Params) -> dict[str, Any]:
+        message = self._editable(params)
+        if message.text is None:
+            raise bad_request("there is no text in the message to edit")
+        text, entities = self._text(params)
+        markup = self._markup(params)
+        if (text, entities, markup) == (message.text, message.entities, message.reply_markup):
+            raise bad_request(_NOT_MODIFIED.removeprefix("Bad Request: "))
+        message.text, message.entities, message.reply_markup = text, entities, markup
+        return self._edited(message)
+
+    async def _edit_message_reply_markup(self, params: _Params) -> dict[str, Any]:
+        message = self._editable(params)
+        markup = self._markup(params)
+        if markup == message.reply_markup or (not markup and not message.reply_markup):
+            raise bad_request(_NOT_MODIFIED.removeprefix("Bad Request: "))
+        message.reply_markup = markup
+        return self._edited(message)
+
+    async def _delete_message(self, params: _Params) -> bool:
+        chat = self._chat(params.number("chat_id") or 0)
+        message = chat.find(params.number("message_id") or 0)
+        if message is None:
+            raise bad_request("message to delete not found")
+        message.deleted = True
+        return True
+
+    async def _answer_callback_query(self, params: _Params) -> bool:
+        query_id = params.required_text("callback_query_id")
+        if query_id not in self._callbacks or self._callbacks[query_id] is not None:
+            raise bad_request(_QUERY_TOO_OLD.removeprefix("Bad Request: "))
+        text = params.text("text")
+        if text is not None and len(text) > MAX_CALLBACK_ANSWER:
+            raise bad_request("MESSAGE_TOO_LONG")
+        self._callbacks[query_id] = CallbackAnswer(text, params.flag("show_alert"))
+        return True
+
+    # ----------------------------------------------------------------- commands and files
+
+    @staticmethod
+    def _scope_key(params: _Params) -> tuple[str, str]:
+        scope = params.obj("scope") or {"type": "default"}
+        if not isinstance(scope, dict) or "type" not in scope:
+            raise bad_request("can't parse BotCommandScope JSON object")
+        key = str(scope["type"]) + (f":{scope['chat_id']}" if "chat_id" in scope else "")
+        language = params.text("language_code") or ""
+        if language and (len(language) != 2 or not language.isalpha()):
+            raise bad_request("invalid language code specified")
+        return key, language
+
+    async def _set_my_commands(self, params: _Params) -> bool:
+        commands = params.obj("commands")
+        if not isinstance(commands, list) or len(commands) > 100:
+            raise bad_request("commands must be an array of at most 100 BotCommand")
+        for command in commands:
+            name = str(command.get("command", "")) if isinstance(command, dict) else ""
+            description = str(command.get("description", "")) if isinstance(command, dict) else ""
+            if not (1 <= len(name) <= 32) or not all(
+                c.islower() or c.isdigit() or c == "_" for c in name
+            ):
+                raise bad_request("BOT_COMMAND_INVALID")
+            if not (1 <= len(description) <= 256):
+                raise bad_request("BOT_COMMAND_DESCRIPTION_INVALID")
+        self.commands[self._scope_key(params)] = [
+            {"command": command["command"], "description": command["description"]}
+            for command in commands
+        ]
+        return True
+
+    async def _get_my_commands(self, params: _Params) -> list[dict[str, str]]:
+        return self.commands.get(self._scope_key(params), [])
+
+    async def _delete_my_commands(self, params: _Params) -> bool:
+        self.commands.pop(self._scope_key(params), None)
+        return True
+
+    async def _get_file(self, params: _Params) -> dict[str, Any]:
+        stored = self._files.get(params.required_text("file_id"))
+        if stored is None:
+            raise bad_request("invalid file_id")
+        return {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "file_size": stored.size,
+            "file_path": f"files/{stored.file_id}",
+        }
+
+
+def _server_error(fault: Fault) -> str:
+    return {
+        500: "Internal Server Error",
+        502: "Bad Gateway",
+        503: "Service Unavailable",
+        504: "Gateway Timeout",
+    }.get(fault.status, "Internal Server Error")

@@ -1,0 +1,164 @@
+"""The people in the sandbox: a test or the demo acts through them as a person in Telegram."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from buddybot.sandbox.server import Button, CallbackAnswer, ChatMessage
+
+if TYPE_CHECKING:
+    from buddybot.sandbox.server import TelegramSandbox
+
+DEFAULT_TIMEOUT = 10.0
+
+
+@dataclass
+class Press:
+    """A button press that was sent to the bot."""
+
+    query_id: str
+    update_id: int
+    message: ChatMessage
+
+
+class SandboxUser:
+    """One person with a private chat with the bot."""
+
+    def __init__(self, sandbox: TelegramSandbox, user: dict[str, Any]) -> None:
+        self.sandbox = sandbox
+        self.user = user
+        self.id = int(user["id"])
+        self._seen = 0  # how many of the bot's messages this person has read
+
+    @property
+    def first_name(self) -> str:
+        """The name Telegram shows for this person."""
+        return str(self.user["first_name"])
+
+    # ----------------------------------------------------------------- acting
+
+    async def send(self, text: str) -> int:
+        """Type and send a text; a leading ``/command`` is marked as a command as Telegram does.
+
+        Returns the update id.
+        """
+        message = ChatMessage(
+            message_id=self.sandbox.new_message_id(self.id),
+            chat_id=self.id,
+            from_bot=False,
+            date=int(time.time()),
+            text=text,
+        )
+        self.sandbox.add_user_message(self.id, message)
+        payload = self.sandbox.to_api(message)
+        if text.startswith("/"):
+            command = text.split(maxsplit=1)[0]
+            payload["entities"] = [
+                {
+                    "type": "bot_command",
+                    "offset": 0,
+                    "length": len(command.encode("utf-16-le")) // 2,
+                }
+            ]
+        update = await self.sandbox.push_update("message", payload)
+        return int(update["update_id"])
+
+    async def press(self, message: ChatMessage, button: str) -> Press:
+        """Tap the inline button whose text (or, failing that, callback data) is ``button``."""
+        chosen = self._find_button(message, button)
+        if chosen.callback_data is None:
+            raise AssertionError(f"button {button!r} opens a link, it sends nothing to the bot")
+        return await self.press_data(message, chosen.callback_data)
+
+    async def press_data(self, message: ChatMessage, data: str) -> Press:
+        """Send a button press with any callback data, as a forged or outdated client could."""
+        query_id = self.sandbox.register_callback()
+        payload = {
+            "id": query_id,
+            "from": self.user,
+            "message": self.sandbox.to_api(message),
+            "chat_instance": str(self.id * 7919),
+            "data": data,
+        }
+        update = await self.sandbox.push_update("callback_query", payload)
+        return Press(query_id, int(update["update_id"]), message)
+
+    async def block(self) -> None:
+        """Block the bot: sends fail with 403 and the bot gets a my_chat_member update."""
+        self.sandbox.set_blocked(self.id, True)
+        await self._member_update("member", "kicked")
+
+    async def unblock(self) -> None:
+        """Unblock the bot again."""
+        self.sandbox.set_blocked(self.id, False)
+        await self._member_update("kicked", "member")
+
+    async def _member_update(self, old: str, new: str) -> None:
+        chat = {"id": self.id, "type": "private", "first_name": self.first_name}
+        bot = self.sandbox.bot_user
+        await self.sandbox.push_update(
+            "my_chat_member",
+            {
+                "chat": chat,
+                "from": self.user,
+                "date": int(time.time()),
+                "old_chat_member": {"user": bot, "status": old},
+                "new_chat_member": {
+                    "user": bot,
+                    "status": new,
+                    **({"until_date": 0} if new == "kicked" else {}),
+                },
+            },
+        )
+
+    # ----------------------------------------------------------------- reading
+
+    @property
+    def inbox(self) -> list[ChatMessage]:
+        """Every message the bot sent this person that is still there, edits applied."""
+        return [message for message in self.sandbox.messages(self.id) if message.from_bot]
+
+    async def next_message(self, timeout: float = DEFAULT_TIMEOUT) -> ChatMessage:
+        """The next message from the bot this person has not read yet, waiting if needed."""
+        await self.sandbox.wait_for(lambda: len(self.inbox) > self._seen, timeout)
+        message = self.inbox[self._seen]
+        self._seen += 1
+        return message
+
+    async def ask(self, text: str, timeout: float = DEFAULT_TIMEOUT) -> ChatMessage:
+        """Send a text and wait for the bot's next message."""
+        await self.send(text)
+        return await self.next_message(timeout)
+
+    async def answer_to(self, press: Press, timeout: float = DEFAULT_TIMEOUT) -> CallbackAnswer:
+        """Wait until the bot answered a button press (the little toast or alert)."""
+        await self.sandbox.wait_for(
+            lambda: self.sandbox.callback_answer(press.query_id) is not None, timeout
+        )
+        answer = self.sandbox.callback_answer(press.query_id)
+        assert answer is not None
+        return answer
+
+    async def wait_for_edit(
+        self, message: ChatMessage, edits_before: int, timeout: float = DEFAULT_TIMEOUT
+    ) -> ChatMessage:
+        """Wait until the bot edited ``message`` again after ``edits_before`` edits."""
+        await self.sandbox.wait_for(lambda: message.edits > edits_before, timeout)
+        return message
+
+    def unread(self) -> list[ChatMessage]:
+        """Messages from the bot this person has not read yet (does not wait)."""
+        return self.inbox[self._seen :]
+
+    @staticmethod
+    def _find_button(message: ChatMessage, wanted: str) -> Button:
+        for button in message.buttons:
+            if button.text == wanted:
+                return button
+        for button in message.buttons:
+            if button.callback_data == wanted:
+                return button
+        shown = ", ".join(repr(button.text) for button in message.buttons) or "none"
+        raise AssertionError(f"no button {wanted!r} under the message; buttons: {shown}")
