@@ -45,8 +45,9 @@ async def privacy(update: Update, context: BuddyContext) -> None:
 async def not_understood(update: Update, context: BuddyContext) -> None:
     """Typed text or an unknown command: a gentle pointer to /help, nothing changes."""
     sender = await identify_sender(update, context)
-    key = "fallback.text" if sender.person.is_known else "fallback.unknown"
-    await _reply(update, sender.tr(key))
+    await _reply(
+        update, sender.tr("fallback.text" if sender.person.is_known else "fallback.unknown")
+    )
 
 
 async def stale_button(update: Update, context: BuddyContext) -> None:

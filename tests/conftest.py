@@ -1,0 +1,158 @@
+"""Shared fixtures: a clean environment, databases (SQLite always, PostgreSQL when configured),
+the Telegram sandbox and a running bot talking to it."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import pytest
+from sqlalchemy.engine import make_url
+
+from buddybot.runner import BotProcess
+from buddybot.sandbox import DEFAULT_TOKEN, TelegramSandbox
+from buddybot.settings import Settings, load_settings
+from buddybot.storage import migrate
+from buddybot.storage.database import Database
+
+POSTGRES_ENV = "BUDDYBOT_TEST_POSTGRES_URL"
+POSTGRES_URL = os.environ.get(POSTGRES_ENV)
+WEBHOOK_SECRET = "sandbox-webhook-secret_1"
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Tests never pick up the developer's BUDDYBOT_* variables or config file."""
+    for name in list(os.environ):
+        if name.startswith("BUDDYBOT_") and name != POSTGRES_ENV:
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("BUDDYBOT_CONFIG_FILE", str(tmp_path / "no-config.toml"))
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def _create_postgres_database() -> tuple[str, Callable[[], Any]]:
+    """A fresh, empty PostgreSQL database for one test, and a function that drops it."""
+    assert POSTGRES_URL is not None
+    base = make_url(POSTGRES_URL).set(drivername="postgresql")
+    name = f"buddybot_test_{secrets.token_hex(6)}"
+    admin = await asyncpg.connect(base.render_as_string(hide_password=False))
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE template0')
+    finally:
+        await admin.close()
+
+    async def drop() -> None:
+        admin = await asyncpg.connect(base.render_as_string(hide_password=False))
+        try:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await admin.close()
+
+    url = base.set(drivername="postgresql+asyncpg", database=name)
+    return url.render_as_string(hide_password=False), drop
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """An empty database: SQLite, and PostgreSQL when BUDDYBOT_TEST_POSTGRES_URL is set."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'buddybot.db'}"
+        return
+    if POSTGRES_URL is None:
+        pytest.skip(f"{POSTGRES_ENV} is not set")
+    url, drop = await _create_postgres_database()
+    try:
+        yield url
+    finally:
+        await drop()
+
+
+@pytest.fixture
+async def sqlite_url(tmp_path: Path) -> str:
+    """An empty SQLite database file (for tests that need one backend only)."""
+    return f"sqlite+aiosqlite:///{tmp_path / 'buddybot.db'}"
+
+
+@pytest.fixture
+async def database(database_url: str) -> AsyncIterator[Database]:
+    """A migrated database on each backend."""
+    db = Database(database_url)
+    await migrate.upgrade(db)
+    try:
+        yield db
+    finally:
+        await db.dispose()
+
+
+@pytest.fixture
+async def sandbox() -> AsyncIterator[TelegramSandbox]:
+    """The fake Telegram Bot API, listening on a free local port."""
+    async with TelegramSandbox() as server:
+        yield server
+
+
+def sandbox_settings(sandbox: TelegramSandbox, database_url: str, **overrides: Any) -> Settings:
+    """Settings that point the bot at the sandbox."""
+    values: dict[str, Any] = {
+        "telegram_token": DEFAULT_TOKEN,
+        "telegram_api_url": sandbox.api_url,
+        "database_url": database_url,
+    }
+    values.update(overrides)
+    return load_settings(**values)
+
+
+@pytest.fixture
+async def bot(sandbox: TelegramSandbox, sqlite_url: str) -> AsyncIterator[BotProcess]:
+    """The real bot in polling mode, talking to the sandbox over HTTP."""
+    process = BotProcess(sandbox_settings(sandbox, sqlite_url))
+    await process.start()
+    try:
+        yield process
+    finally:
+        await process.stop()
+
+
+@pytest.fixture
+def webhook_port() -> int:
+    """The port the bot's webhook server listens on."""
+    return free_port()
+
+
+@pytest.fixture
+async def webhook_bot(
+    sandbox: TelegramSandbox, sqlite_url: str, webhook_port: int
+) -> AsyncIterator[BotProcess]:
+    """The real bot in webhook mode; the sandbox delivers updates to it over HTTP."""
+    settings = sandbox_settings(
+        sandbox,
+        sqlite_url,
+        mode="webhook",
+        webhook_url=f"http://127.0.0.1:{webhook_port}/telegram",
+        webhook_secret=WEBHOOK_SECRET,
+        listen_host="127.0.0.1",
+        listen_port=webhook_port,
+    )
+    process = BotProcess(settings)
+    await process.start()
+    try:
+        yield process
+    finally:
+        await process.stop()
+
+
+@pytest.fixture
+def project_root() -> Iterator[Path]:
+    """The repository root (for tests that run the command line)."""
+    yield Path(__file__).resolve().parent.parent
