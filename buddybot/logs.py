@@ -4,8 +4,21 @@ from __future__ import annotations
 
 import logging
 
-# These libraries log full request URLs, and the Bot API URL contains the token.
-_CHATTY_LOGGERS = ("httpx", "httpcore", "aiohttp.access", "apscheduler")
+# Libraries log whole updates, request parameters or SQL with its values at DEBUG, which
+# would put names and message texts in the log: they never go below INFO.
+THIRD_PARTY_FLOOR = {
+    "telegram": logging.INFO,
+    "aiosqlite": logging.INFO,
+    "sqlalchemy": logging.WARNING,
+    "asyncpg": logging.INFO,
+    "aiohttp": logging.INFO,
+    "apscheduler": logging.INFO,
+    "alembic": logging.INFO,
+    "asyncio": logging.INFO,
+    # These log full request URLs, and the Bot API URL contains the token.
+    "httpx": logging.WARNING,
+    "httpcore": logging.WARNING,
+}
 
 
 class RedactSecrets(logging.Filter):
@@ -24,13 +37,18 @@ class RedactSecrets(logging.Filter):
         return True
 
 
+class _BuddyBotHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Marks the handler this module installs, so configuring twice replaces it."""
+
+
 def configure(level: int, secrets: list[str] | None = None) -> None:
-    """Send log lines to stderr at ``level``, with secrets redacted."""
-    handler = logging.StreamHandler()
+    """Send log lines to stderr at ``level``, with secrets redacted and chatty libraries capped."""
+    handler = _BuddyBotHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactSecrets(secrets or []))
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    root.handlers[:] = [h for h in root.handlers if not isinstance(h, _BuddyBotHandler)]
+    root.addHandler(handler)
     root.setLevel(level)
-    for name in _CHATTY_LOGGERS:
-        logging.getLogger(name).setLevel(max(level, logging.WARNING))
+    for name, floor in THIRD_PARTY_FLOOR.items():
+        logging.getLogger(name).setLevel(max(level, floor))

@@ -3,6 +3,7 @@ the Telegram sandbox and a running bot talking to it."""
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import socket
@@ -14,6 +15,7 @@ import asyncpg
 import pytest
 from sqlalchemy.engine import make_url
 
+from buddybot import logs
 from buddybot.runner import BotProcess
 from buddybot.sandbox import DEFAULT_TOKEN, TelegramSandbox
 from buddybot.settings import Settings, load_settings
@@ -32,6 +34,21 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         if name.startswith("BUDDYBOT_") and name != POSTGRES_ENV:
             monkeypatch.delenv(name)
     monkeypatch.setenv("BUDDYBOT_CONFIG_FILE", str(tmp_path / "no-config.toml"))
+
+
+@pytest.fixture
+def debug_logging() -> Iterator[None]:
+    """Logging as `buddybot run` sets it up at DEBUG; levels are restored afterwards."""
+    names = ["", *logs.THIRD_PARTY_FLOOR]
+    levels = {name: logging.getLogger(name).level for name in names}
+    handlers = list(logging.getLogger().handlers)
+    logs.configure(logging.DEBUG)
+    try:
+        yield
+    finally:
+        for name, level in levels.items():
+            logging.getLogger(name).setLevel(level)
+        logging.getLogger().handlers[:] = handlers
 
 
 def free_port() -> int:
