@@ -377,17 +377,17 @@ class TelegramSandbox:
         retry_after: int | None = None,
         delay: float = 0.0,
         description: str | None = None,
-    ) -> None:
+    ) -> Fault:
         """Make the next ``times`` calls of ``method`` (None: any method) fail or slow down.
 
         ``status`` 429 answers "Too Many Requests" with ``retry_after``; 5xx answers a server
         error; 200 with a ``delay`` only slows the call down and then serves it normally.
+        The returned Fault counts down ``times`` as requests hit it.
         """
-        self._faults.append(
-            Fault(
-                method.lower() if method else None, status, description, retry_after, delay, times
-            )
-        )
+        fault = Fault(method.lower() if method else None, status, description, retry_after,
+                      delay, times)
+        self._faults.append(fault)
+        return fault
 
     def messages(self, chat_id: int) -> list[ChatMessage]:
         """All messages of a chat, both directions, deleted ones left out."""

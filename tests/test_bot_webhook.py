@@ -1,0 +1,100 @@
+"""End to end, webhook mode: the sandbox posts updates to the bot's own HTTP server."""
+
+from __future__ import annotations
+
+import json
+
+import aiohttp
+
+from buddybot.runner import BotProcess
+from buddybot.sandbox import TelegramSandbox
+from buddybot.storage.database import Database
+from buddybot.webhook import SECRET_HEADER, WebhookServer
+from tests.conftest import WEBHOOK_SECRET, free_port
+
+
+async def test_webhook_is_registered_with_the_secret(
+    webhook_bot: BotProcess, sandbox: TelegramSandbox, webhook_port: int
+) -> None:
+    info = sandbox.webhook_info()
+    assert info["url"] == f"http://127.0.0.1:{webhook_port}/telegram"
+    assert sandbox.calls_of("setWebhook")[-1].params["secret_token"] == WEBHOOK_SECRET
+
+
+async def test_start_help_and_privacy_through_the_webhook(
+    webhook_bot: BotProcess, sandbox: TelegramSandbox
+) -> None:
+    sam = sandbox.user("Sam", language_code="en")
+    assert "I'm BuddyBot" in (await sam.ask("/start")).text
+    assert "/privacy" in (await sam.ask("/help")).text
+    assert "Your data" in (await sam.ask("/privacy")).text
+    amira = sandbox.user("Amira", language_code="nl")
+    assert "Jouw gegevens" in (await amira.ask("/privacy")).text
+    await sandbox.wait_for(lambda: sandbox.webhook_info()["pending_update_count"] == 0)
+
+
+def _update(chat_id: int, text: str) -> dict[str, object]:
+    user = {"id": chat_id, "is_bot": False, "first_name": "Mallory", "language_code": "en"}
+    return {
+        "update_id": 999_001,
+        "message": {
+            "message_id": 1,
+            "date": 1_700_000_000,
+            "chat": {"id": chat_id, "type": "private", "first_name": "Mallory"},
+            "from": user,
+            "text": text,
+            "entities": [{"type": "bot_command", "offset": 0, "length": len(text)}],
+        },
+    }
+
+
+async def test_wrong_or_missing_secret_is_refused_and_not_processed(
+    webhook_bot: BotProcess, sandbox: TelegramSandbox, webhook_port: int
+) -> None:
+    mallory = sandbox.user("Mallory", language_code="en")
+    url = f"http://127.0.0.1:{webhook_port}/telegram"
+    body = json.dumps(_update(mallory.id, "/start"))
+    async with aiohttp.ClientSession() as http:
+        for headers in ({SECRET_HEADER: "wrong-secret"}, {}, {SECRET_HEADER: ""}):
+            async with http.post(url, data=body, headers=headers) as response:
+                assert response.status == 403
+        async with http.post(url, data="not json", headers={SECRET_HEADER: WEBHOOK_SECRET}) as bad:
+            assert bad.status == 400
+        async with http.post(url, data=body, headers={SECRET_HEADER: WEBHOOK_SECRET}) as good:
+            assert good.status == 200
+    # Only the request with the right secret was answered.
+    assert len(mallory.inbox) == 1
+    assert sandbox.calls_of("sendMessage")[0].params["chat_id"] == str(mallory.id)
+
+
+async def test_healthz_reports_the_database(
+    webhook_bot: BotProcess, webhook_port: int
+) -> None:
+    async with aiohttp.ClientSession() as http:
+        async with http.get(f"http://127.0.0.1:{webhook_port}/healthz") as response:
+            assert response.status == 200
+            assert await response.json() == {"status": "ok"}
+
+
+async def test_healthz_fails_when_the_database_is_unreachable(
+    webhook_bot: BotProcess,
+) -> None:
+    unreachable = Database(f"postgresql+asyncpg://postgres@127.0.0.1:{free_port()}/nothing")
+    port = free_port()
+    assert webhook_bot.application is not None
+    server = WebhookServer(
+        webhook_bot.application,
+        unreachable,
+        webhook_url="http://127.0.0.1/telegram",
+        secret="x",
+        host="127.0.0.1",
+        port=port,
+    )
+    await server.start()
+    try:
+        async with aiohttp.ClientSession() as http:
+            async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
+                assert response.status == 503
+    finally:
+        await server.stop()
+        await unreachable.dispose()

@@ -1,0 +1,149 @@
+"""`buddybot` as a program: start-up problems give one clear line and a non-zero exit code;
+`run` serves real Bot API traffic in both modes and stops cleanly on SIGTERM."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from buddybot.sandbox import DEFAULT_TOKEN, TelegramSandbox
+from tests.conftest import WEBHOOK_SECRET, free_port
+
+
+def _environment(**settings: str) -> dict[str, str]:
+    env = {name: value for name, value in os.environ.items() if not name.startswith("BUDDYBOT_")}
+    env["BUDDYBOT_CONFIG_FILE"] = os.devnull
+    env.update({f"BUDDYBOT_{name.upper()}": value for name, value in settings.items()})
+    return env
+
+
+def _run(*args: str, cwd: Path, **settings: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "buddybot", *args],
+        cwd=cwd,
+        env=_environment(**settings),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def _assert_one_clear_line(result: subprocess.CompletedProcess[str], *expected: str) -> None:
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.startswith("buddybot:")]
+    assert len(lines) == 1, result.stderr
+    for phrase in expected:
+        assert phrase in lines[0]
+
+
+def test_run_without_a_token_says_how_to_get_one(tmp_path: Path) -> None:
+    result = _run("run", cwd=tmp_path)
+    _assert_one_clear_line(result, "BUDDYBOT_TELEGRAM_TOKEN", "BotFather")
+    assert result.returncode == 2
+
+
+def test_a_malformed_setting_is_named(tmp_path: Path) -> None:
+    result = _run("run", cwd=tmp_path, telegram_token="1:x", listen_port="lots")
+    _assert_one_clear_line(result, "BUDDYBOT_LISTEN_PORT")
+    assert result.returncode == 2
+
+
+def test_an_unreachable_database_is_named(tmp_path: Path) -> None:
+    url = f"postgresql://postgres@127.0.0.1:{free_port()}/test"
+    result = _run("run", cwd=tmp_path, telegram_token="1:x", database_url=url)
+    _assert_one_clear_line(result, "Cannot reach the database", "BUDDYBOT_DATABASE_URL")
+    assert result.returncode == 1
+
+
+def test_an_unreachable_telegram_is_named(tmp_path: Path) -> None:
+    api = f"http://127.0.0.1:{free_port()}/bot"
+    result = _run("run", cwd=tmp_path, telegram_token="1:x", telegram_api_url=api)
+    _assert_one_clear_line(result, "Cannot reach the Telegram Bot API", "BUDDYBOT_TELEGRAM_API_URL")
+    assert "1:x" not in result.stderr
+
+
+def test_migrate_creates_the_schema(tmp_path: Path) -> None:
+    result = _run("migrate", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "up to date" in result.stdout
+    with sqlite3.connect(tmp_path / "buddybot.db") as connection:
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+    assert {"organisation", "participant", "professional", "audit_log"} <= tables
+
+
+async def _start_bot(tmp_path: Path, **settings: str) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "buddybot",
+        "run",
+        cwd=tmp_path,
+        env=_environment(**settings),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+
+
+async def test_a_refused_token_is_named(sandbox: TelegramSandbox, tmp_path: Path) -> None:
+    process = await _start_bot(
+        tmp_path, telegram_token="999:wrong", telegram_api_url=sandbox.api_url
+    )
+    _, stderr = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 1
+    assert "Telegram refused the bot token" in stderr.decode()
+    assert "Traceback" not in stderr.decode()
+
+
+async def test_run_answers_in_polling_mode(sandbox: TelegramSandbox, tmp_path: Path) -> None:
+    process = await _start_bot(
+        tmp_path, telegram_token=DEFAULT_TOKEN, telegram_api_url=sandbox.api_url
+    )
+    try:
+        sam = sandbox.user("Sam", language_code="en")
+        assert "I'm BuddyBot" in (await sam.ask("/start", timeout=30)).text
+        assert "Your data" in (await sam.ask("/privacy")).text
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 0, stderr.decode()
+    assert "Sam" not in stderr.decode()
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+async def test_sigterm_in_webhook_mode_lets_the_update_in_progress_finish(
+    sandbox: TelegramSandbox, tmp_path: Path, language: str
+) -> None:
+    port = free_port()
+    process = await _start_bot(
+        tmp_path,
+        telegram_token=DEFAULT_TOKEN,
+        telegram_api_url=sandbox.api_url,
+        mode="webhook",
+        webhook_url=f"http://127.0.0.1:{port}/telegram",
+        webhook_secret=WEBHOOK_SECRET,
+        listen_host="127.0.0.1",
+        listen_port=str(port),
+    )
+    try:
+        await sandbox.wait_for(lambda: bool(sandbox.webhook_info()["url"]), timeout=30)
+        slow = sandbox.inject_fault("sendMessage", 200, delay=1.5)
+        person = sandbox.user("Noor", language_code=language)
+        await person.send("/privacy")
+        await sandbox.wait_for(lambda: slow.times == 0)  # the reply is on its way
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 0, stderr.decode()
+    reply = await person.next_message()
+    assert ("Jouw gegevens" if language == "nl" else "Your data") in reply.text
+    # The update was acknowledged only after it was handled, so Telegram keeps nothing pending.
+    assert sandbox.webhook_info()["pending_update_count"] == 0
