@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
 from collections.abc import Sequence
 
@@ -32,7 +33,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings()
         if args.command == "run":
             settings.require_token()
-        logs.configure(settings.log_level_number, secrets=_secrets(settings))
+        level = settings.log_level_number
+        if args.command == "demo" and "log_level" not in settings.model_fields_set:
+            level = max(level, logging.WARNING)  # the transcript is the demo's output
+        logs.configure(level, secrets=_secrets(settings))
         if args.command == "run":
             asyncio.run(BotProcess(settings).run_until_signal())
         elif args.command == "migrate":
@@ -40,7 +44,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "demo":
             from buddybot.demo import run_demo
 
-            asyncio.run(run_demo(settings, args.out))
+            run_demo(settings, args.out)
     except SettingsError as error:
         print(f"buddybot: {error}", file=sys.stderr)
         return EXIT_CONFIG

@@ -69,16 +69,22 @@ class Translator:
         return key
 
 
-@cache
-def _load(language: str, fallback_language: str | None) -> Translator:
-    catalog = read_catalog(language)
+def catalog_texts(catalog: Catalog) -> dict[str, str | tuple[str, ...]]:
+    """Key → text (or plural forms) of every finished message in a catalog."""
     texts: dict[str, str | tuple[str, ...]] = {}
     for message in catalog:
         if message.id and not message.fuzzy:
-            key = message.id[0] if isinstance(message.id, tuple) else message.id
-            texts[key] = message.string
+            key = message.id if isinstance(message.id, str) else message.id[0]
+            string = message.string
+            texts[key] = string if isinstance(string, str) else tuple(string or ())
+    return texts
+
+
+@cache
+def _load(language: str, fallback_language: str | None) -> Translator:
+    catalog = read_catalog(language)
     fallback = _load(fallback_language, None) if fallback_language else None
-    return Translator(language, texts, c2py(catalog.plural_expr), fallback)
+    return Translator(language, catalog_texts(catalog), c2py(catalog.plural_expr), fallback)
 
 
 def translator(language: str | None, default: str = LANGUAGES[0]) -> Translator:

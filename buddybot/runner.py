@@ -86,7 +86,8 @@ class BotProcess:
 
     async def _start_webhook(self, application: BuddyApplication, database: Database) -> None:
         settings = self.settings
-        assert settings.webhook_url is not None and settings.webhook_secret is not None
+        assert settings.webhook_url is not None
+        assert settings.webhook_secret is not None
         secret = settings.webhook_secret.get_secret_value()
         self._webhook = WebhookServer(
             application,

@@ -19,7 +19,7 @@ from buddybot.storage.database import Database
 
 log = logging.getLogger(__name__)
 
-SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
 # How long a shutdown waits for updates that are being processed.
 SHUTDOWN_GRACE_SECONDS = 30.0
 

@@ -167,9 +167,3 @@ async def webhook_bot(
         yield process
     finally:
         await process.stop()
-
-
-@pytest.fixture
-def project_root() -> Iterator[Path]:
-    """The repository root (for tests that run the command line)."""
-    yield Path(__file__).resolve().parent.parent

@@ -48,8 +48,8 @@ async def test_unknown_person_learns_what_the_bot_is_and_nothing_is_stored(
 ) -> None:
     amira = sandbox.user("Amira", language_code="nl")
     reply = await amira.ask("/start")
-    assert "Ik ben BuddyBot" in reply.text
-    assert "uitnodigingslink" in reply.text
+    assert "Ik ben BuddyBot" in reply.content
+    assert "uitnodigingslink" in reply.content
     assert reply.buttons == []
     assert await _count_rows(bot) == 0
 
@@ -59,15 +59,15 @@ async def test_unknown_person_is_answered_in_their_app_language(
 ) -> None:
     sam = sandbox.user("Sam", language_code="en-GB")
     reply = await sam.ask("/start")
-    assert "I'm BuddyBot" in reply.text
-    assert "invitation link" in reply.text
+    assert "I'm BuddyBot" in reply.content
+    assert "invitation link" in reply.content
 
 
 async def test_someone_from_elsewhere_gets_the_default_language(
     bot: BotProcess, sandbox: TelegramSandbox
 ) -> None:
     pierre = sandbox.user("Pierre", language_code="fr")
-    assert "Ik ben BuddyBot" in (await pierre.ask("/start")).text
+    assert "Ik ben BuddyBot" in (await pierre.ask("/start")).content
 
 
 async def test_help_lists_the_commands_of_an_unknown_person(
@@ -76,8 +76,8 @@ async def test_help_lists_the_commands_of_an_unknown_person(
     sam = sandbox.user("Sam", language_code="en")
     reply = await sam.ask("/help")
     for command in ("/start", "/help", "/privacy", "/language"):
-        assert command in reply.text
-    assert "invitation link" in reply.text
+        assert command in reply.content
+    assert "invitation link" in reply.content
 
 
 @pytest.mark.parametrize(
@@ -93,7 +93,7 @@ async def test_privacy_notice_in_plain_language(
     person = sandbox.user("Noor", language_code=language)
     reply = await person.ask("/privacy")
     for phrase in expected:
-        assert phrase in reply.text
+        assert phrase in reply.content
     assert any(entity["type"] == "bold" for entity in reply.entities)
 
 
@@ -102,18 +102,18 @@ async def test_client_switches_language_and_it_is_remembered(
 ) -> None:
     amira = sandbox.user("Amira", language_code="nl")
     await _add_client(bot, amira.id, "Amira")
-    assert "Hoi Amira" in (await amira.ask("/start")).text
+    assert "Hoi Amira" in (await amira.ask("/start")).content
 
     question = await amira.ask("/language")
-    assert question.text == "Welke taal wil je?"
+    assert question.content == "Welke taal wil je?"
     assert [button.text for button in question.buttons] == ["Nederlands", "English"]
     press = await amira.press(question, "English")
     await amira.answer_to(press)
     await amira.wait_for_edit(question, 0)
-    assert question.text == "Okay! From now on I'll speak English with you. ✅"
+    assert question.content == "Okay! From now on I'll speak English with you. ✅"
     assert question.buttons == []
 
-    assert "Hi Amira" in (await amira.ask("/start")).text
+    assert "Hi Amira" in (await amira.ask("/start")).content
     assert bot.database is not None
     async with bot.database.transaction() as session:
         client = await repositories.participant_by_telegram_id(session, amira.id)
@@ -133,7 +133,7 @@ async def test_unknown_person_choosing_a_language_stores_nothing(
     question = await sam.ask("/language")
     await sam.press(question, "English")
     await sam.wait_for_edit(question, 0)
-    assert "I can only remember this once you take part" in question.text
+    assert "I can only remember this once you take part" in question.content
     assert await _count_rows(bot) == 0
 
 
@@ -151,9 +151,9 @@ async def test_typed_text_gets_a_kind_pointer_to_help(
 ) -> None:
     sam = sandbox.user("Sam", language_code="en")
     reply = await sam.ask("hello? what is this")
-    assert "I don't understand" in reply.text
-    assert "/help" in reply.text
-    assert "don't understand" in (await sam.ask("/nonsense")).text
+    assert "I don't understand" in reply.content
+    assert "/help" in reply.content
+    assert "don't understand" in (await sam.ask("/nonsense")).content
 
 
 async def test_an_old_or_forged_button_gets_a_kind_note(
@@ -175,7 +175,7 @@ async def test_a_429_from_telegram_is_waited_out_and_the_message_still_arrives(
     sandbox.inject_fault("sendMessage", 429, retry_after=1)
     sam = sandbox.user("Sam", language_code="en")
     reply = await sam.ask("/start", timeout=15)
-    assert "I'm BuddyBot" in reply.text
+    assert "I'm BuddyBot" in reply.content
     statuses = [call.status for call in sandbox.calls_of("sendMessage")]
     assert statuses == [429, 200]
     assert len(sam.inbox) == 1
@@ -192,7 +192,7 @@ async def test_an_error_gets_a_kind_message_and_a_log_line_without_personal_data
     with caplog.at_level(logging.DEBUG):
         update_id = await amira.send("/privacy")
         reply = await amira.next_message()
-    assert reply.text == (
+    assert reply.content == (
         "Oops, something went wrong on my side. It's not your fault. "
         "Please try again in a moment. 🙏"
     )

@@ -25,11 +25,11 @@ async def test_start_help_and_privacy_through_the_webhook(
     webhook_bot: BotProcess, sandbox: TelegramSandbox
 ) -> None:
     sam = sandbox.user("Sam", language_code="en")
-    assert "I'm BuddyBot" in (await sam.ask("/start")).text
-    assert "/privacy" in (await sam.ask("/help")).text
-    assert "Your data" in (await sam.ask("/privacy")).text
+    assert "I'm BuddyBot" in (await sam.ask("/start")).content
+    assert "/privacy" in (await sam.ask("/help")).content
+    assert "Your data" in (await sam.ask("/privacy")).content
     amira = sandbox.user("Amira", language_code="nl")
-    assert "Jouw gegevens" in (await amira.ask("/privacy")).text
+    assert "Jouw gegevens" in (await amira.ask("/privacy")).content
     await sandbox.wait_for(lambda: sandbox.webhook_info()["pending_update_count"] == 0)
 
 
@@ -67,13 +67,13 @@ async def test_wrong_or_missing_secret_is_refused_and_not_processed(
     assert sandbox.calls_of("sendMessage")[0].params["chat_id"] == str(mallory.id)
 
 
-async def test_healthz_reports_the_database(
-    webhook_bot: BotProcess, webhook_port: int
-) -> None:
-    async with aiohttp.ClientSession() as http:
-        async with http.get(f"http://127.0.0.1:{webhook_port}/healthz") as response:
-            assert response.status == 200
-            assert await response.json() == {"status": "ok"}
+async def test_healthz_reports_the_database(webhook_bot: BotProcess, webhook_port: int) -> None:
+    async with (
+        aiohttp.ClientSession() as http,
+        http.get(f"http://127.0.0.1:{webhook_port}/healthz") as response,
+    ):
+        assert response.status == 200
+        assert await response.json() == {"status": "ok"}
 
 
 async def test_healthz_fails_when_the_database_is_unreachable(
@@ -92,9 +92,11 @@ async def test_healthz_fails_when_the_database_is_unreachable(
     )
     await server.start()
     try:
-        async with aiohttp.ClientSession() as http:
-            async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
-                assert response.status == 503
+        async with (
+            aiohttp.ClientSession() as http,
+            http.get(f"http://127.0.0.1:{port}/healthz") as response,
+        ):
+            assert response.status == 503
     finally:
         await server.stop()
         await unreachable.dispose()

@@ -109,8 +109,8 @@ async def test_run_answers_in_polling_mode(sandbox: TelegramSandbox, tmp_path: P
     )
     try:
         sam = sandbox.user("Sam", language_code="en")
-        assert "I'm BuddyBot" in (await sam.ask("/start", timeout=30)).text
-        assert "Your data" in (await sam.ask("/privacy")).text
+        assert "I'm BuddyBot" in (await sam.ask("/start", timeout=30)).content
+        assert "Your data" in (await sam.ask("/privacy")).content
     finally:
         process.send_signal(signal.SIGTERM)
         _, stderr = await asyncio.wait_for(process.communicate(), 30)
@@ -144,6 +144,6 @@ async def test_sigterm_in_webhook_mode_lets_the_update_in_progress_finish(
         _, stderr = await asyncio.wait_for(process.communicate(), 30)
     assert process.returncode == 0, stderr.decode()
     reply = await person.next_message()
-    assert ("Jouw gegevens" if language == "nl" else "Your data") in reply.text
+    assert ("Jouw gegevens" if language == "nl" else "Your data") in reply.content
     # The update was acknowledged only after it was handled, so Telegram keeps nothing pending.
     assert sandbox.webhook_info()["pending_update_count"] == 0

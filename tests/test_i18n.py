@@ -10,21 +10,18 @@ from pathlib import Path
 import pytest
 
 from buddybot.commands import COMMANDS
-from buddybot.i18n import LANGUAGES, pick_language, read_catalog, translator
+from buddybot.i18n import LANGUAGES, catalog_texts, pick_language, read_catalog, translator
 
 PACKAGE = Path(__file__).resolve().parent.parent / "buddybot"
 KEY = re.compile(r"^[a-z_]+(\.[a-z0-9_]+)+$")
 
 
 def _catalog_texts(language: str) -> dict[str, tuple[str, ...]]:
-    texts = {}
-    for message in read_catalog(language):
-        if not message.id:
-            continue
-        key = message.id[0] if isinstance(message.id, tuple) else message.id
-        forms = message.string if isinstance(message.string, tuple) else (message.string,)
-        texts[key] = tuple(forms)
-    return texts
+    """Every key with its forms (one for a plain text, several for plurals)."""
+    return {
+        key: (text,) if isinstance(text, str) else text
+        for key, text in catalog_texts(read_catalog(language)).items()
+    }
 
 
 def _placeholders(text: str) -> set[str]:
@@ -40,14 +37,20 @@ def _keys_used_in_code() -> set[str]:
             if not isinstance(node, ast.Call) or not node.args:
                 continue
             first = node.args[0]
-            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(
-                node.func, "id", ""
+            name = (
+                node.func.attr
+                if isinstance(node.func, ast.Attribute)
+                else getattr(node.func, "id", "")
             )
             called_on = node.func.value if isinstance(node.func, ast.Attribute) else None
-            is_translator = name == "tr" or (
-                name == "plural" and isinstance(called_on, ast.Name | ast.Attribute)
-            ) or (isinstance(node.func, ast.Call) and getattr(node.func.func, "id", "") ==
-                  "translator")
+            is_translator = (
+                name == "tr"
+                or (name == "plural" and isinstance(called_on, ast.Name | ast.Attribute))
+                or (
+                    isinstance(node.func, ast.Call)
+                    and getattr(node.func.func, "id", "") == "translator"
+                )
+            )
             if is_translator:
                 used |= _literal_strings(first)
     return used

@@ -102,7 +102,7 @@ def test_plain_database_urls_get_the_async_driver() -> None:
 
 
 def test_missing_token_is_explained() -> None:
-    with pytest.raises(SettingsError, match="BUDDYBOT_TELEGRAM_TOKEN is not set.*BotFather"):
+    with pytest.raises(SettingsError, match=r"BUDDYBOT_TELEGRAM_TOKEN is not set.*BotFather"):
         load_settings().require_token()
     assert load_settings(telegram_token=" 1:abc ").require_token() == "1:abc"
 

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-DEFAULT_TOKEN = "123456789:SANDBOX-token-for-local-tests-only"
+DEFAULT_TOKEN = "123456789:SANDBOX-token-for-local-tests-only"  # noqa: S105 - fake, local only
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
 MAX_CALLBACK_DATA = 64
@@ -384,8 +384,9 @@ class TelegramSandbox:
         error; 200 with a ``delay`` only slows the call down and then serves it normally.
         The returned Fault counts down ``times`` as requests hit it.
         """
-        fault = Fault(method.lower() if method else None, status, description, retry_after,
-                      delay, times)
+        fault = Fault(
+            method.lower() if method else None, status, description, retry_after, delay, times
+        )
         self._faults.append(fault)
         return fault
 
@@ -443,7 +444,7 @@ class TelegramSandbox:
     def to_api(self, message: ChatMessage) -> dict[str, Any]:
         """A stored message as the Bot API's Message object."""
         chat = self._chat(message.chat_id)
-        chat_json = {
+        chat_json: dict[str, Any] = {
             "id": message.chat_id,
             "type": "private",
             **{

@@ -1,0 +1,44 @@
+"""A readable record of a conversation in the sandbox, as the demo prints it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from buddybot.sandbox.server import ChatMessage
+from buddybot.sandbox.users import SandboxUser
+
+
+@dataclass
+class Transcript:
+    """Collects what people typed and tapped and what the bot answered."""
+
+    bot_name: str = "BuddyBot"
+    lines: list[str] = field(default_factory=list)
+
+    def note(self, text: str) -> None:
+        """A narrator's line (what is about to happen)."""
+        self.lines += ["", f"── {text}"]
+
+    def said(self, person: SandboxUser, text: str) -> None:
+        """A person typed and sent ``text``."""
+        self.lines.append(f"👤 {person.first_name}: {text}")
+
+    def tapped(self, person: SandboxUser, button: str) -> None:
+        """A person tapped a button."""
+        self.lines.append(f"👤 {person.first_name} taps [{button}]")
+
+    def bot(self, message: ChatMessage, *, edited: bool = False, alert: str | None = None) -> None:
+        """The bot sent (or edited) a message, or showed an alert."""
+        if alert is not None:
+            self.lines.append(f"🤖 {self.bot_name} (pop-up): {alert}")
+            return
+        label = f"{self.bot_name} (edits its message)" if edited else self.bot_name
+        body = message.content.splitlines() or [""]
+        self.lines.append(f"🤖 {label}: {body[0]}")
+        self.lines += [f"   {line}" if line else "" for line in body[1:]]
+        if message.buttons:
+            self.lines.append("   " + " ".join(f"[{button.text}]" for button in message.buttons))
+
+    def text(self) -> str:
+        """The whole transcript."""
+        return "\n".join(self.lines).strip() + "\n"
