@@ -709,6 +709,7 @@ class TelegramSandbox:
                 await self._notify()
             else:
                 self._webhook_error = (int(time.time()), problem)
+                await self._notify()
                 await asyncio.sleep(self.webhook_retry_seconds)
 
     # ----------------------------------------------------------------- sending
