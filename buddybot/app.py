@@ -40,7 +40,13 @@ def build_application(runtime: Runtime, token: str, *, polling: bool = True) -> 
         .base_url(settings.telegram_api_url)
         .base_file_url(file_url_for(settings.telegram_api_url))
         .rate_limiter(
-            AIORateLimiter(overall_max_rate=MESSAGES_PER_SECOND, max_retries=RETRIES_AFTER_429)
+            # One message per 1/30 s instead of "30 per second": aiolimiter's bucket would
+            # allow a burst of 30 on top of the steady 30/s, and Telegram counts any second.
+            AIORateLimiter(
+                overall_max_rate=1,
+                overall_time_period=1 / MESSAGES_PER_SECOND,
+                max_retries=RETRIES_AFTER_429,
+            )
         )
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=ZoneInfo(settings.timezone)))
         .context_types(ContextTypes(context=BuddyContext))

@@ -202,3 +202,15 @@ async def test_an_error_gets_a_kind_message_and_a_log_line_without_personal_data
     assert "Secretname" not in log_text
     assert "/privacy" not in log_text
     assert sandbox.token not in log_text
+
+
+async def test_many_people_at_once_never_trip_telegrams_flood_limit(
+    bot: BotProcess, sandbox: TelegramSandbox
+) -> None:
+    crowd = [sandbox.user(f"Person {number}", language_code="en") for number in range(45)]
+    for person in crowd:
+        await person.send("/start")
+    replies = [await person.next_message(timeout=20) for person in crowd]
+    assert all("I'm BuddyBot" in reply.content for reply in replies)
+    assert sandbox.flood_violations == 0
+    assert [call.status for call in sandbox.calls_of("sendMessage")] == [200] * len(crowd)
