@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 import os
 import re
+import tomllib
+from difflib import get_close_matches
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -57,6 +59,12 @@ class SettingsError(Exception):
 
 class _SecretFreeToml(TomlConfigSettingsSource):
     """The TOML file source, refusing secrets so they never end up in a committed file."""
+
+    def __init__(self, settings_cls: type[BaseSettings], toml_file: Path) -> None:
+        try:
+            super().__init__(settings_cls, toml_file=toml_file)
+        except tomllib.TOMLDecodeError as error:
+            raise SettingsError(f"The config file {toml_file} is not valid TOML: {error}") from None
 
     def __call__(self) -> dict[str, Any]:
         values = super().__call__()
@@ -192,6 +200,7 @@ class Settings(BaseSettings):
 
 def load_settings(**overrides: Any) -> Settings:
     """Load the settings, turning any problem into one SettingsError line that names the setting."""
+    _refuse_unknown_environment_variables()
     try:
         return Settings(**overrides)
     except SettingsError:
@@ -204,12 +213,31 @@ def load_settings(**overrides: Any) -> Settings:
         raise SettingsError(f"Settings could not be read: {_first_line(str(exc))}") from None
 
 
+# Variables with our prefix that are not settings but are read elsewhere.
+_OTHER_VARIABLES = frozenset({CONFIG_FILE_ENV})
+_TEST_PREFIX = f"{ENV_PREFIX}TEST_"
+
+
+def _refuse_unknown_environment_variables() -> None:
+    # A typo (BUDDYBOT_DATABSE_URL) would otherwise be ignored silently and the bot would
+    # run on the default database.
+    known = {f"{ENV_PREFIX}{name.upper()}" for name in Settings.model_fields} | _OTHER_VARIABLES
+    for name in sorted(os.environ):
+        upper = name.upper()
+        if (
+            upper.startswith(ENV_PREFIX)
+            and upper not in known
+            and not upper.startswith(_TEST_PREFIX)
+        ):
+            guess = get_close_matches(upper, sorted(known), n=1)
+            hint = f" (did you mean {guess[0]}?)" if guess else ""
+            raise SettingsError(f"Unknown setting {name}{hint}")
+
+
 def _describe(exc: ValidationError) -> str:
     error = exc.errors()[0]
     field = str(error["loc"][0]) if error["loc"] else ""
     message = error["msg"].removeprefix("Value error, ")
-    if isinstance(error.get("ctx", {}).get("error"), SettingsError):
-        return str(error["ctx"]["error"])
     if error["type"] == "extra_forbidden":
         return f"Unknown setting {field!r} in the config file"
     return f"{ENV_PREFIX}{field.upper()} is invalid: {message}"

@@ -116,3 +116,27 @@ def test_every_setting_is_documented_in_the_readme_and_the_example() -> None:
         assert name in readme, f"{name} missing from the README configuration table"
         assert name.removeprefix("BUDDYBOT_").lower() in example, f"{name} missing from example"
     assert len(describe_fields()) == len(Settings.model_fields)
+
+
+def test_a_misspelt_variable_is_named_with_a_suggestion(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BUDDYBOT_DATABSE_URL", "postgresql://db/x")
+    with pytest.raises(SettingsError, match=r"BUDDYBOT_DATABSE_URL.*BUDDYBOT_DATABASE_URL"):
+        load_settings()
+
+
+def test_test_only_variables_are_not_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BUDDYBOT_TEST_POSTGRES_URL", "postgresql://db/x")
+    assert load_settings().database_url == "sqlite+aiosqlite:///buddybot.db"
+
+
+def test_a_broken_or_unexpected_config_file_is_named(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    config = tmp_path / "buddybot.toml"
+    monkeypatch.setenv("BUDDYBOT_CONFIG_FILE", str(config))
+    config.write_text("listen_port = \n")
+    with pytest.raises(SettingsError, match=r"buddybot\.toml is not valid TOML"):
+        load_settings()
+    config.write_text('colour = "blue"\n')
+    with pytest.raises(SettingsError, match="Unknown setting 'colour' in the config file"):
+        load_settings()
