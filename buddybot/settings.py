@@ -29,6 +29,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from buddybot.i18n import LANGUAGES
+from buddybot.storage.models import DEFAULT_TIME_ZONE
 
 ENV_PREFIX = "BUDDYBOT_"
 DEFAULT_CONFIG_FILE = Path("config/buddybot.toml")
@@ -105,7 +106,7 @@ class Settings(BaseSettings):
     )
     listen_host: str = Field(default="0.0.0.0", description="Address the webhook server binds.")
     listen_port: int = Field(default=8080, ge=1, le=65535, description="Webhook server port.")
-    timezone: str = Field(default="Europe/Brussels", description="Default time zone.")
+    timezone: str = Field(default=DEFAULT_TIME_ZONE, description="Default time zone.")
     default_language: str = Field(default="nl", description="Language when nothing else is known.")
     log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING or ERROR.")
     retention_months: int = Field(

@@ -24,6 +24,10 @@ NAMING_CONVENTION = {
 }
 
 
+# Flanders first; settings.timezone is what the running bot hands to new people.
+DEFAULT_TIME_ZONE = "Europe/Brussels"
+
+
 def utcnow() -> datetime:
     """The current time, timezone-aware in UTC (the only way times are stored)."""
     return datetime.now(UTC)
@@ -119,7 +123,7 @@ class Professional(Base):
     display_name: Mapped[str] = mapped_column(String(100))
     telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
     language: Mapped[str | None] = mapped_column(String(8))
-    time_zone: Mapped[str] = mapped_column(String(64), default="Europe/Brussels")
+    time_zone: Mapped[str] = mapped_column(String(64), default=DEFAULT_TIME_ZONE)
     status: Mapped[ProfessionalStatus] = mapped_column(
         _enum(ProfessionalStatus, "professional_status"), default=ProfessionalStatus.INVITED
     )
@@ -141,7 +145,7 @@ class Participant(Base):
     telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
     first_name: Mapped[str | None] = mapped_column(String(64))
     language: Mapped[str | None] = mapped_column(String(8))
-    time_zone: Mapped[str] = mapped_column(String(64), default="Europe/Brussels")
+    time_zone: Mapped[str] = mapped_column(String(64), default=DEFAULT_TIME_ZONE)
     status: Mapped[ParticipantStatus] = mapped_column(
         _enum(ParticipantStatus, "participant_status"), default=ParticipantStatus.INVITED
     )

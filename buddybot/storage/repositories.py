@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from buddybot.storage.models import (
+    DEFAULT_TIME_ZONE,
     AuditEntry,
     Organisation,
     Participant,
@@ -16,6 +17,15 @@ from buddybot.storage.models import (
     Professional,
     ProfessionalStatus,
 )
+
+Record = TypeVar("Record", Organisation, Professional, Participant, AuditEntry)
+
+
+async def _saved(session: AsyncSession, record: Record) -> Record:
+    """Add a new record and flush, so its id is known."""
+    session.add(record)
+    await session.flush()
+    return record
 
 
 async def professional_by_telegram_id(
@@ -43,10 +53,7 @@ async def organisation_by_name(session: AsyncSession, name: str) -> Organisation
 
 async def add_organisation(session: AsyncSession, name: str) -> Organisation:
     """Create an organisation."""
-    organisation = Organisation(name=name)
-    session.add(organisation)
-    await session.flush()
-    return organisation
+    return await _saved(session, Organisation(name=name))
 
 
 async def add_professional(
@@ -56,21 +63,21 @@ async def add_professional(
     *,
     telegram_user_id: int | None = None,
     language: str | None = None,
-    time_zone: str = "Europe/Brussels",
+    time_zone: str = DEFAULT_TIME_ZONE,
     status: ProfessionalStatus = ProfessionalStatus.INVITED,
 ) -> Professional:
     """Create a professional in an organisation."""
-    professional = Professional(
-        organisation_id=organisation.id,
-        display_name=display_name,
-        telegram_user_id=telegram_user_id,
-        language=language,
-        time_zone=time_zone,
-        status=status,
+    return await _saved(
+        session,
+        Professional(
+            organisation_id=organisation.id,
+            display_name=display_name,
+            telegram_user_id=telegram_user_id,
+            language=language,
+            time_zone=time_zone,
+            status=status,
+        ),
     )
-    session.add(professional)
-    await session.flush()
-    return professional
 
 
 async def add_participant(
@@ -81,22 +88,22 @@ async def add_participant(
     first_name: str | None = None,
     telegram_user_id: int | None = None,
     language: str | None = None,
-    time_zone: str = "Europe/Brussels",
+    time_zone: str = DEFAULT_TIME_ZONE,
     status: ParticipantStatus = ParticipantStatus.INVITED,
 ) -> Participant:
     """Create a client or buddy in an organisation."""
-    participant = Participant(
-        organisation_id=organisation.id,
-        role=role,
-        first_name=first_name,
-        telegram_user_id=telegram_user_id,
-        language=language,
-        time_zone=time_zone,
-        status=status,
+    return await _saved(
+        session,
+        Participant(
+            organisation_id=organisation.id,
+            role=role,
+            first_name=first_name,
+            telegram_user_id=telegram_user_id,
+            language=language,
+            time_zone=time_zone,
+            status=status,
+        ),
     )
-    session.add(participant)
-    await session.flush()
-    return participant
 
 
 async def add_audit_entry(
@@ -110,17 +117,17 @@ async def add_audit_entry(
     detail: dict[str, Any] | None = None,
 ) -> AuditEntry:
     """Append a line to the audit log. Ids and action names only: never names or texts."""
-    entry = AuditEntry(
-        actor_kind=actor_kind,
-        actor_id=actor_id,
-        action=action,
-        subject_kind=subject_kind,
-        subject_id=subject_id,
-        detail=detail,
+    return await _saved(
+        session,
+        AuditEntry(
+            actor_kind=actor_kind,
+            actor_id=actor_id,
+            action=action,
+            subject_kind=subject_kind,
+            subject_id=subject_id,
+            detail=detail,
+        ),
     )
-    session.add(entry)
-    await session.flush()
-    return entry
 
 
 async def audit_entries(session: AsyncSession) -> list[AuditEntry]:
