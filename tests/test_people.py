@@ -57,9 +57,11 @@ async def test_roles_are_recognised(database: Database) -> None:
 async def test_language_choice_is_stored_for_known_people_only(database: Database) -> None:
     await _seed(database)
     async with database.transaction() as session:
-        assert await people.choose_language(session, 2, "en")
-        assert await people.choose_language(session, 1, "en")
-        assert not await people.choose_language(session, 5, "en")
+        client = await people.choose_language(session, 2, "en")
+        assert client is not None
+        assert client.role is Role.CLIENT
+        assert await people.choose_language(session, 1, "en") is not None
+        assert await people.choose_language(session, 5, "en") is None
         with pytest.raises(ValueError, match="unsupported language"):
             await people.choose_language(session, 2, "fr")
     async with database.transaction() as session:

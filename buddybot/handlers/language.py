@@ -6,6 +6,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from buddybot import callbacks
 from buddybot.context import BuddyContext
+from buddybot.handlers.basics import stale_button
 from buddybot.handlers.common import identify_sender
 from buddybot.handlers.menu import set_personal_menu
 from buddybot.i18n import LANGUAGES, translator
@@ -42,22 +43,16 @@ async def language_chosen(update: Update, context: BuddyContext) -> None:
     """Store the chosen language (for people who joined) and confirm in that language."""
     query = update.callback_query
     parsed = callbacks.decode(query.data if query else None)
-    if (
-        query is None
-        or parsed is None
-        or len(parsed.parts) != 1
-        or parsed.parts[0] not in LANGUAGES
-    ):
-        sender = await identify_sender(update, context)
-        if query is not None:
-            await query.answer(sender.tr("button.stale"), show_alert=True)
+    if query is None or parsed is None or parsed.parts not in {(lang,) for lang in LANGUAGES}:
+        await stale_button(update, context)
         return
     language = parsed.parts[0]
     async with context.runtime.database.transaction() as session:
-        stored = await people.choose_language(session, query.from_user.id, language)
-        person = await people.identify(session, query.from_user.id)
+        person = await people.choose_language(session, query.from_user.id, language)
     tr = translator(language)
     await query.answer()
-    await query.edit_message_text(tr("language.chosen" if stored else "language.chosen_unknown"))
-    if stored and query.message is not None:
+    await query.edit_message_text(
+        tr("language.chosen_unknown" if person is None else "language.chosen")
+    )
+    if person is not None and query.message is not None:
         await set_personal_menu(context.bot, query.message.chat.id, person.role, tr)

@@ -79,13 +79,15 @@ def language_of(person: Person, telegram_language_code: str | None, default: str
     return pick_language(telegram_language_code, default)
 
 
-async def choose_language(session: AsyncSession, telegram_user_id: int, language: str) -> bool:
-    """Remember someone's language. Returns False for unknown people: nothing is stored then."""
+async def choose_language(
+    session: AsyncSession, telegram_user_id: int, language: str
+) -> Person | None:
+    """Remember someone's language and return them; None for unknown people (nothing stored)."""
     if language not in LANGUAGES:
         raise ValueError(f"unsupported language {language!r}")
     record = await _account(session, telegram_user_id)
     if record is None:
-        return False
+        return None
     record.language = language
     person = _person(record)
     await repositories.add_audit_entry(
@@ -95,4 +97,4 @@ async def choose_language(session: AsyncSession, telegram_user_id: int, language
         action="language.changed",
         detail={"language": language},
     )
-    return True
+    return person
