@@ -54,26 +54,24 @@ class BotProcess:
     async def start(self) -> None:
         """Migrate the database, connect to Telegram and start receiving updates."""
         token = self.settings.require_token()
-        self.database = await prepare_database(self.settings)
+        database = await prepare_database(self.settings)
         polling = self.settings.mode is Mode.POLLING
-        application = build_application(
-            Runtime(self.settings, self.database), token, polling=polling
-        )
+        application = build_application(Runtime(self.settings, database), token, polling=polling)
         try:
             await application.initialize()
         except InvalidToken:
-            await self.database.dispose()
+            await database.dispose()
             raise StartupError(
                 "Telegram refused the bot token (BUDDYBOT_TELEGRAM_TOKEN); check it with @BotFather"
             ) from None
         except (NetworkError, TelegramError) as error:
-            await self.database.dispose()
+            await database.dispose()
             raise StartupError(
                 f"Cannot reach the Telegram Bot API at "
                 f"{self.settings.telegram_api_url} (BUDDYBOT_TELEGRAM_API_URL): "
                 f"{_reason(error)}"
             ) from None
-        self.application = application
+        self.database, self.application = database, application
         if application.post_init is not None:
             await application.post_init(application)
         await application.start()
@@ -81,7 +79,14 @@ class BotProcess:
             assert application.updater is not None
             await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
         else:
-            await self._start_webhook(application, self.database)
+            try:
+                await self._start_webhook(application, database)
+            except OSError as error:
+                await self.stop()
+                raise StartupError(
+                    f"Cannot listen on {self.settings.listen_host}:{self.settings.listen_port} "
+                    f"(BUDDYBOT_LISTEN_HOST, BUDDYBOT_LISTEN_PORT): {_reason(error)}"
+                ) from None
         log.info("bot started in %s mode", self.settings.mode.value)
 
     async def _start_webhook(self, application: BuddyApplication, database: Database) -> None:

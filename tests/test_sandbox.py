@@ -275,3 +275,13 @@ async def test_flood_limit_answers_429(api: Bot) -> None:
             with pytest.raises(RetryAfter):
                 await bot.send_message(noor.id, "one too many")
         assert strict.flood_violations == 1
+
+
+async def test_a_second_poller_ends_the_first_with_a_conflict(
+    sandbox: TelegramSandbox, api: Bot
+) -> None:
+    first = asyncio.create_task(api.get_updates(timeout=5))
+    await asyncio.sleep(0.2)
+    assert await api.get_updates(timeout=0) == ()
+    with pytest.raises(Conflict, match="terminated by other getUpdates request"):
+        await asyncio.wait_for(first, 2)

@@ -608,6 +608,7 @@ class TelegramSandbox:
             self._pending = [update for update in self._pending if update["update_id"] >= offset]
         if self._poller is not None and not self._poller.done():
             self._poller.set_result(None)  # the older request loses, as on Telegram
+            await self._notify()
         poller: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._poller = poller
         deadline = time.monotonic() + timeout
