@@ -282,6 +282,7 @@ async def test_a_second_poller_ends_the_first_with_a_conflict(
 ) -> None:
     first = asyncio.create_task(api.get_updates(timeout=5))
     await asyncio.sleep(0.2)
-    assert await api.get_updates(timeout=0) == ()
+    async with Bot(DEFAULT_TOKEN, base_url=sandbox.api_url) as second_instance:
+        assert await second_instance.get_updates(timeout=0) == ()
     with pytest.raises(Conflict, match="terminated by other getUpdates request"):
         await asyncio.wait_for(first, 2)
