@@ -10,7 +10,17 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, Enum, ForeignKey, MetaData, String, TypeDecorator
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    Enum,
+    ForeignKey,
+    MetaData,
+    String,
+    TypeDecorator,
+    UniqueConstraint,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -151,6 +161,96 @@ class Participant(Base):
     )
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+    # The professional responsible for this person now (hand-overs are in the audit log).
+    professional_id: Mapped[int | None] = mapped_column(
+        ForeignKey("professional.id", ondelete="SET NULL"), index=True
+    )
+    consent_given_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    consent_withdrawn_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class BuddyLink(Base):
+    """A buddy who supports a client; the client agrees to the buddy seeing what they log."""
+
+    __tablename__ = "buddy_link"
+    __table_args__ = (UniqueConstraint("buddy_id", "client_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    buddy_id: Mapped[int] = mapped_column(
+        ForeignKey("participant.id", ondelete="CASCADE"), index=True
+    )
+    client_id: Mapped[int] = mapped_column(
+        ForeignKey("participant.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    client_agreed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class InvitationRole(StrEnum):
+    """Whom an invitation is for."""
+
+    PROFESSIONAL = "professional"
+    CLIENT = "client"
+    BUDDY = "buddy"
+
+
+class Invitation(Base):
+    """A one-time join link. Only a hash of the code is stored: the code itself is shown once."""
+
+    __tablename__ = "invitation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[InvitationRole] = mapped_column(_enum(InvitationRole, "invitation_role"))
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # Who created it: a professional, or nobody (an administrator on the command line).
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("professional.id", ondelete="CASCADE"), index=True
+    )
+    # Who it is for: the record made when inviting, filled in when the person joins.
+    professional_id: Mapped[int | None] = mapped_column(
+        ForeignKey("professional.id", ondelete="CASCADE")
+    )
+    participant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participant.id", ondelete="CASCADE")
+    )
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # The person who opened the link and has not yet agreed: the only thing kept about them.
+    pending_telegram_user_id: Mapped[int | None] = mapped_column(BigInteger)
+    pending_since: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class FailedCodeAttempt(Base):
+    """A wrong invitation code, kept an hour or so to slow down guessing.
+
+    The Telegram id is stored hashed: enough to count one person's attempts.
+    """
+
+    __tablename__ = "failed_code_attempt"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    telegram_user_hash: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
+
+
+class AwaitedAnswer(Base):
+    """A question the bot asked and expects typed text for (e.g. a first name).
+
+    Conversation state lives here rather than in memory, so a restart or another replica
+    knows what the person is answering.
+    """
+
+    __tablename__ = "awaited_answer"
+
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    topic: Mapped[str] = mapped_column(String(32))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    asked_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class AuditEntry(Base):

@@ -8,14 +8,22 @@ writing a new migration, on a fresh engine built from the settings.
 from __future__ import annotations
 
 import asyncio
+from typing import Any, Literal
 
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from buddybot.storage.models import Base
+from buddybot.storage.models import Base, UtcDateTime
 
 config = context.config
 target_metadata = Base.metadata
+
+
+def render_item(kind: str, item: Any, autogen_context: Any) -> str | Literal[False]:
+    """Write our own column types as plain SQLAlchemy ones, so migrations never import models."""
+    if kind == "type" and isinstance(item, UtcDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
 
 
 def run_on(connection: Connection) -> None:
@@ -26,6 +34,7 @@ def run_on(connection: Connection) -> None:
         # SQLite cannot ALTER most things; batch mode rebuilds the table instead.
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        render_item=render_item,
     )
     with context.begin_transaction():
         context.run_migrations()
