@@ -109,6 +109,9 @@ class Settings(BaseSettings):
     timezone: str = Field(default=DEFAULT_TIME_ZONE, description="Default time zone.")
     default_language: str = Field(default="nl", description="Language when nothing else is known.")
     log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING or ERROR.")
+    invitation_days: int = Field(
+        default=14, ge=1, le=90, description="How many days an invitation link stays valid."
+    )
     retention_months: int = Field(
         default=24, ge=1, le=120, description="Answers older than this many months are erased."
     )

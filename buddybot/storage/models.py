@@ -24,6 +24,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from buddybot.clock import utcnow
+
 # Stable constraint names, so migrations can alter them on SQLite and PostgreSQL alike.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -36,11 +38,6 @@ NAMING_CONVENTION = {
 
 # Flanders first; settings.timezone is what the running bot hands to new people.
 DEFAULT_TIME_ZONE = "Europe/Brussels"
-
-
-def utcnow() -> datetime:
-    """The current time, timezone-aware in UTC (the only way times are stored)."""
-    return datetime.now(UTC)
 
 
 class UtcDateTime(TypeDecorator[datetime]):

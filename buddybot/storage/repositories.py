@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from buddybot.storage.models import (
     DEFAULT_TIME_ZONE,
     AuditEntry,
+    AwaitedAnswer,
+    BuddyLink,
+    FailedCodeAttempt,
+    Invitation,
     Organisation,
     Participant,
     ParticipantRole,
@@ -18,7 +23,16 @@ from buddybot.storage.models import (
     ProfessionalStatus,
 )
 
-Record = TypeVar("Record", Organisation, Professional, Participant, AuditEntry)
+Record = TypeVar(
+    "Record",
+    Organisation,
+    Professional,
+    Participant,
+    AuditEntry,
+    Invitation,
+    BuddyLink,
+    FailedCodeAttempt,
+)
 
 
 async def _saved(session: AsyncSession, record: Record) -> Record:
@@ -90,6 +104,7 @@ async def add_participant(
     language: str | None = None,
     time_zone: str = DEFAULT_TIME_ZONE,
     status: ParticipantStatus = ParticipantStatus.INVITED,
+    professional_id: int | None = None,
 ) -> Participant:
     """Create a client or buddy in an organisation."""
     return await _saved(
@@ -102,6 +117,7 @@ async def add_participant(
             language=language,
             time_zone=time_zone,
             status=status,
+            professional_id=professional_id,
         ),
     )
 
@@ -133,3 +149,204 @@ async def add_audit_entry(
 async def audit_entries(session: AsyncSession) -> list[AuditEntry]:
     """The whole audit log, oldest first."""
     return list(await session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
+
+
+async def organisation_by_id(session: AsyncSession, organisation_id: int) -> Organisation:
+    """The organisation with this id (it must exist)."""
+    return await session.get_one(Organisation, organisation_id)
+
+
+async def organisations(session: AsyncSession) -> list[Organisation]:
+    """Every organisation, by name."""
+    return list(await session.scalars(select(Organisation).order_by(Organisation.name)))
+
+
+async def professional_by_id(
+    session: AsyncSession, professional_id: int | None
+) -> Professional | None:
+    """A professional by id (None for None)."""
+    return None if professional_id is None else await session.get(Professional, professional_id)
+
+
+async def professionals_of(session: AsyncSession, organisation_id: int) -> list[Professional]:
+    """The professionals of an organisation, by name."""
+    return list(
+        await session.scalars(
+            select(Professional)
+            .where(Professional.organisation_id == organisation_id)
+            .order_by(Professional.display_name, Professional.id)
+        )
+    )
+
+
+async def participant_by_id(
+    session: AsyncSession, participant_id: int | None
+) -> Participant | None:
+    """A client or buddy by id (None for None)."""
+    return None if participant_id is None else await session.get(Participant, participant_id)
+
+
+async def participants_of_professional(
+    session: AsyncSession, professional_id: int, role: ParticipantRole
+) -> list[Participant]:
+    """A professional's clients (or buddies), oldest first; people who left are left out."""
+    return list(
+        await session.scalars(
+            select(Participant)
+            .where(
+                Participant.professional_id == professional_id,
+                Participant.role == role,
+                Participant.status != ParticipantStatus.LEFT,
+            )
+            .order_by(Participant.created_at, Participant.id)
+        )
+    )
+
+
+async def count_participants(
+    session: AsyncSession, professional_id: int
+) -> dict[ParticipantRole, int]:
+    """How many clients and buddies a professional has (people who left not counted)."""
+    rows = await session.execute(
+        select(Participant.role, func.count())
+        .where(
+            Participant.professional_id == professional_id,
+            Participant.status != ParticipantStatus.LEFT,
+        )
+        .group_by(Participant.role)
+    )
+    counts = {role: 0 for role in ParticipantRole}
+    counts.update({role: count for role, count in rows.tuples()})
+    return counts
+
+
+async def add_invitation(session: AsyncSession, invitation: Invitation) -> Invitation:
+    """Store a new invitation."""
+    return await _saved(session, invitation)
+
+
+async def invitation_by_id(session: AsyncSession, invitation_id: int) -> Invitation | None:
+    """An invitation by id."""
+    return await session.get(Invitation, invitation_id)
+
+
+async def invitation_by_code_hash(session: AsyncSession, hashed: str) -> Invitation | None:
+    """The invitation whose code has this hash."""
+    return await session.scalar(select(Invitation).where(Invitation.code_hash == hashed))
+
+
+async def invitation_for_participant(
+    session: AsyncSession, participant_id: int
+) -> Invitation | None:
+    """The newest invitation made for a client or buddy."""
+    return await session.scalar(
+        select(Invitation)
+        .where(Invitation.participant_id == participant_id)
+        .order_by(Invitation.id.desc())
+        .limit(1)
+    )
+
+
+async def open_invitations_by(
+    session: AsyncSession, professional_id: int, now: datetime
+) -> list[tuple[Invitation, Participant]]:
+    """A professional's invitations that can still be used, with whom they are for."""
+    rows = await session.execute(
+        select(Invitation, Participant)
+        .join(Participant, Participant.id == Invitation.participant_id)
+        .where(
+            Invitation.created_by_id == professional_id,
+            Invitation.used_at.is_(None),
+            Invitation.revoked_at.is_(None),
+            Invitation.expires_at > now,
+        )
+        .order_by(Invitation.id)
+    )
+    return list(rows.tuples())
+
+
+async def count_failed_code_attempts(
+    session: AsyncSession, telegram_user_hash: str, since: datetime
+) -> int:
+    """Wrong codes typed by one (hashed) Telegram account since a moment."""
+    count = await session.scalar(
+        select(func.count()).where(
+            FailedCodeAttempt.telegram_user_hash == telegram_user_hash,
+            FailedCodeAttempt.at >= since,
+        )
+    )
+    return count or 0
+
+
+async def add_failed_code_attempt(
+    session: AsyncSession, telegram_user_hash: str, now: datetime
+) -> None:
+    """Count a wrong code, and forget attempts older than a day while at it."""
+    await session.execute(
+        delete(FailedCodeAttempt).where(FailedCodeAttempt.at < now - timedelta(days=1))
+    )
+    await _saved(session, FailedCodeAttempt(telegram_user_hash=telegram_user_hash, at=now))
+
+
+async def add_buddy_link(
+    session: AsyncSession, buddy: Participant, client: Participant
+) -> BuddyLink:
+    """Link a buddy to a client (the client has not agreed yet)."""
+    return await _saved(session, BuddyLink(buddy_id=buddy.id, client_id=client.id))
+
+
+async def buddy_link_by_id(session: AsyncSession, link_id: int) -> BuddyLink | None:
+    """A buddy link by id."""
+    return await session.get(BuddyLink, link_id)
+
+
+async def buddy_links_of_buddy(
+    session: AsyncSession, buddy_id: int
+) -> list[tuple[BuddyLink, Participant]]:
+    """A buddy's links with the client on the other end."""
+    rows = await session.execute(
+        select(BuddyLink, Participant)
+        .join(Participant, Participant.id == BuddyLink.client_id)
+        .where(BuddyLink.buddy_id == buddy_id)
+        .order_by(BuddyLink.id)
+    )
+    return list(rows.tuples())
+
+
+async def buddy_links_of_client(
+    session: AsyncSession, client_id: int
+) -> list[tuple[BuddyLink, Participant]]:
+    """A client's links with the buddy on the other end."""
+    rows = await session.execute(
+        select(BuddyLink, Participant)
+        .join(Participant, Participant.id == BuddyLink.buddy_id)
+        .where(BuddyLink.client_id == client_id)
+        .order_by(BuddyLink.id)
+    )
+    return list(rows.tuples())
+
+
+async def awaited_answer(session: AsyncSession, telegram_user_id: int) -> AwaitedAnswer | None:
+    """The question this person is expected to answer by typing, if any."""
+    return await session.get(AwaitedAnswer, telegram_user_id)
+
+
+async def await_answer(
+    session: AsyncSession, telegram_user_id: int, topic: str, data: dict[str, Any], now: datetime
+) -> None:
+    """Remember that this person is to type an answer about ``topic`` (replaces any other)."""
+    existing = await session.get(AwaitedAnswer, telegram_user_id)
+    if existing is None:
+        session.add(
+            AwaitedAnswer(telegram_user_id=telegram_user_id, topic=topic, data=data, asked_at=now)
+        )
+    else:
+        existing.topic, existing.data, existing.asked_at = topic, data, now
+    await session.flush()
+
+
+async def forget_awaited_answer(session: AsyncSession, telegram_user_id: int) -> None:
+    """This person is no longer expected to type anything."""
+    await session.execute(
+        delete(AwaitedAnswer).where(AwaitedAnswer.telegram_user_id == telegram_user_id)
+    )

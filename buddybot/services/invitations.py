@@ -1,0 +1,497 @@
+"""Invitations: how professionals, clients and buddies get in. Rules only, no Telegram types.
+
+A code is 128 random bits in URL-safe base64 (22 characters, within Telegram's 64-character
+start parameter). Only its SHA-256 is stored, so a copy of the database lets nobody join.
+Wrong codes are counted per Telegram account (hashed) to stop guessing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from buddybot.services import people
+from buddybot.storage import repositories
+from buddybot.storage.models import (
+    BuddyLink,
+    Invitation,
+    InvitationRole,
+    Organisation,
+    Participant,
+    ParticipantRole,
+    ParticipantStatus,
+    Professional,
+    ProfessionalStatus,
+)
+
+CODE_BYTES = 16
+WRONG_CODES_PER_HOUR = 5
+# Someone who opened a link but neither agreed nor declined lets go of it after this long.
+PENDING_HOLD = timedelta(hours=24)
+NAME_MAX = 40
+_CODE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+def new_code() -> str:
+    """A fresh, unguessable invitation code."""
+    return secrets.token_urlsafe(CODE_BYTES)
+
+
+def code_hash(code: str) -> str:
+    """What is stored instead of the code."""
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+def attempt_hash(telegram_user_id: int) -> str:
+    """What is stored instead of the Telegram id of someone who typed a wrong code."""
+    return hashlib.sha256(f"failed-code:{telegram_user_id}".encode()).hexdigest()
+
+
+def deep_link(bot_username: str, code: str) -> str:
+    """The link that opens the bot with the code: https://t.me/<bot>?start=<code>."""
+    return f"https://t.me/{bot_username}?start={code}"
+
+
+def clean_name(text: str) -> str | None:
+    """A first name as typed: trimmed, control characters removed, 1-40 characters; else None."""
+    visible = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C")
+    name = " ".join(visible.split())
+    return name if 1 <= len(name) <= NAME_MAX else None
+
+
+@dataclass(frozen=True)
+class NewInvitation:
+    """An invitation just made; ``code`` is shown once and never stored."""
+
+    invitation_id: int
+    code: str
+    expires_at: datetime
+
+
+async def _create(
+    session: AsyncSession,
+    organisation_id: int,
+    role: InvitationRole,
+    *,
+    now: datetime,
+    days: int,
+    created_by: Professional | None = None,
+    professional: Professional | None = None,
+    participant: Participant | None = None,
+) -> NewInvitation:
+    code = new_code()
+    invitation = await repositories.add_invitation(
+        session,
+        Invitation(
+            organisation_id=organisation_id,
+            role=role,
+            code_hash=code_hash(code),
+            created_by_id=created_by.id if created_by else None,
+            professional_id=professional.id if professional else None,
+            participant_id=participant.id if participant else None,
+            created_at=now,
+            expires_at=now + timedelta(days=days),
+        ),
+    )
+    await repositories.add_audit_entry(
+        session,
+        actor_kind="professional" if created_by else "admin",
+        actor_id=created_by.id if created_by else None,
+        action=f"invitation.created.{role.value}",
+        subject_kind="invitation",
+        subject_id=invitation.id,
+    )
+    return NewInvitation(invitation.id, code, invitation.expires_at)
+
+
+async def invite_professional(
+    session: AsyncSession,
+    organisation: Organisation,
+    display_name: str,
+    *,
+    now: datetime,
+    days: int,
+) -> NewInvitation:
+    """An administrator invites a professional of an organisation."""
+    professional = await repositories.add_professional(session, organisation, display_name)
+    return await _create(
+        session,
+        organisation.id,
+        InvitationRole.PROFESSIONAL,
+        now=now,
+        days=days,
+        professional=professional,
+    )
+
+
+async def invite_client(
+    session: AsyncSession,
+    professional: Professional,
+    first_name: str,
+    *,
+    now: datetime,
+    days: int,
+) -> NewInvitation:
+    """A professional invites a new client, known to them by first name."""
+    client = await repositories.add_participant(
+        session,
+        await repositories.organisation_by_id(session, professional.organisation_id),
+        ParticipantRole.CLIENT,
+        first_name=first_name,
+        time_zone=professional.time_zone,
+        professional_id=professional.id,
+    )
+    return await _create(
+        session,
+        professional.organisation_id,
+        InvitationRole.CLIENT,
+        now=now,
+        days=days,
+        created_by=professional,
+        participant=client,
+    )
+
+
+async def invite_buddy(
+    session: AsyncSession,
+    professional: Professional,
+    client: Participant,
+    first_name: str,
+    *,
+    now: datetime,
+    days: int,
+) -> NewInvitation:
+    """A professional invites a buddy for one of their clients (checked by the caller)."""
+    buddy = await repositories.add_participant(
+        session,
+        await repositories.organisation_by_id(session, professional.organisation_id),
+        ParticipantRole.BUDDY,
+        first_name=first_name,
+        time_zone=professional.time_zone,
+        professional_id=professional.id,
+    )
+    await repositories.add_buddy_link(session, buddy, client)
+    return await _create(
+        session,
+        professional.organisation_id,
+        InvitationRole.BUDDY,
+        now=now,
+        days=days,
+        created_by=professional,
+        participant=buddy,
+    )
+
+
+class Outcome(StrEnum):
+    """What opening an invitation link led to."""
+
+    PROFESSIONAL_JOINED = "professional_joined"
+    ASK_CONSENT = "ask_consent"
+    UNKNOWN = "unknown"
+    EXPIRED = "expired"
+    USED = "used"
+    REVOKED = "revoked"
+    TAKEN = "taken"
+    ALREADY_JOINED = "already_joined"
+    TOO_MANY_TRIES = "too_many_tries"
+
+
+@dataclass(frozen=True)
+class Opened:
+    """The result of opening a link, with what the welcome message needs."""
+
+    outcome: Outcome
+    invitation_id: int | None = None
+    role: InvitationRole | None = None
+    invitee_name: str | None = None
+    professional_name: str | None = None
+    organisation_name: str | None = None
+
+
+async def open_invitation(
+    session: AsyncSession, code: str, telegram_user_id: int, *, now: datetime
+) -> Opened:
+    """Someone opened a join link. Professionals join at once; clients and buddies are asked
+    for consent first, and until they agree only the pending link is kept."""
+    hashed_user = attempt_hash(telegram_user_id)
+    since = now - timedelta(hours=1)
+    if await repositories.count_failed_code_attempts(session, hashed_user, since) >= (
+        WRONG_CODES_PER_HOUR
+    ):
+        return Opened(Outcome.TOO_MANY_TRIES)
+    invitation = (
+        await repositories.invitation_by_code_hash(session, code_hash(code))
+        if _CODE.match(code)
+        else None
+    )
+    if invitation is None:
+        await repositories.add_failed_code_attempt(session, hashed_user, now)
+        return Opened(Outcome.UNKNOWN)
+    if (await people.identify(session, telegram_user_id)).is_known:
+        return Opened(Outcome.ALREADY_JOINED)
+    if invitation.revoked_at is not None:
+        return Opened(Outcome.REVOKED)
+    if invitation.used_at is not None:
+        return Opened(Outcome.USED)
+    if invitation.expires_at <= now:
+        return Opened(Outcome.EXPIRED)
+    if invitation.role is InvitationRole.PROFESSIONAL:
+        return await _professional_joins(session, invitation, telegram_user_id, now)
+    if (
+        invitation.pending_telegram_user_id not in (None, telegram_user_id)
+        and invitation.pending_since is not None
+        and now - invitation.pending_since < PENDING_HOLD
+    ):
+        return Opened(Outcome.TAKEN)
+    invitation.pending_telegram_user_id = telegram_user_id
+    invitation.pending_since = now
+    participant = await repositories.participant_by_id(session, invitation.participant_id)
+    assert participant is not None
+    professional = await repositories.professional_by_id(session, participant.professional_id)
+    return Opened(
+        Outcome.ASK_CONSENT,
+        invitation.id,
+        invitation.role,
+        participant.first_name,
+        professional.display_name if professional else None,
+        (await repositories.organisation_by_id(session, invitation.organisation_id)).name,
+    )
+
+
+async def _professional_joins(
+    session: AsyncSession, invitation: Invitation, telegram_user_id: int, now: datetime
+) -> Opened:
+    professional = await repositories.professional_by_id(session, invitation.professional_id)
+    assert professional is not None
+    professional.telegram_user_id = telegram_user_id
+    professional.status = ProfessionalStatus.ACTIVE
+    invitation.used_at = now
+    await repositories.add_audit_entry(
+        session,
+        actor_kind="professional",
+        actor_id=professional.id,
+        action="invitation.used",
+        subject_kind="invitation",
+        subject_id=invitation.id,
+    )
+    organisation = await repositories.organisation_by_id(session, invitation.organisation_id)
+    return Opened(
+        Outcome.PROFESSIONAL_JOINED,
+        invitation.id,
+        invitation.role,
+        professional.display_name,
+        professional.display_name,
+        organisation.name,
+    )
+
+
+@dataclass(frozen=True)
+class Joined:
+    """A client or buddy who just agreed, and who should hear about it."""
+
+    participant_id: int
+    role: ParticipantRole
+    first_name: str
+    professional_telegram_id: int | None
+    professional_language: str | None
+    # For a buddy: the client(s) to ask whether this buddy may see what they log.
+    clients_to_ask: tuple[ClientToAsk, ...] = ()
+
+
+@dataclass(frozen=True)
+class ClientToAsk:
+    """A client who is asked to agree to a new buddy."""
+
+    link_id: int
+    telegram_user_id: int
+    language: str | None
+
+
+async def answer_consent(
+    session: AsyncSession,
+    invitation_id: int,
+    telegram_user_id: int,
+    *,
+    agree: bool,
+    language: str,
+    now: datetime,
+) -> Joined | None:
+    """The person who opened the link agreed (or not). None when the link is no longer
+    theirs to answer (used, revoked, expired, opened by someone else) or when they declined:
+    declining forgets them, and the link stays usable."""
+    invitation = await repositories.invitation_by_id(session, invitation_id)
+    if (
+        invitation is None
+        or invitation.pending_telegram_user_id != telegram_user_id
+        or invitation.used_at is not None
+        or invitation.revoked_at is not None
+        or invitation.expires_at <= now
+        or invitation.participant_id is None
+    ):
+        return None
+    invitation.pending_telegram_user_id = None
+    invitation.pending_since = None
+    if not agree:
+        await repositories.add_audit_entry(
+            session,
+            actor_kind="unknown",
+            action="consent.declined",
+            subject_kind="invitation",
+            subject_id=invitation.id,
+        )
+        return None
+    participant = await repositories.participant_by_id(session, invitation.participant_id)
+    assert participant is not None
+    if (await people.identify(session, telegram_user_id)).is_known:
+        return None
+    participant.telegram_user_id = telegram_user_id
+    participant.language = language
+    participant.status = ParticipantStatus.ACTIVE
+    participant.consent_given_at = now
+    participant.consent_withdrawn_at = None
+    invitation.used_at = now
+    await repositories.add_audit_entry(
+        session,
+        actor_kind=participant.role.value,
+        actor_id=participant.id,
+        action="consent.given",
+        subject_kind="invitation",
+        subject_id=invitation.id,
+    )
+    professional = await repositories.professional_by_id(session, participant.professional_id)
+    clients: list[ClientToAsk] = []
+    if participant.role is ParticipantRole.BUDDY:
+        for link, client in await repositories.buddy_links_of_buddy(session, participant.id):
+            if client.telegram_user_id is not None and link.client_agreed_at is None:
+                clients.append(ClientToAsk(link.id, client.telegram_user_id, client.language))
+    return Joined(
+        participant.id,
+        participant.role,
+        participant.first_name or "",
+        professional.telegram_user_id if professional else None,
+        professional.language if professional else None,
+        tuple(clients),
+    )
+
+
+async def revoke(
+    session: AsyncSession, invitation: Invitation, professional: Professional, *, now: datetime
+) -> None:
+    """Withdraw an open invitation (checked by the caller). Someone invited who never joined
+    leaves the caseload, and the name the professional typed is forgotten."""
+    invitation.revoked_at = now
+    invitation.pending_telegram_user_id = None
+    invitation.pending_since = None
+    participant = await repositories.participant_by_id(session, invitation.participant_id)
+    if participant is not None and participant.status is ParticipantStatus.INVITED:
+        participant.status = ParticipantStatus.LEFT
+        participant.first_name = None
+    await repositories.add_audit_entry(
+        session,
+        actor_kind="professional",
+        actor_id=professional.id,
+        action="invitation.revoked",
+        subject_kind="invitation",
+        subject_id=invitation.id,
+    )
+
+
+async def new_link(
+    session: AsyncSession,
+    professional: Professional,
+    participant: Participant,
+    *,
+    now: datetime,
+    days: int,
+) -> NewInvitation | None:
+    """A fresh link for someone invited who has not joined yet (an old link was lost or ran
+    out); earlier open links for them stop working. None if they already joined."""
+    if participant.status is not ParticipantStatus.INVITED:
+        return None
+    previous = await repositories.invitation_for_participant(session, participant.id)
+    if previous is not None and previous.used_at is None and previous.revoked_at is None:
+        previous.revoked_at = now
+    role = (
+        InvitationRole.CLIENT
+        if participant.role is ParticipantRole.CLIENT
+        else InvitationRole.BUDDY
+    )
+    return await _create(
+        session,
+        professional.organisation_id,
+        role,
+        now=now,
+        days=days,
+        created_by=professional,
+        participant=participant,
+    )
+
+
+@dataclass(frozen=True)
+class BuddyAnswer:
+    """A client's answer about a buddy, and whom to tell."""
+
+    agreed: bool
+    client_first_name: str
+    buddy_telegram_id: int | None
+    buddy_language: str | None
+
+
+async def answer_buddy_consent(
+    session: AsyncSession, link: BuddyLink, *, agree: bool, now: datetime
+) -> BuddyAnswer:
+    """The client agrees (or not) that this buddy may see what the buddy logs about them.
+    Saying no removes the link; the professional can talk it through with the client."""
+    client = await repositories.participant_by_id(session, link.client_id)
+    buddy = await repositories.participant_by_id(session, link.buddy_id)
+    assert client is not None
+    assert buddy is not None
+    if agree:
+        link.client_agreed_at = now
+    else:
+        await session.delete(link)
+    await repositories.add_audit_entry(
+        session,
+        actor_kind="client",
+        actor_id=client.id,
+        action="buddy.agreed" if agree else "buddy.declined",
+        subject_kind="participant",
+        subject_id=buddy.id,
+    )
+    return BuddyAnswer(agree, client.first_name or "", buddy.telegram_user_id, buddy.language)
+
+
+@dataclass(frozen=True)
+class CaseloadEntry:
+    """One person on a professional's caseload, as the /clients list shows them."""
+
+    participant_id: int
+    first_name: str
+    role: ParticipantRole
+    status: ParticipantStatus
+    buddies: tuple[str, ...] = ()
+
+
+async def caseload(session: AsyncSession, professional: Professional) -> list[CaseloadEntry]:
+    """The professional's clients, each with the first names of their buddies."""
+    entries = []
+    for client in await repositories.participants_of_professional(
+        session, professional.id, ParticipantRole.CLIENT
+    ):
+        links = await repositories.buddy_links_of_client(session, client.id)
+        buddies = tuple(
+            buddy.first_name or ""
+            for _, buddy in links
+            if buddy.status is not ParticipantStatus.LEFT
+        )
+        entries.append(
+            CaseloadEntry(client.id, client.first_name or "", client.role, client.status, buddies)
+        )
+    return entries
