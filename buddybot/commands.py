@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from buddybot.services.people import Role
 
 EVERYONE = frozenset(Role)
+PROFESSIONALS = frozenset({Role.PROFESSIONAL})
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("help"),
     Command("privacy"),
     Command("language"),
+    Command("clients", PROFESSIONALS),
+    Command("invite", PROFESSIONALS),
+    Command("invitations", PROFESSIONALS),
 )
 
 

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import date, datetime
 from functools import cache
 from gettext import c2py
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
@@ -60,6 +63,13 @@ class Translator:
                 return form.format(count=count, **values)
         return self._missing(key, lambda other: other.plural(key, count, **values))
 
+    def date(self, moment: date | datetime, time_zone: str | None = None) -> str:
+        """A day as people write it in this language: "9 december 2026" / "9 December 2026"."""
+        if isinstance(moment, datetime) and time_zone:
+            moment = moment.astimezone(ZoneInfo(time_zone))
+        day = moment.date() if isinstance(moment, datetime) else moment
+        return format_date(day, format="d MMMM y", locale=self.language)
+
     def _missing(self, key: str, ask: Any) -> str:
         # The completeness test keeps this from happening; in production a person still gets
         # a sentence rather than an error.
@@ -67,6 +77,12 @@ class Translator:
         if self._fallback is not None:
             return str(ask(self._fallback))
         return key
+
+
+def text_key(key: str) -> str:
+    """Mark a string as a text key where it is not passed to a translator directly (in a table,
+    say), so the completeness test finds it."""
+    return key
 
 
 def catalog_texts(catalog: Catalog) -> dict[str, str | tuple[str, ...]]:

@@ -44,11 +44,15 @@ def _keys_used_in_code() -> set[str]:
             )
             called_on = node.func.value if isinstance(node.func, ast.Attribute) else None
             is_translator = (
-                name == "tr"
-                or (name == "plural" and isinstance(called_on, ast.Name | ast.Attribute))
+                name == "text_key"
+                or name.endswith("_tr")
                 or (
-                    isinstance(node.func, ast.Call)
-                    and getattr(node.func.func, "id", "") == "translator"
+                    name == "tr"
+                    or (name == "plural" and isinstance(called_on, ast.Name | ast.Attribute))
+                    or (
+                        isinstance(node.func, ast.Call)
+                        and getattr(node.func.func, "id", "") == "translator"
+                    )
                 )
             )
             if is_translator:
@@ -136,3 +140,10 @@ def test_placeholders_are_filled_in() -> None:
 
 def test_a_missing_key_falls_back_instead_of_failing() -> None:
     assert translator("en")("no.such.key") == "no.such.key"
+
+
+def test_every_status_has_words() -> None:
+    from buddybot.handlers.clients import _STATUS_TEXT
+    from buddybot.storage.models import ParticipantStatus
+
+    assert set(_STATUS_TEXT) == set(ParticipantStatus)

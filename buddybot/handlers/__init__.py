@@ -7,21 +7,37 @@ from typing import Any
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from buddybot import callbacks
-from buddybot.handlers import basics, language
+from buddybot.handlers import basics, clients, invite, language, onboarding, typed
 
 # Only private chats: the bot handles care data and is not meant for groups.
 _PRIVATE = filters.ChatType.PRIVATE
 
 
+def _buttons(feature: str, callback: Any) -> CallbackQueryHandler[Any, Any]:
+    return CallbackQueryHandler(callback, pattern=callbacks.pattern(feature))
+
+
 def build_handlers() -> list[BaseHandler[Any, Any, Any]]:
     """The handlers in the order PTB tries them; the first that matches answers."""
     return [
-        CommandHandler("start", basics.start, filters=_PRIVATE),
+        # Everyone
+        CommandHandler("start", onboarding.start, filters=_PRIVATE),
         CommandHandler("help", basics.help_command, filters=_PRIVATE),
         CommandHandler("privacy", basics.privacy, filters=_PRIVATE),
         CommandHandler("language", language.ask_language, filters=_PRIVATE),
-        CallbackQueryHandler(language.language_chosen, pattern=callbacks.pattern(language.FEATURE)),
-        # Last: anything nobody else took.
+        _buttons(language.FEATURE, language.language_chosen),
+        # Joining: consent, and a client agreeing to a buddy
+        _buttons(onboarding.JOIN, onboarding.join_button),
+        _buttons(onboarding.BUDDY, onboarding.buddy_button),
+        # Professionals
+        CommandHandler("invite", invite.invite_command, filters=_PRIVATE),
+        CommandHandler("invitations", invite.invitations_command, filters=_PRIVATE),
+        CommandHandler("clients", clients.clients_command, filters=_PRIVATE),
+        _buttons(invite.INVITE, invite.invite_button),
+        _buttons(invite.REVOKE, invite.revoke_button),
+        _buttons(clients.CLIENTS, clients.client_button),
+        # Last: typed answers, then anything nobody else took.
+        MessageHandler(_PRIVATE & filters.TEXT & ~filters.COMMAND, typed.typed_text),
         MessageHandler(_PRIVATE & (filters.TEXT | filters.COMMAND), basics.not_understood),
         CallbackQueryHandler(basics.stale_button),
     ]

@@ -9,6 +9,7 @@ from telegram import Update
 from buddybot.commands import commands_for
 from buddybot.context import BuddyContext
 from buddybot.handlers.common import identify_sender
+from buddybot.i18n import Translator
 
 
 async def start(update: Update, context: BuddyContext) -> None:
@@ -48,6 +49,11 @@ async def not_understood(update: Update, context: BuddyContext) -> None:
     await _reply(
         update, sender.tr("fallback.text" if sender.person.is_known else "fallback.unknown")
     )
+
+
+async def not_for_role(update: Update, tr: Translator) -> None:
+    """A command that exists, but not for this person's role."""
+    await _reply(update, tr("command.not_for_you"))
 
 
 async def stale_button(update: Update, context: BuddyContext) -> None:

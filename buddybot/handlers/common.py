@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from telegram import Update, User
+from telegram import InlineKeyboardMarkup, Update, User
 
 from buddybot.context import BuddyContext
 from buddybot.i18n import Translator, translator
 from buddybot.services import people
 from buddybot.services.people import Person
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A text with optional buttons, to send or to put in place of the tapped message."""
+
+    text: str
+    keyboard: InlineKeyboardMarkup | None = None
 
 
 @dataclass(frozen=True)

@@ -293,12 +293,57 @@ async def _professional_joins(
 
 
 @dataclass(frozen=True)
+class ConsentNotice:
+    """What the consent text names: the role asked for, and who will see the answers."""
+
+    role: InvitationRole
+    professional_name: str
+    organisation_name: str
+
+
+async def _pending_for(
+    session: AsyncSession, invitation_id: int, telegram_user_id: int, now: datetime
+) -> Invitation | None:
+    """The invitation, if this account has it open and it can still be used."""
+    invitation = await repositories.invitation_by_id(session, invitation_id)
+    if (
+        invitation is None
+        or invitation.pending_telegram_user_id != telegram_user_id
+        or invitation.used_at is not None
+        or invitation.revoked_at is not None
+        or invitation.expires_at <= now
+        or invitation.participant_id is None
+    ):
+        return None
+    return invitation
+
+
+async def consent_notice(
+    session: AsyncSession, invitation_id: int, telegram_user_id: int, *, now: datetime
+) -> ConsentNotice | None:
+    """What to show in the consent question; None if the link is no longer theirs to answer."""
+    invitation = await _pending_for(session, invitation_id, telegram_user_id, now)
+    if invitation is None:
+        return None
+    participant = await repositories.participant_by_id(session, invitation.participant_id)
+    assert participant is not None
+    professional = await repositories.professional_by_id(session, participant.professional_id)
+    organisation = await repositories.organisation_by_id(session, invitation.organisation_id)
+    return ConsentNotice(
+        invitation.role,
+        professional.display_name if professional else "",
+        organisation.name,
+    )
+
+
+@dataclass(frozen=True)
 class Joined:
     """A client or buddy who just agreed, and who should hear about it."""
 
     participant_id: int
     role: ParticipantRole
     first_name: str
+    professional_name: str
     professional_telegram_id: int | None
     professional_language: str | None
     # For a buddy: the client(s) to ask whether this buddy may see what they log.
@@ -326,15 +371,8 @@ async def answer_consent(
     """The person who opened the link agreed (or not). None when the link is no longer
     theirs to answer (used, revoked, expired, opened by someone else) or when they declined:
     declining forgets them, and the link stays usable."""
-    invitation = await repositories.invitation_by_id(session, invitation_id)
-    if (
-        invitation is None
-        or invitation.pending_telegram_user_id != telegram_user_id
-        or invitation.used_at is not None
-        or invitation.revoked_at is not None
-        or invitation.expires_at <= now
-        or invitation.participant_id is None
-    ):
+    invitation = await _pending_for(session, invitation_id, telegram_user_id, now)
+    if invitation is None:
         return None
     invitation.pending_telegram_user_id = None
     invitation.pending_since = None
@@ -375,32 +413,34 @@ async def answer_consent(
         participant.id,
         participant.role,
         participant.first_name or "",
+        professional.display_name if professional else "",
         professional.telegram_user_id if professional else None,
         professional.language if professional else None,
         tuple(clients),
     )
 
 
-async def revoke(
-    session: AsyncSession, invitation: Invitation, professional: Professional, *, now: datetime
-) -> None:
-    """Withdraw an open invitation (checked by the caller). Someone invited who never joined
-    leaves the caseload, and the name the professional typed is forgotten."""
+async def revoke(session: AsyncSession, invitation: Invitation, *, now: datetime) -> str:
+    """Withdraw an open invitation (checked by the caller) and return whom it was for.
+    Someone invited who never joined leaves the caseload, and the name the professional
+    typed is forgotten."""
     invitation.revoked_at = now
     invitation.pending_telegram_user_id = None
     invitation.pending_since = None
     participant = await repositories.participant_by_id(session, invitation.participant_id)
+    name = (participant.first_name if participant else None) or ""
     if participant is not None and participant.status is ParticipantStatus.INVITED:
         participant.status = ParticipantStatus.LEFT
         participant.first_name = None
     await repositories.add_audit_entry(
         session,
         actor_kind="professional",
-        actor_id=professional.id,
+        actor_id=invitation.created_by_id,
         action="invitation.revoked",
         subject_kind="invitation",
         subject_id=invitation.id,
     )
+    return name
 
 
 async def new_link(
@@ -440,8 +480,11 @@ class BuddyAnswer:
 
     agreed: bool
     client_first_name: str
+    buddy_first_name: str
     buddy_telegram_id: int | None
     buddy_language: str | None
+    professional_telegram_id: int | None
+    professional_language: str | None
 
 
 async def answer_buddy_consent(
@@ -465,33 +508,13 @@ async def answer_buddy_consent(
         subject_kind="participant",
         subject_id=buddy.id,
     )
-    return BuddyAnswer(agree, client.first_name or "", buddy.telegram_user_id, buddy.language)
-
-
-@dataclass(frozen=True)
-class CaseloadEntry:
-    """One person on a professional's caseload, as the /clients list shows them."""
-
-    participant_id: int
-    first_name: str
-    role: ParticipantRole
-    status: ParticipantStatus
-    buddies: tuple[str, ...] = ()
-
-
-async def caseload(session: AsyncSession, professional: Professional) -> list[CaseloadEntry]:
-    """The professional's clients, each with the first names of their buddies."""
-    entries = []
-    for client in await repositories.participants_of_professional(
-        session, professional.id, ParticipantRole.CLIENT
-    ):
-        links = await repositories.buddy_links_of_client(session, client.id)
-        buddies = tuple(
-            buddy.first_name or ""
-            for _, buddy in links
-            if buddy.status is not ParticipantStatus.LEFT
-        )
-        entries.append(
-            CaseloadEntry(client.id, client.first_name or "", client.role, client.status, buddies)
-        )
-    return entries
+    professional = await repositories.professional_by_id(session, client.professional_id)
+    return BuddyAnswer(
+        agree,
+        client.first_name or "",
+        buddy.first_name or "",
+        buddy.telegram_user_id,
+        buddy.language,
+        professional.telegram_user_id if professional else None,
+        professional.language if professional else None,
+    )

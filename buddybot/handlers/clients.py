@@ -1,0 +1,156 @@
+"""`/clients`: a professional's caseload, and one client's details with what can be done next."""
+
+from __future__ import annotations
+
+from html import escape
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from buddybot import callbacks
+from buddybot.clock import utcnow
+from buddybot.context import BuddyContext
+from buddybot.handlers import basics, invite
+from buddybot.handlers.common import Reply, identify_sender
+from buddybot.i18n import Translator, text_key
+from buddybot.services import access, caseload, invitations
+from buddybot.services.caseload import CaseloadEntry, ClientDetails
+from buddybot.services.invitations import NewInvitation
+from buddybot.services.people import Role
+from buddybot.settings import Settings
+from buddybot.storage.models import ParticipantStatus
+
+CLIENTS = "cl"
+
+
+_STATUS_TEXT = {
+    ParticipantStatus.INVITED: text_key("status.invited"),
+    ParticipantStatus.ACTIVE: text_key("status.active"),
+    ParticipantStatus.PAUSED: text_key("status.paused"),
+    ParticipantStatus.UNREACHABLE: text_key("status.unreachable"),
+    ParticipantStatus.LEFT: text_key("status.left"),
+}
+
+
+def status_text(tr: Translator, status: ParticipantStatus) -> str:
+    """A participant's status in words."""
+    return tr(_STATUS_TEXT[status])
+
+
+def _caseload_reply(tr: Translator, entries: list[CaseloadEntry]) -> Reply:
+    if not entries:
+        return Reply(tr("clients.none"))
+    lines = [tr.plural("clients.header", len(entries))]
+    for entry in entries:
+        line = tr(
+            "clients.line", name=escape(entry.first_name), status=status_text(tr, entry.status)
+        )
+        if entry.buddies:
+            line += tr("clients.with_buddies", buddies=escape(", ".join(entry.buddies)))
+        lines.append(line)
+    buttons = [
+        [
+            InlineKeyboardButton(
+                entry.first_name, callback_data=callbacks.encode(CLIENTS, str(entry.participant_id))
+            )
+        ]
+        for entry in entries
+    ]
+    return Reply("\n".join(lines), InlineKeyboardMarkup(buttons))
+
+
+def _details_reply(tr: Translator, details: ClientDetails, time_zone: str) -> Reply:
+    lines = [
+        f"<b>{escape(details.first_name)}</b>",
+        tr("client.status", status=status_text(tr, details.status)),
+    ]
+    if details.joined_at is not None and details.consent_stands:
+        lines.append(tr("client.joined_on", date=tr.date(details.joined_at, time_zone)))
+    else:
+        lines.append(tr("client.invited_on", date=tr.date(details.invited_at, time_zone)))
+    buddies = ", ".join(details.buddies) if details.buddies else tr("client.no_buddies")
+    lines.append(tr("client.buddies", buddies=escape(buddies)))
+    client_id = str(details.participant_id)
+    rows = []
+    if details.status is ParticipantStatus.INVITED:
+        rows.append([_button(tr("client.new_link"), CLIENTS, client_id, "link")])
+    rows.append([_button(tr("client.invite_buddy"), invite.INVITE, "for", client_id)])
+    rows.append([_button(tr("client.back"), CLIENTS, "list")])
+    return Reply("\n".join(lines), InlineKeyboardMarkup(rows))
+
+
+def _button(text: str, *parts: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text, callback_data=callbacks.encode(*parts))
+
+
+async def clients_command(update: Update, context: BuddyContext) -> None:
+    """The caseload list with a button per client."""
+    sender = await identify_sender(update, context)
+    if sender.person.role is not Role.PROFESSIONAL or update.effective_user is None:
+        await basics.not_for_role(update, sender.tr)
+        return
+    async with context.runtime.database.transaction() as session:
+        professional = await access.acting_professional(session, update.effective_user.id)
+        entries = [] if professional is None else await caseload.caseload(session, professional)
+    reply = _caseload_reply(sender.tr, entries)
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(reply.text, reply_markup=reply.keyboard)
+
+
+async def client_button(update: Update, context: BuddyContext) -> None:
+    """`cl:list`, `cl:<id>` (details) or `cl:<id>:link` (a new invitation link)."""
+    query = update.callback_query
+    parsed = callbacks.decode(query.data if query else None)
+    if query is None or parsed is None or not _valid(parsed.parts):
+        await basics.stale_button(update, context)
+        return
+    tr = (await identify_sender(update, context)).tr
+    new_link: tuple[str, NewInvitation] | None = None
+    async with context.runtime.database.transaction() as session:
+        if parsed.parts == ("list",):
+            reply = await _caseload_for(session, query.from_user.id, tr)
+        else:
+            reply, new_link = await _client_step(
+                session, query.from_user.id, parsed.parts, tr, context.runtime.settings
+            )
+    if reply is None:
+        await basics.stale_button(update, context)
+        return
+    await query.answer()
+    if new_link is not None:
+        await invite.send_invitation(update, context, tr, *new_link)
+    else:
+        await query.edit_message_text(reply.text, reply_markup=reply.keyboard)
+
+
+async def _caseload_for(session: AsyncSession, user_id: int, tr: Translator) -> Reply | None:
+    professional = await access.acting_professional(session, user_id)
+    if professional is None:
+        await access.refuse(session, user_id, "client.list", "professional", None)
+        return None
+    return _caseload_reply(tr, await caseload.caseload(session, professional))
+
+
+async def _client_step(
+    session: AsyncSession,
+    user_id: int,
+    parts: tuple[str, ...],
+    tr: Translator,
+    settings: Settings,
+) -> tuple[Reply | None, tuple[str, NewInvitation] | None]:
+    own = await access.own_client(session, user_id, int(parts[0]), "client.view")
+    if own is None:
+        return None, None
+    reply = _details_reply(tr, await caseload.client_details(session, own), settings.timezone)
+    if parts[1:] != ("link",):
+        return reply, None
+    created = await invitations.new_link(
+        session, own.professional, own.client, now=utcnow(), days=settings.invitation_days
+    )
+    return reply, None if created is None else (own.client.first_name or "", created)
+
+
+def _valid(parts: tuple[str, ...]) -> bool:
+    if parts == ("list",):
+        return True
+    return parts[:1] != () and parts[0].isdigit() and parts[1:] in ((), ("link",))

@@ -1,0 +1,231 @@
+"""Professionals invite clients and buddies: `/invite` → whom → first name → link + QR code;
+`/invitations` lists open invitations with a button to withdraw each."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from buddybot import callbacks
+from buddybot.clock import utcnow
+from buddybot.context import BuddyContext
+from buddybot.handlers import basics
+from buddybot.handlers.common import Reply, identify_sender
+from buddybot.i18n import Translator
+from buddybot.qr import qr_png
+from buddybot.services import access, caseload, invitations, questions
+from buddybot.services.invitations import NewInvitation
+from buddybot.services.people import Role
+from buddybot.storage import repositories
+from buddybot.storage.models import ParticipantRole
+
+INVITE = "inv"
+REVOKE = "invx"
+TOPIC_CLIENT = "invite.client"
+TOPIC_BUDDY = "invite.buddy"
+
+
+def _button(text: str, *parts: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text, callback_data=callbacks.encode(*parts))
+
+
+def _cancel_row(tr: Translator) -> list[InlineKeyboardButton]:
+    return [_button(tr("button.cancel"), INVITE, "cancel")]
+
+
+async def invite_command(update: Update, context: BuddyContext) -> None:
+    """Ask whom the professional wants to invite."""
+    sender = await identify_sender(update, context)
+    if sender.person.role is not Role.PROFESSIONAL:
+        await basics.not_for_role(update, sender.tr)
+        return
+    tr = sender.tr
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                _button(tr("invite.a_client"), INVITE, "client"),
+                _button(tr("invite.a_buddy"), INVITE, "buddy"),
+            ],
+            _cancel_row(tr),
+        ]
+    )
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(tr("invite.question"), reply_markup=keyboard)
+
+
+async def invite_button(update: Update, context: BuddyContext) -> None:
+    """The buttons of /invite: client, buddy, a client for the buddy, or cancel."""
+    query = update.callback_query
+    parsed = callbacks.decode(query.data if query else None)
+    if query is None or parsed is None or not _valid_invite(parsed.parts):
+        await basics.stale_button(update, context)
+        return
+    tr = (await identify_sender(update, context)).tr
+    async with context.runtime.database.transaction() as session:
+        reply = await _invite_step(session, query.from_user.id, parsed.parts, tr)
+    if reply is None:
+        await basics.stale_button(update, context)
+        return
+    await query.answer()
+    await query.edit_message_text(reply.text, reply_markup=reply.keyboard)
+
+
+async def _invite_step(
+    session: AsyncSession, user_id: int, parts: tuple[str, ...], tr: Translator
+) -> Reply | None:
+    professional = await access.acting_professional(session, user_id)
+    if professional is None:
+        await access.refuse(session, user_id, "invite", "professional", None)
+        return None
+    step = parts[0]
+    if step == "cancel":
+        await questions.answered(session, user_id)
+        return Reply(tr("invite.cancelled"))
+    if step == "client":
+        await questions.expect(session, user_id, TOPIC_CLIENT, now=utcnow())
+        return Reply(tr("invite.client_name"), InlineKeyboardMarkup([_cancel_row(tr)]))
+    if step == "buddy":
+        entries = await caseload.caseload(session, professional)
+        if not entries:
+            return Reply(tr("invite.no_clients"))
+        rows = [[_button(e.first_name, INVITE, "for", str(e.participant_id))] for e in entries]
+        return Reply(tr("invite.pick_client"), InlineKeyboardMarkup([*rows, _cancel_row(tr)]))
+    # "for" + a client id: the buddy's first name comes next.
+    own = await access.own_client(session, user_id, int(parts[1]), "invite.buddy")
+    if own is None:
+        return None
+    await questions.expect(
+        session, user_id, TOPIC_BUDDY, now=utcnow(), data={"client_id": own.client.id}
+    )
+    return Reply(
+        tr("invite.buddy_name", client=escape(own.client.first_name or "")),
+        InlineKeyboardMarkup([_cancel_row(tr)]),
+    )
+
+
+def _valid_invite(parts: tuple[str, ...]) -> bool:
+    if parts in {("client",), ("buddy",), ("cancel",)}:
+        return True
+    return len(parts) == 2 and parts[0] == "for" and parts[1].isdigit()
+
+
+async def name_typed(
+    update: Update, context: BuddyContext, topic: str, data: dict[str, Any]
+) -> None:
+    """The first name for an invitation was typed: make the invitation, send link and QR."""
+    message = update.effective_message
+    user = update.effective_user
+    if message is None or user is None or message.text is None:
+        return
+    sender = await identify_sender(update, context)
+    tr = sender.tr
+    name = invitations.clean_name(message.text)
+    if name is None:
+        await message.reply_text(
+            tr("invite.bad_name"), reply_markup=InlineKeyboardMarkup([_cancel_row(tr)])
+        )
+        return
+    days = context.runtime.settings.invitation_days
+    async with context.runtime.database.transaction() as session:
+        created: NewInvitation | None = None
+        if topic == TOPIC_CLIENT:
+            professional = await access.acting_professional(session, user.id)
+            if professional is not None:
+                created = await invitations.invite_client(
+                    session, professional, name, now=utcnow(), days=days
+                )
+        else:
+            own = await access.own_client(session, user.id, int(data["client_id"]), "invite.buddy")
+            if own is not None:
+                created = await invitations.invite_buddy(
+                    session, own.professional, own.client, name, now=utcnow(), days=days
+                )
+        await questions.answered(session, user.id)
+    if created is None:
+        await message.reply_text(tr("button.stale"))
+        return
+    await send_invitation(update, context, tr, name, created)
+
+
+async def send_invitation(
+    update: Update, context: BuddyContext, tr: Translator, name: str, created: NewInvitation
+) -> None:
+    """The link as text and as a QR picture, with how long it works."""
+    message = update.effective_message
+    if message is None:
+        return
+    link = invitations.deep_link(context.bot.username, created.code)
+    await message.reply_photo(
+        qr_png(link),
+        caption=tr(
+            "invite.ready",
+            name=escape(name),
+            link=link,
+            date=tr.date(created.expires_at, context.runtime.settings.timezone),
+        ),
+    )
+
+
+async def invitations_command(update: Update, context: BuddyContext) -> None:
+    """The professional's open invitations, each with a button to withdraw it."""
+    sender = await identify_sender(update, context)
+    if sender.person.role is not Role.PROFESSIONAL or sender.person.record_id is None:
+        await basics.not_for_role(update, sender.tr)
+        return
+    tr = sender.tr
+    async with context.runtime.database.transaction() as session:
+        open_ones = await repositories.open_invitations_by(
+            session, sender.person.record_id, utcnow()
+        )
+    if update.effective_message is None:
+        return
+    if not open_ones:
+        await update.effective_message.reply_text(tr("invitations.none"))
+        return
+    time_zone = context.runtime.settings.timezone
+    lines = [tr("invitations.header")]
+    buttons = []
+    for invitation, person in open_ones:
+        name = escape(person.first_name or "")
+        role = tr("role.client" if person.role is ParticipantRole.CLIENT else "role.buddy")
+        until = tr.date(invitation.expires_at, time_zone)
+        lines.append(tr("invitations.line", name=name, role=role, date=until))
+        buttons.append(
+            [
+                _button(
+                    tr("invitations.revoke", name=person.first_name or ""),
+                    REVOKE,
+                    str(invitation.id),
+                )
+            ]
+        )
+    await update.effective_message.reply_text(
+        "\n".join(lines), reply_markup=InlineKeyboardMarkup(buttons)
+    )
+
+
+async def revoke_button(update: Update, context: BuddyContext) -> None:
+    """Withdraw one invitation (only its maker may)."""
+    query = update.callback_query
+    parsed = callbacks.decode(query.data if query else None)
+    if query is None or parsed is None or len(parsed.parts) != 1 or not parsed.parts[0].isdigit():
+        await basics.stale_button(update, context)
+        return
+    async with context.runtime.database.transaction() as session:
+        invitation = await access.own_open_invitation(
+            session, query.from_user.id, int(parsed.parts[0]), utcnow()
+        )
+        name = (
+            None
+            if invitation is None
+            else await invitations.revoke(session, invitation, now=utcnow())
+        )
+    if name is None:
+        await basics.stale_button(update, context)
+        return
+    tr = (await identify_sender(update, context)).tr
+    await query.answer()
+    await query.edit_message_text(tr("invitations.revoked", name=escape(name)))

@@ -1,0 +1,46 @@
+"""Questions the bot asked that are answered by typing (a first name, later a contact's name).
+
+Kept in the database, not in memory, so a restart or a second replica still knows what a
+person's next message answers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from buddybot.storage import repositories
+
+
+@dataclass(frozen=True)
+class Expected:
+    """What a person's next typed message answers."""
+
+    topic: str
+    data: dict[str, Any]
+
+
+async def expect(
+    session: AsyncSession,
+    telegram_user_id: int,
+    topic: str,
+    *,
+    now: datetime,
+    data: dict[str, Any] | None = None,
+) -> None:
+    """The next text this person types answers ``topic`` (replacing any earlier question)."""
+    await repositories.await_answer(session, telegram_user_id, topic, data or {}, now)
+
+
+async def expected(session: AsyncSession, telegram_user_id: int) -> Expected | None:
+    """What this person's typed text answers, if the bot asked something."""
+    answer = await repositories.awaited_answer(session, telegram_user_id)
+    return None if answer is None else Expected(answer.topic, dict(answer.data))
+
+
+async def answered(session: AsyncSession, telegram_user_id: int) -> None:
+    """The question was answered or cancelled."""
+    await repositories.forget_awaited_answer(session, telegram_user_id)
