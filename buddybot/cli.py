@@ -8,7 +8,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from buddybot import logs
+from buddybot import admin, logs
 from buddybot.runner import BotProcess, StartupError, prepare_database
 from buddybot.settings import Settings, SettingsError, load_settings
 
@@ -27,6 +27,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="play a scripted conversation against a local fake Telegram server (no token needed)",
     )
     demo.add_argument("--out", default="demo-output", help="folder for the transcript")
+    admin.add_arguments(commands)
     args = parser.parse_args(argv)
 
     try:
@@ -34,13 +35,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "run":
             settings.require_token()
         level = settings.log_level_number
-        if args.command == "demo" and "log_level" not in settings.model_fields_set:
-            level = max(level, logging.WARNING)  # the transcript is the demo's output
+        if args.command in ("demo", "admin") and "log_level" not in settings.model_fields_set:
+            level = max(level, logging.WARNING)  # what they print is their output
         logs.configure(level, secrets=_secrets(settings))
         if args.command == "run":
             asyncio.run(BotProcess(settings).run_until_signal())
         elif args.command == "migrate":
             asyncio.run(_migrate(settings))
+        elif args.command == "admin":
+            asyncio.run(admin.run_admin(settings, args))
         elif args.command == "demo":
             from buddybot.demo import run_demo
 
@@ -48,7 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as error:
         print(f"buddybot: {error}", file=sys.stderr)
         return EXIT_CONFIG
-    except StartupError as error:
+    except (StartupError, admin.AdminError) as error:
         print(f"buddybot: {error}", file=sys.stderr)
         return EXIT_STARTUP
     except KeyboardInterrupt:

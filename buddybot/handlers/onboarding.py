@@ -48,6 +48,7 @@ async def start(update: Update, context: BuddyContext) -> None:
         opened = await invitations.open_invitation(session, context.args[0], user.id, now=utcnow())
     sender = await identify_sender(update, context)
     if opened.outcome is Outcome.PROFESSIONAL_JOINED:
+        await set_personal_menu(context.bot, user.id, Role.PROFESSIONAL, sender.tr)
         await message.reply_text(
             sender.tr(
                 "join.professional",
@@ -55,7 +56,6 @@ async def start(update: Update, context: BuddyContext) -> None:
                 organisation=escape(opened.organisation_name or ""),
             )
         )
-        await set_personal_menu(context.bot, user.id, Role.PROFESSIONAL, sender.tr)
     elif opened.outcome is Outcome.ASK_CONSENT:
         await message.reply_text(_welcome(sender.tr, opened), reply_markup=_languages(opened))
     else:

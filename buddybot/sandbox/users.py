@@ -148,6 +148,12 @@ class SandboxUser:
         await self.sandbox.wait_for(lambda: message.edits > edits_before, timeout)
         return message
 
+    def catch_up(self) -> list[ChatMessage]:
+        """Read everything the bot sent so far (returns it) without waiting."""
+        unread = self.unread()
+        self._seen += len(unread)
+        return unread
+
     def unread(self) -> list[ChatMessage]:
         """Messages from the bot this person has not read yet (does not wait)."""
         return self.inbox[self._seen :]

@@ -216,7 +216,7 @@ async def count_participants(
         .group_by(Participant.role)
     )
     counts = {role: 0 for role in ParticipantRole}
-    counts.update({role: count for role, count in rows.tuples()})
+    counts.update({role: count for role, count in rows.all()})
     return counts
 
 
@@ -262,7 +262,7 @@ async def open_invitations_by(
         )
         .order_by(Invitation.id)
     )
-    return list(rows.tuples())
+    return list(rows.all())
 
 
 async def count_failed_code_attempts(
@@ -310,7 +310,7 @@ async def buddy_links_of_buddy(
         .where(BuddyLink.buddy_id == buddy_id)
         .order_by(BuddyLink.id)
     )
-    return list(rows.tuples())
+    return list(rows.all())
 
 
 async def buddy_links_of_client(
@@ -323,7 +323,7 @@ async def buddy_links_of_client(
         .where(BuddyLink.client_id == client_id)
         .order_by(BuddyLink.id)
     )
-    return list(rows.tuples())
+    return list(rows.all())
 
 
 async def awaited_answer(session: AsyncSession, telegram_user_id: int) -> AwaitedAnswer | None:

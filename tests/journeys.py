@@ -1,0 +1,71 @@
+"""Steps of the people's journeys through the bot, shared by the end-to-end tests."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from buddybot.clock import utcnow
+from buddybot.runner import BotProcess
+from buddybot.sandbox import ChatMessage, SandboxUser, TelegramSandbox
+from buddybot.services import organisations
+
+LINK = re.compile(r"https://t\.me/(\w+)\?start=([A-Za-z0-9_-]+)")
+
+
+def code_in(message: ChatMessage) -> str:
+    """The invitation code in a message's text or caption."""
+    found = LINK.search(message.content)
+    assert found is not None, message.content
+    return found.group(2)
+
+
+async def professional_invitation(bot: BotProcess, organisation: str = "Kring Gent") -> str:
+    """What the administrator does: an organisation and a join code for a professional."""
+    assert bot.database is not None
+    async with bot.database.transaction() as session:
+        await organisations.create_organisation(session, organisation)
+        created = await organisations.invite_professional(
+            session, organisation, "Els", now=utcnow(), days=14
+        )
+    return created.code
+
+
+async def professional_joins(bot: BotProcess, sandbox: TelegramSandbox) -> SandboxUser:
+    """Els, a professional, joins with the administrator's link."""
+    els = sandbox.user("Els", language_code="nl")
+    welcome = await els.ask(f"/start {await professional_invitation(bot)}")
+    assert "Welkom, Els!" in welcome.content
+    return els
+
+
+async def invite(professional: SandboxUser, kind: str, name: str, client: str | None = None) -> str:
+    """The professional invites a client ("👤 Een cliënt") or a buddy; returns the code."""
+    professional.catch_up()
+    question = await professional.ask("/invite")
+    await professional.press(question, kind)
+    await professional.wait_for_edit(question, 0)
+    if client is not None:
+        await professional.press(question, client)
+        await professional.wait_for_edit(question, 1)
+    invitation = await professional.ask(name)
+    assert invitation.photo is not None
+    return code_in(invitation)
+
+
+@dataclass
+class Joining:
+    """The messages of someone going through the join flow."""
+
+    welcome: ChatMessage
+    final: ChatMessage
+
+
+async def join(person: SandboxUser, code: str, language: str, answer: str) -> Joining:
+    """Open the link, pick a language, then tap Agree or Not now (by button text)."""
+    welcome = await person.ask(f"/start {code}")
+    await person.press(welcome, language)
+    await person.wait_for_edit(welcome, 0)
+    await person.press(welcome, answer)
+    await person.wait_for_edit(welcome, 1)
+    return Joining(welcome, welcome)

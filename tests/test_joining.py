@@ -1,0 +1,246 @@
+"""End to end: an organisation's professional joins, invites a client and a buddy, they agree;
+and everything that can go wrong on the way."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from buddybot.clock import utcnow
+from buddybot.runner import BotProcess
+from buddybot.sandbox import TelegramSandbox
+from buddybot.sandbox.media import image_size
+from buddybot.services import organisations
+from buddybot.services.invitations import code_hash
+from buddybot.storage import repositories
+from buddybot.storage.models import AuditEntry, Invitation, Participant
+from tests.journeys import code_in, invite, join, professional_invitation, professional_joins
+
+
+async def _participant(bot: BotProcess, first_name: str) -> Participant:
+    assert bot.database is not None
+    async with bot.database.transaction() as session:
+        found = await session.scalar(
+            select(Participant).where(Participant.first_name == first_name)
+        )
+    assert found is not None
+    return found
+
+
+async def test_from_admin_to_client_and_buddy(bot: BotProcess, sandbox: TelegramSandbox) -> None:
+    els = await professional_joins(bot, sandbox)
+    assert [c["command"] for c in sandbox.commands[(f"chat:{els.id}", "")]][-3:] == [
+        "clients",
+        "invite",
+        "invitations",
+    ]
+
+    # Els invites Amira: a link and a QR picture of it.
+    question = await els.ask("/invite")
+    assert question.content == "Wie wil je uitnodigen?"
+    await els.press(question, "👤 Een cliënt")
+    await els.wait_for_edit(question, 0)
+    assert "voornaam van je cliënt" in question.content
+    invitation = await els.ask("  Amira\u0007 ")
+    assert invitation.photo is not None
+    width, height = image_size(invitation.photo.data)
+    assert width == height > 200
+    assert "Uitnodiging voor Amira" in invitation.content
+    code = code_in(invitation)
+    assert f"https://t.me/BuddyBotSandbox?start={code}" in invitation.content
+
+    # Amira opens the link, chooses English, reads the consent and agrees.
+    amira = sandbox.user("Amira A.", language_code="nl")
+    welcome = await amira.ask(f"/start {code}")
+    assert "Els van Kring Gent nodigt je uit" in welcome.content
+    assert [b.text for b in welcome.buttons] == ["Nederlands", "English"]
+    assert (await _participant(bot, "Amira")).telegram_user_id is None
+    await amira.press(welcome, "English")
+    await amira.wait_for_edit(welcome, 0)
+    assert "Who sees it? Els from Kring Gent" in welcome.content
+    assert "voluntary" in welcome.content
+    assert [b.text for b in welcome.buttons] == ["✅ I'll take part", "Not now"]
+    await amira.press(welcome, "✅ I'll take part")
+    await amira.wait_for_edit(welcome, 1)
+    assert "Welcome, Amira!" in welcome.content
+    joined = await els.next_message()
+    assert joined.content == "✅ Amira doet nu mee."
+    client = await _participant(bot, "Amira")
+    assert client.telegram_user_id == amira.id
+    assert client.language == "en"
+    assert client.consent_given_at is not None
+    assert "Amira A." not in str(client.first_name)  # the professional's name for her is kept
+
+    # Els sees Amira in her caseload and opens her details.
+    caseload = await els.ask("/clients")
+    assert "Amira: doet mee" in caseload.content
+    await els.press(caseload, "Amira")
+    await els.wait_for_edit(caseload, 0)
+    assert "Doet mee sinds" in caseload.content
+    assert "Buddy: nog geen" in caseload.content
+
+    # Els invites Bram as Amira's buddy from the client's details.
+    await els.press(caseload, "🤝 Buddy uitnodigen")
+    await els.wait_for_edit(caseload, 1)
+    assert "voornaam van de buddy voor Amira" in caseload.content
+    buddy_code = code_in(await els.ask("Bram"))
+    bram = sandbox.user("Bram", language_code="nl")
+    bram_join = await join(bram, buddy_code, "Nederlands", "✅ Ik doe mee")
+    assert "als buddy" in bram_join.final.content
+    assert (await els.next_message()).content == "✅ Buddy Bram doet nu mee."
+
+    # Amira is asked whether Bram may log their meetups, and agrees.
+    ask = await amira.next_message()
+    assert "Els asked Bram to be your buddy" in ask.content
+    await amira.press(ask, "👍 Yes, fine")
+    await amira.wait_for_edit(ask, 0)
+    assert ask.content == "Great! Bram is your buddy now. 🤝"
+    assert "Amira vindt het goed" in (await bram.next_message()).content
+    assert "Amira" in (await els.next_message()).content
+    assert "buddy: Bram" in (await els.ask("/clients")).content
+
+
+async def test_not_now_keeps_nothing_and_the_link_still_works(
+    bot: BotProcess, sandbox: TelegramSandbox
+) -> None:
+    els = await professional_joins(bot, sandbox)
+    code = await invite(els, "👤 Een cliënt", "Noor")
+    noor = sandbox.user("Noor", language_code="nl")
+    first = await join(noor, code, "Nederlands", "Nu niet")
+    assert "Ik heb niets over je bewaard" in first.final.content
+    stored = await _participant(bot, "Noor")
+    assert stored.telegram_user_id is None
+    assert stored.consent_given_at is None
+    assert bot.database is not None
+    async with bot.database.transaction() as session:
+        invitation = await session.scalar(
+            select(Invitation).where(Invitation.participant_id == stored.id)
+        )
+        assert invitation is not None
+        assert invitation.pending_telegram_user_id is None
+    assert els.unread() == []
+    second = await join(noor, code, "Nederlands", "✅ Ik doe mee")
+    assert "Welkom, Noor!" in second.final.content
+
+
+async def test_used_unknown_taken_and_expired_links(
+    bot: BotProcess, sandbox: TelegramSandbox
+) -> None:
+    els = await professional_joins(bot, sandbox)
+    code = await invite(els, "👤 Een cliënt", "Amira")
+    amira = sandbox.user("Amira", language_code="en")
+    other = sandbox.user("Someone", language_code="en")
+
+    welcome = await amira.ask(f"/start {code}")
+    assert "invites you" in welcome.content
+    assert "Someone else is already using" in (await other.ask(f"/start {code}")).content
+    await amira.press(welcome, "English")
+    await amira.wait_for_edit(welcome, 0)
+    await amira.press(welcome, "✅ I'll take part")
+    await amira.wait_for_edit(welcome, 1)
+    assert "already been used" in (await other.ask(f"/start {code}")).content
+    assert "already taking part" in (await amira.ask(f"/start {code}")).content
+    assert "I don't know this link" in (await other.ask("/start not-a-real-code")).content
+
+    late = await invite(els, "👤 Een cliënt", "Karim")
+    assert bot.database is not None
+    async with bot.database.transaction() as session:
+        await session.execute(update(Invitation).values(expires_at=utcnow() - timedelta(seconds=1)))
+    karim = sandbox.user("Karim", language_code="en")
+    assert "expired" in (await karim.ask(f"/start {late}")).content
+
+
+async def test_guessing_codes_is_stopped_even_with_a_right_code_at_the_end(
+    bot: BotProcess, sandbox: TelegramSandbox
+) -> None:
+    code = await professional_invitation(bot)
+    guesser = sandbox.user("Guesser", language_code="en")
+    for attempt in range(5):
+        reply = await guesser.ask(f"/start guess{attempt}AAAAAAAAAAAAAAAA")
+        assert "I don't know this link" in reply.content
+    assert "tried links that don't work too often" in (await guesser.ask(f"/start {code}")).content
+    assert bot.database is not None
+    async with bot.database.transaction() as session:
+        invitation = await repositories.invitation_by_code_hash(session, code_hash(code))
+        assert invitation is not None
+        assert invitation.used_at is None
+
+
+async def test_a_link_opened_but_not_answered_can_be_withdrawn(
+    bot: BotProcess, sandbox: TelegramSandbox
+) -> None:
+    els = await professional_joins(bot, sandbox)
+    code = await invite(els, "👤 Een cliënt", "Lies")
+    lies = sandbox.user("Lies", language_code="nl")
+    welcome = await lies.ask(f"/start {code}")
+
+    listing = await els.ask("/invitations")
+    assert "Lies (cliënt), geldig tot" in listing.content
+    await els.press(listing, "Intrekken: Lies")
+    await els.wait_for_edit(listing, 0)
+    assert "ingetrokken" in listing.content
+
+    await lies.press(welcome, "Nederlands")
+    await lies.wait_for_edit(welcome, 0)
+    assert "kan je niet meer gebruiken" in welcome.content
+    assert "ingetrokken" in (await lies.ask(f"/start {code}")).content
+    assert "Je hebt nog geen cliënten" in (await els.ask("/clients")).content
+
+
+async def test_a_bad_name_is_asked_again_and_cancel_invites_nobody(
+    bot: BotProcess, sandbox: TelegramSandbox
+) -> None:
+    els = await professional_joins(bot, sandbox)
+    question = await els.ask("/invite")
+    await els.press(question, "👤 Een cliënt")
+    await els.wait_for_edit(question, 0)
+    hint = await els.ask("x" * 41)
+    assert hint.content == "Typ een voornaam van 1 tot 40 tekens, graag."
+    await els.press(hint, "✖️ Annuleren")
+    await els.wait_for_edit(hint, 0)
+    assert hint.content == "Oké, ik heb niemand uitgenodigd."
+    assert "begrijp ik niet" in (await els.ask("Amira")).content
+    assert "Je hebt nog geen cliënten" in (await els.ask("/clients")).content
+
+
+async def test_forged_buttons_for_someone_elses_client_are_refused_and_logged(
+    bot: BotProcess, sandbox: TelegramSandbox
+) -> None:
+    els = await professional_joins(bot, sandbox)
+    await invite(els, "👤 Een cliënt", "Amira")
+    amira = await _participant(bot, "Amira")
+
+    # A second professional of another organisation tries Amira's record by crafted buttons.
+    assert bot.database is not None
+    async with bot.database.transaction() as session:
+        await organisations.create_organisation(session, "Other org")
+        other_code = (
+            await organisations.invite_professional(
+                session, "Other org", "Mallory", now=utcnow(), days=14
+            )
+        ).code
+    mallory = sandbox.user("Mallory", language_code="en")
+    greeting = await mallory.ask(f"/start {other_code}")
+    for data in (f"cl:{amira.id}", f"cl:{amira.id}:link", f"inv:for:{amira.id}"):
+        press = await mallory.press_data(greeting, data)
+        answer = await mallory.answer_to(press)
+        assert answer.text == "This button no longer works. Type /help to carry on."
+    # A client cannot use professional buttons or commands either.
+    stranger = sandbox.user("Stranger", language_code="en")
+    press = await stranger.press_data(greeting, "inv:client")
+    await stranger.answer_to(press)
+    assert "can't do that here" in (await stranger.ask("/clients")).content
+    async with bot.database.transaction() as session:
+        refused = list(
+            await session.scalars(
+                select(AuditEntry.action).where(AuditEntry.action.like("refused.%"))
+            )
+        )
+    assert refused == [
+        "refused.client.view",
+        "refused.client.view",
+        "refused.invite.buddy",
+        "refused.invite",
+    ]
+    assert mallory.unread() == []
