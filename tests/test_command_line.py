@@ -147,3 +147,43 @@ async def test_sigterm_in_webhook_mode_lets_the_update_in_progress_finish(
     assert ("Jouw gegevens" if language == "nl" else "Your data") in reply.content
     # The update was acknowledged only after it was handled, so Telegram keeps nothing pending.
     assert sandbox.webhook_info()["pending_update_count"] == 0
+
+
+def test_admin_creates_an_organisation_and_a_professional_link(tmp_path: Path) -> None:
+    created = _run("admin", "create-org", "Kring Gent", cwd=tmp_path)
+    assert created.returncode == 0, created.stderr
+    assert "Organisation 'Kring Gent' created." in created.stdout
+    _assert_one_clear_line(
+        _run("admin", "create-org", "Kring Gent", cwd=tmp_path), "already an organisation"
+    )
+    _assert_one_clear_line(
+        _run("admin", "invite-professional", "--org", "Kring", "--bot-username", "B", cwd=tmp_path),
+        "no organisation called 'Kring'",
+        "'Kring Gent'",
+    )
+    invited = _run(
+        "admin",
+        "invite-professional",
+        "--org",
+        "Kring Gent",
+        "--name",
+        "Els",
+        "--bot-username",
+        "BuddyBot",
+        cwd=tmp_path,
+    )
+    assert invited.returncode == 0, invited.stderr
+    assert "Link: https://t.me/BuddyBot?start=" in invited.stdout
+    code = invited.stdout.split("Code: ")[1].split()[0]
+    assert len(code) >= 22
+    listing = _run("admin", "list", cwd=tmp_path)
+    assert listing.stdout.splitlines() == ["Kring Gent", "  Els [invited]: 0 clients, 0 buddies"]
+
+
+def test_admin_link_without_token_or_username_is_explained(tmp_path: Path) -> None:
+    _run("admin", "create-org", "Kring Gent", cwd=tmp_path)
+    result = _run("admin", "invite-professional", "--org", "Kring Gent", cwd=tmp_path)
+    _assert_one_clear_line(result, "BUDDYBOT_TELEGRAM_TOKEN")
+    assert _run("admin", "list", cwd=tmp_path).stdout.splitlines()[1:] == [
+        "  (no professionals yet)"
+    ]
