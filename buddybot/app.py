@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -12,6 +13,7 @@ from buddybot.context import RUNTIME_KEY, BuddyContext, Runtime
 from buddybot.handlers import build_handlers
 from buddybot.handlers.errors import on_error
 from buddybot.handlers.menu import set_default_menus
+from buddybot.handlers.privacy import daily_purge
 
 # Telegram's broadcast limit is about 30 messages per second over all chats.
 MESSAGES_PER_SECOND = 30
@@ -58,4 +60,9 @@ def build_application(runtime: Runtime, token: str, *, polling: bool = True) -> 
     application.bot_data[RUNTIME_KEY] = runtime
     application.add_handlers(build_handlers())
     application.add_error_handler(on_error)
+    assert application.job_queue is not None
+    # Daily, starting a few minutes after start-up; every replica may run it (it is idempotent).
+    application.job_queue.run_repeating(
+        daily_purge, interval=timedelta(days=1), first=timedelta(minutes=5), name="daily-purge"
+    )
     return application

@@ -12,6 +12,7 @@ from buddybot.services.people import Role
 
 EVERYONE = frozenset(Role)
 PROFESSIONALS = frozenset({Role.PROFESSIONAL})
+CLIENTS_AND_BUDDIES = frozenset({Role.CLIENT, Role.BUDDY})
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("help"),
     Command("privacy"),
     Command("language"),
+    Command("mydata"),
+    Command("stop", CLIENTS_AND_BUDDIES),
+    Command("delete", CLIENTS_AND_BUDDIES),
     Command("clients", PROFESSIONALS),
     Command("invite", PROFESSIONALS),
     Command("invitations", PROFESSIONALS),

@@ -112,6 +112,12 @@ class Settings(BaseSettings):
     invitation_days: int = Field(
         default=14, ge=1, le=90, description="How many days an invitation link stays valid."
     )
+    consent_grace_days: int = Field(
+        default=30,
+        ge=0,
+        le=365,
+        description="Days data is kept after /stop, in case the person changes their mind.",
+    )
     retention_months: int = Field(
         default=24, ge=1, le=120, description="Answers older than this many months are erased."
     )

@@ -7,7 +7,7 @@ from typing import Any
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from buddybot import callbacks
-from buddybot.handlers import basics, clients, invite, language, onboarding, typed
+from buddybot.handlers import basics, clients, invite, language, onboarding, privacy, typed
 
 # Only private chats: the bot handles care data and is not meant for groups.
 _PRIVATE = filters.ChatType.PRIVATE
@@ -26,6 +26,12 @@ def build_handlers() -> list[BaseHandler[Any, Any, Any]]:
         CommandHandler("privacy", basics.privacy, filters=_PRIVATE),
         CommandHandler("language", language.ask_language, filters=_PRIVATE),
         _buttons(language.FEATURE, language.language_chosen),
+        CommandHandler("mydata", privacy.my_data, filters=_PRIVATE),
+        # Clients and buddies
+        CommandHandler("stop", privacy.stop_command, filters=_PRIVATE),
+        CommandHandler("delete", privacy.delete_command, filters=_PRIVATE),
+        _buttons(privacy.STOP, privacy.stop_button),
+        _buttons(privacy.DELETE, privacy.delete_button),
         # Joining: consent, and a client agreeing to a buddy
         _buttons(onboarding.JOIN, onboarding.join_button),
         _buttons(onboarding.BUDDY, onboarding.buddy_button),

@@ -13,7 +13,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from buddybot import callbacks
 from buddybot.clock import utcnow
 from buddybot.context import BuddyContext
-from buddybot.handlers import basics
+from buddybot.handlers import basics, privacy
 from buddybot.handlers.common import identify_sender
 from buddybot.handlers.menu import set_personal_menu
 from buddybot.i18n import LANGUAGES, Translator, text_key, translator
@@ -36,9 +36,15 @@ _OUTCOME_TEXT = {
 
 
 async def start(update: Update, context: BuddyContext) -> None:
-    """`/start` with a code opens an invitation; without one it is the plain greeting."""
+    """`/start` with a code opens an invitation; without one it is the plain greeting, or for
+    someone who said /stop, the way back in."""
     if not context.args:
-        await basics.start(update, context)
+        sender = await identify_sender(update, context)
+        if sender.person.consent_withdrawn and update.effective_message is not None:
+            text, keyboard = privacy.resume_offer(sender.tr, sender.person.first_name or "")
+            await update.effective_message.reply_text(text, reply_markup=keyboard)
+        else:
+            await basics.start(update, context)
         return
     user = update.effective_user
     message = update.effective_message

@@ -35,6 +35,9 @@ class Person:
     record_id: int | None = None
     first_name: str | None = None
     language: str | None = None
+    # A client or buddy who said /stop: still known during the grace period, but not asked
+    # anything and not seen by their professional.
+    consent_withdrawn: bool = False
 
     @property
     def is_known(self) -> bool:
@@ -45,7 +48,7 @@ class Person:
 UNKNOWN = Person(Role.UNKNOWN)
 
 
-async def _account(
+async def account(
     session: AsyncSession, telegram_user_id: int
 ) -> Professional | Participant | None:
     """The record behind a Telegram account; people who left count as unknown again."""
@@ -63,13 +66,14 @@ def _person(record: Professional | Participant | None) -> Person:
         return Person(Role.PROFESSIONAL, record.id, record.display_name, record.language)
     if isinstance(record, Participant):
         role = Role.CLIENT if record.role is ParticipantRole.CLIENT else Role.BUDDY
-        return Person(role, record.id, record.first_name, record.language)
+        withdrawn = record.consent_withdrawn_at is not None
+        return Person(role, record.id, record.first_name, record.language, withdrawn)
     return UNKNOWN
 
 
 async def identify(session: AsyncSession, telegram_user_id: int) -> Person:
     """Find who a Telegram account belongs to."""
-    return _person(await _account(session, telegram_user_id))
+    return _person(await account(session, telegram_user_id))
 
 
 def language_of(person: Person, telegram_language_code: str | None, default: str) -> str:
@@ -85,7 +89,7 @@ async def choose_language(
     """Remember someone's language and return them; None for unknown people (nothing stored)."""
     if language not in LANGUAGES:
         raise ValueError(f"unsupported language {language!r}")
-    record = await _account(session, telegram_user_id)
+    record = await account(session, telegram_user_id)
     if record is None:
         return None
     record.language = language

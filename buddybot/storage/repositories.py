@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from buddybot.storage.models import (
@@ -282,9 +282,7 @@ async def add_failed_code_attempt(
     session: AsyncSession, telegram_user_hash: str, now: datetime
 ) -> None:
     """Count a wrong code, and forget attempts older than a day while at it."""
-    await session.execute(
-        delete(FailedCodeAttempt).where(FailedCodeAttempt.at < now - timedelta(days=1))
-    )
+    await delete_failed_code_attempts(session, before=now - timedelta(days=1))
     await _saved(session, FailedCodeAttempt(telegram_user_hash=telegram_user_hash, at=now))
 
 
@@ -350,3 +348,100 @@ async def forget_awaited_answer(session: AsyncSession, telegram_user_id: int) ->
     await session.execute(
         delete(AwaitedAnswer).where(AwaitedAnswer.telegram_user_id == telegram_user_id)
     )
+
+
+async def audit_entries_about(
+    session: AsyncSession, subject_kind: str, subject_id: int
+) -> list[AuditEntry]:
+    """Audit lines about one record (who looked at or changed it), oldest first."""
+    return list(
+        await session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.subject_kind == subject_kind, AuditEntry.subject_id == subject_id)
+            .order_by(AuditEntry.id)
+        )
+    )
+
+
+async def audit_entries_by(
+    session: AsyncSession, actor_kind: str, actor_id: int
+) -> list[AuditEntry]:
+    """Audit lines of what one person did, oldest first."""
+    return list(
+        await session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.actor_kind == actor_kind, AuditEntry.actor_id == actor_id)
+            .order_by(AuditEntry.id)
+        )
+    )
+
+
+async def invitations_for_participant(
+    session: AsyncSession, participant_id: int
+) -> list[Invitation]:
+    """Every invitation made for one client or buddy, oldest first."""
+    return list(
+        await session.scalars(
+            select(Invitation)
+            .where(Invitation.participant_id == participant_id)
+            .order_by(Invitation.id)
+        )
+    )
+
+
+async def release_pending_links(session: AsyncSession, telegram_user_id: int) -> None:
+    """Forget that this account has any invitation link open."""
+    await session.execute(
+        update(Invitation)
+        .where(Invitation.pending_telegram_user_id == telegram_user_id)
+        .values(pending_telegram_user_id=None, pending_since=None)
+    )
+
+
+async def release_stale_pending_links(session: AsyncSession, before: datetime) -> int:
+    """Forget links opened before ``before`` and never answered; returns how many."""
+    result = await session.execute(
+        update(Invitation)
+        .where(Invitation.pending_since < before, Invitation.pending_telegram_user_id.is_not(None))
+        .values(pending_telegram_user_id=None, pending_since=None)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def delete_failed_code_attempts(
+    session: AsyncSession, *, before: datetime | None = None, telegram_user_hash: str | None = None
+) -> int:
+    """Forget wrong-code attempts older than ``before`` and/or of one (hashed) account."""
+    statement = delete(FailedCodeAttempt)
+    if before is not None:
+        statement = statement.where(FailedCodeAttempt.at < before)
+    if telegram_user_hash is not None:
+        statement = statement.where(FailedCodeAttempt.telegram_user_hash == telegram_user_hash)
+    result = await session.execute(statement)
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def delete_stale_awaited_answers(session: AsyncSession, before: datetime) -> int:
+    """Forget questions asked before ``before`` that were never answered."""
+    result = await session.execute(delete(AwaitedAnswer).where(AwaitedAnswer.asked_at < before))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def participants_withdrawn_before(
+    session: AsyncSession, before: datetime
+) -> list[Participant]:
+    """Clients and buddies who withdrew their consent before ``before``."""
+    return list(
+        await session.scalars(
+            select(Participant)
+            .where(Participant.consent_withdrawn_at < before)
+            # Replicas purging at the same moment each take different people (PostgreSQL).
+            .with_for_update(skip_locked=True)
+        )
+    )
+
+
+async def delete_participant(session: AsyncSession, participant: Participant) -> None:
+    """Hard-delete a client or buddy; the database cascades to their links and invitations."""
+    await session.delete(participant)
+    await session.flush()

@@ -1,0 +1,183 @@
+"""`/mydata`, `/stop`, `/delete` and the daily purge: people's rights over their data."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from html import escape
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import TelegramError
+
+from buddybot import callbacks
+from buddybot.clock import utcnow
+from buddybot.context import BuddyContext
+from buddybot.handlers import basics
+from buddybot.handlers.common import identify_sender
+from buddybot.i18n import Translator, translator
+from buddybot.services import privacy
+from buddybot.services.people import Role
+from buddybot.services.privacy import Told
+
+log = logging.getLogger(__name__)
+
+STOP = "stop"
+DELETE = "del"
+_PARTICIPANTS = {Role.CLIENT, Role.BUDDY}
+
+
+def _buttons(*rows: list[tuple[str, str, str]]) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(text, callback_data=callbacks.encode(feature, part))
+                for text, feature, part in row
+            ]
+            for row in rows
+        ]
+    )
+
+
+async def my_data(update: Update, context: BuddyContext) -> None:
+    """Send the person a JSON document with everything kept about them."""
+    sender = await identify_sender(update, context)
+    message = update.effective_message
+    if message is None or update.effective_user is None:
+        return
+    async with context.runtime.database.transaction() as session:
+        data = await privacy.my_data(session, update.effective_user.id, now=utcnow())
+    if data is None:
+        await message.reply_text(sender.tr("mydata.nothing"))
+        return
+    document = json.dumps(data, ensure_ascii=False, indent=2).encode()
+    await message.reply_document(
+        document, filename=sender.tr("mydata.filename"), caption=sender.tr("mydata.caption")
+    )
+
+
+async def stop_command(update: Update, context: BuddyContext) -> None:
+    """Ask a client or buddy to confirm that they want to stop."""
+    sender = await identify_sender(update, context)
+    if sender.person.role not in _PARTICIPANTS:
+        await basics.not_for_role(update, sender.tr)
+        return
+    tr = sender.tr
+    if update.effective_message is None:
+        return
+    if sender.person.consent_withdrawn:
+        await update.effective_message.reply_text(tr("stop.already"))
+        return
+    days = context.runtime.settings.consent_grace_days
+    await update.effective_message.reply_text(
+        tr.plural("stop.confirm", days),
+        reply_markup=_buttons([(tr("stop.yes"), STOP, "yes"), (tr("stop.no"), STOP, "no")]),
+    )
+
+
+def resume_offer(tr: Translator, first_name: str) -> tuple[str, InlineKeyboardMarkup]:
+    """What someone who said /stop sees on /start: the way back in."""
+    return (
+        tr("start.stopped", name=escape(first_name)),
+        _buttons([(tr("stop.resume"), STOP, "resume")]),
+    )
+
+
+async def stop_button(update: Update, context: BuddyContext) -> None:
+    """`stop:yes` withdraws consent, `stop:no` keeps going, `stop:resume` comes back."""
+    query = update.callback_query
+    parsed = callbacks.decode(query.data if query else None)
+    if query is None or parsed is None or parsed.parts not in {("yes",), ("no",), ("resume",)}:
+        await basics.stale_button(update, context)
+        return
+    tr = (await identify_sender(update, context)).tr
+    choice = parsed.parts[0]
+    if choice == "no":
+        await query.answer()
+        await query.edit_message_text(tr("stop.kept"))
+        return
+    async with context.runtime.database.transaction() as session:
+        if choice == "yes":
+            told = await privacy.withdraw_consent(session, query.from_user.id, now=utcnow())
+        else:
+            told = await privacy.resume_consent(session, query.from_user.id, now=utcnow())
+    if told is None:
+        await basics.stale_button(update, context)
+        return
+    await query.answer()
+    days = context.runtime.settings.consent_grace_days
+    if choice == "yes":
+        await query.edit_message_text(tr("stop.done"))
+        await _tell_professional(
+            context.bot, told, lambda tr, name: tr.plural("notify.stopped", days, name=name)
+        )
+    else:
+        await query.edit_message_text(tr("stop.resumed", name=escape(told.first_name)))
+        await _tell_professional(
+            context.bot, told, lambda tr, name: tr("notify.resumed", name=name)
+        )
+
+
+async def delete_command(update: Update, context: BuddyContext) -> None:
+    """Ask a client or buddy to confirm erasing everything now."""
+    sender = await identify_sender(update, context)
+    if sender.person.role not in _PARTICIPANTS:
+        await basics.not_for_role(update, sender.tr)
+        return
+    tr = sender.tr
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(
+            tr("delete.confirm"),
+            reply_markup=_buttons(
+                [(tr("delete.yes"), DELETE, "yes")], [(tr("delete.no"), DELETE, "no")]
+            ),
+        )
+
+
+async def delete_button(update: Update, context: BuddyContext) -> None:
+    """`del:yes` erases the person now; `del:no` changes nothing."""
+    query = update.callback_query
+    parsed = callbacks.decode(query.data if query else None)
+    if query is None or parsed is None or parsed.parts not in {("yes",), ("no",)}:
+        await basics.stale_button(update, context)
+        return
+    tr = (await identify_sender(update, context)).tr
+    if parsed.parts == ("no",):
+        await query.answer()
+        await query.edit_message_text(tr("delete.kept"))
+        return
+    async with context.runtime.database.transaction() as session:
+        told = await privacy.delete_me(session, query.from_user.id)
+    if told is None:
+        await basics.stale_button(update, context)
+        return
+    await query.answer()
+    await query.edit_message_text(tr("delete.done"))
+    await _tell_professional(context.bot, told, lambda tr, name: tr("notify.left", name=name))
+
+
+async def _tell_professional(bot: Bot, told: Told, text: Callable[[Translator, str], str]) -> None:
+    """Send the professional a note in their language; ``text(tr, name)`` writes it."""
+    if told.professional_telegram_id is None:
+        return
+    tr = translator(told.professional_language)
+    try:
+        await bot.send_message(told.professional_telegram_id, text(tr, escape(told.first_name)))
+    except TelegramError as error:  # the person's own request is done; the note is a courtesy
+        log.warning("could not tell a professional (%s)", type(error).__name__)
+
+
+async def daily_purge(context: BuddyContext) -> None:
+    """The scheduled clean-up; professionals hear whose data was erased after the grace period."""
+    settings = context.runtime.settings
+    async with context.runtime.database.transaction() as session:
+        report = await privacy.purge(session, now=utcnow(), grace_days=settings.consent_grace_days)
+    log.info(
+        "purge: %d erased, %d links released, %d wrong codes and %d questions forgotten",
+        len(report.erased),
+        report.released_links,
+        report.failed_attempts,
+        report.awaited_answers,
+    )
+    for told in report.erased:
+        await _tell_professional(context.bot, told, lambda tr, name: tr("notify.erased", name=name))

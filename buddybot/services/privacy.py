@@ -1,0 +1,285 @@
+"""People's rights over their data (GDPR art. 15-17, 20): a copy of everything (`/mydata`),
+withdrawing consent (`/stop`, erased after a grace period), erasing now (`/delete`), and the
+daily purge. Rules only; the handlers turn the results into messages and documents."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from buddybot.services import people
+from buddybot.services.invitations import PENDING_HOLD, attempt_hash
+from buddybot.storage import repositories
+from buddybot.storage.models import (
+    AuditEntry,
+    Participant,
+    ParticipantRole,
+    Professional,
+)
+
+# Questions left unanswered this long are forgotten.
+AWAITED_ANSWER_HOLD = timedelta(days=1)
+FAILED_ATTEMPT_HOLD = timedelta(days=1)
+
+
+def _when(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat(timespec="seconds")
+
+
+async def _actor_name(session: AsyncSession, entry: AuditEntry) -> str:
+    if entry.actor_kind == "professional":
+        professional = await repositories.professional_by_id(session, entry.actor_id)
+        if professional is not None:
+            return f"professional {professional.display_name}"
+    return entry.actor_kind
+
+
+async def _audit_lines(session: AsyncSession, entries: list[AuditEntry]) -> list[dict[str, Any]]:
+    return [
+        {"when": _when(entry.at), "who": await _actor_name(session, entry), "what": entry.action}
+        for entry in entries
+    ]
+
+
+async def my_data(
+    session: AsyncSession, telegram_user_id: int, *, now: datetime
+) -> dict[str, Any] | None:
+    """Everything BuddyBot holds about the person behind this account, as plain data for a
+    JSON document; None if it holds nothing. The export itself is audited."""
+    record = await people.account(session, telegram_user_id)
+    if record is None:
+        return None
+    if isinstance(record, Professional):
+        data = await _professional_data(session, record, telegram_user_id)
+        actor_kind = "professional"
+    else:
+        data = await _participant_data(session, record, telegram_user_id)
+        actor_kind = record.role.value
+    await repositories.add_audit_entry(
+        session,
+        actor_kind=actor_kind,
+        actor_id=record.id,
+        action="data.exported",
+        subject_kind="professional" if isinstance(record, Professional) else "participant",
+        subject_id=record.id,
+    )
+    data["exported_at"] = _when(now)
+    return data
+
+
+async def _participant_data(
+    session: AsyncSession, participant: Participant, telegram_user_id: int
+) -> dict[str, Any]:
+    professional = await repositories.professional_by_id(session, participant.professional_id)
+    organisation = await repositories.organisation_by_id(session, participant.organisation_id)
+    if participant.role is ParticipantRole.CLIENT:
+        links = await repositories.buddy_links_of_client(session, participant.id)
+        linked = [
+            {
+                "buddy": other.first_name,
+                "linked_on": _when(link.created_at),
+                "you_agreed_on": _when(link.client_agreed_at),
+            }
+            for link, other in links
+        ]
+    else:
+        links = await repositories.buddy_links_of_buddy(session, participant.id)
+        linked = [
+            {
+                "client": other.first_name,
+                "linked_on": _when(link.created_at),
+                "client_agreed_on": _when(link.client_agreed_at),
+            }
+            for link, other in links
+        ]
+    invitations = await repositories.invitations_for_participant(session, participant.id)
+    return {
+        "you": {
+            "role": participant.role.value,
+            "first_name": participant.first_name,
+            "telegram_user_id": telegram_user_id,
+            "language": participant.language,
+            "time_zone": participant.time_zone,
+            "status": participant.status.value,
+            "invited_on": _when(participant.created_at),
+            "consent_given_on": _when(participant.consent_given_at),
+            "consent_withdrawn_on": _when(participant.consent_withdrawn_at),
+        },
+        "your_professional": professional.display_name if professional else None,
+        "organisation": organisation.name,
+        "buddies" if participant.role is ParticipantRole.CLIENT else "clients": linked,
+        "invitations": [
+            {
+                "made_on": _when(invitation.created_at),
+                "valid_until": _when(invitation.expires_at),
+                "used_on": _when(invitation.used_at),
+                "withdrawn_on": _when(invitation.revoked_at),
+            }
+            for invitation in invitations
+        ],
+        "who_looked_at_or_changed_your_data": await _audit_lines(
+            session, await repositories.audit_entries_about(session, "participant", participant.id)
+        ),
+        "what_you_did": await _audit_lines(
+            session,
+            await repositories.audit_entries_by(session, participant.role.value, participant.id),
+        ),
+    }
+
+
+async def _professional_data(
+    session: AsyncSession, professional: Professional, telegram_user_id: int
+) -> dict[str, Any]:
+    organisation = await repositories.organisation_by_id(session, professional.organisation_id)
+    counts = await repositories.count_participants(session, professional.id)
+    return {
+        "you": {
+            "role": "professional",
+            "display_name": professional.display_name,
+            "telegram_user_id": telegram_user_id,
+            "language": professional.language,
+            "time_zone": professional.time_zone,
+            "status": professional.status.value,
+            "since": _when(professional.created_at),
+        },
+        "organisation": organisation.name,
+        "caseload": {
+            "clients": counts[ParticipantRole.CLIENT],
+            "buddies": counts[ParticipantRole.BUDDY],
+        },
+        "what_you_did": await _audit_lines(
+            session, await repositories.audit_entries_by(session, "professional", professional.id)
+        ),
+    }
+
+
+@dataclass(frozen=True)
+class Told:
+    """Whom to tell that a client or buddy stopped or left: their professional."""
+
+    first_name: str
+    role: ParticipantRole
+    professional_telegram_id: int | None
+    professional_language: str | None
+
+
+async def _told(session: AsyncSession, participant: Participant) -> Told:
+    professional = await repositories.professional_by_id(session, participant.professional_id)
+    return Told(
+        participant.first_name or "",
+        participant.role,
+        professional.telegram_user_id if professional else None,
+        professional.language if professional else None,
+    )
+
+
+async def _participant_of(session: AsyncSession, telegram_user_id: int) -> Participant | None:
+    record = await people.account(session, telegram_user_id)
+    return record if isinstance(record, Participant) else None
+
+
+async def withdraw_consent(
+    session: AsyncSession, telegram_user_id: int, *, now: datetime
+) -> Told | None:
+    """`/stop`: nothing more is asked from now on and the professional no longer sees the
+    person's data; it is erased after the grace period unless they come back."""
+    participant = await _participant_of(session, telegram_user_id)
+    if participant is None or participant.consent_withdrawn_at is not None:
+        return None
+    participant.consent_withdrawn_at = now
+    await repositories.forget_awaited_answer(session, telegram_user_id)
+    await repositories.add_audit_entry(
+        session,
+        actor_kind=participant.role.value,
+        actor_id=participant.id,
+        action="consent.withdrawn",
+        subject_kind="participant",
+        subject_id=participant.id,
+    )
+    return await _told(session, participant)
+
+
+async def resume_consent(
+    session: AsyncSession, telegram_user_id: int, *, now: datetime
+) -> Told | None:
+    """Someone who said /stop changed their mind within the grace period."""
+    participant = await _participant_of(session, telegram_user_id)
+    if participant is None or participant.consent_withdrawn_at is None:
+        return None
+    participant.consent_withdrawn_at = None
+    participant.consent_given_at = now
+    await repositories.add_audit_entry(
+        session,
+        actor_kind=participant.role.value,
+        actor_id=participant.id,
+        action="consent.given_again",
+        subject_kind="participant",
+        subject_id=participant.id,
+    )
+    return await _told(session, participant)
+
+
+async def erase(session: AsyncSession, participant: Participant, *, reason: str) -> Told:
+    """Hard-delete everything about a client or buddy. The audit log keeps one line with
+    ids only; the caller tells the professional that the person left."""
+    told = await _told(session, participant)
+    telegram_user_id = participant.telegram_user_id
+    participant_id, role = participant.id, participant.role
+    if telegram_user_id is not None:
+        await repositories.forget_awaited_answer(session, telegram_user_id)
+        await repositories.release_pending_links(session, telegram_user_id)
+        await repositories.delete_failed_code_attempts(
+            session, telegram_user_hash=attempt_hash(telegram_user_id)
+        )
+    await repositories.delete_participant(session, participant)
+    await repositories.add_audit_entry(
+        session,
+        actor_kind=role.value if reason == "delete" else "system",
+        actor_id=participant_id if reason == "delete" else None,
+        action=f"participant.erased.{reason}",
+        subject_kind="participant",
+        subject_id=participant_id,
+    )
+    return told
+
+
+async def delete_me(session: AsyncSession, telegram_user_id: int) -> Told | None:
+    """`/delete`, confirmed: erase this client or buddy now."""
+    participant = await _participant_of(session, telegram_user_id)
+    if participant is None:
+        return None
+    return await erase(session, participant, reason="delete")
+
+
+@dataclass(frozen=True)
+class PurgeReport:
+    """What one run of the daily purge removed, and whom to tell."""
+
+    erased: tuple[Told, ...]
+    released_links: int
+    failed_attempts: int
+    awaited_answers: int
+
+
+async def purge(session: AsyncSession, *, now: datetime, grace_days: int) -> PurgeReport:
+    """The daily clean-up: people whose grace period after /stop ended are erased, and
+    short-lived traces (unanswered questions, open links, wrong codes) are forgotten.
+
+    Answers older than the retention period will be purged here too once answers are stored
+    (check-ins); today there are none.
+    """
+    erased = [
+        await erase(session, participant, reason="grace_ended")
+        for participant in await repositories.participants_withdrawn_before(
+            session, now - timedelta(days=grace_days)
+        )
+    ]
+    return PurgeReport(
+        tuple(erased),
+        await repositories.release_stale_pending_links(session, now - PENDING_HOLD),
+        await repositories.delete_failed_code_attempts(session, before=now - FAILED_ATTEMPT_HOLD),
+        await repositories.delete_stale_awaited_answers(session, now - AWAITED_ANSWER_HOLD),
+    )
