@@ -28,12 +28,13 @@ async def caseload(session: AsyncSession, professional: Professional) -> list[Ca
     for client in await repositories.participants_of_professional(
         session, professional.id, ParticipantRole.CLIENT
     ):
+        stopped = client.consent_withdrawn_at is not None
         entries.append(
             CaseloadEntry(
                 client.id,
                 client.first_name or "",
-                client.status,
-                await _buddy_names(session, client.id),
+                ParticipantStatus.LEFT if stopped else client.status,
+                () if stopped else await _buddy_names(session, client.id),
             )
         )
     return entries
@@ -70,12 +71,13 @@ async def client_details(session: AsyncSession, own: OwnClient) -> ClientDetails
         subject_kind="participant",
         subject_id=client.id,
     )
+    stopped = client.consent_withdrawn_at is not None
     return ClientDetails(
         client.id,
         client.first_name or "",
-        client.status,
+        ParticipantStatus.LEFT if stopped else client.status,
         client.created_at,
         client.consent_given_at,
         consent_stands(client),
-        await _buddy_names(session, client.id),
+        () if stopped else await _buddy_names(session, client.id),
     )

@@ -1,0 +1,153 @@
+"""End to end: a copy of one's data, stopping with a way back, erasing everything, the purge."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from buddybot.clock import utcnow
+from buddybot.runner import BotProcess
+from buddybot.sandbox import SandboxUser, TelegramSandbox
+from buddybot.storage.models import AuditEntry, Base, Participant
+from tests.journeys import invite, join, professional_joins
+
+
+async def _client_and_buddy(
+    bot: BotProcess, sandbox: TelegramSandbox
+) -> tuple[SandboxUser, SandboxUser, SandboxUser]:
+    els = await professional_joins(bot, sandbox)
+    amira = sandbox.user("Amira", language_code="en")
+    await join(amira, await invite(els, "👤 Een cliënt", "Amira"), "English", "✅ I'll take part")
+    assert "Amira" in (await els.next_message()).content
+    bram = sandbox.user("Bram", language_code="nl")
+    buddy_code = await invite(els, "🤝 Een buddy", "Bram", client="Amira")
+    await join(bram, buddy_code, "Nederlands", "✅ Ik doe mee")
+    assert "Bram" in (await els.next_message()).content
+    ask = await amira.next_message()
+    await amira.press(ask, "👍 Yes, fine")
+    await amira.wait_for_edit(ask, 0)
+    assert "Amira" in (await bram.next_message()).content
+    assert "Bram" in (await els.next_message()).content
+    return els, amira, bram
+
+
+async def _everything_stored(bot: BotProcess) -> str:
+    """Every row of every table, as text."""
+    assert bot.database is not None
+    rows = []
+    async with bot.database.transaction() as session:
+        for table in Base.metadata.sorted_tables:
+            rows += [repr(tuple(row)) for row in (await session.execute(select(table))).all()]
+    return "\n".join(rows)
+
+
+async def test_mydata_sends_everything_about_the_person_and_only_them(
+    bot: BotProcess, sandbox: TelegramSandbox
+) -> None:
+    els, amira, _ = await _client_and_buddy(bot, sandbox)
+    caseload = await els.ask("/clients")
+    await els.press(caseload, "Amira")
+    await els.wait_for_edit(caseload, 0)
+
+    reply = await amira.ask("/mydata")
+    assert reply.document is not None
+    assert reply.document.file_name == "buddybot-my-data.json"
+    assert "all your data" in reply.content
+    data = json.loads(reply.document.data)
+    assert data["you"]["first_name"] == "Amira"
+    assert data["you"]["telegram_user_id"] == amira.id
+    assert data["you"]["language"] == "en"
+    assert data["you"]["consent_given_on"] is not None
+    assert data["your_professional"] == "Els"
+    assert data["organisation"] == "Kring Gent"
+    assert data["buddies"][0]["buddy"] == "Bram"
+    assert data["buddies"][0]["you_agreed_on"] is not None
+    assert {"who": "professional Els", "what": "client.viewed"}.items() <= (
+        data["who_looked_at_or_changed_your_data"][-1].items()
+    )
+    assert "Noor" not in reply.document.data.decode()
+
+    professional_copy = json.loads((await els.ask("/mydata")).document.data)  # type: ignore[union-attr]
+    assert professional_copy["you"]["display_name"] == "Els"
+    assert professional_copy["caseload"] == {"clients": 1, "buddies": 1}
+    assert "Amira" not in json.dumps(professional_copy)
+
+    stranger = sandbox.user("Stranger", language_code="en")
+    assert (await stranger.ask("/mydata")).content == "I don't keep anything about you. 🙂"
+
+
+async def test_delete_erases_every_trace_and_tells_the_professional(
+    bot: BotProcess, sandbox: TelegramSandbox
+) -> None:
+    els, amira, bram = await _client_and_buddy(bot, sandbox)
+    assert "Amira" in await _everything_stored(bot)
+
+    question = await amira.ask("/delete")
+    assert "erase everything about you" in question.content
+    await amira.press(question, "No, don't erase anything")
+    await amira.wait_for_edit(question, 0)
+    assert question.content == "Okay, I didn't erase anything."
+    assert "Amira" in await _everything_stored(bot)
+
+    question = await amira.ask("/delete")
+    await amira.press(question, "🗑️ Yes, erase everything")
+    await amira.wait_for_edit(question, 0)
+    assert question.content == "Everything is erased. All the best! 🌱"
+    assert (await els.next_message()).content == "👋 Amira is gestopt en heeft alles laten wissen."
+
+    stored = await _everything_stored(bot)
+    assert "Amira" not in stored
+    assert str(amira.id) not in stored
+    assert "Bram" in stored  # the buddy is a person of their own and stays
+    assert "I'm BuddyBot" in (await amira.ask("/start")).content  # a stranger again
+    assert bot.database is not None
+    async with bot.database.transaction() as session:
+        erased = await session.scalar(
+            select(AuditEntry).where(AuditEntry.action == "participant.erased.delete")
+        )
+    assert erased is not None
+    assert erased.detail is None
+    assert "buddy: Bram" not in (await els.ask("/clients")).content
+    assert bram.catch_up() == []
+
+
+async def test_stop_then_come_back_then_stop_until_the_purge(
+    bot: BotProcess, sandbox: TelegramSandbox
+) -> None:
+    els, amira, _ = await _client_and_buddy(bot, sandbox)
+    question = await amira.ask("/stop")
+    assert "After 30 days I erase everything" in question.content
+    await amira.press(question, "Yes, I'll stop")
+    await amira.wait_for_edit(question, 0)
+    assert "you've stopped" in question.content
+    assert "na 30 dagen gewist" in (await els.next_message()).content
+    assert (await amira.ask("/stop")).content.startswith("You've already stopped")
+    assert "Amira: gestopt" in (await els.ask("/clients")).content
+
+    offer = await amira.ask("/start")
+    assert "You stopped using BuddyBot" in offer.content
+    await amira.press(offer, "✅ Yes, I'll take part again")
+    await amira.wait_for_edit(offer, 0)
+    assert offer.content == "Welcome back, Amira! ✅ You're taking part again."
+    assert (await els.next_message()).content == "▶️ Amira doet weer mee."
+
+    question = await amira.ask("/stop")
+    await amira.press(question, "Yes, I'll stop")
+    await amira.wait_for_edit(question, 0)
+    els.catch_up()
+    assert bot.database is not None
+    assert bot.application is not None
+    async with bot.database.transaction() as session:
+        await session.execute(
+            update(Participant)
+            .where(Participant.telegram_user_id == amira.id)
+            .values(consent_withdrawn_at=utcnow() - timedelta(days=31))
+        )
+    (purge_job,) = bot.application.job_queue.get_jobs_by_name("daily-purge")  # type: ignore[union-attr]
+    await purge_job.run(bot.application)
+    assert "Amira" in (await els.next_message()).content
+    stored = await _everything_stored(bot)
+    assert "Amira" not in stored
+    assert str(amira.id) not in stored
