@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 from datetime import datetime
+from html import escape
 
 from telegram import Bot
+from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from buddybot.clock import utcnow
+from buddybot.i18n import translator
 from buddybot.runner import StartupError, prepare_database
 from buddybot.services import invitations, organisations
 from buddybot.services.organisations import AdminError
@@ -31,6 +34,20 @@ def add_arguments(commands: argparse._SubParsersAction[argparse.ArgumentParser])
         help="the bot's @username for the link (default: asked from Telegram with the token)",
     )
     actions.add_parser("list", help="organisations, professionals and caseload sizes")
+    transfer = actions.add_parser(
+        "transfer",
+        help="move the clients and buddies of a professional who leaves to a colleague",
+    )
+    transfer.add_argument("--org", required=True, help="the organisation's name")
+    transfer.add_argument(
+        "--from",
+        dest="from_professional",
+        required=True,
+        help="who leaves: display name or #id (see `admin list`)",
+    )
+    transfer.add_argument(
+        "--to", dest="to_professional", required=True, help="who takes over: display name or #id"
+    )
 
 
 async def run_admin(settings: Settings, args: argparse.Namespace) -> None:
@@ -51,10 +68,60 @@ async def run_admin(settings: Settings, args: argparse.Namespace) -> None:
                     days=settings.invitation_days,
                 )
                 _print_invitation(username, created.code, created.expires_at)
+            elif args.admin_command == "transfer":
+                settings.require_token()  # the people moved are told, so fail before moving
+                transfer = await organisations.transfer_caseload(
+                    session, args.org, args.from_professional, args.to_professional
+                )
             else:
                 _print_overview(await organisations.overview(session))
     finally:
         await database.dispose()
+    if args.admin_command == "transfer":
+        told = await _tell_about_transfer(settings, transfer)
+        print(
+            f"Moved {len(transfer.moved)} people from {transfer.from_name} to {transfer.to_name}; "
+            f"{told} told in Telegram. {transfer.from_name} is marked as left."
+        )
+
+
+async def _tell_about_transfer(settings: Settings, transfer: organisations.Transfer) -> int:
+    """Tell everyone moved who their professional is now, and the new professional how many
+    people they took over. Returns how many moved people were told."""
+    told = 0
+    async with Bot(settings.require_token(), base_url=settings.telegram_api_url) as bot:
+        for person in transfer.moved:
+            if person.telegram_user_id is None:
+                continue
+            tr = translator(person.language)
+            if await _send(
+                bot,
+                person.telegram_user_id,
+                tr(
+                    "transfer.new_professional",
+                    new=escape(transfer.to_name),
+                    old=escape(transfer.from_name),
+                ),
+            ):
+                told += 1
+        if transfer.to_telegram_id is not None:
+            tr = translator(transfer.to_language)
+            await _send(
+                bot,
+                transfer.to_telegram_id,
+                tr.plural(
+                    "transfer.taken_over", len(transfer.moved), old=escape(transfer.from_name)
+                ),
+            )
+    return told
+
+
+async def _send(bot: Bot, chat_id: int, text: str) -> bool:
+    try:
+        await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
+    except TelegramError:
+        return False  # blocked or gone: the transfer stands, the count says who was not told
+    return True
 
 
 async def _bot_username(settings: Settings) -> str:
@@ -84,7 +151,8 @@ def _print_overview(summaries: list[organisations.OrganisationSummary]) -> None:
             print("  (no professionals yet)")
         for professional in summary.professionals:
             print(
-                f"  {professional.display_name} [{professional.status.value}]: "
+                f"  #{professional.professional_id} {professional.display_name} "
+                f"[{professional.status.value}]: "
                 f"{professional.clients} clients, {professional.buddies} buddies"
             )
 

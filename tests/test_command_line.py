@@ -177,7 +177,7 @@ def test_admin_creates_an_organisation_and_a_professional_link(tmp_path: Path) -
     code = invited.stdout.split("Code: ")[1].split()[0]
     assert len(code) >= 22
     listing = _run("admin", "list", cwd=tmp_path)
-    assert listing.stdout.splitlines() == ["Kring Gent", "  Els [invited]: 0 clients, 0 buddies"]
+    assert listing.stdout.splitlines() == ["Kring Gent", "  #1 Els [invited]: 0 clients, 0 buddies"]
 
 
 def test_admin_link_without_token_or_username_is_explained(tmp_path: Path) -> None:

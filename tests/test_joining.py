@@ -3,10 +3,12 @@ and everything that can go wrong on the way."""
 
 from __future__ import annotations
 
+from argparse import Namespace
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
+from buddybot.admin import run_admin
 from buddybot.clock import utcnow
 from buddybot.runner import BotProcess
 from buddybot.sandbox import TelegramSandbox
@@ -244,3 +246,41 @@ async def test_forged_buttons_for_someone_elses_client_are_refused_and_logged(
         "refused.invite",
     ]
     assert mallory.unread() == []
+
+
+async def test_a_leaving_professionals_caseload_moves_and_everyone_is_told(
+    bot: BotProcess, sandbox: TelegramSandbox
+) -> None:
+    els = await professional_joins(bot, sandbox)
+    amira = sandbox.user("Amira", language_code="en")
+    await join(amira, await invite(els, "👤 Een cliënt", "Amira"), "English", "✅ I'll take part")
+    await invite(els, "👤 Een cliënt", "Noor")  # invited, not joined: moves, nobody to tell
+    assert bot.database is not None
+    async with bot.database.transaction() as session:
+        tom_code = (
+            await organisations.invite_professional(
+                session, "Kring Gent", "Tom", now=utcnow(), days=14
+            )
+        ).code
+    tom = sandbox.user("Tom", language_code="nl")
+    await tom.ask(f"/start {tom_code}")
+    amira.catch_up()
+
+    arguments = Namespace(
+        admin_command="transfer", org="Kring Gent", from_professional="Els", to_professional="Tom"
+    )
+    await run_admin(bot.settings, arguments)
+
+    assert "new support worker: Tom" in (await amira.next_message()).content
+    assert (await tom.next_message()).content == (
+        "Je neemt 2 mensen over van Els. Je ziet hen in /clients."
+    )
+    caseload = (await tom.ask("/clients")).content
+    assert "Amira: doet mee" in caseload
+    assert "Noor: uitgenodigd" in caseload
+    assert "I'm BuddyBot" in (await els.ask("/start")).content  # Els has left
+    async with bot.database.transaction() as session:
+        moved = await session.scalar(
+            select(func.count()).where(AuditEntry.action == "participant.transferred")
+        )
+    assert moved == 2

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from buddybot.services import invitations
 from buddybot.services.invitations import NewInvitation
 from buddybot.storage import repositories
-from buddybot.storage.models import ParticipantRole, ProfessionalStatus
+from buddybot.storage.models import ParticipantRole, Professional, ProfessionalStatus
 
 NAME_MAX = 200
 
@@ -62,6 +62,7 @@ async def invite_professional(
 class ProfessionalSummary:
     """A professional in the administrator's overview: name, status and caseload size."""
 
+    professional_id: int
     display_name: str
     status: ProfessionalStatus
     clients: int
@@ -86,6 +87,7 @@ async def overview(session: AsyncSession) -> list[OrganisationSummary]:
             counts = await repositories.count_participants(session, professional.id)
             professionals.append(
                 ProfessionalSummary(
+                    professional.id,
                     professional.display_name,
                     professional.status,
                     counts[ParticipantRole.CLIENT],
@@ -94,3 +96,81 @@ async def overview(session: AsyncSession) -> list[OrganisationSummary]:
             )
         summaries.append(OrganisationSummary(organisation.name, tuple(professionals)))
     return summaries
+
+
+@dataclass(frozen=True)
+class Moved:
+    """A client or buddy who now has another professional, and how to reach them."""
+
+    telegram_user_id: int | None
+    language: str | None
+
+
+@dataclass(frozen=True)
+class Transfer:
+    """The result of moving a caseload from a professional who leaves to a colleague."""
+
+    from_name: str
+    to_name: str
+    to_telegram_id: int | None
+    to_language: str | None
+    moved: tuple[Moved, ...]
+
+
+async def _professional(
+    session: AsyncSession, organisation_id: int, reference: str
+) -> Professional:
+    """A professional of the organisation by ``#id`` or by exact display name."""
+    candidates = await repositories.professionals_of(session, organisation_id)
+    if reference.startswith("#") and reference[1:].isdigit():
+        found = [p for p in candidates if p.id == int(reference[1:])]
+    else:
+        found = [p for p in candidates if p.display_name == reference]
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise AdminError(f"No professional {reference!r} in this organisation (see `admin list`)")
+    ids = ", ".join(f"#{p.id}" for p in found)
+    raise AdminError(f"Several professionals are called {reference!r}: use one of {ids}")
+
+
+async def transfer_caseload(
+    session: AsyncSession, organisation_name: str, from_reference: str, to_reference: str
+) -> Transfer:
+    """Move every client and buddy of a professional who leaves to a colleague of the same
+    organisation; the one who leaves is marked as left."""
+    organisation = await repositories.organisation_by_name(session, organisation_name)
+    if organisation is None:
+        raise AdminError(f"There is no organisation called {organisation_name!r}")
+    leaving = await _professional(session, organisation.id, from_reference)
+    taking_over = await _professional(session, organisation.id, to_reference)
+    if leaving.id == taking_over.id:
+        raise AdminError("The caseload would move to the same professional")
+    if taking_over.status is ProfessionalStatus.LEFT:
+        raise AdminError(f"{taking_over.display_name} has left; choose someone still working")
+    moved = []
+    for role in ParticipantRole:
+        for participant in await repositories.participants_of_professional(
+            session, leaving.id, role
+        ):
+            participant.professional_id = taking_over.id
+            withdrawn = participant.consent_withdrawn_at is not None
+            moved.append(
+                Moved(None if withdrawn else participant.telegram_user_id, participant.language)
+            )
+            await repositories.add_audit_entry(
+                session,
+                actor_kind="admin",
+                action="participant.transferred",
+                subject_kind="participant",
+                subject_id=participant.id,
+                detail={"from_professional": leaving.id, "to_professional": taking_over.id},
+            )
+    leaving.status = ProfessionalStatus.LEFT
+    return Transfer(
+        leaving.display_name,
+        taking_over.display_name,
+        taking_over.telegram_user_id,
+        taking_over.language,
+        tuple(moved),
+    )
