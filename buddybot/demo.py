@@ -1,42 +1,49 @@
-"""`buddybot demo`: the bot, a local fake Telegram and a scripted conversation.
+"""`buddybot demo`: the bot, a local fake Telegram and a scripted story.
 
 No token and no internet are needed: the demo starts the sandbox Bot API server, runs the real
 bot against it over HTTP (polling mode, SQLite), plays the people's part and prints what was
-said. Later features extend the script until it shows the whole product.
+said. It writes the transcript and the files the bot sent (QR code, data export) to the output
+folder. Later features extend the story until it shows the whole product.
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
 from pathlib import Path
 
 from pydantic import SecretStr
 
+from buddybot.clock import utcnow
 from buddybot.runner import BotProcess
-from buddybot.sandbox import DEFAULT_TOKEN, SandboxUser, TelegramSandbox
+from buddybot.sandbox import DEFAULT_TOKEN, ChatMessage, SandboxUser, TelegramSandbox
 from buddybot.sandbox.transcript import Transcript
+from buddybot.services import organisations
 from buddybot.settings import Mode, Settings
-from buddybot.storage import repositories
-from buddybot.storage.models import ParticipantRole, ParticipantStatus, ProfessionalStatus
+
+_LINK = re.compile(r"\?start=([A-Za-z0-9_-]+)")
 
 
 def run_demo(settings: Settings, out_dir: str) -> Path:
-    """Play the demo, write the transcript to ``out_dir`` and print it; returns its path."""
+    """Play the demo, write the transcript and files to ``out_dir``, print the transcript;
+    returns the transcript's path."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     database_file = out / "demo.db"
     for leftover in out.glob("demo.db*"):
         leftover.unlink()  # every demo starts from an empty database
     transcript = Transcript()
-    asyncio.run(_run(settings, database_file.resolve(), transcript))
+    files = asyncio.run(_run(settings, database_file.resolve(), transcript))
+    for name, data in files.items():
+        (out / name).write_bytes(data)
     path = out / "transcript.txt"
     path.write_text(transcript.text(), encoding="utf-8")
     print(transcript.text(), end="")
-    print(f"Transcript written to {path}")
+    print(f"Transcript written to {path}; files the bot sent: {', '.join(sorted(files))}")
     return path
 
 
-async def _run(settings: Settings, database_file: Path, transcript: Transcript) -> None:
+async def _run(settings: Settings, database_file: Path, transcript: Transcript) -> dict[str, bytes]:
     async with TelegramSandbox() as sandbox:
         demo_settings = settings.model_copy(
             update={
@@ -49,56 +56,109 @@ async def _run(settings: Settings, database_file: Path, transcript: Transcript) 
         bot = BotProcess(demo_settings)
         await bot.start()
         try:
-            await _play(bot, sandbox, transcript)
+            return await _Story(bot, sandbox, transcript).play()
         finally:
             await bot.stop()
 
 
-async def _play(bot: BotProcess, sandbox: TelegramSandbox, transcript: Transcript) -> None:
-    async def say(person: SandboxUser, text: str) -> None:
-        transcript.said(person, text)
-        transcript.bot(await person.ask(text, timeout=20))
+class _Story:
+    """The people of the demo and what they do."""
 
-    transcript.note("Someone without an invitation finds the bot (Telegram app in Dutch).")
-    visitor = sandbox.user("Jonas", language_code="nl")
-    await say(visitor, "/start")
-    await say(visitor, "/help")
+    def __init__(self, bot: BotProcess, sandbox: TelegramSandbox, transcript: Transcript) -> None:
+        self.bot = bot
+        self.sandbox = sandbox
+        self.transcript = transcript
+        self.files: dict[str, bytes] = {}
 
-    transcript.note("An English-speaking visitor asks what happens to their data.")
-    await say(sandbox.user("Sam", language_code="en"), "/privacy")
+    async def say(self, person: SandboxUser, text: str) -> ChatMessage:
+        self.transcript.said(person, text)
+        reply = await person.ask(text, timeout=20)
+        self.transcript.bot(reply)
+        return reply
 
-    transcript.note("Amira is a client of Kring Gent; her professional invited her earlier.")
-    amira = sandbox.user("Amira", language_code="nl")
-    assert bot.database is not None
-    async with bot.database.transaction() as session:
-        organisation = await repositories.add_organisation(session, "Kring Gent")
-        await repositories.add_professional(
-            session, organisation, "Els", status=ProfessionalStatus.ACTIVE
+    async def tap(self, person: SandboxUser, message: ChatMessage, button: str) -> None:
+        """Tap a button; the bot answers by editing the message."""
+        edits = message.edits
+        self.transcript.tapped(person, button)
+        await person.press(message, button)
+        self.transcript.bot(await person.wait_for_edit(message, edits), edited=True)
+
+    async def hear(self, person: SandboxUser) -> ChatMessage:
+        """A message the bot sends someone on its own accord (a notification, a question)."""
+        message = await person.next_message(timeout=20)
+        self.transcript.lines.append(f"   (to {person.first_name})")
+        self.transcript.bot(message)
+        return message
+
+    async def play(self) -> dict[str, bytes]:
+        note, say, tap = self.transcript.note, self.say, self.tap
+
+        note("Someone without an invitation finds the bot (Telegram app in Dutch).")
+        visitor = self.sandbox.user("Jonas", language_code="nl")
+        await say(visitor, "/start")
+        await say(visitor, "/privacy")
+
+        note("The administrator creates the organisation and a link for professional Els.")
+        assert self.bot.database is not None
+        async with self.bot.database.transaction() as session:
+            await organisations.create_organisation(session, "Kring Gent")
+            code = (
+                await organisations.invite_professional(
+                    session, "Kring Gent", "Els", now=utcnow(), days=14
+                )
+            ).code
+        self.transcript.lines.append(
+            f"$ buddybot admin invite-professional --org 'Kring Gent' "
+            f"--name Els   → …?start={code[:4]}…"
         )
-        await repositories.add_participant(
-            session,
-            organisation,
-            ParticipantRole.CLIENT,
-            first_name="Amira",
-            telegram_user_id=amira.id,
-            status=ParticipantStatus.ACTIVE,
-        )
-    await say(amira, "/start")
+        els = self.sandbox.user("Els", language_code="nl")
+        await say(els, f"/start {code}")
 
-    transcript.note("Amira switches to English with a button; the bot remembers it.")
-    transcript.said(amira, "/language")
-    question = await amira.ask("/language")
-    transcript.bot(question)
-    transcript.tapped(amira, "English")
-    await amira.press(question, "English")
-    transcript.bot(await amira.wait_for_edit(question, question.edits), edited=True)
-    await say(amira, "/start")
+        note("Els invites her client Amira; the bot gives a link and a QR code to scan.")
+        question = await say(els, "/invite")
+        await tap(els, question, "👤 Een cliënt")
+        invitation = await say(els, "Amira")
+        assert invitation.photo is not None
+        self.files["invitation-qr.png"] = invitation.photo.data
 
-    transcript.note("Amira types something the bot does not understand.")
-    await say(amira, "hello, is Els there?")
+        note("Amira scans the code. She prefers English, reads what is asked and agrees.")
+        amira = self.sandbox.user("Amira", language_code="nl")
+        welcome = await say(amira, f"/start {_code(invitation)}")
+        await tap(amira, welcome, "English")
+        await tap(amira, welcome, "✅ I'll take part")
+        await self.hear(els)
 
-    transcript.note("Telegram answers '429 Too Many Requests' once; the bot waits and retries.")
-    sandbox.inject_fault("sendMessage", 429, retry_after=1)
-    await say(amira, "/help")
-    retried = [call.status for call in sandbox.calls_of("sendMessage")][-2:]
-    transcript.note(f"Telegram saw the reply twice: first {retried[0]}, then {retried[1]}.")
+        note("Els looks at her caseload and invites Bram as Amira's buddy.")
+        caseload = await say(els, "/clients")
+        await tap(els, caseload, "Amira")
+        await tap(els, caseload, "🤝 Buddy uitnodigen")
+        buddy_invitation = await say(els, "Bram")
+        bram = self.sandbox.user("Bram", language_code="nl")
+        bram_welcome = await say(bram, f"/start {_code(buddy_invitation)}")
+        await tap(bram, bram_welcome, "Nederlands")
+        await tap(bram, bram_welcome, "✅ Ik doe mee")
+        await self.hear(els)
+
+        note("Amira is asked whether Bram may note their meetups here. She agrees.")
+        ask = await self.hear(amira)
+        await tap(amira, ask, "👍 Yes, fine")
+        await self.hear(bram)
+        await self.hear(els)
+
+        note("Amira asks for a copy of everything BuddyBot keeps about her.")
+        export = await say(amira, "/mydata")
+        assert export.document is not None
+        self.files["amira-mydata.json"] = export.document.data
+
+        note("Telegram answers '429 Too Many Requests' once; the bot waits and retries.")
+        self.sandbox.inject_fault("sendMessage", 429, retry_after=1)
+        await say(amira, "/help")
+        retried = [call.status for call in self.sandbox.calls_of("sendMessage")][-2:]
+        note(f"Telegram saw the reply twice: first {retried[0]}, then {retried[1]}.")
+        return self.files
+
+
+def _code(message: ChatMessage) -> str:
+    found = _LINK.search(message.content)
+    assert found is not None
+    return found.group(1)

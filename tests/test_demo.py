@@ -1,23 +1,32 @@
-"""`make demo` plays a conversation in which the bot answers, and writes the transcript."""
+"""`make demo` plays the story through the real bot and writes the transcript and files."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from buddybot.demo import run_demo
+from buddybot.sandbox.media import image_size
 from buddybot.settings import load_settings
 
 
 def test_demo_prints_a_transcript_in_which_the_bot_answers(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = run_demo(load_settings(), str(tmp_path / "demo-output"))
+    out = tmp_path / "demo-output"
+    path = run_demo(load_settings(), str(out))
     transcript = path.read_text(encoding="utf-8")
     assert transcript == capsys.readouterr().out.split("Transcript written to")[0]
     assert "👤 Jonas: /start\n🤖 BuddyBot: Hoi! 👋 Ik ben BuddyBot." in transcript
-    assert "🤖 BuddyBot: 🔒 Your data in BuddyBot" in transcript
-    assert "Hi Amira! 👋" in transcript
+    assert "Welkom, Els! ✅" in transcript
+    assert "Welcome, Amira! ✅" in transcript
+    assert "(to Els)\n🤖 BuddyBot: ✅ Amira doet nu mee." in transcript
+    assert "Great! Bram is your buddy now." in transcript
     assert "first 429, then 200" in transcript
-    assert transcript.count("🤖 BuddyBot") >= 9
+    width, height = image_size((out / "invitation-qr.png").read_bytes())
+    assert width == height > 200
+    export = json.loads((out / "amira-mydata.json").read_text(encoding="utf-8"))
+    assert export["you"]["first_name"] == "Amira"
+    assert export["buddies"][0]["buddy"] == "Bram"

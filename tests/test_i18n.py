@@ -114,8 +114,8 @@ def test_keys_look_like_keys() -> None:
 @pytest.mark.parametrize(
     ("language", "count", "expected"),
     [
-        ("nl", 1, "na 1 maand."),
-        ("nl", 24, "na 24 maanden."),
+        ("nl", 1, "na 1 maand gewist."),
+        ("nl", 24, "na 24 maanden gewist."),
         ("en", 1, "after 1 month."),
         ("en", 0, "after 0 months."),
     ],

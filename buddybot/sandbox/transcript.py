@@ -33,9 +33,18 @@ class Transcript:
             self.lines.append(f"🤖 {self.bot_name} (pop-up): {alert}")
             return
         label = f"{self.bot_name} (edits its message)" if edited else self.bot_name
-        body = message.content.splitlines() or [""]
-        self.lines.append(f"🤖 {label}: {body[0]}")
-        self.lines += [f"   {line}" if line else "" for line in body[1:]]
+        attachments = []
+        if message.photo is not None:
+            attachments.append(f"[picture, {message.photo.size} bytes]")
+        if message.document is not None:
+            attachments.append(f"[document {message.document.file_name}]")
+        body = message.content.splitlines()
+        if attachments:
+            first, rest = " ".join(attachments), body
+        else:
+            first, rest = (body or [""])[0], body[1:]
+        self.lines.append(f"🤖 {label}: {first}")
+        self.lines += [f"   {line}" if line else "" for line in rest]
         if message.buttons:
             self.lines.append("   " + " ".join(f"[{button.text}]" for button in message.buttons))
 
