@@ -147,21 +147,25 @@ def webhook_port() -> int:
     return free_port()
 
 
+def webhook_settings(sandbox: TelegramSandbox, database_url: str, port: int) -> Settings:
+    """Settings for webhook mode on a local port, pointed at the sandbox."""
+    return sandbox_settings(
+        sandbox,
+        database_url,
+        mode="webhook",
+        webhook_url=f"http://127.0.0.1:{port}/telegram",
+        webhook_secret=WEBHOOK_SECRET,
+        listen_host="127.0.0.1",
+        listen_port=port,
+    )
+
+
 @pytest.fixture
 async def webhook_bot(
     sandbox: TelegramSandbox, sqlite_url: str, webhook_port: int
 ) -> AsyncIterator[BotProcess]:
     """The real bot in webhook mode; the sandbox delivers updates to it over HTTP."""
-    settings = sandbox_settings(
-        sandbox,
-        sqlite_url,
-        mode="webhook",
-        webhook_url=f"http://127.0.0.1:{webhook_port}/telegram",
-        webhook_secret=WEBHOOK_SECRET,
-        listen_host="127.0.0.1",
-        listen_port=webhook_port,
-    )
-    process = BotProcess(settings)
+    process = BotProcess(webhook_settings(sandbox, sqlite_url, webhook_port))
     await process.start()
     try:
         yield process

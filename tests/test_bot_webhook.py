@@ -12,7 +12,7 @@ from buddybot.runner import BotProcess, StartupError
 from buddybot.sandbox import TelegramSandbox
 from buddybot.storage.database import Database
 from buddybot.webhook import SECRET_HEADER, WebhookServer
-from tests.conftest import WEBHOOK_SECRET, free_port, sandbox_settings
+from tests.conftest import WEBHOOK_SECRET, free_port, webhook_settings
 
 
 async def test_webhook_is_registered_with_the_secret(
@@ -109,16 +109,7 @@ async def test_a_port_in_use_is_named(sandbox: TelegramSandbox, sqlite_url: str)
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        settings = sandbox_settings(
-            sandbox,
-            sqlite_url,
-            mode="webhook",
-            webhook_url=f"http://127.0.0.1:{port}/telegram",
-            webhook_secret=WEBHOOK_SECRET,
-            listen_host="127.0.0.1",
-            listen_port=port,
-        )
-        process = BotProcess(settings)
+        process = BotProcess(webhook_settings(sandbox, sqlite_url, port))
         with pytest.raises(StartupError, match="BUDDYBOT_LISTEN_PORT"):
             await process.start()
     assert process.application is None

@@ -131,31 +131,50 @@ async def invite_professional(
     )
 
 
-async def invite_client(
+_INVITATION_ROLE = {
+    ParticipantRole.CLIENT: InvitationRole.CLIENT,
+    ParticipantRole.BUDDY: InvitationRole.BUDDY,
+}
+
+
+async def _invite_participant(
     session: AsyncSession,
     professional: Professional,
+    role: ParticipantRole,
     first_name: str,
     *,
     now: datetime,
     days: int,
+    for_client: Participant | None = None,
 ) -> NewInvitation:
-    """A professional invites a new client, known to them by first name."""
-    client = await repositories.add_participant(
+    """The invited person's record (on the professional's caseload) and their link."""
+    participant = await repositories.add_participant(
         session,
         await repositories.organisation_by_id(session, professional.organisation_id),
-        ParticipantRole.CLIENT,
+        role,
         first_name=first_name,
         time_zone=professional.time_zone,
         professional_id=professional.id,
     )
+    if for_client is not None:
+        await repositories.add_buddy_link(session, participant, for_client)
     return await _create(
         session,
         professional.organisation_id,
-        InvitationRole.CLIENT,
+        _INVITATION_ROLE[role],
         now=now,
         days=days,
         created_by=professional,
-        participant=client,
+        participant=participant,
+    )
+
+
+async def invite_client(
+    session: AsyncSession, professional: Professional, first_name: str, *, now: datetime, days: int
+) -> NewInvitation:
+    """A professional invites a new client, known to them by first name."""
+    return await _invite_participant(
+        session, professional, ParticipantRole.CLIENT, first_name, now=now, days=days
     )
 
 
@@ -169,23 +188,14 @@ async def invite_buddy(
     days: int,
 ) -> NewInvitation:
     """A professional invites a buddy for one of their clients (checked by the caller)."""
-    buddy = await repositories.add_participant(
+    return await _invite_participant(
         session,
-        await repositories.organisation_by_id(session, professional.organisation_id),
+        professional,
         ParticipantRole.BUDDY,
-        first_name=first_name,
-        time_zone=professional.time_zone,
-        professional_id=professional.id,
-    )
-    await repositories.add_buddy_link(session, buddy, client)
-    return await _create(
-        session,
-        professional.organisation_id,
-        InvitationRole.BUDDY,
+        first_name,
         now=now,
         days=days,
-        created_by=professional,
-        participant=buddy,
+        for_client=client,
     )
 
 
@@ -458,15 +468,10 @@ async def new_link(
     previous = await repositories.invitation_for_participant(session, participant.id)
     if previous is not None and previous.used_at is None and previous.revoked_at is None:
         previous.revoked_at = now
-    role = (
-        InvitationRole.CLIENT
-        if participant.role is ParticipantRole.CLIENT
-        else InvitationRole.BUDDY
-    )
     return await _create(
         session,
         professional.organisation_id,
-        role,
+        _INVITATION_ROLE[participant.role],
         now=now,
         days=days,
         created_by=professional,
