@@ -153,3 +153,17 @@ async def test_a_client_who_left_is_no_longer_on_anyones_caseload(database: Data
         assert client is not None
         client.status = ParticipantStatus.LEFT
     assert not await _allowed(database, world, "view the client / invite a buddy for them", OWN_PRO)
+
+
+async def test_nothing_new_is_set_up_for_a_client_who_stopped(database: Database) -> None:
+    world = await _world(database)
+    async with database.transaction() as session:
+        client = await repositories.participant_by_id(session, world.client_id)
+        assert client is not None
+        client.consent_withdrawn_at = utcnow()
+    async with database.transaction() as session:
+        assert await access.own_client(session, OWN_PRO, world.client_id, "client.view")
+        refused = await access.own_client(
+            session, OWN_PRO, world.client_id, "invite.buddy", still_taking_part=True
+        )
+        assert refused is None

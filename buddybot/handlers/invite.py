@@ -94,7 +94,9 @@ async def _invite_step(
         rows = [[_button(e.first_name, INVITE, "for", str(e.participant_id))] for e in entries]
         return Reply(tr("invite.pick_client"), InlineKeyboardMarkup([*rows, _cancel_row(tr)]))
     # "for" + a client id: the buddy's first name comes next.
-    own = await access.own_client(session, user_id, int(parts[1]), "invite.buddy")
+    own = await access.own_client(
+        session, user_id, int(parts[1]), "invite.buddy", still_taking_part=True
+    )
     if own is None:
         return None
     await questions.expect(
@@ -138,7 +140,9 @@ async def name_typed(
                     session, professional, name, now=utcnow(), days=days
                 )
         else:
-            own = await access.own_client(session, user.id, int(data["client_id"]), "invite.buddy")
+            own = await access.own_client(
+                session, user.id, int(data["client_id"]), "invite.buddy", still_taking_part=True
+            )
             if own is not None:
                 created = await invitations.invite_buddy(
                     session, own.professional, own.client, name, now=utcnow(), days=days

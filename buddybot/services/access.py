@@ -59,9 +59,16 @@ async def acting_professional(session: AsyncSession, telegram_user_id: int) -> P
 
 
 async def own_client(
-    session: AsyncSession, telegram_user_id: int, client_id: int, action: str
+    session: AsyncSession,
+    telegram_user_id: int,
+    client_id: int,
+    action: str,
+    *,
+    still_taking_part: bool = False,
 ) -> OwnClient | None:
-    """The client, if this account is the client's own active professional; else refused."""
+    """The client, if this account is the client's own active professional; else refused.
+    With ``still_taking_part``, a client who said /stop is refused too (nothing new may be
+    set up for them)."""
     professional = await acting_professional(session, telegram_user_id)
     client = await repositories.participant_by_id(session, client_id)
     if (
@@ -70,6 +77,7 @@ async def own_client(
         or client.role is not ParticipantRole.CLIENT
         or client.professional_id != professional.id
         or client.status is ParticipantStatus.LEFT
+        or (still_taking_part and client.consent_withdrawn_at is not None)
     ):
         await refuse(session, telegram_user_id, action, "participant", client_id)
         return None
