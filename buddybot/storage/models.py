@@ -267,3 +267,66 @@ class AuditEntry(Base):
     subject_kind: Mapped[str | None] = mapped_column(String(16))
     subject_id: Mapped[int | None] = mapped_column()
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class ContactRecord(Base):
+    """One entry of a client's network map as it stands now (see ``buddybot.network``).
+
+    ``removed_at`` is set when the client takes the contact off the map; the history in
+    ``contact_change`` keeps what it was, so earlier maps can be rebuilt.
+    """
+
+    __tablename__ = "contact"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(
+        ForeignKey("participant.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))
+    label: Mapped[str] = mapped_column(String(40))
+    circle: Mapped[int] = mapped_column()
+    domain: Mapped[str] = mapped_column(String(16))
+    support_received: Mapped[list[str]] = mapped_column(JSON, default=list)
+    support_given: Mapped[list[str]] = mapped_column(JSON, default=list)
+    frequency: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    removed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class ContactChange(Base):
+    """One change of a client's map: what the contact looked like afterwards, who changed it."""
+
+    __tablename__ = "contact_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contact.id", ondelete="CASCADE"), index=True
+    )
+    client_id: Mapped[int] = mapped_column(
+        ForeignKey("participant.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    change: Mapped[str] = mapped_column(String(16))
+    # The contact after the change (kind, label, circle, domain, support, frequency); None
+    # when it was removed.
+    snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    by_kind: Mapped[str] = mapped_column(String(16))
+    by_id: Mapped[int | None] = mapped_column()
+
+
+class ContactDraft(Base):
+    """A contact being added or changed, step by step, by the client or their professional.
+
+    Kept in the database so what was typed so far survives a restart or another replica.
+    """
+
+    __tablename__ = "contact_draft"
+
+    editor_telegram_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    client_id: Mapped[int] = mapped_column(
+        ForeignKey("participant.id", ondelete="CASCADE"), index=True
+    )
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"))
+    step: Mapped[str] = mapped_column(String(16))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)

@@ -1,0 +1,246 @@
+"""A client's network map in the database: contacts, their history, and drafts being filled in.
+
+Every change writes a ``contact_change`` row with the contact as it is afterwards, so
+``buddybot.network.map_at`` can rebuild the map at any date. Who may edit which client is
+checked by the caller (``services/access.py``); this module checks that a contact belongs to
+the client it is edited for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from buddybot.network import (
+    MAX_CONTACTS,
+    Change,
+    ChangeKind,
+    Contact,
+    ContactKind,
+    Domain,
+    Frequency,
+    Support,
+    change_kind,
+)
+from buddybot.storage.models import ContactChange, ContactDraft, ContactRecord
+
+
+class NetworkFull(Exception):
+    """The client already has the maximum number of contacts."""
+
+
+@dataclass(frozen=True)
+class Editor:
+    """Who changes the map: the client, or their professional (then the client is told)."""
+
+    kind: str  # "client" or "professional"
+    record_id: int
+
+
+def _contact(record: ContactRecord) -> Contact:
+    return Contact(
+        record.id,
+        ContactKind(record.kind),
+        record.label,
+        record.circle,
+        Domain(record.domain),
+        frozenset(Support(s) for s in record.support_received),
+        frozenset(Support(s) for s in record.support_given),
+        Frequency(record.frequency) if record.frequency else None,
+    )
+
+
+def _snapshot(contact: Contact) -> dict[str, Any]:
+    return {
+        "kind": contact.kind.value,
+        "label": contact.label,
+        "circle": contact.circle,
+        "domain": contact.domain.value,
+        "support_received": sorted(s.value for s in contact.support_received),
+        "support_given": sorted(s.value for s in contact.support_given),
+        "frequency": contact.frequency.value if contact.frequency else None,
+    }
+
+
+def _from_snapshot(contact_id: int, data: dict[str, Any]) -> Contact:
+    return Contact(
+        contact_id,
+        ContactKind(data["kind"]),
+        data["label"],
+        int(data["circle"]),
+        Domain(data["domain"]),
+        frozenset(Support(s) for s in data.get("support_received", [])),
+        frozenset(Support(s) for s in data.get("support_given", [])),
+        Frequency(data["frequency"]) if data.get("frequency") else None,
+    )
+
+
+def _apply(record: ContactRecord, contact: Contact) -> None:
+    record.kind = contact.kind.value
+    record.label = contact.label
+    record.circle = contact.circle
+    record.domain = contact.domain.value
+    record.support_received = sorted(s.value for s in contact.support_received)
+    record.support_given = sorted(s.value for s in contact.support_given)
+    record.frequency = contact.frequency.value if contact.frequency else None
+
+
+async def current_map(session: AsyncSession, client_id: int) -> list[Contact]:
+    """The client's contacts as they are now."""
+    records = await session.scalars(
+        select(ContactRecord)
+        .where(ContactRecord.client_id == client_id, ContactRecord.removed_at.is_(None))
+        .order_by(ContactRecord.id)
+    )
+    return [_contact(record) for record in records]
+
+
+async def history(session: AsyncSession, client_id: int) -> list[Change]:
+    """Every change of the client's map, oldest first."""
+    rows = await session.scalars(
+        select(ContactChange)
+        .where(ContactChange.client_id == client_id)
+        .order_by(ContactChange.at, ContactChange.id)
+    )
+    return [
+        Change(
+            row.at,
+            row.contact_id,
+            ChangeKind(row.change),
+            None if row.snapshot is None else _from_snapshot(row.contact_id, row.snapshot),
+        )
+        for row in rows
+    ]
+
+
+async def contact_of(
+    session: AsyncSession, client_id: int, contact_id: int
+) -> ContactRecord | None:
+    """A contact on this client's current map; None for anyone else's or a removed one."""
+    record = await session.get(ContactRecord, contact_id)
+    if record is None or record.client_id != client_id or record.removed_at is not None:
+        return None
+    return record
+
+
+async def _record_change(
+    session: AsyncSession,
+    record: ContactRecord,
+    kind: ChangeKind,
+    contact: Contact | None,
+    by: Editor,
+    now: datetime,
+) -> None:
+    session.add(
+        ContactChange(
+            contact_id=record.id,
+            client_id=record.client_id,
+            at=now,
+            change=kind.value,
+            snapshot=None if contact is None else _snapshot(contact),
+            by_kind=by.kind,
+            by_id=by.record_id,
+        )
+    )
+    await session.flush()
+
+
+async def add_contact(
+    session: AsyncSession, client_id: int, contact: Contact, *, by: Editor, now: datetime
+) -> Contact:
+    """Put a new contact on the map (``contact.contact_id`` is ignored)."""
+    count = await session.scalar(
+        select(func.count()).where(
+            ContactRecord.client_id == client_id, ContactRecord.removed_at.is_(None)
+        )
+    )
+    if (count or 0) >= MAX_CONTACTS:
+        raise NetworkFull
+    record = ContactRecord(client_id=client_id, created_at=now)
+    _apply(record, contact)
+    session.add(record)
+    await session.flush()
+    added = _contact(record)
+    await _record_change(session, record, ChangeKind.ADDED, added, by, now)
+    return added
+
+
+async def update_contact(
+    session: AsyncSession, record: ContactRecord, changed: Contact, *, by: Editor, now: datetime
+) -> Contact:
+    """Change a contact (circle, label, domain, …); the history names the change."""
+    before = _contact(record)
+    _apply(record, changed)
+    after = _contact(record)
+    if after != before:
+        await _record_change(session, record, change_kind(before, after), after, by, now)
+    return after
+
+
+async def remove_contact(
+    session: AsyncSession, record: ContactRecord, *, by: Editor, now: datetime
+) -> Contact:
+    """Take a contact off the map; the history keeps what it was."""
+    removed = _contact(record)
+    record.removed_at = now
+    await _record_change(session, record, ChangeKind.REMOVED, None, by, now)
+    return removed
+
+
+@dataclass
+class Draft:
+    """A contact being filled in: which client, which step, and what was chosen so far."""
+
+    client_id: int
+    step: str
+    contact_id: int | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def contact(self) -> Contact:
+        """The contact as filled in (defaults for what was skipped)."""
+        return Contact(
+            self.contact_id or 0,
+            ContactKind(self.data.get("kind", ContactKind.PERSON.value)),
+            str(self.data.get("label", "")),
+            int(self.data.get("circle", 1)),
+            Domain(self.data.get("domain", Domain.FAMILY.value)),
+            frozenset(Support(s) for s in self.data.get("support_received", [])),
+            frozenset(Support(s) for s in self.data.get("support_given", [])),
+            Frequency(self.data["frequency"]) if self.data.get("frequency") else None,
+        )
+
+
+async def draft(session: AsyncSession, editor_telegram_id: int) -> Draft | None:
+    """The draft this person is filling in, if any."""
+    row = await session.get(ContactDraft, editor_telegram_id)
+    if row is None:
+        return None
+    return Draft(row.client_id, row.step, row.contact_id, dict(row.data))
+
+
+async def save_draft(
+    session: AsyncSession, editor_telegram_id: int, draft_: Draft, *, now: datetime
+) -> None:
+    """Start or update this person's draft (one at a time)."""
+    row = await session.get(ContactDraft, editor_telegram_id)
+    if row is None:
+        row = ContactDraft(editor_telegram_id=editor_telegram_id)
+        session.add(row)
+    row.client_id = draft_.client_id
+    row.contact_id = draft_.contact_id
+    row.step = draft_.step
+    row.data = dict(draft_.data)
+    row.updated_at = now
+    await session.flush()
+
+
+async def drop_draft(session: AsyncSession, editor_telegram_id: int) -> None:
+    """Forget this person's draft (done or cancelled)."""
+    row = await session.get(ContactDraft, editor_telegram_id)
+    if row is not None:
+        await session.delete(row)
+        await session.flush()
