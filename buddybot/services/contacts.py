@@ -29,7 +29,7 @@ from buddybot.network import (
 from buddybot.storage.models import ContactChange, ContactDraft, ContactRecord
 
 
-class NetworkFull(Exception):
+class NetworkFullError(Exception):
     """The client already has the maximum number of contacts."""
 
 
@@ -159,7 +159,7 @@ async def add_contact(
         )
     )
     if (count or 0) >= MAX_CONTACTS:
-        raise NetworkFull
+        raise NetworkFullError
     record = ContactRecord(client_id=client_id, created_at=now)
     _apply(record, contact)
     session.add(record)
