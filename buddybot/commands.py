@@ -33,6 +33,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("help"),
     Command("privacy"),
     Command("language"),
+    Command("network", frozenset({Role.CLIENT})),
     Command("mydata"),
     Command("stop", CLIENTS_AND_BUDDIES),
     Command("delete", CLIENTS_AND_BUDDIES),

@@ -9,7 +9,7 @@ acquaintances and services), never pixels.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
@@ -183,8 +183,3 @@ def same_label(label: str, contacts: Iterable[Contact]) -> Contact | None:
     """A contact already on the map with this label (ignoring case and spaces), if any."""
     wanted = " ".join(label.split()).casefold()
     return next((c for c in contacts if " ".join(c.label.split()).casefold() == wanted), None)
-
-
-def with_changes(contact: Contact, **fields: object) -> Contact:
-    """A copy of a contact with some fields changed."""
-    return replace(contact, **fields)  # type: ignore[arg-type]

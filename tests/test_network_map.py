@@ -132,3 +132,20 @@ def test_compare_accounts_for_every_contact(
     assert moved_ids == {i for i in kept if before[i].circle != after[i].circle}
     assert all(m.to_circle < m.from_circle for m in result.closer)
     assert all(m.to_circle > m.from_circle for m in result.further)
+
+
+def test_the_add_steps_go_forward_and_back() -> None:
+    from buddybot.services.contacts import next_step, previous_step
+
+    step: str | None = "kind"
+    seen = []
+    while step is not None:
+        seen.append(step)
+        step = next_step(step)
+    assert seen == ["kind", "label", "circle", "domain", "received", "given", "frequency"]
+    assert previous_step("circle") == "label"
+    assert previous_step("kind") is None
+    assert next_step("duplicate") == "circle"
+    assert previous_step("duplicate") == "label"
+    assert next_step("edit_circle") is None
+    assert previous_step("edit_circle") is None

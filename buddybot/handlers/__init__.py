@@ -7,7 +7,16 @@ from typing import Any
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from buddybot import callbacks
-from buddybot.handlers import basics, clients, invite, language, onboarding, privacy, typed
+from buddybot.handlers import (
+    basics,
+    clients,
+    invite,
+    language,
+    network,
+    onboarding,
+    privacy,
+    typed,
+)
 
 # Only private chats: the bot handles care data and is not meant for groups.
 _PRIVATE = filters.ChatType.PRIVATE
@@ -32,6 +41,9 @@ def build_handlers() -> list[BaseHandler[Any, Any, Any]]:
         CommandHandler("delete", privacy.delete_command, filters=_PRIVATE),
         _buttons(privacy.STOP, privacy.stop_button),
         _buttons(privacy.DELETE, privacy.delete_button),
+        # The network map (clients; professionals reach it from /clients)
+        CommandHandler("network", network.network_command, filters=_PRIVATE),
+        _buttons(network.NET, network.network_button),
         # Joining: consent, and a client agreeing to a buddy
         _buttons(onboarding.JOIN, onboarding.join_button),
         _buttons(onboarding.BUDDY, onboarding.buddy_button),

@@ -9,8 +9,8 @@ from typing import Any
 from telegram import Update
 
 from buddybot.context import BuddyContext
-from buddybot.handlers import basics, invite
-from buddybot.services import questions
+from buddybot.handlers import basics, invite, network
+from buddybot.services import contacts, questions
 
 TopicHandler = Callable[[Update, BuddyContext, str, dict[str, Any]], Awaitable[None]]
 
@@ -28,8 +28,11 @@ async def typed_text(update: Update, context: BuddyContext) -> None:
         return
     async with context.runtime.database.transaction() as session:
         expected = await questions.expected(session, user.id)
+        draft = None if expected else await contacts.draft(session, user.id)
     handler = TOPICS.get(expected.topic) if expected else None
-    if expected is None or handler is None:
+    if expected is not None and handler is not None:
+        await handler(update, context, expected.topic, expected.data)
+    elif draft is not None:
+        await network.label_typed(update, context, draft)
+    else:
         await basics.not_understood(update, context)
-        return
-    await handler(update, context, expected.topic, expected.data)

@@ -16,11 +16,12 @@ import matplotlib
 
 matplotlib.use("Agg")  # no screen: render to memory only
 
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.transforms import offset_copy  # noqa: E402
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.projections.polar import PolarAxes
+from matplotlib.transforms import offset_copy
 
-from buddybot.network import Comparison, Contact, ContactKind, Domain  # noqa: E402
+from buddybot.network import Comparison, Contact, ContactKind, Domain
 
 WIDTH_PX = 1080
 DPI = 120
@@ -89,6 +90,7 @@ def render_circle(
 
     figure = Figure(figsize=(WIDTH_PX / DPI, (WIDTH_PX + 240) / DPI), dpi=DPI)
     axes = figure.add_axes((0.09, 0.15, 0.82, 0.76), projection="polar")
+    assert isinstance(axes, PolarAxes)
     axes.set_ylim(0, rings)
     # A hole in the middle (the client) gives the closest circle room for its labels.
     axes.set_rorigin(-CENTRE_HOLE)
@@ -104,27 +106,50 @@ def render_circle(
     for contact in contacts:
         marker, colour = KIND_STYLE[contact.kind]
         edge = (
-            NEW_COLOUR if contact.contact_id in new_ids
-            else MOVED_COLOUR if contact.contact_id in moved_ids
+            NEW_COLOUR
+            if contact.contact_id in new_ids
+            else MOVED_COLOUR
+            if contact.contact_id in moved_ids
             else "white"
         )
         groups.setdefault((marker, colour, edge), []).append(contact)
     for (marker, colour, edge), members in groups.items():
-        axes.scatter([positions[c.contact_id][0] for c in members],
-                     [positions[c.contact_id][1] for c in members],
-                     s=150, marker=marker, c=colour, edgecolors=edge,
-                     linewidths=3.0 if edge != "white" else 1.0, zorder=3, gid="contacts")
+        axes.scatter(
+            [positions[c.contact_id][0] for c in members],
+            [positions[c.contact_id][1] for c in members],
+            s=150,
+            marker=marker,
+            c=colour,
+            edgecolors=edge,
+            linewidths=3.0 if edge != "white" else 1.0,
+            zorder=3,
+            gid="contacts",
+        )
     if removed:
-        axes.scatter([positions[c.contact_id][0] for c in removed],
-                     [positions[c.contact_id][1] for c in removed],
-                     s=120, marker="x", c=REMOVED_COLOUR, zorder=2, gid="removed")
+        axes.scatter(
+            [positions[c.contact_id][0] for c in removed],
+            [positions[c.contact_id][1] for c in removed],
+            s=120,
+            marker="x",
+            c=REMOVED_COLOUR,
+            zorder=2,
+            gid="removed",
+        )
     below = offset_copy(axes.transData, fig=figure, y=-10, units="points")
     for contact in [*contacts, *removed]:
         angle, radius = positions[contact.contact_id]
         gone = contact in removed
-        axes.text(angle, radius, contact.label, transform=below, ha="center", va="top",
-                  fontsize=8 if gone else 9, color=REMOVED_COLOUR if gone else "black",
-                  zorder=4)
+        axes.text(
+            angle,
+            radius,
+            contact.label,
+            transform=below,
+            ha="center",
+            va="top",
+            fontsize=8 if gone else 9,
+            color=REMOVED_COLOUR if gone else "black",
+            zorder=4,
+        )
 
     figure.suptitle(texts.title, fontsize=18, y=0.975)
     _draw_legend(figure, texts, changes is not None)
@@ -134,35 +159,97 @@ def render_circle(
     return buffer.getvalue()
 
 
-def _draw_background(axes: plt.PolarAxes, texts: CircleTexts, rings: int) -> None:
+def _draw_background(axes: PolarAxes, texts: CircleTexts, rings: int) -> None:
     shades = ("#F2F2F2", "#FFFFFF")
     for index, domain in enumerate(Domain):
-        axes.bar(index * SECTOR + SECTOR / 2, rings, width=SECTOR, bottom=0,
-                 color=shades[index % 2], edgecolor="#CCCCCC", linewidth=0.8, zorder=0)
-        axes.text(index * SECTOR + SECTOR / 2, rings + 0.18, texts.domains[domain],
-                  ha="center", va="center", fontsize=10, fontweight="bold", zorder=1)
+        axes.bar(
+            index * SECTOR + SECTOR / 2,
+            rings,
+            width=SECTOR,
+            bottom=0,
+            color=shades[index % 2],
+            edgecolor="#CCCCCC",
+            linewidth=0.8,
+            zorder=0,
+        )
+        axes.text(
+            index * SECTOR + SECTOR / 2,
+            rings + 0.18,
+            texts.domains[domain],
+            ha="center",
+            va="center",
+            fontsize=10,
+            fontweight="bold",
+            zorder=1,
+        )
     for ring in range(1, rings + 1):
         theta = [i * 2 * math.pi / 200 for i in range(201)]
         axes.plot(theta, [ring] * len(theta), color="#888888", linewidth=1.0, zorder=1)
-        axes.text(math.radians(2), ring - 0.08, texts.circles.get(ring, str(ring)),
-                  fontsize=8, color="#555555", ha="left", va="top", zorder=1)
+        axes.text(
+            math.radians(2),
+            ring - 0.08,
+            texts.circles.get(ring, str(ring)),
+            fontsize=8,
+            color="#555555",
+            ha="left",
+            va="top",
+            zorder=1,
+        )
     axes.text(0.5, 0.5, "★", transform=axes.transAxes, ha="center", va="center", fontsize=22)
 
 
 def _draw_legend(figure: Figure, texts: CircleTexts, with_changes: bool) -> None:
     handles = [
-        plt.Line2D([], [], marker=marker, color=colour, linestyle="", markersize=10,
-                   label=texts.kinds[kind])
+        Line2D(
+            [],
+            [],
+            marker=marker,
+            color=colour,
+            linestyle="",
+            markersize=10,
+            label=texts.kinds[kind],
+        )
         for kind, (marker, colour) in KIND_STYLE.items()
     ]
     if with_changes:
         handles += [
-            plt.Line2D([], [], marker="o", color="#BBBBBB", markeredgecolor=NEW_COLOUR,
-                       markeredgewidth=3, linestyle="", markersize=10, label=texts.new),
-            plt.Line2D([], [], marker="o", color="#BBBBBB", markeredgecolor=MOVED_COLOUR,
-                       markeredgewidth=3, linestyle="", markersize=10, label=texts.moved),
-            plt.Line2D([], [], marker="x", color=REMOVED_COLOUR, linestyle="", markersize=10,
-                       label=texts.removed),
+            Line2D(
+                [],
+                [],
+                marker="o",
+                color="#BBBBBB",
+                markeredgecolor=NEW_COLOUR,
+                markeredgewidth=3,
+                linestyle="",
+                markersize=10,
+                label=texts.new,
+            ),
+            Line2D(
+                [],
+                [],
+                marker="o",
+                color="#BBBBBB",
+                markeredgecolor=MOVED_COLOUR,
+                markeredgewidth=3,
+                linestyle="",
+                markersize=10,
+                label=texts.moved,
+            ),
+            Line2D(
+                [],
+                [],
+                marker="x",
+                color=REMOVED_COLOUR,
+                linestyle="",
+                markersize=10,
+                label=texts.removed,
+            ),
         ]
-    figure.legend(handles=handles, loc="lower center", ncol=4, fontsize=11, frameon=False,
-                  bbox_to_anchor=(0.5, 0.01))
+    figure.legend(
+        handles=handles,
+        loc="lower center",
+        ncol=4,
+        fontsize=11,
+        frameon=False,
+        bbox_to_anchor=(0.5, 0.01),
+    )

@@ -214,6 +214,11 @@ class Draft:
         )
 
 
+def draft_data(record: ContactRecord) -> dict[str, Any]:
+    """A draft's data filled with a contact as it is now (to change one thing of it)."""
+    return _snapshot(_contact(record))
+
+
 async def draft(session: AsyncSession, editor_telegram_id: int) -> Draft | None:
     """The draft this person is filling in, if any."""
     row = await session.get(ContactDraft, editor_telegram_id)
@@ -244,3 +249,29 @@ async def drop_draft(session: AsyncSession, editor_telegram_id: int) -> None:
     if row is not None:
         await session.delete(row)
         await session.flush()
+
+
+# The steps of adding a contact, in order; the optional ones can be skipped.
+ADD_STEPS = ("kind", "label", "circle", "domain", "received", "given", "frequency")
+OPTIONAL_STEPS = frozenset({"received", "given", "frequency"})
+# Changing one thing of an existing contact is a single step.
+EDIT_STEPS = frozenset({"edit_circle", "edit_domain", "edit_label"})
+
+
+def next_step(step: str) -> str | None:
+    """The step after this one while adding; None when the contact is complete."""
+    if step == "duplicate":
+        return "circle"
+    if step not in ADD_STEPS:
+        return None
+    index = ADD_STEPS.index(step)
+    return ADD_STEPS[index + 1] if index + 1 < len(ADD_STEPS) else None
+
+
+def previous_step(step: str) -> str | None:
+    """Where Back leads; None when Back leaves the flow (first step, or a single change)."""
+    if step == "duplicate":
+        return "label"
+    if step not in ADD_STEPS or step == ADD_STEPS[0]:
+        return None
+    return ADD_STEPS[ADD_STEPS.index(step) - 1]
