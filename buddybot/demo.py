@@ -78,10 +78,9 @@ class _Story:
 
     async def tap(self, person: SandboxUser, message: ChatMessage, button: str) -> None:
         """Tap a button; the bot answers by editing the message."""
-        edits = message.edits
         self.transcript.tapped(person, button)
-        await person.press(message, button)
-        self.transcript.bot(await person.wait_for_edit(message, edits), edited=True)
+        await person.tap(message, button, timeout=20)
+        self.transcript.bot(message, edited=True)
 
     async def hear(self, person: SandboxUser) -> ChatMessage:
         """A message the bot sends someone on its own accord (a notification, a question)."""

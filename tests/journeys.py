@@ -69,3 +69,42 @@ async def join(person: SandboxUser, code: str, language: str, answer: str) -> Jo
     await person.press(welcome, answer)
     await person.wait_for_edit(welcome, 1)
     return Joining(welcome, welcome)
+
+
+async def joined_client(
+    bot: BotProcess, sandbox: TelegramSandbox, name: str = "Amira", language: str = "English"
+) -> tuple[SandboxUser, SandboxUser]:
+    """A professional (Els, Dutch) and a client who joined (in ``language``)."""
+    els = await professional_joins(bot, sandbox)
+    client = sandbox.user(name, language_code="en")
+    agree = "✅ I'll take part" if language == "English" else "✅ Ik doe mee"
+    await join(client, await invite(els, "👤 Een cliënt", name), language, agree)
+    assert name in (await els.next_message()).content
+    return els, client
+
+
+async def add_contact(
+    person: SandboxUser,
+    menu: ChatMessage,
+    kind: str,
+    label: str,
+    circle: str,
+    domain: str,
+    *,
+    extras: bool = False,
+) -> ChatMessage:
+    """Tap ➕ under the network list and go through every step (English buttons); returns the
+    message that ends with the confirmation."""
+    await person.tap(menu, "➕ Add")
+    await person.tap(menu, kind)
+    step = await person.ask(label)
+    if step.content.startswith("You already have"):
+        await person.tap(step, "Yes, add anyway")
+    await person.tap(step, circle)
+    await person.tap(step, domain)
+    if extras:
+        await person.tap(step, "Listens to me")
+    await person.tap(step, "Next ➜")
+    await person.tap(step, "Next ➜")
+    await person.tap(step, "Every week" if extras else "Skip")
+    return step

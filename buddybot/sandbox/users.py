@@ -72,6 +72,14 @@ class SandboxUser:
             raise AssertionError(f"button {button!r} opens a link, it sends nothing to the bot")
         return await self.press_data(message, chosen.callback_data)
 
+    async def tap(
+        self, message: ChatMessage, button: str, timeout: float = DEFAULT_TIMEOUT
+    ) -> None:
+        """Tap a button and wait until the bot has answered by editing that message."""
+        edits = message.edits
+        await self.press(message, button)
+        await self.wait_for_edit(message, edits, timeout)
+
     async def press_data(self, message: ChatMessage, data: str) -> Press:
         """Send a button press with any callback data, as a forged or outdated client could."""
         query_id = self.sandbox.register_callback()

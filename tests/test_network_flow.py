@@ -1,0 +1,205 @@
+"""End to end: a client builds their circle by tapping and typing, changes and removes
+contacts; Back, Cancel, typed text, duplicates and the limit behave; a professional adds a
+contact together with the client, who is told."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from buddybot.network import MAX_CONTACTS
+from buddybot.runner import BotProcess
+from buddybot.sandbox import SandboxUser, TelegramSandbox
+from buddybot.sandbox.media import image_size
+from buddybot.storage.models import ContactChange, ContactRecord
+from tests.journeys import add_contact, joined_client
+
+EIGHT = [
+    ("🧑 Person", "Mama", "❤️ Very close: very important to me", "👪 Family"),
+    ("🧑 Person", "Jan van de voetbal", "🙂 Close: important to me", "⚽ Free time"),
+    ("🐾 Animal", "Fikkie", "❤️ Very close: very important to me", "👪 Family"),
+    ("📍 Place", "De Kring", "👋 Further away: I know them", "🩺 Care"),
+    ("🧑 Person", "Buurvrouw Rita", "🙂 Close: important to me", "🏘️ Neighbourhood"),
+    ("👥 Group", "Koor", "👋 Further away: I know them", "⚽ Free time"),
+    ("🧑 Person", "Sofie", "🙂 Close: important to me", "🤝 Friends"),
+    ("🧑 Person", "Meester Tom", "👋 Further away: I know them", "🎓 School"),
+]
+
+
+async def _network(person: SandboxUser) -> tuple[bytes, str, object]:
+    """Open /network: the picture, then the list with its buttons."""
+    person.catch_up()
+    await person.send("/network")
+    picture = await person.next_message()
+    listing = await person.next_message()
+    assert picture.photo is not None
+    return picture.photo.data, listing.content, listing
+
+
+async def test_client_builds_changes_and_prunes_their_circle(
+    bot: BotProcess, sandbox: TelegramSandbox
+) -> None:
+    _, amira = await joined_client(bot, sandbox)
+    _, text, listing = await _network(amira)
+    assert "still empty" in text
+    for index, (kind, label, circle, domain) in enumerate(EIGHT):
+        done = await add_contact(amira, listing, kind, label, circle, domain, extras=index == 0)
+        assert done.content.startswith(f"✅ {label} is now in your network")
+        _, text, listing = await _network(amira)
+    assert "8 contacts in the network" in text
+    assert text.index("Very close") < text.index("• Fikkie") < text.index("Close\n")
+    assert "• Meester Tom (School)" in text
+
+    # Jan moves to the closest circle.
+    await amira.tap(listing, "✏️ Change")
+    await amira.tap(listing, "Jan van de voetbal")
+    assert "What do you want to change about Jan van de voetbal?" in listing.content
+    await amira.tap(listing, "How close")
+    await amira.tap(listing, "❤️ Very close: very important to me")
+    assert listing.content.startswith("✅ Changed: Jan van de voetbal: Very close")
+
+    # The choir is removed, after a confirmation.
+    _, _, listing = await _network(amira)
+    await amira.tap(listing, "🗑️ Remove")
+    await amira.tap(listing, "Koor")
+    assert listing.content == "Do you want to take Koor out of your network?"
+    await amira.tap(listing, "Yes, remove")
+    assert listing.content == "Koor is no longer in your network."
+
+    picture, text, _ = await _network(amira)
+    assert "7 contacts in the network" in text
+    assert "Koor" not in text
+    very_close = text.split("Very close")[1].split("Close\n")[0]
+    assert "Jan van de voetbal" in very_close
+    assert image_size(picture) == (1080, 1320)
+    assert bot.database is not None
+    async with bot.database.transaction() as session:
+        changes = list(await session.scalars(select(ContactChange.change)))
+        mama = await session.scalar(select(ContactRecord).where(ContactRecord.label == "Mama"))
+    assert changes.count("added") == 8
+    assert changes[-2:] == ["moved", "removed"]
+    assert mama is not None
+    assert mama.support_received == ["emotional"]
+    assert mama.frequency == "weekly"
+
+
+async def test_back_cancel_typed_text_and_duplicates(
+    bot: BotProcess, sandbox: TelegramSandbox
+) -> None:
+    _, amira = await joined_client(bot, sandbox)
+    _, _, listing = await _network(amira)
+    await add_contact(
+        amira, listing, "🧑 Person", "Mama", "❤️ Very close: very important to me", "👪 Family"
+    )
+    _, _, listing = await _network(amira)
+    await amira.tap(listing, "➕ Add")
+    hint = await amira.ask("Papa")  # typed where a button is expected
+    assert hint.content.startswith("Please tap one of the buttons.")
+    assert "Who or what do you want to add?" in hint.content
+    await amira.tap(hint, "🧑 Person")
+    assert hint.content == "Type the name. A nickname is fine too."
+    too_long = await amira.ask("x" * 41)
+    assert too_long.content == "Please type a name of 1 to 40 characters."
+    step = await amira.ask("  mama ")
+    assert step.content == "You already have mama in your network. Add again anyway?"
+    await amira.tap(step, "⬅️ Back")
+    assert step.content == "Type the name. A nickname is fine too."
+    step = await amira.ask("Papa")
+    assert step.content == "How close is Papa to you?"
+    await amira.tap(step, "🙂 Close: important to me")
+    await amira.tap(step, "⬅️ Back")
+    assert step.content == "How close is Papa to you?"  # what was chosen so far is kept
+    await amira.tap(step, "✖️ Cancel")
+    assert step.content == "Okay, I didn't change anything."
+    _, text, _ = await _network(amira)
+    assert "1 contact in the network" in text
+    assert "Papa" not in text
+    # The old question's buttons no longer work after Cancel.
+    press = await amira.press_data(step, "net:circle:2")
+    assert "no longer works" in (await amira.answer_to(press)).text
+
+
+async def test_the_network_has_a_limit(bot: BotProcess, sandbox: TelegramSandbox) -> None:
+    _, amira = await joined_client(bot, sandbox)
+    assert bot.database is not None
+    async with bot.database.transaction() as session:
+        from buddybot.clock import utcnow
+        from buddybot.network import Contact, ContactKind, Domain
+        from buddybot.services import contacts
+        from buddybot.services.people import identify
+
+        client = await identify(session, amira.id)
+        assert client.record_id is not None
+        for number in range(MAX_CONTACTS):
+            await contacts.add_contact(
+                session,
+                client.record_id,
+                Contact(0, ContactKind.PERSON, f"Persoon {number}", 3, Domain.FRIENDS),
+                by=contacts.Editor("client", client.record_id),
+                now=utcnow(),
+            )
+    _, text, listing = await _network(amira)
+    assert f"{MAX_CONTACTS} contacts" in text
+    done = await add_contact(
+        amira, listing, "🧑 Person", "One more", "👋 Further away: I know them", "🤝 Friends"
+    )
+    assert done.content == (
+        f"The network is full: it holds {MAX_CONTACTS} contacts. Please remove someone first."
+    )
+
+
+async def test_professional_adds_a_contact_with_the_client_who_is_told(
+    bot: BotProcess, sandbox: TelegramSandbox
+) -> None:
+    els, amira = await joined_client(bot, sandbox)
+    caseload = await els.ask("/clients")
+    await els.tap(caseload, "Amira")
+    els.catch_up()
+    await els.press(caseload, "🕸️ Netwerk")
+    picture = await els.next_message()
+    listing = await els.next_message()
+    assert picture.photo is not None
+    assert "Het netwerk van Amira" in picture.content
+    await els.tap(listing, "➕ Toevoegen")
+    await els.tap(listing, "👥 Groep")
+    step = await els.ask("Praatgroep")
+    await els.tap(step, "🙂 Dichtbij: belangrijk voor mij")
+    await els.tap(step, "🩺 Hulp")
+    await els.tap(step, "Verder ➜")
+    await els.tap(step, "Verder ➜")
+    await els.tap(step, "Overslaan")
+    assert step.content == "✅ Praatgroep staat nu in je netwerk: Dichtbij, Hulp."
+    told = await amira.next_message()
+    assert told.content == (
+        "Your support worker changed your network: Praatgroep added (Close, Care)."
+    )
+    _, text, _ = await _network(amira)
+    assert "• Praatgroep (Care)" in text
+
+
+async def test_nobody_else_opens_or_edits_a_network(
+    bot: BotProcess, sandbox: TelegramSandbox
+) -> None:
+    _, amira = await joined_client(bot, sandbox)
+    _, _, listing = await _network(amira)
+    await add_contact(
+        amira, listing, "🧑 Person", "Mama", "❤️ Very close: very important to me", "👪 Family"
+    )
+    assert bot.database is not None
+    async with bot.database.transaction() as session:
+        mama = await session.scalar(select(ContactRecord))
+    assert mama is not None
+    stranger = sandbox.user("Mallory", language_code="en")
+    assert "can't do that here" in (await stranger.ask("/network")).content
+    message = await stranger.ask("/help")
+    for data in (
+        f"net:show:{mama.client_id}",
+        f"net:add:{mama.client_id}",
+        f"net:delyes:{mama.client_id}:{mama.id}",
+    ):
+        press = await stranger.press_data(message, data)
+        assert "no longer works" in (await stranger.answer_to(press)).text
+    # The client cannot reach another client's contact by changing the ids either.
+    press = await amira.press_data(listing, f"net:delyes:{mama.client_id}:{mama.id + 1}")
+    assert "no longer works" in (await amira.answer_to(press)).text
+    _, text, _ = await _network(amira)
+    assert "• Mama" in text
