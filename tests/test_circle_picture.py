@@ -1,0 +1,78 @@
+"""The circle picture: phone-sized, not blank, one marker per contact, changes marked."""
+
+from __future__ import annotations
+
+import io
+import random
+
+import matplotlib.image
+import numpy as np
+
+from buddybot.handlers.network import circle_texts
+from buddybot.i18n import translator
+from buddybot.network import Comparison, Contact, ContactKind, Domain, Move
+from buddybot.pictures.circle import background_figure, draw_circle, render_circle
+
+
+def crowd(count: int) -> list[Contact]:
+    rng = random.Random(7)
+    return [
+        Contact(
+            number + 1,
+            rng.choice(list(ContactKind)),
+            f"Contact {number + 1}",
+            rng.choice([1, 2, 3]),
+            rng.choice(list(Domain)),
+        )
+        for number in range(count)
+    ]
+
+
+def _markers(figure: object, gid: str) -> int:
+    axes = figure.axes[0]  # type: ignore[attr-defined]
+    return sum(len(c.get_offsets()) for c in axes.collections if c.get_gid() == gid)
+
+
+def test_forty_contacts_one_marker_each_on_a_phone_sized_picture() -> None:
+    contacts = crowd(40)
+    texts = circle_texts(translator("nl"), "Amira")
+    assert _markers(draw_circle(contacts, texts), "contacts") == 40
+    image = matplotlib.image.imread(io.BytesIO(render_circle(contacts, texts)), format="png")
+    height, width = image.shape[:2]
+    assert width == 1080
+    assert height > width
+    assert image[..., :3].std() > 0.05  # not blank
+
+
+def test_changes_are_marked_and_removed_contacts_shown_where_they_were() -> None:
+    contacts = crowd(10)
+    gone = Contact(99, ContactKind.PERSON, "Ex", 2, Domain.FRIENDS)
+    changes = Comparison(
+        added=(contacts[0],), removed=(gone,), closer=(Move(contacts[1], 3, 1),), further=()
+    )
+    figure = draw_circle(contacts, circle_texts(translator("en"), "Amira"), changes=changes)
+    assert _markers(figure, "contacts") == 10
+    assert _markers(figure, "removed") == 1
+    edges = {
+        tuple(round(float(v), 2) for v in np.asarray(c.get_edgecolor())[0][:3])
+        for c in figure.axes[0].collections
+        if c.get_gid() == "contacts"
+    }
+    assert (0.84, 0.37, 0.0) in edges  # new: vermillion
+    background = background_figure(circle_texts(translator("en"), "Amira"), 3, True)
+    legend = [t.get_text() for t in background.legends[0].get_texts()]
+    assert legend[-3:] == ["new", "moved", "gone"]
+
+
+def test_every_word_on_the_picture_is_in_the_viewers_language() -> None:
+    texts = circle_texts(translator("nl"), "Amira")
+    words = {t.get_text() for t in background_figure(texts, 3, True).axes[0].texts}
+    assert {"Familie", "Vrienden", "Buurt", "Heel dichtbij"} <= words
+    assert draw_circle(crowd(3), texts).get_suptitle() == "Het netwerk van Amira"
+
+
+def test_an_empty_network_still_draws_the_circle() -> None:
+    image = matplotlib.image.imread(
+        io.BytesIO(render_circle([], circle_texts(translator("en"), "Noor"))), format="png"
+    )
+    assert image.shape[1] == 1080
