@@ -144,6 +144,50 @@ class _Story:
         await self.hear(bram)
         await self.hear(els)
 
+        note("Amira maps her network: who is close, and where she knows them from.")
+        amira.catch_up()
+        await say(amira, "/network")
+        listing = await self.hear(amira)
+        for kind, label, circle, domain in (
+            ("🧑 Person", "Mama", "❤️ Very close: very important to me", "👪 Family"),
+            ("🐾 Animal", "Fikkie", "❤️ Very close: very important to me", "👪 Family"),
+            ("🧑 Person", "Jan van de voetbal", "🙂 Close: important to me", "⚽ Free time"),
+            ("📍 Place", "Café De Hoek", "👋 Further away: I know them", "🏘️ Neighbourhood"),
+        ):
+            await tap(amira, listing, "➕ Add")
+            await tap(amira, listing, kind)
+            step = await say(amira, label)
+            await tap(amira, step, circle)
+            await tap(amira, step, domain)
+            await tap(amira, step, "Next ➜")
+            await tap(amira, step, "Next ➜")
+            await tap(amira, step, "Skip")
+            await say(amira, "/network")
+            listing = await self.hear(amira)
+
+        note("Els adds a contact together with Amira during a visit; Amira is told.")
+        els.catch_up()
+        caseload = await say(els, "/clients")
+        await tap(els, caseload, "Amira")
+        self.transcript.tapped(els, "🕸️ Netwerk")
+        await els.press(caseload, "🕸️ Netwerk")
+        await self.hear(els)
+        els_listing = await self.hear(els)
+        await tap(els, els_listing, "➕ Toevoegen")
+        await tap(els, els_listing, "👥 Groep")
+        step = await say(els, "Praatgroep")
+        await tap(els, step, "🙂 Dichtbij: belangrijk voor mij")
+        await tap(els, step, "🩺 Hulp")
+        await tap(els, step, "Verder ➜")
+        await tap(els, step, "Verder ➜")
+        await tap(els, step, "Overslaan")
+        await self.hear(amira)
+        amira.catch_up()
+        picture = await say(amira, "/network")
+        assert picture.photo is not None
+        self.files["amira-circle.png"] = picture.photo.data
+        await self.hear(amira)
+
         note("Amira asks for a copy of everything BuddyBot keeps about her.")
         export = await say(amira, "/mydata")
         assert export.document is not None

@@ -27,6 +27,8 @@ def test_demo_prints_a_transcript_in_which_the_bot_answers(
     assert "first 429, then 200" in transcript
     width, height = image_size((out / "invitation-qr.png").read_bytes())
     assert width == height > 200
+    assert image_size((out / "amira-circle.png").read_bytes()) == (1080, 1320)
+    assert "Your support worker changed your network: Praatgroep added" in transcript
     export = json.loads((out / "amira-mydata.json").read_text(encoding="utf-8"))
     assert export["you"]["first_name"] == "Amira"
     assert export["buddies"][0]["buddy"] == "Bram"

@@ -96,7 +96,7 @@ def render_circle(
     rings = max(rings, max((c.circle for c in contacts), default=1))
     # Text is most of the drawing time; unhinted glyphs render ~20 % faster and look the same
     # at this size.
-    with matplotlib.rc_context({"text.hinting": "no_hinting", "text.hinting_factor": 1}):
+    with matplotlib.rc_context({"text.hinting": "no_hinting"}):
         figure = draw_circle(contacts, texts, changes=changes, rings=rings)
         figure.patch.set_visible(False)
         canvas = FigureCanvasAgg(figure)
