@@ -11,7 +11,7 @@ from buddybot.clock import utcnow
 from buddybot.runner import BotProcess
 from buddybot.sandbox import SandboxUser, TelegramSandbox
 from buddybot.storage.models import AuditEntry, Base, Participant
-from tests.journeys import invite, join, professional_joins
+from tests.journeys import add_contact, invite, join, professional_joins
 
 
 async def _client_and_buddy(
@@ -82,7 +82,21 @@ async def test_delete_erases_every_trace_and_tells_the_professional(
     bot: BotProcess, sandbox: TelegramSandbox
 ) -> None:
     els, amira, bram = await _client_and_buddy(bot, sandbox)
-    assert "Amira" in await _everything_stored(bot)
+    amira.catch_up()
+    await amira.send("/network")
+    await amira.next_message()
+    await add_contact(
+        amira,
+        await amira.next_message(),
+        "🧑 Person",
+        "Oma Secretname",
+        "❤️ Very close: very important to me",
+        "👪 Family",
+    )
+    assert "Oma Secretname" in await _everything_stored(bot)
+    exported = json.loads((await amira.ask("/mydata")).document.data)  # type: ignore[union-attr]
+    assert exported["network"][0]["name"] == "Oma Secretname"
+    assert exported["network_changes"][0]["change"] == "added"
 
     question = await amira.ask("/delete")
     assert "erase everything about you" in question.content
@@ -99,6 +113,7 @@ async def test_delete_erases_every_trace_and_tells_the_professional(
 
     stored = await _everything_stored(bot)
     assert "Amira" not in stored
+    assert "Oma Secretname" not in stored
     assert str(amira.id) not in stored
     assert "Bram" in stored  # the buddy is a person of their own and stays
     assert "I'm BuddyBot" in (await amira.ask("/start")).content  # a stranger again

@@ -81,7 +81,7 @@ def _from_snapshot(contact_id: int, data: dict[str, Any]) -> Contact:
 
 def _apply(record: ContactRecord, contact: Contact) -> None:
     record.kind = contact.kind.value
-    record.label = contact.label
+    record.label = " ".join(contact.label.split())
     record.circle = contact.circle
     record.domain = contact.domain.value
     record.support_received = sorted(s.value for s in contact.support_received)
@@ -152,7 +152,9 @@ async def _record_change(
 async def add_contact(
     session: AsyncSession, client_id: int, contact: Contact, *, by: Editor, now: datetime
 ) -> Contact:
-    """Put a new contact on the map (``contact.contact_id`` is ignored)."""
+    """Put a contact on the map (``contact.contact_id`` is ignored). Someone who was taken off
+    the map earlier under the same name comes back as the same contact, so comparing dates
+    shows them moved rather than gone and new."""
     count = await session.scalar(
         select(func.count()).where(
             ContactRecord.client_id == client_id, ContactRecord.removed_at.is_(None)
@@ -160,13 +162,28 @@ async def add_contact(
     )
     if (count or 0) >= MAX_CONTACTS:
         raise NetworkFullError
-    record = ContactRecord(client_id=client_id, created_at=now)
+    record = await _removed_with_label(session, client_id, contact.label)
+    if record is None:
+        record = ContactRecord(client_id=client_id, created_at=now)
+        session.add(record)
+    record.removed_at = None
     _apply(record, contact)
-    session.add(record)
     await session.flush()
     added = _contact(record)
     await _record_change(session, record, ChangeKind.ADDED, added, by, now)
     return added
+
+
+async def _removed_with_label(
+    session: AsyncSession, client_id: int, label: str
+) -> ContactRecord | None:
+    removed = await session.scalars(
+        select(ContactRecord)
+        .where(ContactRecord.client_id == client_id, ContactRecord.removed_at.is_not(None))
+        .order_by(ContactRecord.removed_at.desc())
+    )
+    wanted = " ".join(label.split()).casefold()
+    return next((r for r in removed if " ".join(r.label.split()).casefold() == wanted), None)
 
 
 async def update_contact(

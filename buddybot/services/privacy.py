@@ -10,7 +10,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from buddybot.services import people
+from buddybot.network import Contact
+from buddybot.services import contacts, people
 from buddybot.services.invitations import PENDING_HOLD, attempt_hash
 from buddybot.storage import repositories
 from buddybot.storage.models import (
@@ -96,6 +97,22 @@ async def _participant_data(
             for link, other in links
         ]
     invitations = await repositories.invitations_for_participant(session, participant.id)
+    network: dict[str, Any] = {}
+    if participant.role is ParticipantRole.CLIENT:
+        network = {
+            "network": [
+                _contact_data(c) for c in await contacts.current_map(session, participant.id)
+            ],
+            "network_changes": [
+                {
+                    "when": _when(change.at),
+                    "contact": change.contact_id,
+                    "change": change.kind.value,
+                    "after": None if change.after is None else _contact_data(change.after),
+                }
+                for change in await contacts.history(session, participant.id)
+            ],
+        }
     return {
         "you": {
             "role": participant.role.value,
@@ -120,6 +137,7 @@ async def _participant_data(
             }
             for invitation in invitations
         ],
+        **network,
         "who_looked_at_or_changed_your_data": await _audit_lines(
             session, await repositories.audit_entries_about(session, "participant", participant.id)
         ),
@@ -153,6 +171,19 @@ async def _professional_data(
         "what_you_did": await _audit_lines(
             session, await repositories.audit_entries_by(session, "professional", professional.id)
         ),
+    }
+
+
+def _contact_data(contact: Contact) -> dict[str, Any]:
+    return {
+        "contact": contact.contact_id,
+        "kind": contact.kind.value,
+        "name": contact.label,
+        "circle": contact.circle,
+        "life_domain": contact.domain.value,
+        "support_received": sorted(s.value for s in contact.support_received),
+        "support_given": sorted(s.value for s in contact.support_given),
+        "usual_frequency": contact.frequency.value if contact.frequency else None,
     }
 
 
