@@ -6,13 +6,14 @@ a test compares the models with the migrated database on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Date,
     DateTime,
     Enum,
     ForeignKey,
@@ -330,3 +331,81 @@ class ContactDraft(Base):
     step: Mapped[str] = mapped_column(String(16))
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+
+class RhythmRecord(Base):
+    """When someone is asked: weekdays and a local time (their time zone is on the
+    participant), how long until one reminder, how long an answer is welcome, any pause."""
+
+    __tablename__ = "rhythm"
+
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participant.id", ondelete="CASCADE"), primary_key=True
+    )
+    weekdays: Mapped[str] = mapped_column(String(16))  # "0,3": Monday and Thursday
+    local_time: Mapped[str] = mapped_column(String(5))  # "18:00"
+    reminder_after_minutes: Mapped[int] = mapped_column(default=180)
+    answer_window_hours: Mapped[int] = mapped_column(default=24)
+    paused: Mapped[bool] = mapped_column(default=False)
+    paused_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Slots up to this moment have been turned into check-in rows.
+    checked_until: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class CheckinStatus(StrEnum):
+    """Where one prompt stands."""
+
+    SCHEDULED = "scheduled"
+    SENDING = "sending"
+    SENT = "sent"
+    REMINDED = "reminded"
+    ANSWERED = "answered"
+    EXPIRED = "expired"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+
+
+class Checkin(Base):
+    """One prompt to one participant for one slot of their rhythm, and what became of it.
+
+    (participant, slot) is unique, so materialising twice (a restart, a second replica)
+    cannot make a second prompt. A check-in started with /checkin has its own moment as slot.
+    """
+
+    __tablename__ = "checkin"
+    __table_args__ = (UniqueConstraint("participant_id", "slot_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participant.id", ondelete="CASCADE"), index=True
+    )
+    slot_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    local_date: Mapped[date] = mapped_column(Date)
+    status: Mapped[CheckinStatus] = mapped_column(
+        _enum(CheckinStatus, "checkin_status"), default=CheckinStatus.SCHEDULED, index=True
+    )
+    claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    reminded_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    attempts: Mapped[int] = mapped_column(default=0)
+    # Where the person is in the check-in conversation, and what they chose so far.
+    step: Mapped[str | None] = mapped_column(String(16))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class MoodAnswer(Base):
+    """How someone felt, on five faces (1 = 😞 … 5 = 😄), from a check-in."""
+
+    __tablename__ = "mood"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participant.id", ondelete="CASCADE"), index=True
+    )
+    checkin_id: Mapped[int] = mapped_column(ForeignKey("checkin.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    local_date: Mapped[date] = mapped_column(Date)
+    score: Mapped[int] = mapped_column()
