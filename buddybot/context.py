@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, cast
 
 from telegram.ext import CallbackContext, ExtBot
 
+from buddybot.clock import utcnow
 from buddybot.settings import Settings
 from buddybot.storage.database import Database
 
@@ -15,10 +18,12 @@ RUNTIME_KEY = "runtime"
 
 @dataclass(frozen=True)
 class Runtime:
-    """The long-lived objects of one bot process, built once at start-up."""
+    """The long-lived objects of one bot process, built once at start-up. ``clock`` is what
+    the scheduler calls "now" (tests and the demo move it forward)."""
 
     settings: Settings
     database: Database
+    clock: Callable[[], datetime] = utcnow
 
 
 class BuddyContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

@@ -109,6 +109,9 @@ class Settings(BaseSettings):
     timezone: str = Field(default=DEFAULT_TIME_ZONE, description="Default time zone.")
     default_language: str = Field(default="nl", description="Language when nothing else is known.")
     log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING or ERROR.")
+    tick_seconds: int = Field(
+        default=30, ge=1, le=600, description="How often due check-ins are looked for."
+    )
     invitation_days: int = Field(
         default=14, ge=1, le=90, description="How many days an invitation link stays valid."
     )

@@ -17,7 +17,7 @@ from enum import StrEnum
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from buddybot.services import people
+from buddybot.services import checkins, people
 from buddybot.storage import repositories
 from buddybot.storage.models import (
     BuddyLink,
@@ -405,6 +405,7 @@ async def answer_consent(
     participant.consent_given_at = now
     participant.consent_withdrawn_at = None
     invitation.used_at = now
+    await checkins.start_rhythm(session, participant, now)
     await repositories.add_audit_entry(
         session,
         actor_kind=participant.role.value,

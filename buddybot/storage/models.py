@@ -409,3 +409,36 @@ class MoodAnswer(Base):
     at: Mapped[datetime] = mapped_column(UtcDateTime)
     local_date: Mapped[date] = mapped_column(Date)
     score: Mapped[int] = mapped_column()
+
+
+class ContactEvent(Base):
+    """A client was in touch with a contact of their network on a day: from a check-in
+    (reported by the client) or a meetup (reported by the buddy)."""
+
+    __tablename__ = "contact_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(
+        ForeignKey("participant.id", ondelete="CASCADE"), index=True
+    )
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"))
+    checkin_id: Mapped[int | None] = mapped_column(ForeignKey("checkin.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    local_date: Mapped[date] = mapped_column(Date, index=True)
+    mode: Mapped[str | None] = mapped_column(String(16))  # in_person, call, message
+    reported_by: Mapped[str] = mapped_column(String(16))  # client or buddy
+
+
+class SatisfactionAnswer(Base):
+    """How satisfied a client is with their contacts, on five faces (the L.ink outcome)."""
+
+    __tablename__ = "satisfaction"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participant.id", ondelete="CASCADE"), index=True
+    )
+    checkin_id: Mapped[int] = mapped_column(ForeignKey("checkin.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    local_date: Mapped[date] = mapped_column(Date)
+    score: Mapped[int] = mapped_column()

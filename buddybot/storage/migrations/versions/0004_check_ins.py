@@ -1,4 +1,4 @@
-"""Check-ins: each participant's rhythm, one row per prompt, and moods.
+"""Check-ins: rhythms, one row per prompt, moods, satisfaction, contact events.
 
 Revision ID: 0004
 Revises: 0003
@@ -85,6 +85,42 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("participant_id", name=op.f("pk_rhythm")),
     )
     op.create_table(
+        "contact_event",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("client_id", sa.Integer(), nullable=False),
+        sa.Column("contact_id", sa.Integer(), nullable=False),
+        sa.Column("checkin_id", sa.Integer(), nullable=True),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("local_date", sa.Date(), nullable=False),
+        sa.Column("mode", sa.String(length=16), nullable=True),
+        sa.Column("reported_by", sa.String(length=16), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["checkin_id"],
+            ["checkin.id"],
+            name=op.f("fk_contact_event_checkin_id_checkin"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["client_id"],
+            ["participant.id"],
+            name=op.f("fk_contact_event_client_id_participant"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["contact_id"],
+            ["contact.id"],
+            name=op.f("fk_contact_event_contact_id_contact"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_contact_event")),
+    )
+    with op.batch_alter_table("contact_event", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_contact_event_client_id"), ["client_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_contact_event_local_date"), ["local_date"], unique=False
+        )
+
+    op.create_table(
         "mood",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("participant_id", sa.Integer(), nullable=False),
@@ -111,12 +147,48 @@ def upgrade() -> None:
             batch_op.f("ix_mood_participant_id"), ["participant_id"], unique=False
         )
 
+    op.create_table(
+        "satisfaction",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("participant_id", sa.Integer(), nullable=False),
+        sa.Column("checkin_id", sa.Integer(), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("local_date", sa.Date(), nullable=False),
+        sa.Column("score", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["checkin_id"],
+            ["checkin.id"],
+            name=op.f("fk_satisfaction_checkin_id_checkin"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["participant_id"],
+            ["participant.id"],
+            name=op.f("fk_satisfaction_participant_id_participant"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_satisfaction")),
+    )
+    with op.batch_alter_table("satisfaction", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_satisfaction_participant_id"), ["participant_id"], unique=False
+        )
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("satisfaction", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_satisfaction_participant_id"))
+
+    op.drop_table("satisfaction")
     with op.batch_alter_table("mood", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_mood_participant_id"))
 
     op.drop_table("mood")
+    with op.batch_alter_table("contact_event", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_contact_event_local_date"))
+        batch_op.drop_index(batch_op.f("ix_contact_event_client_id"))
+
+    op.drop_table("contact_event")
     op.drop_table("rhythm")
     with op.batch_alter_table("checkin", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_checkin_status"))

@@ -1,0 +1,261 @@
+"""The durable schedule of check-ins: the rhythm of record is in the database; a short tick
+turns due slots into check-in rows (idempotently), claims them, and the sender records what
+happened. Rules and storage only; sending is in ``handlers/checkin.py``.
+
+Claiming is a conditional update (``status = scheduled`` → ``sending``) checked by its row
+count, so two bot processes can never both send the same prompt; on PostgreSQL the candidate
+rows are also read with ``FOR UPDATE SKIP LOCKED`` so replicas take different rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from buddybot.schedule import CLIENT_DEFAULT, DEFAULT_TIME, Rhythm, due_slots, local_date
+from buddybot.storage.models import (
+    Checkin,
+    CheckinStatus,
+    Participant,
+    ParticipantRole,
+    ParticipantStatus,
+    RhythmRecord,
+)
+
+# A prompt that came due while the bot was down is still sent within this time.
+CATCH_UP_GRACE = timedelta(hours=6)
+# A claim older than this was cut off (the process died before recording): try again.
+STALE_CLAIM = timedelta(minutes=5)
+OPEN = (CheckinStatus.SENT, CheckinStatus.REMINDED)
+
+
+def rhythm_of(record: RhythmRecord, time_zone: str) -> Rhythm:
+    """The pure rhythm of a stored one."""
+    hours, minutes = (int(part) for part in record.local_time.split(":"))
+    weekdays = frozenset(int(day) for day in record.weekdays.split(",") if day)
+    return Rhythm(weekdays, time(hours, minutes), time_zone)
+
+
+async def start_rhythm(session: AsyncSession, participant: Participant, now: datetime) -> None:
+    """Give a client who just joined the default rhythm (twice a week, 18:00 local)."""
+    if participant.role is not ParticipantRole.CLIENT:
+        return  # buddies' weekly prompt comes with the meetup flow
+    if await session.get(RhythmRecord, participant.id) is not None:
+        return
+    session.add(
+        RhythmRecord(
+            participant_id=participant.id,
+            weekdays=",".join(str(day) for day in sorted(CLIENT_DEFAULT)),
+            local_time=DEFAULT_TIME.strftime("%H:%M"),
+            checked_until=now,
+        )
+    )
+    await session.flush()
+
+
+def _insert(session: AsyncSession):  # type: ignore[no-untyped-def]
+    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    return postgresql_insert if dialect == "postgresql" else sqlite_insert
+
+
+async def materialise(session: AsyncSession, now: datetime) -> int:
+    """Turn every rhythm's due slots into check-in rows; returns how many are to be sent.
+    Older slots missed during downtime become expired rows: missing, never sent in a burst."""
+    rows = await session.execute(
+        select(RhythmRecord, Participant)
+        .join(Participant, Participant.id == RhythmRecord.participant_id)
+        .where(
+            RhythmRecord.checked_until < now,
+            Participant.status == ParticipantStatus.ACTIVE,
+            Participant.consent_given_at.is_not(None),
+            Participant.consent_withdrawn_at.is_(None),
+        )
+        .with_for_update(of=RhythmRecord, skip_locked=True)
+    )
+    to_send = 0
+    insert = _insert(session)
+    for record, participant in rows.all():
+        paused = record.paused and (record.paused_until is None or record.paused_until > now)
+        due = due_slots(
+            rhythm_of(record, participant.time_zone),
+            record.checked_until,
+            now,
+            grace=CATCH_UP_GRACE,
+        )
+        slots = [(slot, CheckinStatus.EXPIRED) for slot in due.expire]
+        if due.send is not None:
+            slots.append((due.send, CheckinStatus.SKIPPED if paused else CheckinStatus.SCHEDULED))
+        for slot, status in slots:
+            await session.execute(
+                insert(Checkin)
+                .values(
+                    participant_id=participant.id,
+                    slot_at=slot,
+                    local_date=local_date(slot, participant.time_zone),
+                    status=status,
+                    closed_at=None if status is CheckinStatus.SCHEDULED else now,
+                    attempts=0,
+                    data={},
+                )
+                .on_conflict_do_nothing(index_elements=["participant_id", "slot_at"])
+            )
+            to_send += status is CheckinStatus.SCHEDULED
+        record.checked_until = now
+        if record.paused and record.paused_until is not None and record.paused_until <= now:
+            record.paused, record.paused_until = False, None
+    await session.flush()
+    return to_send
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """A check-in to send (or remind about) now."""
+
+    checkin_id: int
+    participant_id: int
+    telegram_user_id: int
+    first_name: str
+    language: str | None
+    slot_at: datetime
+    message_id: int | None = None
+
+
+async def _candidates(
+    session: AsyncSession, now: datetime, limit: int, *conditions: object
+) -> list[tuple[Checkin, Participant]]:
+    rows = await session.execute(
+        select(Checkin, Participant)
+        .join(Participant, Participant.id == Checkin.participant_id)
+        .where(*conditions)  # type: ignore[arg-type]
+        .order_by(Checkin.slot_at, Checkin.id)
+        .limit(limit)
+        .with_for_update(of=Checkin, skip_locked=True)
+    )
+    return [(checkin, participant) for checkin, participant in rows.all()]
+
+
+def _prompt(checkin: Checkin, participant: Participant) -> Prompt | None:
+    if participant.telegram_user_id is None:
+        return None
+    return Prompt(
+        checkin.id,
+        participant.id,
+        participant.telegram_user_id,
+        participant.first_name or "",
+        participant.language,
+        checkin.slot_at,
+        checkin.message_id,
+    )
+
+
+async def claim_prompts(session: AsyncSession, now: datetime, limit: int = 200) -> list[Prompt]:
+    """Take due prompts for sending; each is taken by exactly one process."""
+    await session.execute(  # a process that died while sending: its prompts are due again
+        update(Checkin)
+        .where(Checkin.status == CheckinStatus.SENDING, Checkin.claimed_at < now - STALE_CLAIM)
+        .values(status=CheckinStatus.SCHEDULED)
+    )
+    claimed = []
+    for checkin, participant in await _candidates(
+        session, now, limit, Checkin.status == CheckinStatus.SCHEDULED, Checkin.slot_at <= now
+    ):
+        taken = await session.execute(
+            update(Checkin)
+            .where(Checkin.id == checkin.id, Checkin.status == CheckinStatus.SCHEDULED)
+            .values(status=CheckinStatus.SENDING, claimed_at=now, attempts=Checkin.attempts + 1)
+        )
+        if getattr(taken, "rowcount", 0) == 1:
+            prompt = _prompt(checkin, participant)
+            if prompt is not None:
+                claimed.append(prompt)
+    return claimed
+
+
+async def record_sent(
+    session: AsyncSession, checkin_id: int, message_id: int, now: datetime
+) -> None:
+    """The prompt reached Telegram."""
+    await session.execute(
+        update(Checkin)
+        .where(Checkin.id == checkin_id, Checkin.status == CheckinStatus.SENDING)
+        .values(status=CheckinStatus.SENT, sent_at=now, message_id=message_id)
+    )
+
+
+async def record_failed(
+    session: AsyncSession, checkin_id: int, now: datetime, *, unreachable: bool
+) -> None:
+    """The prompt could not be sent; a blocked bot also makes the person unreachable (no
+    more prompts until they write again; their professional hears it in the digest)."""
+    checkin = await session.get(Checkin, checkin_id)
+    if checkin is None:
+        return
+    checkin.status, checkin.closed_at = CheckinStatus.FAILED, now
+    if unreachable:
+        await mark_unreachable(session, checkin.participant_id)
+
+
+async def mark_unreachable(session: AsyncSession, participant_id: int) -> None:
+    """The person blocked the bot or their account is gone."""
+    await session.execute(
+        update(Participant)
+        .where(Participant.id == participant_id, Participant.status == ParticipantStatus.ACTIVE)
+        .values(status=ParticipantStatus.UNREACHABLE)
+    )
+
+
+async def mark_reachable(session: AsyncSession, telegram_user_id: int) -> bool:
+    """Someone marked unreachable wrote again (or unblocked the bot): prompts resume."""
+    result = await session.execute(
+        update(Participant)
+        .where(
+            Participant.telegram_user_id == telegram_user_id,
+            Participant.status == ParticipantStatus.UNREACHABLE,
+        )
+        .values(status=ParticipantStatus.ACTIVE)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+async def claim_reminders(session: AsyncSession, now: datetime, limit: int = 200) -> list[Prompt]:
+    """Sent, unanswered prompts whose reminder time has come: each is reminded once."""
+    reminders = []
+    for checkin, participant in await _candidates(
+        session, now, limit, Checkin.status == CheckinStatus.SENT
+    ):
+        record = await session.get(RhythmRecord, participant.id)
+        delay = timedelta(minutes=record.reminder_after_minutes if record else 180)
+        if checkin.sent_at is None or checkin.sent_at + delay > now:
+            continue
+        taken = await session.execute(
+            update(Checkin)
+            .where(Checkin.id == checkin.id, Checkin.status == CheckinStatus.SENT)
+            .values(status=CheckinStatus.REMINDED, reminded_at=now)
+        )
+        if getattr(taken, "rowcount", 0) == 1:
+            prompt = _prompt(checkin, participant)
+            if prompt is not None:
+                reminders.append(prompt)
+    return reminders
+
+
+async def expire(session: AsyncSession, now: datetime) -> list[Prompt]:
+    """Close prompts whose answer window passed; returns them (their buttons can be
+    taken away). An unanswered check-in stays missing: nothing is filled in for it."""
+    expired = []
+    for checkin, participant in await _candidates(session, now, 1000, Checkin.status.in_(OPEN)):
+        record = await session.get(RhythmRecord, participant.id)
+        window = timedelta(hours=record.answer_window_hours if record else 24)
+        if checkin.sent_at is None or checkin.sent_at + window > now:
+            continue
+        checkin.status, checkin.closed_at = CheckinStatus.EXPIRED, now
+        prompt = _prompt(checkin, participant)
+        if prompt is not None:
+            expired.append(prompt)
+    await session.flush()
+    return expired
