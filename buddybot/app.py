@@ -10,7 +10,8 @@ from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults
 
 from buddybot.context import RUNTIME_KEY, BuddyContext, Runtime
-from buddybot.handlers import build_handlers
+from buddybot.handlers import build_handlers, build_watchers
+from buddybot.handlers.checkin import tick
 from buddybot.handlers.errors import on_error
 from buddybot.handlers.menu import set_default_menus
 from buddybot.handlers.privacy import daily_purge
@@ -58,11 +59,16 @@ def build_application(runtime: Runtime, token: str, *, polling: bool = True) -> 
         builder = builder.updater(None)  # our own webhook server feeds updates in
     application: BuddyApplication = builder.build()
     application.bot_data[RUNTIME_KEY] = runtime
+    application.add_handlers(build_watchers(), group=-1)
     application.add_handlers(build_handlers())
     application.add_error_handler(on_error)
     assert application.job_queue is not None
     # Daily, starting a few minutes after start-up; every replica may run it (it is idempotent).
     application.job_queue.run_repeating(
         daily_purge, interval=timedelta(days=1), first=timedelta(minutes=5), name="daily-purge"
+    )
+    # The schedule of record is in the database; this tick only looks at it (any replica).
+    application.job_queue.run_repeating(
+        tick, interval=settings.tick_seconds, first=settings.tick_seconds, name="checkin-tick"
     )
     return application

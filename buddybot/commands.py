@@ -33,6 +33,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("help"),
     Command("privacy"),
     Command("language"),
+    Command("checkin", frozenset({Role.CLIENT})),
     Command("network", frozenset({Role.CLIENT})),
     Command("mydata"),
     Command("stop", CLIENTS_AND_BUDDIES),

@@ -5,11 +5,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from collections.abc import Callable
+from datetime import datetime
 
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
 
 from buddybot.app import BuddyApplication, build_application
+from buddybot.clock import utcnow
 from buddybot.context import Runtime
 from buddybot.settings import Mode, Settings
 from buddybot.storage import migrate
@@ -45,8 +48,9 @@ async def prepare_database(settings: Settings) -> Database:
 class BotProcess:
     """One running bot: ``await start()``, then ``await stop()`` (or ``run_until_signal()``)."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, clock: Callable[[], datetime] = utcnow) -> None:
         self.settings = settings
+        self.clock = clock
         self.database: Database | None = None
         self.application: BuddyApplication | None = None
         self._webhook: WebhookServer | None = None
@@ -56,7 +60,9 @@ class BotProcess:
         token = self.settings.require_token()
         database = await prepare_database(self.settings)
         polling = self.settings.mode is Mode.POLLING
-        application = build_application(Runtime(self.settings, database), token, polling=polling)
+        application = build_application(
+            Runtime(self.settings, database, self.clock), token, polling=polling
+        )
         try:
             await application.initialize()
         except InvalidToken:

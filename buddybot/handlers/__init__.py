@@ -4,11 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram import Update
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
 
 from buddybot import callbacks
 from buddybot.handlers import (
     basics,
+    checkin,
     clients,
     invite,
     language,
@@ -41,6 +51,10 @@ def build_handlers() -> list[BaseHandler[Any, Any, Any]]:
         CommandHandler("delete", privacy.delete_command, filters=_PRIVATE),
         _buttons(privacy.STOP, privacy.stop_button),
         _buttons(privacy.DELETE, privacy.delete_button),
+        # Check-ins (the prompts come from the scheduler tick in app.py)
+        CommandHandler("checkin", checkin.checkin_command, filters=_PRIVATE),
+        _buttons(checkin.CHECKIN, checkin.checkin_button),
+        ChatMemberHandler(checkin.member_changed, ChatMemberHandler.MY_CHAT_MEMBER),
         # The network map (clients; professionals reach it from /clients)
         CommandHandler("network", network.network_command, filters=_PRIVATE),
         _buttons(network.NET, network.network_button),
@@ -59,3 +73,8 @@ def build_handlers() -> list[BaseHandler[Any, Any, Any]]:
         MessageHandler(_PRIVATE & (filters.TEXT | filters.COMMAND), basics.not_understood),
         CallbackQueryHandler(basics.stale_button),
     ]
+
+
+def build_watchers() -> list[BaseHandler[Any, Any, Any]]:
+    """Handlers that see every update before the ones above (group -1) and answer nothing."""
+    return [TypeHandler(Update, checkin.reachable_again)]

@@ -10,9 +10,9 @@ rows are also read with ``FOR UPDATE SKIP LOCKED`` so replicas take different ro
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,10 +21,13 @@ from buddybot.schedule import CLIENT_DEFAULT, DEFAULT_TIME, Rhythm, due_slots, l
 from buddybot.storage.models import (
     Checkin,
     CheckinStatus,
+    ContactEvent,
+    MoodAnswer,
     Participant,
     ParticipantRole,
     ParticipantStatus,
     RhythmRecord,
+    SatisfactionAnswer,
 )
 
 # A prompt that came due while the bot was down is still sent within this time.
@@ -259,3 +262,141 @@ async def expire(session: AsyncSession, now: datetime) -> list[Prompt]:
             expired.append(prompt)
     await session.flush()
     return expired
+
+
+async def open_checkin(
+    session: AsyncSession, telegram_user_id: int, checkin_id: int
+) -> tuple[Checkin, Participant] | None:
+    """The check-in, if it belongs to this person; open or not (the caller decides)."""
+    checkin = await session.get(Checkin, checkin_id)
+    if checkin is None:
+        return None
+    participant = await session.get(Participant, checkin.participant_id)
+    if participant is None or participant.telegram_user_id != telegram_user_id:
+        return None
+    return checkin, participant
+
+
+def is_open(checkin: Checkin) -> bool:
+    """True while the check-in can still be answered."""
+    return checkin.status in OPEN
+
+
+async def current_open(session: AsyncSession, participant_id: int) -> Checkin | None:
+    """The newest check-in this person can still answer."""
+    return await session.scalar(
+        select(Checkin)
+        .where(Checkin.participant_id == participant_id, Checkin.status.in_(OPEN))
+        .order_by(Checkin.slot_at.desc())
+        .limit(1)
+    )
+
+
+async def start_now(session: AsyncSession, participant: Participant, now: datetime) -> Checkin:
+    """`/checkin`: a check-in outside the rhythm, open at once."""
+    checkin = Checkin(
+        participant_id=participant.id,
+        slot_at=now,
+        local_date=local_date(now, participant.time_zone),
+        status=CheckinStatus.SENT,
+        sent_at=now,
+        attempts=0,
+        data={},
+    )
+    session.add(checkin)
+    await session.flush()
+    return checkin
+
+
+async def answered_count(session: AsyncSession, participant_id: int) -> int:
+    """How many check-ins this person answered."""
+    count = await session.scalar(
+        select(func.count()).where(
+            Checkin.participant_id == participant_id,
+            Checkin.status == CheckinStatus.ANSWERED,
+        )
+    )
+    return count or 0
+
+
+def satisfaction_due(answered_before: int) -> bool:
+    """Satisfaction with one's contacts is asked at the first check-in (a baseline) and then
+    every fourth: often enough to see a trend, rare enough not to tire."""
+    return answered_before % 4 == 0
+
+
+async def previous_answer_day(
+    session: AsyncSession, participant_id: int, before: datetime
+) -> date | None:
+    """The local day of the last answered check-in before this one ("Since Monday, …")."""
+    return await session.scalar(
+        select(Checkin.local_date)
+        .where(
+            Checkin.participant_id == participant_id,
+            Checkin.status == CheckinStatus.ANSWERED,
+            Checkin.slot_at < before,
+        )
+        .order_by(Checkin.slot_at.desc())
+        .limit(1)
+    )
+
+
+async def finish(
+    session: AsyncSession, checkin: Checkin, participant: Participant, now: datetime
+) -> None:
+    """Store every answer of a completed check-in: contact events, mood, satisfaction."""
+    data = checkin.data or {}
+    day = local_date(now, participant.time_zone)
+    modes: dict[str, str | None] = data.get("modes", {})
+    for contact_id in data.get("chosen", []):
+        session.add(
+            ContactEvent(
+                client_id=participant.id,
+                contact_id=int(contact_id),
+                checkin_id=checkin.id,
+                at=now,
+                local_date=day,
+                mode=modes.get(str(contact_id)),
+                reported_by="client",
+            )
+        )
+    if data.get("mood") is not None:
+        session.add(
+            MoodAnswer(
+                participant_id=participant.id,
+                checkin_id=checkin.id,
+                at=now,
+                local_date=day,
+                score=int(data["mood"]),
+            )
+        )
+    if data.get("satisfaction") is not None:
+        session.add(
+            SatisfactionAnswer(
+                participant_id=participant.id,
+                checkin_id=checkin.id,
+                at=now,
+                local_date=day,
+                score=int(data["satisfaction"]),
+            )
+        )
+    checkin.status, checkin.answered_at, checkin.closed_at = CheckinStatus.ANSWERED, now, now
+    checkin.step = "done"
+    await session.flush()
+
+
+async def skip(session: AsyncSession, checkin: Checkin, now: datetime) -> None:
+    """The person said "not now": recorded as skipped, nothing filled in."""
+    checkin.status, checkin.closed_at, checkin.step = CheckinStatus.SKIPPED, now, "done"
+    await session.flush()
+
+
+async def contacts_this_week(session: AsyncSession, client_id: int, today: date) -> int:
+    """How many different contacts the client was in touch with in the last seven days."""
+    count = await session.scalar(
+        select(func.count(func.distinct(ContactEvent.contact_id))).where(
+            ContactEvent.client_id == client_id,
+            ContactEvent.local_date > today - timedelta(days=7),
+        )
+    )
+    return count or 0

@@ -1,0 +1,432 @@
+"""Check-ins: the scheduler tick that sends prompts, reminders and closes old ones, and the
+client's check-in itself — who did you see (taps), how, mood, now and then satisfaction, an
+optional message for the professional, and a thank-you.
+
+The conversation's state is the check-in row (``step`` and ``data``), so a restart or another
+replica continues where the person is. Callback data: ``ci:<check-in>:<action>[:<value>]``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import date
+from html import escape
+from typing import Any
+
+from babel.dates import format_date
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+
+from buddybot import callbacks
+from buddybot.context import BuddyContext
+from buddybot.handlers import basics
+from buddybot.handlers.common import Reply, identify_sender
+from buddybot.i18n import Translator, text_key, translator
+from buddybot.network import Contact, by_circle
+from buddybot.services import access, checkins, contacts
+from buddybot.services.checkins import Prompt
+from buddybot.services.people import Role
+from buddybot.storage import repositories
+from buddybot.storage.models import Checkin, Participant
+
+log = logging.getLogger(__name__)
+
+CHECKIN = "ci"
+PAGE_SIZE = 8
+FACES = ("😞", "🙁", "😐", "🙂", "😄")
+MODES = ("in_person", "call", "message")
+MODE_TEXT = {
+    "in_person": text_key("checkin.mode.in_person"),
+    "call": text_key("checkin.mode.call"),
+    "message": text_key("checkin.mode.message"),
+}
+# 5xx and time-outs: a few tries with growing pauses; 429 is waited out by the rate limiter.
+SEND_ATTEMPTS = 3
+BACKOFF_SECONDS = 0.5
+
+
+def _button(text: str, checkin_id: int, *parts: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(
+        text, callback_data=callbacks.encode(CHECKIN, str(checkin_id), *parts)
+    )
+
+
+def _tr(participant_language: str | None, context: BuddyContext) -> Translator:
+    return translator(participant_language, context.runtime.settings.default_language)
+
+
+# ------------------------------------------------------------------ sending
+
+
+async def send_with_retries(coroutine_factory: Any) -> Message:
+    """Send, retrying server errors and time-outs a few times with backoff."""
+    for attempt in range(1, SEND_ATTEMPTS + 1):
+        try:
+            return await coroutine_factory()  # type: ignore[no-any-return]
+        except RetryAfter:
+            raise  # the rate limiter already waited and retried; give up for this tick
+        except (TimedOut, NetworkError) as error:
+            if isinstance(error, BadRequest | Forbidden) or attempt == SEND_ATTEMPTS:
+                raise
+            await asyncio.sleep(BACKOFF_SECONDS * 2 ** (attempt - 1))
+    raise AssertionError("unreachable")
+
+
+def _prompt_reply(tr: Translator, prompt: Prompt, *, reminder: bool) -> Reply:
+    text = tr("checkin.reminder" if reminder else "checkin.prompt", name=escape(prompt.first_name))
+    buttons = [
+        [
+            _button(tr("checkin.start"), prompt.checkin_id, "start"),
+            _button(tr("checkin.not_now"), prompt.checkin_id, "skip"),
+        ]
+    ]
+    return Reply(text, InlineKeyboardMarkup(buttons))
+
+
+async def tick(context: BuddyContext) -> None:
+    """Every few seconds: make due prompts, send them, remind once, close old ones."""
+    database, now = context.runtime.database, context.runtime.clock()
+    async with database.transaction() as session:
+        await checkins.materialise(session, now)
+    async with database.transaction() as session:
+        prompts = await checkins.claim_prompts(session, now)
+    for prompt in prompts:
+        await _send_prompt(context, prompt, reminder=False)
+    async with database.transaction() as session:
+        reminders = await checkins.claim_reminders(session, now)
+        closed = await checkins.expire(session, now)
+    for prompt in reminders:
+        await _send_prompt(context, prompt, reminder=True)
+    for prompt in closed:
+        await _close_prompt(context, prompt)
+
+
+async def _send_prompt(context: BuddyContext, prompt: Prompt, *, reminder: bool) -> None:
+    reply = _prompt_reply(_tr(prompt.language, context), prompt, reminder=reminder)
+    now = context.runtime.clock()
+    try:
+        sent = await send_with_retries(
+            lambda: context.bot.send_message(
+                prompt.telegram_user_id, reply.text, reply_markup=reply.keyboard
+            )
+        )
+    except (Forbidden, BadRequest) as error:
+        # Blocked, deactivated or gone: no more prompts until they write again.
+        log.info("check-in %s: person unreachable (%s)", prompt.checkin_id, type(error).__name__)
+        async with context.runtime.database.transaction() as session:
+            await checkins.record_failed(session, prompt.checkin_id, now, unreachable=True)
+        return
+    except (NetworkError, RetryAfter) as error:
+        log.warning("check-in %s: not sent (%s)", prompt.checkin_id, type(error).__name__)
+        if not reminder:
+            async with context.runtime.database.transaction() as session:
+                await checkins.record_failed(session, prompt.checkin_id, now, unreachable=False)
+        return
+    if not reminder:
+        async with context.runtime.database.transaction() as session:
+            await checkins.record_sent(session, prompt.checkin_id, sent.message_id, now)
+
+
+async def _close_prompt(context: BuddyContext, prompt: Prompt) -> None:
+    """Take the buttons off a prompt whose answer window passed."""
+    if prompt.message_id is None:
+        return
+    tr = _tr(prompt.language, context)
+    # Already changed, deleted or unreachable: the row is closed either way.
+    with contextlib.suppress(BadRequest, Forbidden, NetworkError):
+        await context.bot.edit_message_text(
+            tr("checkin.closed"), chat_id=prompt.telegram_user_id, message_id=prompt.message_id
+        )
+
+
+# ------------------------------------------------------------------ the conversation
+
+
+def _chosen(checkin: Checkin) -> list[int]:
+    return [int(contact_id) for contact_id in (checkin.data or {}).get("chosen", [])]
+
+
+def _who_reply(
+    tr: Translator, checkin: Checkin, network: list[Contact], name: str, since: date | None
+) -> Reply:
+    ordered = [c for members in by_circle(network).values() for c in members]
+    page = int((checkin.data or {}).get("page", 0))
+    pages = max(1, -(-len(ordered) // PAGE_SIZE))
+    page = min(page, pages - 1)
+    chosen = set(_chosen(checkin))
+    toggles = [
+        _button(
+            ("✅ " if c.contact_id in chosen else "") + c.label, checkin.id, "t", str(c.contact_id)
+        )
+        for c in ordered[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    ]
+    rows = [toggles[i : i + 2] for i in range(0, len(toggles), 2)]
+    paging = []
+    if page > 0:
+        paging.append(_button(tr("page.previous"), checkin.id, "pg", str(page - 1)))
+    if page + 1 < pages:
+        paging.append(_button(tr("page.next"), checkin.id, "pg", str(page + 1)))
+    if paging:
+        rows.append(paging)
+    rows.append(
+        [
+            _button(tr("checkin.nobody"), checkin.id, "nobody"),
+            _button(tr("checkin.done"), checkin.id, "who_done"),
+        ]
+    )
+    if since is None:
+        text = tr("checkin.who_first", name=escape(name))
+    else:
+        day = format_date(since, format="EEEE", locale=tr.language)
+        text = tr("checkin.who", name=escape(name), day=day)
+    if not network:
+        text += "\n\n" + tr("checkin.no_network")
+    return Reply(text, InlineKeyboardMarkup(rows))
+
+
+def _mode_reply(tr: Translator, checkin: Checkin, label: str) -> Reply:
+    buttons = [_button(tr(MODE_TEXT[mode]), checkin.id, "mode", mode) for mode in MODES]
+    return Reply(
+        tr("checkin.how", label=escape(label)),
+        InlineKeyboardMarkup([buttons, [_button(tr("button.skip"), checkin.id, "mode", "-")]]),
+    )
+
+
+def _faces_reply(checkin: Checkin, question: str, action: str) -> Reply:
+    faces = [
+        _button(face, checkin.id, action, str(score)) for score, face in enumerate(FACES, start=1)
+    ]
+    return Reply(question, InlineKeyboardMarkup([faces]))
+
+
+async def _step_reply(
+    session: AsyncSession, tr: Translator, checkin: Checkin, participant: Participant
+) -> Reply:
+    """The question for where the person is now."""
+    step = checkin.step or "who"
+    if step == "who":
+        network = await contacts.current_map(session, participant.id)
+        since = await checkins.previous_answer_day(session, participant.id, checkin.slot_at)
+        return _who_reply(tr, checkin, network, participant.first_name or "", since)
+    if step == "mode":
+        index = int(checkin.data.get("mode_index", 0))
+        record = await contacts.contact_of(session, participant.id, _chosen(checkin)[index])
+        return _mode_reply(tr, checkin, record.label if record else "")
+    if step == "mood":
+        return _faces_reply(checkin, tr("checkin.mood"), "mood")
+    if step == "satisfaction":
+        return _faces_reply(checkin, tr("checkin.satisfaction"), "sat")
+    professional = await repositories.professional_by_id(session, participant.professional_id)
+    return Reply(
+        tr(
+            "checkin.message",
+            professional=escape(professional.display_name if professional else ""),
+        ),
+        InlineKeyboardMarkup([[_button(tr("button.skip"), checkin.id, "msg_skip")]]),
+    )
+
+
+def _set(checkin: Checkin, **values: Any) -> None:
+    # A new dict, so SQLAlchemy sees the JSON column change.
+    checkin.data = {**(checkin.data or {}), **values}
+
+
+async def _after_mood(session: AsyncSession, checkin: Checkin, participant: Participant) -> None:
+    answered = await checkins.answered_count(session, participant.id)
+    checkin.step = "satisfaction" if checkins.satisfaction_due(answered) else "message"
+
+
+async def _apply(
+    session: AsyncSession, checkin: Checkin, participant: Participant, action: str, value: str
+) -> bool:
+    """Move the check-in on by one button press; False when the button is not for this step
+    (pressed twice, or an old button): nothing changes then."""
+    step = checkin.step or "who"
+    if action == "start":
+        if checkin.step is not None:
+            return False
+        checkin.step = "who"
+    elif action == "t" and step == "who" and value.isdigit():
+        if await contacts.contact_of(session, participant.id, int(value)) is None:
+            return False
+        chosen = _chosen(checkin)
+        chosen = (
+            [c for c in chosen if c != int(value)]
+            if int(value) in chosen
+            else [*chosen, int(value)]
+        )
+        _set(checkin, chosen=chosen)
+    elif action == "pg" and step == "who" and value.isdigit():
+        _set(checkin, page=int(value))
+    elif action == "nobody" and step == "who":
+        _set(checkin, chosen=[])
+        checkin.step = "mood"
+    elif action == "who_done" and step == "who":
+        checkin.step = "mode" if _chosen(checkin) else "mood"
+        _set(checkin, mode_index=0)
+    elif action == "mode" and step == "mode" and value in (*MODES, "-"):
+        index = int(checkin.data.get("mode_index", 0))
+        modes = dict(checkin.data.get("modes", {}))
+        modes[str(_chosen(checkin)[index])] = None if value == "-" else value
+        _set(checkin, modes=modes, mode_index=index + 1)
+        if index + 1 >= len(_chosen(checkin)):
+            checkin.step = "mood"
+    elif action == "mood" and step == "mood" and value in "12345" and len(value) == 1:
+        _set(checkin, mood=int(value))
+        await _after_mood(session, checkin, participant)
+    elif action == "sat" and step == "satisfaction" and value in "12345" and len(value) == 1:
+        _set(checkin, satisfaction=int(value))
+        checkin.step = "message"
+    elif action == "msg_skip" and step == "message":
+        checkin.step = "done"
+    else:
+        return False
+    return True
+
+
+async def _thanks(
+    session: AsyncSession, tr: Translator, checkin: Checkin, participant: Participant
+) -> str:
+    await checkins.finish(session, checkin, participant, checkin.answered_at or checkin.slot_at)
+    count = await checkins.contacts_this_week(session, participant.id, checkin.local_date)
+    return tr.plural("checkin.thanks", count, name=escape(participant.first_name or ""))
+
+
+async def checkin_button(update: Update, context: BuddyContext) -> None:
+    """Every button of a check-in."""
+    query = update.callback_query
+    parsed = callbacks.decode(query.data if query else None)
+    if query is None or parsed is None or len(parsed.parts) < 2 or not parsed.parts[0].isdigit():
+        await basics.stale_button(update, context)
+        return
+    checkin_id, action = int(parsed.parts[0]), parsed.parts[1]
+    value = parsed.parts[2] if len(parsed.parts) > 2 else ""
+    now = context.runtime.clock()
+    async with context.runtime.database.transaction() as session:
+        found = await checkins.open_checkin(session, query.from_user.id, checkin_id)
+        if found is None:
+            await access.refuse(session, query.from_user.id, "checkin", "checkin", checkin_id)
+            reply, outcome = None, "forged"
+        else:
+            checkin, participant = found
+            tr = _tr(participant.language, context)
+            if not checkins.is_open(checkin):
+                reply, outcome = None, "closed"
+            elif action == "skip" and checkin.step is None:
+                await checkins.skip(session, checkin, now)
+                reply, outcome = Reply(tr("checkin.skipped")), "ok"
+            elif not await _apply(session, checkin, participant, action, value):
+                reply, outcome = None, "again"
+            elif checkin.step == "done":
+                checkin.answered_at = now
+                reply, outcome = Reply(await _thanks(session, tr, checkin, participant)), "ok"
+            else:
+                reply, outcome = await _step_reply(session, tr, checkin, participant), "ok"
+    if outcome == "forged":
+        await basics.stale_button(update, context)
+        return
+    sender = await identify_sender(update, context)
+    if outcome == "closed":
+        await query.answer(sender.tr("checkin.already_closed"), show_alert=True)
+        return
+    if outcome == "again" or reply is None:
+        await query.answer(sender.tr("checkin.already_answered"))
+        return
+    await query.answer()
+    await query.edit_message_text(reply.text, reply_markup=reply.keyboard)
+
+
+async def checkin_command(update: Update, context: BuddyContext) -> None:
+    """`/checkin`: start a check-in now (or continue the open one)."""
+    sender = await identify_sender(update, context)
+    user, message = update.effective_user, update.effective_message
+    if (
+        sender.person.role is not Role.CLIENT
+        or sender.person.consent_withdrawn
+        or (user is None or message is None or sender.person.record_id is None)
+    ):
+        await basics.not_for_role(update, sender.tr)
+        return
+    now = context.runtime.clock()
+    async with context.runtime.database.transaction() as session:
+        participant = await repositories.participant_by_id(session, sender.person.record_id)
+        assert participant is not None
+        checkin = await checkins.current_open(session, participant.id)
+        if checkin is None:
+            checkin = await checkins.start_now(session, participant, now)
+        if checkin.step is None:
+            checkin.step = "who"
+        reply = await _step_reply(session, sender.tr, checkin, participant)
+    await message.reply_text(reply.text, reply_markup=reply.keyboard)
+
+
+async def member_changed(update: Update, context: BuddyContext) -> None:
+    """Telegram tells us someone blocked (or unblocked) the bot."""
+    member = update.my_chat_member
+    if member is None:
+        return
+    async with context.runtime.database.transaction() as session:
+        participant = await repositories.participant_by_telegram_id(session, member.from_user.id)
+        if participant is None:
+            return
+        if member.new_chat_member.status in ("kicked", "left"):
+            await checkins.mark_unreachable(session, participant.id)
+        else:
+            await checkins.mark_reachable(session, member.from_user.id)
+
+
+async def reachable_again(update: Update, context: BuddyContext) -> None:
+    """Anyone who writes or taps is reachable: someone marked unreachable gets prompts again.
+    Runs before every other handler and never answers by itself."""
+    user = update.effective_user
+    if user is None or update.my_chat_member is not None:
+        return
+    async with context.runtime.database.transaction() as session:
+        await checkins.mark_reachable(session, user.id)
+
+
+async def message_typed(update: Update, context: BuddyContext) -> bool:
+    """Typed text during a check-in: the message for the professional (at that step), or a
+    kind hint and the same question again. False when no check-in is going on."""
+    user, message = update.effective_user, update.effective_message
+    if user is None or message is None or message.text is None:
+        return False
+    now = context.runtime.clock()
+    forward: tuple[int, str | None, str, str] | None = None
+    async with context.runtime.database.transaction() as session:
+        participant = await repositories.participant_by_telegram_id(session, user.id)
+        checkin = (
+            None if participant is None else await checkins.current_open(session, participant.id)
+        )
+        if participant is None or checkin is None or checkin.step is None:
+            return False
+        tr = _tr(participant.language, context)
+        if checkin.step == "message":
+            text = message.text.strip()[:1000]
+            _set(checkin, message=text)
+            checkin.step, checkin.answered_at = "done", now
+            reply = Reply(await _thanks(session, tr, checkin, participant))
+            professional = await repositories.professional_by_id(
+                session, participant.professional_id
+            )
+            if professional is not None and professional.telegram_user_id is not None:
+                forward = (
+                    professional.telegram_user_id,
+                    professional.language,
+                    participant.first_name or "",
+                    text,
+                )
+        else:
+            question = await _step_reply(session, tr, checkin, participant)
+            reply = Reply(tr("flow.use_buttons") + "\n\n" + question.text, question.keyboard)
+    await message.reply_text(reply.text, reply_markup=reply.keyboard)
+    if forward is not None:
+        chat_id, language, name, text = forward
+        professional_tr = _tr(language, context)
+        await context.bot.send_message(
+            chat_id, professional_tr("checkin.forwarded", name=escape(name), text=escape(text))
+        )
+    return True
