@@ -106,18 +106,23 @@ class SandboxUser:
     async def _member_update(self, old: str, new: str) -> None:
         chat = {"id": self.id, "type": "private", "first_name": self.first_name}
         bot = self.sandbox.bot_user
+
+        def member(status: str) -> dict[str, Any]:
+            # Telegram gives a "kicked" member an until_date; 0 means forever.
+            return {
+                "user": bot,
+                "status": status,
+                **({"until_date": 0} if status == "kicked" else {}),
+            }
+
         await self.sandbox.push_update(
             "my_chat_member",
             {
                 "chat": chat,
                 "from": self.user,
                 "date": int(time.time()),
-                "old_chat_member": {"user": bot, "status": old},
-                "new_chat_member": {
-                    "user": bot,
-                    "status": new,
-                    **({"until_date": 0} if new == "kicked" else {}),
-                },
+                "old_chat_member": member(old),
+                "new_chat_member": member(new),
             },
         )
 

@@ -1,0 +1,317 @@
+"""End to end with a controllable clock: prompts at the client's local time, a check-in
+answered by taps, one reminder, expiry, restarts, blocked users and server errors."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import func, select
+
+from buddybot.clock import utcnow
+from buddybot.network import Contact, ContactKind, Domain
+from buddybot.runner import BotProcess
+from buddybot.sandbox import ChatMessage, SandboxUser, TelegramSandbox
+from buddybot.schedule import next_slot
+from buddybot.services import checkins, contacts
+from buddybot.services.checkins import rhythm_of
+from buddybot.storage.models import (
+    Checkin,
+    CheckinStatus,
+    ContactEvent,
+    MoodAnswer,
+    Participant,
+    ParticipantStatus,
+    RhythmRecord,
+    SatisfactionAnswer,
+)
+from tests.conftest import sandbox_settings
+from tests.journeys import joined_client
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = utcnow()
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+async def clocked_bot(
+    sandbox: TelegramSandbox, sqlite_url: str, clock: Clock
+) -> AsyncIterator[BotProcess]:
+    """The bot with the test's clock and a tick that only runs when the test says so."""
+    process = BotProcess(sandbox_settings(sandbox, sqlite_url, tick_seconds=600), clock=clock)
+    await process.start()
+    try:
+        yield process
+    finally:
+        await process.stop()
+
+
+async def tick(bot: BotProcess) -> None:
+    """Run the scheduler tick once, as the job queue would."""
+    assert bot.application is not None
+    assert bot.application.job_queue is not None
+    (job,) = bot.application.job_queue.get_jobs_by_name("checkin-tick")
+    await job.run(bot.application)
+
+
+async def _client_id(bot: BotProcess, person: SandboxUser) -> int:
+    assert bot.database is not None
+    async with bot.database.transaction() as session:
+        client = await session.scalar(
+            select(Participant).where(Participant.telegram_user_id == person.id)
+        )
+    assert client is not None
+    return client.id
+
+
+async def _next_slot(bot: BotProcess, client_id: int, after: datetime) -> datetime:
+    assert bot.database is not None
+    async with bot.database.transaction() as session:
+        record = await session.get(RhythmRecord, client_id)
+        client = await session.get(Participant, client_id)
+    assert record is not None
+    assert client is not None
+    slot = next_slot(rhythm_of(record, client.time_zone), after)
+    assert slot is not None
+    return slot
+
+
+async def _with_network(bot: BotProcess, client_id: int, *labels: str) -> None:
+    assert bot.database is not None
+    async with bot.database.transaction() as session:
+        for circle, label in enumerate(labels, start=1):
+            await contacts.add_contact(
+                session,
+                client_id,
+                Contact(0, ContactKind.PERSON, label, min(circle, 3), Domain.FAMILY),
+                by=contacts.Editor("client", client_id),
+                now=utcnow(),
+            )
+
+
+async def _prompted(bot: BotProcess, clock: Clock, person: SandboxUser) -> ChatMessage:
+    """Move the clock to the client's next slot, tick, and return the prompt."""
+    client_id = await _client_id(bot, person)
+    slot = await _next_slot(bot, client_id, clock.now)
+    clock.now = slot - timedelta(minutes=1)
+    await tick(bot)
+    assert person.catch_up() == []  # not yet
+    clock.now = slot + timedelta(seconds=20)
+    await tick(bot)
+    return await person.next_message()
+
+
+async def test_a_client_answers_a_check_in_at_their_local_time_by_tapping(
+    clocked_bot: BotProcess, sandbox: TelegramSandbox, clock: Clock
+) -> None:
+    els, amira = await joined_client(clocked_bot, sandbox)
+    client_id = await _client_id(clocked_bot, amira)
+    await _with_network(clocked_bot, client_id, "Mama", "Jan")
+    amira.catch_up()
+    prompt = await _prompted(clocked_bot, clock, amira)
+    local = clock.now.astimezone(ZoneInfo("Europe/Brussels"))
+    assert (local.hour, local.minute) == (18, 0)
+    assert prompt.content == "Hi Amira! 👋 Time for a short check-in. It only takes a minute."
+    await amira.tap(prompt, "▶️ Start")
+    assert "Who were you in touch with these last days?" in prompt.content
+    await amira.tap(prompt, "Mama")
+    await amira.tap(prompt, "Jan")
+    assert [b.text for b in prompt.buttons][:2] == ["✅ Mama", "✅ Jan"]
+    await amira.tap(prompt, "Done ➜")
+    assert prompt.content == "How were you in touch with Mama?"
+    await amira.tap(prompt, "🤝 Together")
+    assert prompt.content == "How were you in touch with Jan?"
+    await amira.tap(prompt, "📞 Call")
+    assert prompt.content.startswith("How do you feel today?")
+    await amira.tap(prompt, "🙂")
+    assert prompt.content.startswith("How happy are you with your contacts")  # first: baseline
+    await amira.tap(prompt, "😄")
+    assert prompt.content.startswith("Would you like to tell Els something?")
+    thanks = await amira.ask("Thank you for Tuesday!")
+    assert thanks.content == (
+        "Thank you, Amira! 🌱 This week you were in touch with 2 people from your network."
+    )
+    forwarded = await els.next_message()
+    assert forwarded.content == "💬 Amira schrijft: Thank you for Tuesday!"
+
+    assert clocked_bot.database is not None
+    async with clocked_bot.database.transaction() as session:
+        checkin = await session.scalar(select(Checkin))
+        events = list(await session.scalars(select(ContactEvent).order_by(ContactEvent.id)))
+        mood = await session.scalar(select(MoodAnswer.score))
+        satisfaction = await session.scalar(select(SatisfactionAnswer.score))
+    assert checkin is not None
+    assert checkin.status is CheckinStatus.ANSWERED
+    assert checkin.sent_at is not None
+    assert checkin.answered_at is not None
+    assert [(e.mode, e.reported_by) for e in events] == [
+        ("in_person", "client"),
+        ("call", "client"),
+    ]
+    assert (mood, satisfaction) == (4, 5)
+    # Pressing an old button again changes nothing.
+    press = await amira.press_data(prompt, f"ci:{checkin.id}:mood:1")
+    assert "already closed" in str((await amira.answer_to(press)).text)
+
+
+async def test_one_reminder_then_the_check_in_expires_and_stays_missing(
+    clocked_bot: BotProcess, sandbox: TelegramSandbox, clock: Clock
+) -> None:
+    _, amira = await joined_client(clocked_bot, sandbox)
+    amira.catch_up()
+    prompt = await _prompted(clocked_bot, clock, amira)
+    sent_at = clock.now
+    clock.now = sent_at + timedelta(hours=2)
+    await tick(clocked_bot)
+    assert amira.catch_up() == []
+    clock.now = sent_at + timedelta(hours=3, minutes=1)
+    await tick(clocked_bot)
+    reminder = await amira.next_message()
+    assert reminder.content == "Hi Amira, do you have a minute for your check-in? 🙂"
+    clock.now = sent_at + timedelta(hours=5)
+    await tick(clocked_bot)
+    assert amira.catch_up() == []  # one reminder only
+    clock.now = sent_at + timedelta(hours=24, minutes=1)
+    edits = prompt.edits
+    await tick(clocked_bot)
+    await amira.wait_for_edit(prompt, edits)
+    assert prompt.content.startswith("This check-in is closed.")
+    press = await amira.press_data(reminder, reminder.buttons[0].callback_data or "")
+    assert "already closed" in str((await amira.answer_to(press)).text)
+    assert clocked_bot.database is not None
+    async with clocked_bot.database.transaction() as session:
+        checkin = await session.scalar(select(Checkin))
+        moods = await session.scalar(select(func.count()).select_from(MoodAnswer))
+    assert checkin is not None
+    assert checkin.status is CheckinStatus.EXPIRED
+    assert moods == 0  # missing stays missing
+
+
+async def test_not_now_is_fine_and_checkin_starts_one_any_time(
+    clocked_bot: BotProcess, sandbox: TelegramSandbox, clock: Clock
+) -> None:
+    _, amira = await joined_client(clocked_bot, sandbox)
+    amira.catch_up()
+    prompt = await _prompted(clocked_bot, clock, amira)
+    await amira.tap(prompt, "Not now")
+    assert prompt.content == "No problem, see you next time! 🌱"
+    question = await amira.ask("/checkin")
+    assert "Your network is still empty" in question.content
+    hint = await amira.ask("I saw my sister")
+    assert hint.content.startswith("Please tap one of the buttons.")
+    await amira.tap(hint, "Nobody")
+    assert hint.content.startswith("How do you feel today?")
+
+
+async def test_a_restart_between_materialising_and_sending_sends_once(
+    sandbox: TelegramSandbox, sqlite_url: str, clock: Clock
+) -> None:
+    settings = sandbox_settings(sandbox, sqlite_url, tick_seconds=600)
+    first = BotProcess(settings, clock=clock)
+    await first.start()
+    _, amira = await joined_client(first, sandbox)
+    amira.catch_up()
+    client_id = await _client_id(first, amira)
+    clock.now = await _next_slot(first, client_id, clock.now) + timedelta(seconds=5)
+    assert first.database is not None
+    async with first.database.transaction() as session:
+        assert await checkins.materialise(session, clock.now) == 1
+    async with first.database.transaction() as session:
+        claimed = await checkins.claim_prompts(session, clock.now)
+    assert len(claimed) == 1
+    await first.stop()  # dies after claiming, before sending
+
+    second = BotProcess(settings, clock=clock)
+    await second.start()
+    try:
+        await tick(second)
+        assert amira.catch_up() == []  # the claim is fresh: another process may be sending
+        clock.now += checkins.STALE_CLAIM + timedelta(seconds=1)
+        await tick(second)
+        await amira.next_message()
+        await tick(second)
+        await tick(second)
+        assert len([m for m in amira.inbox if "Time for a short check-in" in m.content]) == 1
+    finally:
+        await second.stop()
+
+
+async def test_a_blocked_bot_makes_the_client_unreachable_until_they_write_again(
+    clocked_bot: BotProcess, sandbox: TelegramSandbox, clock: Clock
+) -> None:
+    _, amira = await joined_client(clocked_bot, sandbox)
+    amira.catch_up()
+    client_id = await _client_id(clocked_bot, amira)
+
+    async def status() -> ParticipantStatus:
+        assert clocked_bot.database is not None
+        async with clocked_bot.database.transaction() as session:
+            client = await session.get(Participant, client_id)
+        assert client is not None
+        return client.status
+
+    async def becomes(wanted: ParticipantStatus) -> None:
+        for _ in range(100):
+            if await status() is wanted:
+                return
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"status stayed {await status()}, not {wanted}")
+
+    await amira.block()
+    await becomes(ParticipantStatus.UNREACHABLE)
+    to_amira = len(
+        [c for c in sandbox.calls_of("sendMessage") if c.params["chat_id"] == str(amira.id)]
+    )
+    clock.now = await _next_slot(clocked_bot, client_id, clock.now) + timedelta(seconds=5)
+    await tick(clocked_bot)
+    after = len(
+        [c for c in sandbox.calls_of("sendMessage") if c.params["chat_id"] == str(amira.id)]
+    )
+    assert after == to_amira  # no prompt to someone unreachable
+    await amira.unblock()
+    await amira.ask("/start")
+    await becomes(ParticipantStatus.ACTIVE)
+
+
+async def test_a_prompt_to_someone_who_blocked_marks_them_unreachable(
+    clocked_bot: BotProcess, sandbox: TelegramSandbox, clock: Clock
+) -> None:
+    _, amira = await joined_client(clocked_bot, sandbox)
+    amira.catch_up()
+    client_id = await _client_id(clocked_bot, amira)
+    sandbox.set_blocked(amira.id, True)  # blocked without Telegram telling the bot
+    clock.now = await _next_slot(clocked_bot, client_id, clock.now) + timedelta(seconds=5)
+    await tick(clocked_bot)
+    assert clocked_bot.database is not None
+    async with clocked_bot.database.transaction() as session:
+        client = await session.get(Participant, client_id)
+        checkin = await session.scalar(select(Checkin))
+    assert client is not None
+    assert client.status is ParticipantStatus.UNREACHABLE
+    assert checkin is not None
+    assert checkin.status is CheckinStatus.FAILED
+
+
+async def test_a_server_error_is_retried_and_the_prompt_still_arrives(
+    clocked_bot: BotProcess, sandbox: TelegramSandbox, clock: Clock
+) -> None:
+    _, amira = await joined_client(clocked_bot, sandbox)
+    amira.catch_up()
+    sandbox.inject_fault("sendMessage", 502)
+    prompt = await _prompted(clocked_bot, clock, amira)
+    assert "Time for a short check-in" in prompt.content
+    assert [c.status for c in sandbox.calls_of("sendMessage")][-2:] == [502, 200]
