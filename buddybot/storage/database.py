@@ -26,6 +26,7 @@ class Database:
         )
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine.sync_engine, "begin", _sqlite_begin_immediate)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
 
     @property
@@ -62,8 +63,16 @@ def _engine_options(url: URL) -> dict[str, Any]:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # We emit BEGIN ourselves (below) instead of the driver's implicit one.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def _sqlite_begin_immediate(connection: Any) -> None:
+    """SQLite's single-writer path: every transaction takes the write lock when it starts,
+    so two processes never both read a row and then both change it (the second waits)."""
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
