@@ -315,3 +315,45 @@ async def test_a_server_error_is_retried_and_the_prompt_still_arrives(
     prompt = await _prompted(clocked_bot, clock, amira)
     assert "Time for a short check-in" in prompt.content
     assert [c.status for c in sandbox.calls_of("sendMessage")][-2:] == [502, 200]
+
+
+async def test_schedule_time_change_pause_and_resume(
+    clocked_bot: BotProcess, sandbox: TelegramSandbox, clock: Clock
+) -> None:
+    els, amira = await joined_client(clocked_bot, sandbox)
+    amira.catch_up()
+    summary = await amira.ask("/schedule")
+    assert summary.content.startswith("🗓️ Check-ins on Monday and Thursday, at 18:00.")
+    assert "After 3 hours you get one reminder." in summary.content
+    assert [b.text for b in summary.buttons] == ["🕐 Other time"]  # days are for Els
+    await amira.tap(summary, "🕐 Other time")
+    await amira.tap(summary, "20:00")
+    assert summary.content.startswith("🗓️ Check-ins on Monday and Thursday, at 20:00.")
+    forged = await amira.press_data(summary, f"sch:{await _client_id(clocked_bot, amira)}:day:2")
+    assert "no longer works" in str((await amira.answer_to(forged)).text)
+
+    # Els adds Wednesday from the client's details.
+    caseload = await els.ask("/clients")
+    await els.tap(caseload, "Amira")
+    els.catch_up()
+    await els.press(caseload, "🗓️ Ritme")
+    rhythm = await els.next_message()
+    assert rhythm.content.startswith("🗓️ Check-ins op maandag en donderdag, om 20:00.")
+    await els.tap(rhythm, "📅 Dagen kiezen")
+    await els.tap(rhythm, "wo")
+    await els.tap(rhythm, "⬅️ Terug")
+    assert rhythm.content.startswith("🗓️ Check-ins op maandag, woensdag en donderdag, om 20:00.")
+
+    # A paused week sends nothing; after /resume the next slot comes at 20:00 local.
+    question = await amira.ask("/pause")
+    await amira.tap(question, "Until I type /resume")
+    assert question.content.startswith("Okay, no check-ins for now.")
+    client_id = await _client_id(clocked_bot, amira)
+    for _ in range(3):
+        clock.now = await _next_slot(clocked_bot, client_id, clock.now) + timedelta(seconds=5)
+        await tick(clocked_bot)
+    assert amira.catch_up() == []
+    assert (await amira.ask("/resume")).content == "Great, Amira! Your check-ins are back on. ✅"
+    prompt = await _prompted(clocked_bot, clock, amira)
+    assert "Time for a short check-in" in prompt.content
+    assert clock.now.astimezone(ZoneInfo("Europe/Brussels")).hour == 20

@@ -25,6 +25,7 @@ from buddybot.handlers import (
     network,
     onboarding,
     privacy,
+    schedule,
     typed,
 )
 
@@ -55,6 +56,11 @@ def build_handlers() -> list[BaseHandler[Any, Any, Any]]:
         CommandHandler("checkin", checkin.checkin_command, filters=_PRIVATE),
         _buttons(checkin.CHECKIN, checkin.checkin_button),
         ChatMemberHandler(checkin.member_changed, ChatMemberHandler.MY_CHAT_MEMBER),
+        CommandHandler("schedule", schedule.schedule_command, filters=_PRIVATE),
+        CommandHandler("pause", schedule.pause_command, filters=_PRIVATE),
+        CommandHandler("resume", schedule.resume_command, filters=_PRIVATE),
+        _buttons(schedule.SCHEDULE, schedule.schedule_button),
+        _buttons(schedule.PAUSE, schedule.pause_button),
         # The network map (clients; professionals reach it from /clients)
         CommandHandler("network", network.network_command, filters=_PRIVATE),
         _buttons(network.NET, network.network_button),

@@ -76,6 +76,7 @@ def _details_reply(tr: Translator, details: ClientDetails, time_zone: str) -> Re
         rows.append([_button(tr("client.new_link"), CLIENTS, client_id, "link")])
     if details.status is ParticipantStatus.ACTIVE and details.consent_stands:
         rows.append([_button(tr("client.network"), "net", "show", client_id)])
+        rows.append([_button(tr("client.schedule"), "sch", client_id, "show")])
     if details.status is not ParticipantStatus.LEFT:  # nothing new for someone who stopped
         rows.append([_button(tr("client.invite_buddy"), invite.INVITE, "for", client_id)])
     rows.append([_button(tr("client.back"), CLIENTS, "list")])

@@ -174,7 +174,9 @@ async def network_command(update: Update, context: BuddyContext) -> None:
         await basics.not_for_role(update, sender.tr)
         return
     async with context.runtime.database.transaction() as session:
-        allowed = await access.network_editor(session, user.id, sender.person.record_id)
+        allowed = await access.client_or_professional(
+            session, user.id, sender.person.record_id, "network"
+        )
     if allowed is None:
         await basics.not_for_role(update, sender.tr)
         return
@@ -244,7 +246,7 @@ def _summary(tr: Translator, contact: Contact) -> dict[str, str]:
 async def _editor(
     session: AsyncSession, telegram_user_id: int, client_id: int
 ) -> tuple[Editor, Participant] | None:
-    allowed = await access.network_editor(session, telegram_user_id, client_id)
+    allowed = await access.client_or_professional(session, telegram_user_id, client_id, "network")
     if allowed is None:
         return None
     kind, record_id, client = allowed

@@ -120,12 +120,12 @@ async def buddy_link_to_answer(
     return link
 
 
-async def network_editor(
-    session: AsyncSession, telegram_user_id: int, client_id: int
+async def client_or_professional(
+    session: AsyncSession, telegram_user_id: int, client_id: int, action: str
 ) -> tuple[str, int, Participant] | None:
-    """Who may see and change this client's network: the client themself while taking part,
-    or their own professional while the client's consent stands. Returns (editor kind,
-    editor record id, client); anything else is refused and written to the audit log."""
+    """Who may see and change this client's network and schedule: the client themself while
+    taking part, or their own professional while the client's consent stands. Returns (kind,
+    record id, client); anything else is refused and written to the audit log."""
     person = await people.identify(session, telegram_user_id)
     if (
         person.role is Role.CLIENT
@@ -136,11 +136,9 @@ async def network_editor(
         assert client is not None
         return "client", client_id, client
     if person.role is Role.PROFESSIONAL:
-        own = await own_client(
-            session, telegram_user_id, client_id, "network", still_taking_part=True
-        )
+        own = await own_client(session, telegram_user_id, client_id, action, still_taking_part=True)
         if own is not None and consent_stands(own.client):
             return "professional", own.professional.id, own.client
         return None  # own_client wrote the refusal (or consent does not stand)
-    await refuse(session, telegram_user_id, "network", "participant", client_id)
+    await refuse(session, telegram_user_id, action, "participant", client_id)
     return None

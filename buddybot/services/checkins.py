@@ -400,3 +400,76 @@ async def contacts_this_week(session: AsyncSession, client_id: int, today: date)
         )
     )
     return count or 0
+
+
+# The times a client may choose for their check-ins (local time).
+CHOOSABLE_TIMES = ("09:00", "12:00", "15:00", "17:00", "18:00", "19:00", "20:00")
+
+
+@dataclass(frozen=True)
+class RhythmView:
+    """A rhythm as /schedule shows it."""
+
+    weekdays: tuple[int, ...]
+    local_time: str
+    time_zone: str
+    reminder_after_minutes: int
+    answer_window_hours: int
+    paused: bool
+    paused_until: datetime | None
+
+
+async def rhythm_view(session: AsyncSession, participant: Participant) -> RhythmView | None:
+    """The participant's rhythm, if they have one."""
+    record = await session.get(RhythmRecord, participant.id)
+    if record is None:
+        return None
+    return RhythmView(
+        tuple(sorted(rhythm_of(record, participant.time_zone).weekdays)),
+        record.local_time,
+        participant.time_zone,
+        record.reminder_after_minutes,
+        record.answer_window_hours,
+        record.paused,
+        record.paused_until,
+    )
+
+
+async def set_time(session: AsyncSession, participant: Participant, local_time: str) -> bool:
+    """Move the check-in time (one of ``CHOOSABLE_TIMES``); False if not allowed."""
+    record = await session.get(RhythmRecord, participant.id)
+    if record is None or local_time not in CHOOSABLE_TIMES:
+        return False
+    record.local_time = local_time
+    return True
+
+
+async def toggle_day(session: AsyncSession, participant: Participant, weekday: int) -> bool:
+    """Add or remove a weekday (the professional sets the days); at least one stays."""
+    record = await session.get(RhythmRecord, participant.id)
+    if record is None or not 0 <= weekday <= 6:
+        return False
+    days = set(rhythm_of(record, participant.time_zone).weekdays) ^ {weekday}
+    if not days:
+        return False
+    record.weekdays = ",".join(str(day) for day in sorted(days))
+    return True
+
+
+async def pause(session: AsyncSession, participant: Participant, until: datetime | None) -> bool:
+    """No prompts until ``until`` (or until /resume when None)."""
+    record = await session.get(RhythmRecord, participant.id)
+    if record is None:
+        return False
+    record.paused, record.paused_until = True, until
+    return True
+
+
+async def resume(session: AsyncSession, participant: Participant, now: datetime) -> bool:
+    """Prompts again from the next slot on (slots during the pause are not sent afterwards)."""
+    record = await session.get(RhythmRecord, participant.id)
+    if record is None or not record.paused:
+        return False
+    record.paused, record.paused_until = False, None
+    record.checked_until = max(record.checked_until, now)
+    return True

@@ -1,0 +1,238 @@
+"""`/schedule`, `/pause`, `/resume`: when check-ins come. The client may move the time;
+their professional (from `/clients`) also sets the days. Callback data:
+``sch:<client>:<action>[:<value>]`` and ``pau:<days>``."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from html import escape
+
+from babel.dates import get_day_names
+from babel.lists import format_list
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from buddybot import callbacks
+from buddybot.context import BuddyContext
+from buddybot.handlers import basics
+from buddybot.handlers.common import Reply, identify_sender
+from buddybot.i18n import Translator
+from buddybot.services import access, checkins
+from buddybot.services.people import Role
+from buddybot.storage.models import Participant
+
+SCHEDULE = "sch"
+PAUSE = "pau"
+PAUSE_DAYS = ("7", "14", "0")  # 0: until /resume
+
+
+def _button(text: str, *parts: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text, callback_data=callbacks.encode(*parts))
+
+
+def day_names(tr: Translator, weekdays: tuple[int, ...]) -> str:
+    """ "maandag en donderdag" / "Monday and Thursday"."""
+    names = get_day_names("wide", locale=tr.language)
+    return format_list([names[day] for day in weekdays], locale=tr.language)
+
+
+async def _summary(
+    session: AsyncSession, tr: Translator, client: Participant, editor_kind: str
+) -> Reply:
+    view = await checkins.rhythm_view(session, client)
+    if view is None:
+        return Reply(tr("schedule.none"))
+    lines = [tr("schedule.summary", days=day_names(tr, view.weekdays), time=view.local_time)]
+    lines.append(tr.plural("schedule.reminder", view.reminder_after_minutes // 60))
+    if view.paused:
+        lines.append(
+            tr("schedule.paused_until", date=tr.date(view.paused_until, view.time_zone))
+            if view.paused_until
+            else tr("schedule.paused")
+        )
+    client_id = str(client.id)
+    rows = [[_button(tr("schedule.other_time"), SCHEDULE, client_id, "times")]]
+    if editor_kind == "professional":
+        rows.append([_button(tr("schedule.days"), SCHEDULE, client_id, "days")])
+    return Reply("\n".join(lines), InlineKeyboardMarkup(rows))
+
+
+async def schedule_command(update: Update, context: BuddyContext) -> None:
+    """A client's own schedule."""
+    sender = await identify_sender(update, context)
+    if sender.person.role is not Role.CLIENT or sender.person.record_id is None:
+        await basics.not_for_role(update, sender.tr)
+        return
+    await _show(update, context, sender.tr, sender.person.record_id, edit=False)
+
+
+async def _show(
+    update: Update, context: BuddyContext, tr: Translator, client_id: int, *, edit: bool
+) -> None:
+    user = update.effective_user
+    assert user is not None
+    async with context.runtime.database.transaction() as session:
+        allowed = await access.client_or_professional(session, user.id, client_id, "schedule")
+        reply = None if allowed is None else await _summary(session, tr, allowed[2], allowed[0])
+    if reply is None:
+        await basics.stale_button(update, context)
+        return
+    if edit and update.callback_query is not None:
+        await update.callback_query.answer()
+        await update.callback_query.edit_message_text(reply.text, reply_markup=reply.keyboard)
+    elif update.effective_message is not None:
+        await update.effective_message.reply_text(reply.text, reply_markup=reply.keyboard)
+
+
+async def schedule_button(update: Update, context: BuddyContext) -> None:
+    """show, times, time:<HHMM>, days (professional), day:<n> (professional)."""
+    query = update.callback_query
+    parsed = callbacks.decode(query.data if query else None)
+    if query is None or parsed is None or len(parsed.parts) < 2 or not parsed.parts[0].isdigit():
+        await basics.stale_button(update, context)
+        return
+    client_id, action = int(parsed.parts[0]), parsed.parts[1]
+    value = parsed.parts[2] if len(parsed.parts) > 2 else ""
+    tr = (await identify_sender(update, context)).tr
+    if action == "show":
+        await _show(update, context, tr, client_id, edit=False)
+        await query.answer()
+        return
+    async with context.runtime.database.transaction() as session:
+        allowed = await access.client_or_professional(
+            session, query.from_user.id, client_id, "schedule"
+        )
+        reply: Reply | None = None
+        if allowed is not None:
+            kind, _, client = allowed
+            reply = await _schedule_step(session, tr, client, kind, action, value)
+    if reply is None:
+        await basics.stale_button(update, context)
+        return
+    await query.answer()
+    await query.edit_message_text(reply.text, reply_markup=reply.keyboard)
+
+
+async def _schedule_step(
+    session: AsyncSession,
+    tr: Translator,
+    client: Participant,
+    kind: str,
+    action: str,
+    value: str,
+) -> Reply | None:
+    client_id = str(client.id)
+    if action == "times":
+        buttons = [
+            _button(choice, SCHEDULE, client_id, "time", choice.replace(":", ""))
+            for choice in checkins.CHOOSABLE_TIMES
+        ]
+        rows = [buttons[i : i + 4] for i in range(0, len(buttons), 4)]
+        return Reply(tr("schedule.pick_time"), InlineKeyboardMarkup(rows))
+    if action == "time" and len(value) == 4 and value.isdigit():
+        if not await checkins.set_time(session, client, f"{value[:2]}:{value[2:]}"):
+            return None
+        return await _summary(session, tr, client, kind)
+    if action == "summary":
+        return await _summary(session, tr, client, kind)
+    if kind != "professional":
+        return None  # only the professional sets the days
+    view = await checkins.rhythm_view(session, client)
+    if view is None:
+        return None
+    if action == "day" and value.isdigit():
+        if not await checkins.toggle_day(session, client, int(value)):
+            return Reply(tr("schedule.one_day_at_least"))
+        view = await checkins.rhythm_view(session, client)
+        assert view is not None
+    elif action != "days":
+        return None
+    names = get_day_names("abbreviated", locale=tr.language)
+    toggles = [
+        _button(
+            ("✅ " if day in view.weekdays else "") + names[day],
+            SCHEDULE,
+            client_id,
+            "day",
+            str(day),
+        )
+        for day in range(7)
+    ]
+    rows = [
+        toggles[:4],
+        toggles[4:],
+        [_button(tr("schedule.back"), SCHEDULE, client_id, "summary")],
+    ]
+    return Reply(tr("schedule.pick_days"), InlineKeyboardMarkup(rows))
+
+
+async def pause_command(update: Update, context: BuddyContext) -> None:
+    """Ask how long to pause."""
+    sender = await identify_sender(update, context)
+    if sender.person.role is not Role.CLIENT or update.effective_message is None:
+        await basics.not_for_role(update, sender.tr)
+        return
+    tr = sender.tr
+    buttons = [
+        _button(tr("pause.week"), PAUSE, "7"),
+        _button(tr("pause.two_weeks"), PAUSE, "14"),
+        _button(tr("pause.until_resume"), PAUSE, "0"),
+    ]
+    await update.effective_message.reply_text(
+        tr("pause.question"), reply_markup=InlineKeyboardMarkup([[b] for b in buttons])
+    )
+
+
+async def pause_button(update: Update, context: BuddyContext) -> None:
+    """Pause for 7 or 14 days, or until /resume."""
+    query = update.callback_query
+    parsed = callbacks.decode(query.data if query else None)
+    if query is None or parsed is None or parsed.parts not in {(d,) for d in PAUSE_DAYS}:
+        await basics.stale_button(update, context)
+        return
+    sender = await identify_sender(update, context)
+    days = int(parsed.parts[0])
+    now = context.runtime.clock()
+    until = now + timedelta(days=days) if days else None
+    async with context.runtime.database.transaction() as session:
+        client = None
+        if sender.person.role is Role.CLIENT and sender.person.record_id is not None:
+            allowed = await access.client_or_professional(
+                session, query.from_user.id, sender.person.record_id, "pause"
+            )
+            client = allowed[2] if allowed else None
+        paused = client is not None and await checkins.pause(session, client, until)
+        time_zone = client.time_zone if client else context.runtime.settings.timezone
+    if not paused:
+        await basics.stale_button(update, context)
+        return
+    tr = sender.tr
+    await query.answer()
+    await query.edit_message_text(
+        tr("pause.done_until", date=tr.date(until, time_zone)) if until else tr("pause.done")
+    )
+
+
+async def resume_command(update: Update, context: BuddyContext) -> None:
+    """Check-ins come again from the next moment in the schedule."""
+    sender = await identify_sender(update, context)
+    if sender.person.role is not Role.CLIENT or sender.person.record_id is None:
+        await basics.not_for_role(update, sender.tr)
+        return
+    async with context.runtime.database.transaction() as session:
+        allowed = await access.client_or_professional(
+            session,
+            update.effective_user.id if update.effective_user else 0,
+            sender.person.record_id,
+            "resume",
+        )
+        resumed = allowed is not None and await checkins.resume(
+            session, allowed[2], context.runtime.clock()
+        )
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(
+            sender.tr(
+                "pause.resumed" if resumed else "pause.not_paused",
+                name=escape(sender.person.first_name or ""),
+            )
+        )
