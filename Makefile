@@ -42,6 +42,7 @@ migrate: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.round_trip
 	$(BIN)/python -m benchmarks.circle
+	$(BIN)/python -m benchmarks.scheduler
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache .mypy_cache .ruff_cache

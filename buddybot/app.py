@@ -16,8 +16,6 @@ from buddybot.handlers.errors import on_error
 from buddybot.handlers.menu import set_default_menus
 from buddybot.handlers.privacy import daily_purge
 
-# Telegram's broadcast limit is about 30 messages per second over all chats.
-MESSAGES_PER_SECOND = 30
 # How often a request that got "429 Too Many Requests" is retried after waiting retry_after.
 RETRIES_AFTER_429 = 3
 
@@ -47,7 +45,7 @@ def build_application(runtime: Runtime, token: str, *, polling: bool = True) -> 
             # allow a burst of 30 on top of the steady 30/s, and Telegram counts any second.
             AIORateLimiter(
                 overall_max_rate=1,
-                overall_time_period=1 / MESSAGES_PER_SECOND,
+                overall_time_period=1 / settings.send_rate,
                 max_retries=RETRIES_AFTER_429,
             )
         )

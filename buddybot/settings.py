@@ -109,6 +109,12 @@ class Settings(BaseSettings):
     timezone: str = Field(default=DEFAULT_TIME_ZONE, description="Default time zone.")
     default_language: str = Field(default="nl", description="Language when nothing else is known.")
     log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING or ERROR.")
+    send_rate: float = Field(
+        default=30,
+        gt=0,
+        le=1000,
+        description="Messages per second over all chats (Telegram's limit is about 30).",
+    )
     tick_seconds: int = Field(
         default=30, ge=1, le=600, description="How often due check-ins are looked for."
     )

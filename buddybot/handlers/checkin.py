@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from dataclasses import dataclass
 from datetime import date
 from html import escape
 from typing import Any
@@ -45,6 +46,7 @@ MODE_TEXT = {
 }
 # 5xx and time-outs: a few tries with growing pauses; 429 is waited out by the rate limiter.
 SEND_ATTEMPTS = 3
+SENDERS = 4
 BACKOFF_SECONDS = 0.5
 
 
@@ -93,20 +95,72 @@ async def tick(context: BuddyContext) -> None:
         await checkins.materialise(session, now)
     async with database.transaction() as session:
         prompts = await checkins.claim_prompts(session, now)
-    for prompt in prompts:
-        await _send_prompt(context, prompt, reminder=False)
+    await _send_all(context, prompts, reminder=False)
     async with database.transaction() as session:
         reminders = await checkins.claim_reminders(session, now)
         closed = await checkins.expire(session, now)
-    for prompt in reminders:
-        await _send_prompt(context, prompt, reminder=True)
+    await _send_all(context, reminders, reminder=True)
     for prompt in closed:
         await _close_prompt(context, prompt)
 
 
-async def _send_prompt(context: BuddyContext, prompt: Prompt, *, reminder: bool) -> None:
-    reply = _prompt_reply(_tr(prompt.language, context), prompt, reminder=reminder)
+@dataclass(frozen=True)
+class _Outcome:
+    """What happened to one send: the message id, or why it failed."""
+
+    prompt: Prompt
+    message_id: int | None = None
+    unreachable: bool = False
+
+
+async def _send_all(context: BuddyContext, prompts: list[Prompt], *, reminder: bool) -> None:
+    """Send with a few in flight at once (the rate limiter keeps the total within Telegram's
+    limit), while one recorder writes each outcome as soon as it is known: recording never
+    holds up sending, and only one transaction of this process writes at a time."""
+    if not prompts:
+        return
+    pending: asyncio.Queue[Prompt] = asyncio.Queue()
+    for prompt in prompts:
+        pending.put_nowait(prompt)
+    outcomes: asyncio.Queue[_Outcome | None] = asyncio.Queue()
+
+    async def sender() -> None:
+        while not pending.empty():
+            outcomes.put_nowait(
+                await _send_prompt(context, pending.get_nowait(), reminder=reminder)
+            )
+
+    async def recorder() -> None:
+        done = False
+        while not done:
+            batch = [await outcomes.get()]
+            while not outcomes.empty():
+                batch.append(outcomes.get_nowait())
+            done = None in batch
+            await _record(context, [o for o in batch if o is not None], reminder=reminder)
+
+    recording = asyncio.create_task(recorder())
+    await asyncio.gather(*(sender() for _ in range(min(SENDERS, len(prompts)))))
+    outcomes.put_nowait(None)
+    await recording
+
+
+async def _record(context: BuddyContext, outcomes: list[_Outcome], *, reminder: bool) -> None:
     now = context.runtime.clock()
+    async with context.runtime.database.transaction() as session:
+        for outcome in outcomes:
+            if outcome.message_id is not None and not reminder:
+                await checkins.record_sent(
+                    session, outcome.prompt.checkin_id, outcome.message_id, now
+                )
+            elif outcome.message_id is None and (outcome.unreachable or not reminder):
+                await checkins.record_failed(
+                    session, outcome.prompt.checkin_id, now, unreachable=outcome.unreachable
+                )
+
+
+async def _send_prompt(context: BuddyContext, prompt: Prompt, *, reminder: bool) -> _Outcome:
+    reply = _prompt_reply(_tr(prompt.language, context), prompt, reminder=reminder)
     try:
         sent = await send_with_retries(
             lambda: context.bot.send_message(
@@ -116,18 +170,11 @@ async def _send_prompt(context: BuddyContext, prompt: Prompt, *, reminder: bool)
     except (Forbidden, BadRequest) as error:
         # Blocked, deactivated or gone: no more prompts until they write again.
         log.info("check-in %s: person unreachable (%s)", prompt.checkin_id, type(error).__name__)
-        async with context.runtime.database.transaction() as session:
-            await checkins.record_failed(session, prompt.checkin_id, now, unreachable=True)
-        return
+        return _Outcome(prompt, unreachable=True)
     except (NetworkError, RetryAfter) as error:
         log.warning("check-in %s: not sent (%s)", prompt.checkin_id, type(error).__name__)
-        if not reminder:
-            async with context.runtime.database.transaction() as session:
-                await checkins.record_failed(session, prompt.checkin_id, now, unreachable=False)
-        return
-    if not reminder:
-        async with context.runtime.database.transaction() as session:
-            await checkins.record_sent(session, prompt.checkin_id, sent.message_id, now)
+        return _Outcome(prompt)
+    return _Outcome(prompt, sent.message_id)
 
 
 async def _close_prompt(context: BuddyContext, prompt: Prompt) -> None:

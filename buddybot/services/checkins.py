@@ -81,7 +81,7 @@ async def materialise(session: AsyncSession, now: datetime) -> int:
         .with_for_update(of=RhythmRecord, skip_locked=True)
     )
     to_send = 0
-    insert = _insert(session)
+    values = []
     for record, participant in rows.all():
         paused = record.paused and (record.paused_until is None or record.paused_until > now)
         due = due_slots(
@@ -94,23 +94,28 @@ async def materialise(session: AsyncSession, now: datetime) -> int:
         if due.send is not None:
             slots.append((due.send, CheckinStatus.SKIPPED if paused else CheckinStatus.SCHEDULED))
         for slot, status in slots:
-            await session.execute(
-                insert(Checkin)
-                .values(
-                    participant_id=participant.id,
-                    slot_at=slot,
-                    local_date=local_date(slot, participant.time_zone),
-                    status=status,
-                    closed_at=None if status is CheckinStatus.SCHEDULED else now,
-                    attempts=0,
-                    data={},
-                )
-                .on_conflict_do_nothing(index_elements=["participant_id", "slot_at"])
+            values.append(
+                {
+                    "participant_id": participant.id,
+                    "slot_at": slot,
+                    "local_date": local_date(slot, participant.time_zone),
+                    "status": status,
+                    "closed_at": None if status is CheckinStatus.SCHEDULED else now,
+                    "attempts": 0,
+                    "data": {},
+                }
             )
             to_send += status is CheckinStatus.SCHEDULED
         record.checked_until = now
         if record.paused and record.paused_until is not None and record.paused_until <= now:
             record.paused, record.paused_until = False, None
+    insert = _insert(session)
+    for start in range(0, len(values), 500):  # one statement per 500 rows
+        await session.execute(
+            insert(Checkin)
+            .values(values[start : start + 500])
+            .on_conflict_do_nothing(index_elements=["participant_id", "slot_at"])
+        )
     await session.flush()
     return to_send
 
@@ -163,20 +168,26 @@ async def claim_prompts(session: AsyncSession, now: datetime, limit: int = 200) 
         .where(Checkin.status == CheckinStatus.SENDING, Checkin.claimed_at < now - STALE_CLAIM)
         .values(status=CheckinStatus.SCHEDULED)
     )
-    claimed = []
-    for checkin, participant in await _candidates(
+    candidates = await _candidates(
         session, now, limit, Checkin.status == CheckinStatus.SCHEDULED, Checkin.slot_at <= now
-    ):
-        taken = await session.execute(
+    )
+    if not candidates:
+        return []
+    # One conditional update: only rows still "scheduled" are taken, and RETURNING says
+    # which ones this process won.
+    won = set(
+        await session.scalars(
             update(Checkin)
-            .where(Checkin.id == checkin.id, Checkin.status == CheckinStatus.SCHEDULED)
+            .where(
+                Checkin.id.in_([checkin.id for checkin, _ in candidates]),
+                Checkin.status == CheckinStatus.SCHEDULED,
+            )
             .values(status=CheckinStatus.SENDING, claimed_at=now, attempts=Checkin.attempts + 1)
+            .returning(Checkin.id)
         )
-        if getattr(taken, "rowcount", 0) == 1:
-            prompt = _prompt(checkin, participant)
-            if prompt is not None:
-                claimed.append(prompt)
-    return claimed
+    )
+    prompts = (_prompt(c, p) for c, p in candidates if c.id in won)
+    return [prompt for prompt in prompts if prompt is not None]
 
 
 async def record_sent(

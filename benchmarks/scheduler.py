@@ -1,0 +1,170 @@
+"""How fast due check-ins go out: ``python -m benchmarks.scheduler [--prompts N]``.
+
+1. Against the sandbox with Telegram's limit (30 sends in any second): N due check-ins,
+   sent by the real bot's scheduler tick. Reports messages/s (goal ≥ 27, i.e. ≥ 90 % of the
+   limit), and 429s, duplicates and missed prompts (goal: zero each).
+2. With the limit lifted (sandbox and the bot's rate limiter): the scheduler's own ceiling
+   (materialise + claim + send + record) in prompts/s, on SQLite and, when
+   BUDDYBOT_TEST_POSTGRES_URL is set, on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import secrets
+import tempfile
+import time
+from collections import Counter
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import asyncpg
+from sqlalchemy.engine import make_url
+
+from buddybot.clock import utcnow
+from buddybot.handlers.checkin import tick
+from buddybot.runner import BotProcess
+from buddybot.sandbox import DEFAULT_TOKEN, TelegramSandbox
+from buddybot.settings import load_settings
+from buddybot.storage import repositories
+from buddybot.storage.models import ParticipantRole, ParticipantStatus, RhythmRecord
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = utcnow()
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+async def _seed(bot: BotProcess, sandbox: TelegramSandbox, count: int, now: datetime) -> None:
+    assert bot.database is not None
+    async with bot.database.transaction() as session:
+        organisation = await repositories.add_organisation(session, "Bench")
+        for number in range(count):
+            person = sandbox.user(f"Client {number}")
+            client = await repositories.add_participant(
+                session,
+                organisation,
+                ParticipantRole.CLIENT,
+                first_name=f"Client {number}",
+                telegram_user_id=person.id,
+                status=ParticipantStatus.ACTIVE,
+                time_zone="UTC",
+            )
+            client.consent_given_at = now - timedelta(days=1)
+            session.add(
+                RhythmRecord(
+                    participant_id=client.id,
+                    weekdays="0,1,2,3,4,5,6",
+                    local_time=(now - timedelta(minutes=1)).strftime("%H:%M"),
+                    checked_until=now - timedelta(minutes=30),
+                )
+            )
+
+
+async def _run(database_url: str, count: int, *, limited: bool) -> dict[str, float]:
+    """Seed ``count`` due check-ins and tick until they are all out; return the figures."""
+    clock = _Clock()
+    async with TelegramSandbox(flood_limit=30 if limited else 0) as sandbox:
+        settings = load_settings(
+            telegram_token=DEFAULT_TOKEN,
+            telegram_api_url=sandbox.api_url,
+            database_url=database_url,
+            tick_seconds=600,
+            send_rate=30 if limited else 1000,
+            log_level="WARNING",
+        )
+        bot = BotProcess(settings, clock=clock)
+        await bot.start()
+        try:
+            await _seed(bot, sandbox, count, clock.now)
+            assert bot.application is not None
+            context = bot.application.context_types.context.from_job(
+                bot.application.job_queue.get_jobs_by_name("checkin-tick")[0],  # type: ignore[union-attr]
+                bot.application,
+            )
+            started = time.perf_counter()
+            for _ in range(count):  # each tick sends up to 200
+                sends = len(sandbox.calls_of("sendMessage"))
+                await tick(context)
+                if len(sandbox.calls_of("sendMessage")) == sends:
+                    break
+            elapsed = time.perf_counter() - started
+        finally:
+            await bot.stop()
+        delivered = Counter(
+            int(call.params["chat_id"])
+            for call in sandbox.calls_of("sendMessage")
+            if call.status == 200
+        )
+        return {
+            "rate": sum(delivered.values()) / elapsed,
+            "seconds": elapsed,
+            "429s": sandbox.flood_violations,
+            "duplicates": sum(n - 1 for n in delivered.values() if n > 1),
+            "missed": count - len(delivered),
+        }
+
+
+async def _postgres_url() -> tuple[str, str] | None:
+    base = os.environ.get("BUDDYBOT_TEST_POSTGRES_URL")
+    if not base:
+        return None
+    url = make_url(base).set(drivername="postgresql")
+    name = f"buddybot_bench_{secrets.token_hex(4)}"
+    admin = await asyncpg.connect(url.render_as_string(hide_password=False))
+    await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE template0')
+    await admin.close()
+    return (
+        url.set(drivername="postgresql+asyncpg", database=name).render_as_string(
+            hide_password=False
+        ),
+        name,
+    )
+
+
+async def _drop(name: str) -> None:
+    base = make_url(os.environ["BUDDYBOT_TEST_POSTGRES_URL"]).set(drivername="postgresql")
+    admin = await asyncpg.connect(base.render_as_string(hide_password=False))
+    await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    await admin.close()
+
+
+async def main(count: int) -> None:
+    """Run the measurements and print them."""
+    with tempfile.TemporaryDirectory() as folder:
+        sqlite = f"sqlite+aiosqlite:///{Path(folder) / 'limited.db'}"
+        limited = await _run(sqlite, count, limited=True)
+        print(f"{count} due check-ins, sandbox limit 30/s (SQLite):")
+        print(
+            f"  {limited['rate']:.1f} messages/s ({limited['rate'] / 30:.0%} of the limit), "
+            f"{limited['seconds']:.1f} s; 429s {limited['429s']:.0f}, duplicates "
+            f"{limited['duplicates']:.0f}, missed {limited['missed']:.0f}"
+        )
+        free = await _run(f"sqlite+aiosqlite:///{Path(folder) / 'free.db'}", count, limited=False)
+    print("limit lifted (the scheduler's own ceiling):")
+    print(
+        f"  SQLite      {free['rate']:7.1f} prompts/s  (×{free['rate'] / 30:.1f} Telegram's limit)"
+    )
+    postgres = await _postgres_url()
+    if postgres is None:
+        print("  PostgreSQL  skipped (set BUDDYBOT_TEST_POSTGRES_URL)")
+        return
+    try:
+        on_postgres = await _run(postgres[0], count, limited=False)
+    finally:
+        await _drop(postgres[1])
+    print(
+        f"  PostgreSQL  {on_postgres['rate']:7.1f} prompts/s  "
+        f"(×{on_postgres['rate'] / 30:.1f} Telegram's limit)"
+    )
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--prompts", type=int, default=2000)
+    asyncio.run(main(parser.parse_args().prompts))
