@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import re
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from pydantic import SecretStr
 
@@ -18,8 +20,12 @@ from buddybot.clock import utcnow
 from buddybot.runner import BotProcess
 from buddybot.sandbox import DEFAULT_TOKEN, ChatMessage, SandboxUser, TelegramSandbox
 from buddybot.sandbox.transcript import Transcript
+from buddybot.schedule import next_slot
 from buddybot.services import organisations
+from buddybot.services.checkins import rhythm_of
 from buddybot.settings import Mode, Settings
+from buddybot.storage import repositories
+from buddybot.storage.models import RhythmRecord
 
 _LINK = re.compile(r"\?start=([A-Za-z0-9_-]+)")
 
@@ -53,22 +59,58 @@ async def _run(settings: Settings, database_file: Path, transcript: Transcript) 
                 "mode": Mode.POLLING,
             }
         )
-        bot = BotProcess(demo_settings)
+        clock = _Clock()
+        bot = BotProcess(demo_settings, clock=clock)
         await bot.start()
         try:
-            return await _Story(bot, sandbox, transcript).play()
+            return await _Story(bot, sandbox, transcript, clock).play()
         finally:
             await bot.stop()
+
+
+class _Clock:
+    """The demo's clock: it jumps ahead to the next check-in instead of waiting for it."""
+
+    def __init__(self) -> None:
+        self.now = utcnow()
+
+    def __call__(self) -> datetime:
+        return self.now
 
 
 class _Story:
     """The people of the demo and what they do."""
 
-    def __init__(self, bot: BotProcess, sandbox: TelegramSandbox, transcript: Transcript) -> None:
+    def __init__(
+        self, bot: BotProcess, sandbox: TelegramSandbox, transcript: Transcript, clock: _Clock
+    ) -> None:
         self.bot = bot
         self.sandbox = sandbox
         self.transcript = transcript
+        self.clock = clock
         self.files: dict[str, bytes] = {}
+
+    async def next_checkin(self, person: SandboxUser) -> ChatMessage:
+        """Jump the clock to the person's next check-in time and let the scheduler run."""
+        assert self.bot.database is not None
+        assert self.bot.application is not None
+        assert self.bot.application.job_queue is not None
+        async with self.bot.database.transaction() as session:
+            client = await repositories.participant_by_telegram_id(session, person.id)
+            assert client is not None
+            record = await session.get(RhythmRecord, client.id)
+            assert record is not None
+            slot = next_slot(rhythm_of(record, client.time_zone), self.clock.now)
+            local = ZoneInfo(client.time_zone)
+        assert slot is not None
+        self.clock.now = slot + timedelta(seconds=30)
+        self.transcript.note(
+            f"The clock jumps to {slot.astimezone(local):%A %d %B, %H:%M} "
+            f"({client.time_zone}): the scheduler sends the check-in."
+        )
+        (tick,) = self.bot.application.job_queue.get_jobs_by_name("checkin-tick")
+        await tick.run(self.bot.application)
+        return await self.hear(person)
 
     async def say(self, person: SandboxUser, text: str) -> ChatMessage:
         self.transcript.said(person, text)
@@ -187,6 +229,19 @@ class _Story:
         assert picture.photo is not None
         self.files["amira-circle.png"] = picture.photo.data
         await self.hear(amira)
+
+        note("Amira's first check-in comes at her local time; she answers by tapping.")
+        prompt = await self.next_checkin(amira)
+        await tap(amira, prompt, "▶️ Start")
+        await tap(amira, prompt, "Mama")
+        await tap(amira, prompt, "Fikkie")
+        await tap(amira, prompt, "Done ➜")
+        await tap(amira, prompt, "🤝 Together")
+        await tap(amira, prompt, "🤝 Together")
+        await tap(amira, prompt, "🙂")
+        await tap(amira, prompt, "😄")
+        await say(amira, "Thanks for helping me with the letter!")
+        await self.hear(els)
 
         note("Amira asks for a copy of everything BuddyBot keeps about her.")
         export = await say(amira, "/mydata")

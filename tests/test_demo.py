@@ -29,6 +29,13 @@ def test_demo_prints_a_transcript_in_which_the_bot_answers(
     assert width == height > 200
     assert image_size((out / "amira-circle.png").read_bytes()) == (1080, 1320)
     assert "Your support worker changed your network: Praatgroep added" in transcript
+    assert "the scheduler sends the check-in" in transcript
+    assert "This week you were in touch with 2 people from your network." in transcript
     export = json.loads((out / "amira-mydata.json").read_text(encoding="utf-8"))
+    assert export["moods"][0]["score_1_to_5"] == 4
+    assert export["check_ins"][0]["message_to_professional"] == (
+        "Thanks for helping me with the letter!"
+    )
+    assert len(export["contact_events"]) == 2
     assert export["you"]["first_name"] == "Amira"
     assert export["buddies"][0]["buddy"] == "Bram"

@@ -484,3 +484,53 @@ async def resume(session: AsyncSession, participant: Participant, now: datetime)
     record.paused, record.paused_until = False, None
     record.checked_until = max(record.checked_until, now)
     return True
+
+
+async def answers_of(
+    session: AsyncSession, participant_id: int
+) -> dict[str, list[dict[str, object]]]:
+    """Every check-in of a person and what they answered, as plain data (for /mydata)."""
+    rows = await session.scalars(
+        select(Checkin).where(Checkin.participant_id == participant_id).order_by(Checkin.slot_at)
+    )
+    moods = await session.scalars(
+        select(MoodAnswer)
+        .where(MoodAnswer.participant_id == participant_id)
+        .order_by(MoodAnswer.at)
+    )
+    satisfaction = await session.scalars(
+        select(SatisfactionAnswer)
+        .where(SatisfactionAnswer.participant_id == participant_id)
+        .order_by(SatisfactionAnswer.at)
+    )
+    events = await session.scalars(
+        select(ContactEvent)
+        .where(ContactEvent.client_id == participant_id)
+        .order_by(ContactEvent.at)
+    )
+    return {
+        "check_ins": [
+            {
+                "planned_for": row.slot_at.isoformat(timespec="minutes"),
+                "status": row.status.value,
+                "answered": row.answered_at.isoformat(timespec="minutes")
+                if row.answered_at
+                else None,
+                "message_to_professional": (row.data or {}).get("message"),
+            }
+            for row in rows
+        ],
+        "moods": [{"day": m.local_date.isoformat(), "score_1_to_5": m.score} for m in moods],
+        "satisfaction": [
+            {"day": s.local_date.isoformat(), "score_1_to_5": s.score} for s in satisfaction
+        ],
+        "contact_events": [
+            {
+                "day": e.local_date.isoformat(),
+                "contact": e.contact_id,
+                "how": e.mode,
+                "reported_by": e.reported_by,
+            }
+            for e in events
+        ],
+    }
