@@ -236,13 +236,33 @@ async def mark_reachable(session: AsyncSession, telegram_user_id: int) -> bool:
     return bool(getattr(result, "rowcount", 0))
 
 
+# The shortest reminder delay and answer window a rhythm may have: prompts younger than this
+# are not even looked at by the reminder and expiry passes (they run every tick).
+SHORTEST_DELAY = timedelta(minutes=30)
+
+
+async def _rhythms(session: AsyncSession, participant_ids: set[int]) -> dict[int, RhythmRecord]:
+    if not participant_ids:
+        return {}
+    records = await session.scalars(
+        select(RhythmRecord).where(RhythmRecord.participant_id.in_(participant_ids))
+    )
+    return {record.participant_id: record for record in records}
+
+
 async def claim_reminders(session: AsyncSession, now: datetime, limit: int = 200) -> list[Prompt]:
     """Sent, unanswered prompts whose reminder time has come: each is reminded once."""
     reminders = []
-    for checkin, participant in await _candidates(
-        session, now, limit, Checkin.status == CheckinStatus.SENT
-    ):
-        record = await session.get(RhythmRecord, participant.id)
+    candidates = await _candidates(
+        session,
+        now,
+        limit,
+        Checkin.status == CheckinStatus.SENT,
+        Checkin.sent_at <= now - SHORTEST_DELAY,
+    )
+    rhythms = await _rhythms(session, {participant.id for _, participant in candidates})
+    for checkin, participant in candidates:
+        record = rhythms.get(participant.id)
         delay = timedelta(minutes=record.reminder_after_minutes if record else 180)
         if checkin.sent_at is None or checkin.sent_at + delay > now:
             continue
@@ -262,8 +282,12 @@ async def expire(session: AsyncSession, now: datetime) -> list[Prompt]:
     """Close prompts whose answer window passed; returns them (their buttons can be
     taken away). An unanswered check-in stays missing: nothing is filled in for it."""
     expired = []
-    for checkin, participant in await _candidates(session, now, 1000, Checkin.status.in_(OPEN)):
-        record = await session.get(RhythmRecord, participant.id)
+    candidates = await _candidates(
+        session, now, 1000, Checkin.status.in_(OPEN), Checkin.sent_at <= now - SHORTEST_DELAY
+    )
+    rhythms = await _rhythms(session, {participant.id for _, participant in candidates})
+    for checkin, participant in candidates:
+        record = rhythms.get(participant.id)
         window = timedelta(hours=record.answer_window_hours if record else 24)
         if checkin.sent_at is None or checkin.sent_at + window > now:
             continue
