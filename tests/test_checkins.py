@@ -19,6 +19,7 @@ from buddybot.schedule import next_slot
 from buddybot.services import checkins, contacts
 from buddybot.services.checkins import rhythm_of
 from buddybot.storage.models import (
+    AuditEntry,
     Checkin,
     CheckinStatus,
     ContactEvent,
@@ -357,3 +358,28 @@ async def test_schedule_time_change_pause_and_resume(
     prompt = await _prompted(clocked_bot, clock, amira)
     assert "Time for a short check-in" in prompt.content
     assert clock.now.astimezone(ZoneInfo("Europe/Brussels")).hour == 20
+
+
+async def test_someone_elses_check_in_buttons_are_refused_and_logged(
+    clocked_bot: BotProcess, sandbox: TelegramSandbox, clock: Clock
+) -> None:
+    _, amira = await joined_client(clocked_bot, sandbox)
+    amira.catch_up()
+    prompt = await _prompted(clocked_bot, clock, amira)
+    data = prompt.buttons[0].callback_data or ""
+    mallory = sandbox.user("Mallory", language_code="en")
+    greeting = await mallory.ask("/start")
+    press = await mallory.press_data(greeting, data)
+    assert "no longer works" in str((await mallory.answer_to(press)).text)
+    for forged in ("ci:abc:start", "ci:999999:start", data.replace(":start", ":mood:9")):
+        press = await amira.press_data(prompt, forged)
+        await amira.answer_to(press)
+    assert prompt.content.startswith("Hi Amira! 👋 Time for a short check-in")  # unchanged
+    assert clocked_bot.database is not None
+    async with clocked_bot.database.transaction() as session:
+        refused = list(
+            await session.scalars(
+                select(AuditEntry.action).where(AuditEntry.action == "refused.checkin")
+            )
+        )
+    assert len(refused) == 2  # Mallory's press, and the check-in that does not exist
