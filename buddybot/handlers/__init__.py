@@ -22,6 +22,7 @@ from buddybot.handlers import (
     clients,
     invite,
     language,
+    meetup,
     network,
     onboarding,
     privacy,
@@ -56,6 +57,9 @@ def build_handlers() -> list[BaseHandler[Any, Any, Any]]:
         CommandHandler("checkin", checkin.checkin_command, filters=_PRIVATE),
         _buttons(checkin.CHECKIN, checkin.checkin_button),
         ChatMemberHandler(checkin.member_changed, ChatMemberHandler.MY_CHAT_MEMBER),
+        # Buddies
+        CommandHandler("meetup", meetup.meetup_command, filters=_PRIVATE),
+        _buttons(meetup.MEETUP, meetup.meetup_button),
         CommandHandler("schedule", schedule.schedule_command, filters=_PRIVATE),
         CommandHandler("pause", schedule.pause_command, filters=_PRIVATE),
         CommandHandler("resume", schedule.resume_command, filters=_PRIVATE),

@@ -9,7 +9,7 @@ from typing import Any
 from telegram import Update
 
 from buddybot.context import BuddyContext
-from buddybot.handlers import basics, checkin, invite, network
+from buddybot.handlers import basics, checkin, invite, meetup, network
 from buddybot.services import contacts, questions
 
 TopicHandler = Callable[[Update, BuddyContext, str, dict[str, Any]], Awaitable[None]]
@@ -34,5 +34,7 @@ async def typed_text(update: Update, context: BuddyContext) -> None:
         await handler(update, context, expected.topic, expected.data)
     elif draft is not None:
         await network.label_typed(update, context, draft)
-    elif not await checkin.message_typed(update, context):
+    elif not await checkin.message_typed(update, context) and not await meetup.note_typed(
+        update, context
+    ):
         await basics.not_understood(update, context)

@@ -421,8 +421,11 @@ class ContactEvent(Base):
     client_id: Mapped[int] = mapped_column(
         ForeignKey("participant.id", ondelete="CASCADE"), index=True
     )
-    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"))
+    # A contact of the client's map, or (from a meetup) their buddy, who need not be on it.
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"))
+    buddy_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id", ondelete="SET NULL"))
     checkin_id: Mapped[int | None] = mapped_column(ForeignKey("checkin.id", ondelete="CASCADE"))
+    meetup_id: Mapped[int | None] = mapped_column(ForeignKey("meetup.id", ondelete="CASCADE"))
     at: Mapped[datetime] = mapped_column(UtcDateTime)
     local_date: Mapped[date] = mapped_column(Date, index=True)
     mode: Mapped[str | None] = mapped_column(String(16))  # in_person, call, message
@@ -442,3 +445,28 @@ class SatisfactionAnswer(Base):
     at: Mapped[datetime] = mapped_column(UtcDateTime)
     local_date: Mapped[date] = mapped_column(Date)
     score: Mapped[int] = mapped_column()
+
+
+class Meetup(Base):
+    """A buddy's meetup with a client: when, what they did, how long, how it went, a note.
+
+    While the buddy fills it in, ``step`` says where they are; a saved meetup has no step.
+    """
+
+    __tablename__ = "meetup"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    buddy_id: Mapped[int] = mapped_column(
+        ForeignKey("participant.id", ondelete="CASCADE"), index=True
+    )
+    client_id: Mapped[int] = mapped_column(
+        ForeignKey("participant.id", ondelete="CASCADE"), index=True
+    )
+    step: Mapped[str | None] = mapped_column(String(16))
+    local_date: Mapped[date | None] = mapped_column(Date)
+    activity: Mapped[str | None] = mapped_column(String(16))
+    duration_minutes: Mapped[int | None] = mapped_column()
+    how_it_went: Mapped[int | None] = mapped_column()
+    note: Mapped[str | None] = mapped_column(String(1000))
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    saved_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -1,4 +1,4 @@
-"""Check-ins: rhythms, one row per prompt, moods, satisfaction, contact events.
+"""Check-ins and meetups: rhythms, one row per prompt, moods, satisfaction, meetups, contact events.
 
 Revision ID: 0004
 Revises: 0003
@@ -67,6 +67,37 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_checkin_status"), ["status"], unique=False)
 
     op.create_table(
+        "meetup",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("buddy_id", sa.Integer(), nullable=False),
+        sa.Column("client_id", sa.Integer(), nullable=False),
+        sa.Column("step", sa.String(length=16), nullable=True),
+        sa.Column("local_date", sa.Date(), nullable=True),
+        sa.Column("activity", sa.String(length=16), nullable=True),
+        sa.Column("duration_minutes", sa.Integer(), nullable=True),
+        sa.Column("how_it_went", sa.Integer(), nullable=True),
+        sa.Column("note", sa.String(length=1000), nullable=True),
+        sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("saved_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["buddy_id"],
+            ["participant.id"],
+            name=op.f("fk_meetup_buddy_id_participant"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["client_id"],
+            ["participant.id"],
+            name=op.f("fk_meetup_client_id_participant"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_meetup")),
+    )
+    with op.batch_alter_table("meetup", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_meetup_buddy_id"), ["buddy_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_meetup_client_id"), ["client_id"], unique=False)
+
+    op.create_table(
         "rhythm",
         sa.Column("participant_id", sa.Integer(), nullable=False),
         sa.Column("weekdays", sa.String(length=16), nullable=False),
@@ -88,12 +119,20 @@ def upgrade() -> None:
         "contact_event",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("client_id", sa.Integer(), nullable=False),
-        sa.Column("contact_id", sa.Integer(), nullable=False),
+        sa.Column("contact_id", sa.Integer(), nullable=True),
+        sa.Column("buddy_id", sa.Integer(), nullable=True),
         sa.Column("checkin_id", sa.Integer(), nullable=True),
+        sa.Column("meetup_id", sa.Integer(), nullable=True),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("local_date", sa.Date(), nullable=False),
         sa.Column("mode", sa.String(length=16), nullable=True),
         sa.Column("reported_by", sa.String(length=16), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["buddy_id"],
+            ["participant.id"],
+            name=op.f("fk_contact_event_buddy_id_participant"),
+            ondelete="SET NULL",
+        ),
         sa.ForeignKeyConstraint(
             ["checkin_id"],
             ["checkin.id"],
@@ -110,6 +149,12 @@ def upgrade() -> None:
             ["contact_id"],
             ["contact.id"],
             name=op.f("fk_contact_event_contact_id_contact"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["meetup_id"],
+            ["meetup.id"],
+            name=op.f("fk_contact_event_meetup_id_meetup"),
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_contact_event")),
@@ -190,6 +235,11 @@ def downgrade() -> None:
 
     op.drop_table("contact_event")
     op.drop_table("rhythm")
+    with op.batch_alter_table("meetup", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_meetup_client_id"))
+        batch_op.drop_index(batch_op.f("ix_meetup_buddy_id"))
+
+    op.drop_table("meetup")
     with op.batch_alter_table("checkin", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_checkin_status"))
         batch_op.drop_index(batch_op.f("ix_checkin_slot_at"))

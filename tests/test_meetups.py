@@ -1,0 +1,84 @@
+"""End to end: a buddy logs a meetup in a few taps; it counts as contact for the client."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from buddybot.runner import BotProcess
+from buddybot.sandbox import SandboxUser, TelegramSandbox
+from buddybot.storage.models import ContactEvent, Meetup
+from tests.journeys import invite, join, joined_client
+
+
+async def _buddy_for_amira(
+    bot: BotProcess, sandbox: TelegramSandbox, *, agree: bool = True
+) -> tuple[SandboxUser, SandboxUser, SandboxUser]:
+    els, amira = await joined_client(bot, sandbox)
+    bram = sandbox.user("Bram", language_code="en")
+    await join(
+        bram,
+        await invite(els, "🤝 Een buddy", "Bram", client="Amira"),
+        "English",
+        "✅ I'll take part",
+    )
+    await sandbox.wait_for(lambda: any("to be your buddy" in m.content for m in amira.inbox))
+    ask = next(m for m in amira.inbox if "to be your buddy" in m.content)
+    bram.catch_up()
+    if agree:
+        await amira.tap(ask, "👍 Yes, fine")
+        assert "happy for you to be their buddy" in (await bram.next_message()).content
+    return els, amira, bram
+
+
+async def test_a_buddy_logs_a_meetup_by_tapping(bot: BotProcess, sandbox: TelegramSandbox) -> None:
+    _, _, bram = await _buddy_for_amira(bot, sandbox)
+    when = await bram.ask("/meetup")
+    assert when.content == "When did you meet Amira?"
+    await bram.tap(when, "Other day…")
+    await bram.tap(when, "⬅️ Back")
+    assert when.content == "When did you meet Amira?"
+    await bram.tap(when, "Yesterday")
+    assert when.content == "What did you do?"
+    await bram.tap(when, "☕ Coffee or food")
+    await bram.tap(when, "An hour")
+    assert when.content.startswith("How did it go?")
+    await bram.tap(when, "🙂")
+    assert when.content.startswith("Anything else to note?")
+    saved = await bram.ask("We went to the market café.")
+    assert saved.content == "Saved. ✅ That's 1 meetup this month. 💪"
+    assert bot.database is not None
+    async with bot.database.transaction() as session:
+        meetup = await session.scalar(select(Meetup))
+        event = await session.scalar(select(ContactEvent))
+    assert meetup is not None
+    assert (meetup.activity, meetup.duration_minutes, meetup.how_it_went) == ("food", 60, 4)
+    assert meetup.note == "We went to the market café."
+    assert event is not None
+    assert (event.reported_by, event.mode, event.buddy_id, event.client_id) == (
+        "buddy",
+        "in_person",
+        meetup.buddy_id,
+        meetup.client_id,
+    )
+    assert event.local_date == meetup.local_date
+
+
+async def test_no_meetups_before_the_client_agrees_and_cancel_keeps_nothing(
+    bot: BotProcess, sandbox: TelegramSandbox
+) -> None:
+    _, amira, bram = await _buddy_for_amira(bot, sandbox, agree=False)
+    assert (await bram.ask("/meetup")).content.startswith("You can't log a meetup yet")
+    amira.catch_up()
+    assert "can't do that here" in (await amira.ask("/meetup")).content
+    ask = next(m for m in amira.inbox if "to be your buddy" in m.content)
+    await amira.tap(ask, "👍 Yes, fine")
+    assert "happy for you to be their buddy" in (await bram.next_message()).content
+    when = await bram.ask("/meetup")
+    await bram.tap(when, "Today")
+    hint = await bram.ask("we walked")
+    assert hint.content.startswith("Please tap one of the buttons.")
+    await bram.tap(hint, "✖️ Cancel")
+    assert hint.content == "Okay, I didn't change anything."
+    assert bot.database is not None
+    async with bot.database.transaction() as session:
+        assert await session.scalar(select(Meetup)) is None
