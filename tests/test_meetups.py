@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import select
 
 from buddybot.runner import BotProcess
@@ -61,6 +63,9 @@ async def test_a_buddy_logs_a_meetup_by_tapping(bot: BotProcess, sandbox: Telegr
         meetup.client_id,
     )
     assert event.local_date == meetup.local_date
+    export = json.loads((await bram.ask("/mydata")).document.data)  # type: ignore[union-attr]
+    assert export["meetups"][0]["note"] == "We went to the market café."
+    assert export["clients"][0]["client"] == "Amira"
 
 
 async def test_no_meetups_before_the_client_agrees_and_cancel_keeps_nothing(

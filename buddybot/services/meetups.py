@@ -109,3 +109,25 @@ async def this_month(session: AsyncSession, buddy_id: int, day: date) -> int:
         )
     )
     return count or 0
+
+
+async def of_participant(
+    session: AsyncSession, participant: Participant
+) -> list[dict[str, object]]:
+    """Saved meetups the person logged (a buddy) or took part in (a client), as plain data."""
+    column = Meetup.buddy_id if participant.role.value == "buddy" else Meetup.client_id
+    rows = await session.scalars(
+        select(Meetup)
+        .where(column == participant.id, Meetup.saved_at.is_not(None))
+        .order_by(Meetup.local_date, Meetup.id)
+    )
+    return [
+        {
+            "day": row.local_date.isoformat() if row.local_date else None,
+            "activity": row.activity,
+            "minutes": row.duration_minutes,
+            "how_it_went_1_to_5": row.how_it_went,
+            "note": row.note,
+        }
+        for row in rows
+    ]

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from buddybot.network import Contact
-from buddybot.services import checkins, contacts, people
+from buddybot.services import checkins, contacts, meetups, people
 from buddybot.services.invitations import PENDING_HOLD, attempt_hash
 from buddybot.storage import repositories
 from buddybot.storage.models import (
@@ -139,6 +139,7 @@ async def _participant_data(
         ],
         **network,
         **await checkins.answers_of(session, participant.id),
+        "meetups": await meetups.of_participant(session, participant),
         "who_looked_at_or_changed_your_data": await _audit_lines(
             session, await repositories.audit_entries_about(session, "participant", participant.id)
         ),
