@@ -30,7 +30,7 @@ from buddybot.storage.models import (
     SatisfactionAnswer,
 )
 from tests.conftest import sandbox_settings
-from tests.journeys import joined_client
+from tests.journeys import invite, join, joined_client
 
 
 class Clock:
@@ -383,3 +383,55 @@ async def test_someone_elses_check_in_buttons_are_refused_and_logged(
             )
         )
     assert len(refused) == 2  # Mallory's press, and the check-in that does not exist
+
+
+async def test_the_weekly_buddy_prompt_leads_into_a_meetup(
+    clocked_bot: BotProcess, sandbox: TelegramSandbox, clock: Clock
+) -> None:
+    els, amira = await joined_client(clocked_bot, sandbox)
+    bram = sandbox.user("Bram", language_code="en")
+    await join(
+        bram,
+        await invite(els, "🤝 Een buddy", "Bram", client="Amira"),
+        "English",
+        "✅ I'll take part",
+    )
+    await sandbox.wait_for(lambda: any("to be your buddy" in m.content for m in amira.inbox))
+    ask = next(m for m in amira.inbox if "to be your buddy" in m.content)
+    bram.catch_up()
+    await amira.tap(ask, "👍 Yes, fine")
+    assert "happy for you" in (await bram.next_message()).content
+    amira.catch_up()
+
+    prompt = await _prompted(clocked_bot, clock, bram)  # Friday 18:00
+    assert prompt.content == "Hi Bram! 👋 Did you meet Amira this week?"
+    assert clock.now.astimezone(ZoneInfo("Europe/Brussels")).weekday() == 4
+    await bram.tap(prompt, "✅ Yes")
+    assert prompt.content == "When did you meet Amira?"
+    await bram.tap(prompt, "Today")
+    await bram.tap(prompt, "🚶 Walk")
+    await bram.tap(prompt, "Two hours")
+    await bram.tap(prompt, "😄")
+    await bram.tap(prompt, "Skip")
+    assert prompt.content == "Saved. ✅ That's 1 meetup this month. 💪"
+
+    second = await _prompted(clocked_bot, clock, bram)  # a week later
+    await bram.tap(second, "No")
+    assert second.content.startswith("No problem! Would you like to say why?")
+    thanks = await bram.ask("Amira was ill.")
+    assert thanks.content == "Thank you, Bram! See you next week. 🌱"
+    assert clocked_bot.database is not None
+    bram_id = await _client_id(clocked_bot, bram)
+    async with clocked_bot.database.transaction() as session:
+        statuses = list(
+            await session.scalars(
+                select(Checkin.status).where(Checkin.participant_id == bram_id).order_by(Checkin.id)
+            )
+        )
+        reason = await session.scalar(
+            select(Checkin.data)
+            .where(Checkin.participant_id == bram_id)
+            .order_by(Checkin.id.desc())
+        )
+    assert statuses == [CheckinStatus.ANSWERED, CheckinStatus.ANSWERED]
+    assert reason == {"reason": "Amira was ill."}

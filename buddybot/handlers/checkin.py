@@ -23,7 +23,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 
 from buddybot import callbacks
 from buddybot.context import BuddyContext
-from buddybot.handlers import basics
+from buddybot.handlers import basics, meetup
 from buddybot.handlers.common import Reply, identify_sender
 from buddybot.i18n import Translator, text_key, translator
 from buddybot.network import Contact, by_circle
@@ -31,7 +31,7 @@ from buddybot.services import access, checkins, contacts
 from buddybot.services.checkins import Prompt
 from buddybot.services.people import Role
 from buddybot.storage import repositories
-from buddybot.storage.models import Checkin, Participant
+from buddybot.storage.models import Checkin, Participant, ParticipantRole
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +78,21 @@ async def send_with_retries(coroutine_factory: Any) -> Message:
 
 
 def _prompt_reply(tr: Translator, prompt: Prompt, *, reminder: bool) -> Reply:
+    if prompt.role is ParticipantRole.BUDDY:
+        text = tr(
+            "checkin.buddy_prompt", name=escape(prompt.first_name), clients=escape(prompt.clients)
+        )
+        return Reply(
+            text,
+            InlineKeyboardMarkup(
+                [
+                    [
+                        _button(tr("checkin.buddy_met"), prompt.checkin_id, "met"),
+                        _button(tr("checkin.buddy_not_met"), prompt.checkin_id, "notmet"),
+                    ]
+                ]
+            ),
+        )
     text = tr("checkin.reminder" if reminder else "checkin.prompt", name=escape(prompt.first_name))
     buttons = [
         [
@@ -327,7 +342,7 @@ async def _apply(
     elif action == "sat" and step == "satisfaction" and value in "12345" and len(value) == 1:
         _set(checkin, satisfaction=int(value))
         checkin.step = "message"
-    elif action == "msg_skip" and step == "message":
+    elif action == "msg_skip" and step in ("message", "reason"):
         checkin.step = "done"
     else:
         return False
@@ -338,6 +353,8 @@ async def _thanks(
     session: AsyncSession, tr: Translator, checkin: Checkin, participant: Participant
 ) -> str:
     await checkins.finish(session, checkin, participant, checkin.answered_at or checkin.slot_at)
+    if participant.role is ParticipantRole.BUDDY:
+        return tr("checkin.buddy_thanks", name=escape(participant.first_name or ""))
     count = await checkins.contacts_this_week(session, participant.id, checkin.local_date)
     return tr.plural("checkin.thanks", count, name=escape(participant.first_name or ""))
 
@@ -365,6 +382,26 @@ async def checkin_button(update: Update, context: BuddyContext) -> None:
             elif action == "skip" and checkin.step is None:
                 await checkins.skip(session, checkin, now)
                 reply, outcome = Reply(tr("checkin.skipped")), "ok"
+            elif (
+                action == "met"
+                and checkin.step is None
+                and participant.role is (ParticipantRole.BUDDY)
+            ):
+                # Yes: the check-in is answered, and the meetup is logged right away.
+                checkin.answered_at = now
+                await checkins.finish(session, checkin, participant, now)
+                reply, outcome = await meetup.start_reply(session, tr, participant, now), "ok"
+            elif (
+                action == "notmet"
+                and checkin.step is None
+                and participant.role is (ParticipantRole.BUDDY)
+            ):
+                checkin.step = "reason"
+                reply = Reply(
+                    tr("checkin.buddy_reason"),
+                    InlineKeyboardMarkup([[_button(tr("button.skip"), checkin.id, "msg_skip")]]),
+                )
+                outcome = "ok"
             elif not await _apply(session, checkin, participant, action, value):
                 reply, outcome = None, "again"
             elif checkin.step == "done":
@@ -451,7 +488,11 @@ async def message_typed(update: Update, context: BuddyContext) -> bool:
         if participant is None or checkin is None or checkin.step is None:
             return False
         tr = _tr(participant.language, context)
-        if checkin.step == "message":
+        if checkin.step == "reason":
+            _set(checkin, reason=message.text.strip()[:1000])
+            checkin.step, checkin.answered_at = "done", now
+            reply = Reply(await _thanks(session, tr, checkin, participant))
+        elif checkin.step == "message":
             text = message.text.strip()[:1000]
             _set(checkin, message=text)
             checkin.step, checkin.answered_at = "done", now

@@ -114,6 +114,25 @@ async def _buddy(session: AsyncSession, telegram_user_id: int) -> Participant | 
     return participant
 
 
+async def start_reply(
+    session: AsyncSession, tr: Translator, buddy: Participant, now: datetime
+) -> Reply:
+    """The first question of a new meetup: which client (if several), or when."""
+    clients = await meetups.agreed_clients(session, buddy.id)
+    if not clients:
+        return Reply(tr("meetup.no_clients"))
+    if len(clients) > 1:
+        return Reply(
+            tr("meetup.which_client"),
+            InlineKeyboardMarkup(
+                [[_button(c.first_name or "", "new", str(c.id))] for c in clients]
+            ),
+        )
+    started = await meetups.start(session, buddy, clients[0].id, now)
+    assert started is not None
+    return await _step_reply(session, tr, started, buddy)
+
+
 async def meetup_command(update: Update, context: BuddyContext) -> None:
     """Start logging a meetup (asking which client when there are several)."""
     sender = await identify_sender(update, context)
@@ -124,21 +143,11 @@ async def meetup_command(update: Update, context: BuddyContext) -> None:
     tr = sender.tr
     async with context.runtime.database.transaction() as session:
         buddy = await _buddy(session, user.id)
-        clients = [] if buddy is None else await meetups.agreed_clients(session, buddy.id)
-        reply: Reply
-        if buddy is None or not clients:
-            reply = Reply(tr("meetup.no_clients"))
-        elif len(clients) == 1:
-            meetup = await meetups.start(session, buddy, clients[0].id, context.runtime.clock())
-            assert meetup is not None
-            reply = await _step_reply(session, tr, meetup, buddy)
-        else:
-            reply = Reply(
-                tr("meetup.which_client"),
-                InlineKeyboardMarkup(
-                    [[_button(c.first_name or "", "new", str(c.id))] for c in clients]
-                ),
-            )
+        reply = (
+            Reply(tr("meetup.no_clients"))
+            if buddy is None
+            else await start_reply(session, tr, buddy, context.runtime.clock())
+        )
     await message.reply_text(reply.text, reply_markup=reply.keyboard)
 
 

@@ -9,7 +9,7 @@ rows are also read with ``FOR UPDATE SKIP LOCKED`` so replicas take different ro
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select, update
@@ -17,7 +17,15 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from buddybot.schedule import CLIENT_DEFAULT, DEFAULT_TIME, Rhythm, due_slots, local_date
+from buddybot.schedule import (
+    BUDDY_DEFAULT,
+    CLIENT_DEFAULT,
+    DEFAULT_TIME,
+    Rhythm,
+    due_slots,
+    local_date,
+)
+from buddybot.services import meetups
 from buddybot.storage.models import (
     Checkin,
     CheckinStatus,
@@ -45,15 +53,15 @@ def rhythm_of(record: RhythmRecord, time_zone: str) -> Rhythm:
 
 
 async def start_rhythm(session: AsyncSession, participant: Participant, now: datetime) -> None:
-    """Give a client who just joined the default rhythm (twice a week, 18:00 local)."""
-    if participant.role is not ParticipantRole.CLIENT:
-        return  # buddies' weekly prompt comes with the meetup flow
+    """Give someone who just joined the default rhythm: clients twice a week, buddies on
+    Fridays ("Did you meet …?"), both at 18:00 local time."""
     if await session.get(RhythmRecord, participant.id) is not None:
         return
+    days = CLIENT_DEFAULT if participant.role is ParticipantRole.CLIENT else BUDDY_DEFAULT
     session.add(
         RhythmRecord(
             participant_id=participant.id,
-            weekdays=",".join(str(day) for day in sorted(CLIENT_DEFAULT)),
+            weekdays=",".join(str(day) for day in sorted(days)),
             local_time=DEFAULT_TIME.strftime("%H:%M"),
             checked_until=now,
         )
@@ -131,6 +139,9 @@ class Prompt:
     language: str | None
     slot_at: datetime
     message_id: int | None = None
+    role: ParticipantRole = ParticipantRole.CLIENT
+    # For a buddy: the first names of the clients they may log meetups with.
+    clients: str = ""
 
 
 async def _candidates(
@@ -158,7 +169,17 @@ def _prompt(checkin: Checkin, participant: Participant) -> Prompt | None:
         participant.language,
         checkin.slot_at,
         checkin.message_id,
+        participant.role,
     )
+
+
+async def _with_clients(session: AsyncSession, prompt: Prompt) -> Prompt:
+    if prompt.role is not ParticipantRole.BUDDY:
+        return prompt
+    names = [
+        c.first_name or "" for c in await meetups.agreed_clients(session, prompt.participant_id)
+    ]
+    return replace(prompt, clients=", ".join(names))
 
 
 async def claim_prompts(session: AsyncSession, now: datetime, limit: int = 200) -> list[Prompt]:
@@ -186,8 +207,19 @@ async def claim_prompts(session: AsyncSession, now: datetime, limit: int = 200) 
             .returning(Checkin.id)
         )
     )
-    prompts = (_prompt(c, p) for c, p in candidates if c.id in won)
-    return [prompt for prompt in prompts if prompt is not None]
+    claimed = []
+    for checkin, participant in candidates:
+        prompt = _prompt(checkin, participant) if checkin.id in won else None
+        if prompt is None:
+            continue
+        prompt = await _with_clients(session, prompt)
+        if prompt.role is ParticipantRole.BUDDY and not prompt.clients:
+            # No client has agreed to this buddy yet: nothing to ask about.
+            checkin.status, checkin.closed_at = CheckinStatus.SKIPPED, now
+            continue
+        claimed.append(prompt)
+    await session.flush()
+    return claimed
 
 
 async def record_sent(
@@ -274,7 +306,7 @@ async def claim_reminders(session: AsyncSession, now: datetime, limit: int = 200
         if getattr(taken, "rowcount", 0) == 1:
             prompt = _prompt(checkin, participant)
             if prompt is not None:
-                reminders.append(prompt)
+                reminders.append(await _with_clients(session, prompt))
     return reminders
 
 
