@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -435,3 +435,27 @@ async def test_the_weekly_buddy_prompt_leads_into_a_meetup(
         )
     assert statuses == [CheckinStatus.ANSWERED, CheckinStatus.ANSWERED]
     assert reason == {"reason": "Amira was ill."}
+
+
+async def test_the_week_the_clocks_go_back_prompts_stay_at_six_in_the_evening(
+    clocked_bot: BotProcess, sandbox: TelegramSandbox, clock: Clock
+) -> None:
+    _, amira = await joined_client(clocked_bot, sandbox)
+    amira.catch_up()
+    client_id = await _client_id(clocked_bot, amira)
+    assert clocked_bot.database is not None
+    async with clocked_bot.database.transaction() as session:
+        record = await session.get(RhythmRecord, client_id)
+        assert record is not None
+        record.checked_until = datetime(2026, 10, 20, tzinfo=UTC)
+    clock.now = datetime(2026, 10, 20, tzinfo=UTC)
+    brussels = ZoneInfo("Europe/Brussels")
+    local_times = []
+    for _ in range(3):  # Thursday 22 Oct (summer time), Monday 26 and Thursday 29 (winter)
+        prompt = await _prompted(clocked_bot, clock, amira)
+        local_times.append(clock.now.astimezone(brussels).strftime("%a %d %H:%M"))
+        await amira.tap(prompt, "Not now")
+    assert local_times == ["Thu 22 18:00", "Mon 26 18:00", "Thu 29 18:00"]
+    async with clocked_bot.database.transaction() as session:
+        rows = await session.scalar(select(func.count()).where(Checkin.participant_id == client_id))
+    assert rows == 3
