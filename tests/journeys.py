@@ -108,3 +108,20 @@ async def add_contact(
     await person.tap(step, "Next ➜")
     await person.tap(step, "Every week" if extras else "Skip")
     return step
+
+
+async def buddy_for(
+    sandbox: TelegramSandbox, els: SandboxUser, client: SandboxUser, *, agree: bool = True
+) -> SandboxUser:
+    """Els invites Bram as the client's buddy; Bram joins (English); the client agrees."""
+    bram = sandbox.user("Bram", language_code="en")
+    code = await invite(els, "🤝 Een buddy", "Bram", client=client.first_name)
+    await join(bram, code, "English", "✅ I'll take part")
+    await sandbox.wait_for(lambda: any("to be your buddy" in m.content for m in client.inbox))
+    bram.catch_up()
+    if agree:
+        ask = next(m for m in client.inbox if "to be your buddy" in m.content)
+        await client.tap(ask, "👍 Yes, fine")
+        assert "happy for you to be their buddy" in (await bram.next_message()).content
+    client.catch_up()
+    return bram

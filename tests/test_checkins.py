@@ -30,7 +30,7 @@ from buddybot.storage.models import (
     SatisfactionAnswer,
 )
 from tests.conftest import sandbox_settings
-from tests.journeys import invite, join, joined_client
+from tests.journeys import buddy_for, joined_client
 
 
 class Clock:
@@ -389,19 +389,7 @@ async def test_the_weekly_buddy_prompt_leads_into_a_meetup(
     clocked_bot: BotProcess, sandbox: TelegramSandbox, clock: Clock
 ) -> None:
     els, amira = await joined_client(clocked_bot, sandbox)
-    bram = sandbox.user("Bram", language_code="en")
-    await join(
-        bram,
-        await invite(els, "🤝 Een buddy", "Bram", client="Amira"),
-        "English",
-        "✅ I'll take part",
-    )
-    await sandbox.wait_for(lambda: any("to be your buddy" in m.content for m in amira.inbox))
-    ask = next(m for m in amira.inbox if "to be your buddy" in m.content)
-    bram.catch_up()
-    await amira.tap(ask, "👍 Yes, fine")
-    assert "happy for you" in (await bram.next_message()).content
-    amira.catch_up()
+    bram = await buddy_for(sandbox, els, amira)
 
     prompt = await _prompted(clocked_bot, clock, bram)  # Friday 18:00
     assert prompt.content == "Hi Bram! 👋 Did you meet Amira this week?"

@@ -9,27 +9,14 @@ from sqlalchemy import select
 from buddybot.runner import BotProcess
 from buddybot.sandbox import SandboxUser, TelegramSandbox
 from buddybot.storage.models import ContactEvent, Meetup
-from tests.journeys import invite, join, joined_client
+from tests.journeys import buddy_for, joined_client
 
 
 async def _buddy_for_amira(
     bot: BotProcess, sandbox: TelegramSandbox, *, agree: bool = True
 ) -> tuple[SandboxUser, SandboxUser, SandboxUser]:
     els, amira = await joined_client(bot, sandbox)
-    bram = sandbox.user("Bram", language_code="en")
-    await join(
-        bram,
-        await invite(els, "🤝 Een buddy", "Bram", client="Amira"),
-        "English",
-        "✅ I'll take part",
-    )
-    await sandbox.wait_for(lambda: any("to be your buddy" in m.content for m in amira.inbox))
-    ask = next(m for m in amira.inbox if "to be your buddy" in m.content)
-    bram.catch_up()
-    if agree:
-        await amira.tap(ask, "👍 Yes, fine")
-        assert "happy for you to be their buddy" in (await bram.next_message()).content
-    return els, amira, bram
+    return els, amira, await buddy_for(sandbox, els, amira, agree=agree)
 
 
 async def test_a_buddy_logs_a_meetup_by_tapping(bot: BotProcess, sandbox: TelegramSandbox) -> None:
@@ -76,6 +63,7 @@ async def test_no_meetups_before_the_client_agrees_and_cancel_keeps_nothing(
     amira.catch_up()
     assert "can't do that here" in (await amira.ask("/meetup")).content
     ask = next(m for m in amira.inbox if "to be your buddy" in m.content)
+    bram.catch_up()
     await amira.tap(ask, "👍 Yes, fine")
     assert "happy for you to be their buddy" in (await bram.next_message()).content
     when = await bram.ask("/meetup")
