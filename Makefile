@@ -43,6 +43,7 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.round_trip
 	$(BIN)/python -m benchmarks.circle
 	$(BIN)/python -m benchmarks.scheduler
+	$(BIN)/python -m benchmarks.answers
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache .mypy_cache .ruff_cache

@@ -10,7 +10,7 @@ from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults
 
 from buddybot.context import RUNTIME_KEY, BuddyContext, Runtime
-from buddybot.handlers import build_handlers, build_watchers
+from buddybot.handlers import build_handlers
 from buddybot.handlers.checkin import tick
 from buddybot.handlers.errors import on_error
 from buddybot.handlers.menu import set_default_menus
@@ -57,7 +57,6 @@ def build_application(runtime: Runtime, token: str, *, polling: bool = True) -> 
         builder = builder.updater(None)  # our own webhook server feeds updates in
     application: BuddyApplication = builder.build()
     application.bot_data[RUNTIME_KEY] = runtime
-    application.add_handlers(build_watchers(), group=-1)
     application.add_handlers(build_handlers())
     application.add_error_handler(on_error)
     assert application.job_queue is not None

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram import Update
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
     MessageHandler,
-    TypeHandler,
     filters,
 )
 
@@ -83,8 +81,3 @@ def build_handlers() -> list[BaseHandler[Any, Any, Any]]:
         MessageHandler(_PRIVATE & (filters.TEXT | filters.COMMAND), basics.not_understood),
         CallbackQueryHandler(basics.stale_button),
     ]
-
-
-def build_watchers() -> list[BaseHandler[Any, Any, Any]]:
-    """Handlers that see every update before the ones above (group -1) and answer nothing."""
-    return [TypeHandler(Update, checkin.reachable_again)]

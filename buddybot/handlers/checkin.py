@@ -31,7 +31,7 @@ from buddybot.services import access, checkins, contacts
 from buddybot.services.checkins import Prompt
 from buddybot.services.people import Role
 from buddybot.storage import repositories
-from buddybot.storage.models import Checkin, Participant, ParticipantRole
+from buddybot.storage.models import Checkin, Participant, ParticipantRole, ParticipantStatus
 
 log = logging.getLogger(__name__)
 
@@ -271,8 +271,17 @@ async def _step_reply(
     step = checkin.step or "who"
     if step == "who":
         network = await contacts.current_map(session, participant.id)
-        since = await checkins.previous_answer_day(session, participant.id, checkin.slot_at)
-        return _who_reply(tr, checkin, network, participant.first_name or "", since)
+        if "since" not in (checkin.data or {}):  # looked up once, kept for every toggle
+            day = await checkins.previous_answer_day(session, participant.id, checkin.slot_at)
+            _set(checkin, since=day.isoformat() if day else None)
+        since = checkin.data.get("since")
+        return _who_reply(
+            tr,
+            checkin,
+            network,
+            participant.first_name or "",
+            date.fromisoformat(since) if since else None,
+        )
     if step == "mode":
         index = int(checkin.data.get("mode_index", 0))
         record = await contacts.contact_of(session, participant.id, _chosen(checkin)[index])
@@ -377,6 +386,8 @@ async def checkin_button(update: Update, context: BuddyContext) -> None:
         else:
             checkin, participant = found
             tr = _tr(participant.language, context)
+            if participant.status is ParticipantStatus.UNREACHABLE:
+                participant.status = ParticipantStatus.ACTIVE  # they tap, so they can be reached
             if not checkins.is_open(checkin):
                 reply, outcome = None, "closed"
             elif action == "skip" and checkin.step is None:
@@ -412,12 +423,11 @@ async def checkin_button(update: Update, context: BuddyContext) -> None:
     if outcome == "forged":
         await basics.stale_button(update, context)
         return
-    sender = await identify_sender(update, context)
     if outcome == "closed":
-        await query.answer(sender.tr("checkin.already_closed"), show_alert=True)
+        await query.answer(tr("checkin.already_closed"), show_alert=True)
         return
     if outcome == "again" or reply is None:
-        await query.answer(sender.tr("checkin.already_answered"))
+        await query.answer(tr("checkin.already_answered"))
         return
     await query.answer()
     await query.edit_message_text(reply.text, reply_markup=reply.keyboard)
@@ -460,16 +470,6 @@ async def member_changed(update: Update, context: BuddyContext) -> None:
             await checkins.mark_unreachable(session, participant.id)
         else:
             await checkins.mark_reachable(session, member.from_user.id)
-
-
-async def reachable_again(update: Update, context: BuddyContext) -> None:
-    """Anyone who writes or taps is reachable: someone marked unreachable gets prompts again.
-    Runs before every other handler and never answers by itself."""
-    user = update.effective_user
-    if user is None or update.my_chat_member is not None:
-        return
-    async with context.runtime.database.transaction() as session:
-        await checkins.mark_reachable(session, user.id)
 
 
 async def message_typed(update: Update, context: BuddyContext) -> bool:

@@ -8,7 +8,7 @@ from telegram import InlineKeyboardMarkup, Update, User
 
 from buddybot.context import BuddyContext
 from buddybot.i18n import Translator, translator
-from buddybot.services import people
+from buddybot.services import checkins, people
 from buddybot.services.people import Person
 
 
@@ -33,6 +33,9 @@ async def identify_sender(update: Update, context: BuddyContext) -> Sender:
     user = _user(update)
     async with context.runtime.database.transaction() as session:
         person = await people.identify(session, user.id)
+        if person.unreachable:
+            # They write or tap again, so they can be reached: prompts resume.
+            await checkins.mark_reachable(session, user.id)
     return Sender(person, translator_for(person, user, context))
 
 

@@ -38,6 +38,8 @@ class Person:
     # A client or buddy who said /stop: still known during the grace period, but not asked
     # anything and not seen by their professional.
     consent_withdrawn: bool = False
+    # Marked unreachable (blocked the bot); writing again makes them reachable.
+    unreachable: bool = False
 
     @property
     def is_known(self) -> bool:
@@ -67,7 +69,8 @@ def _person(record: Professional | Participant | None) -> Person:
     if isinstance(record, Participant):
         role = Role.CLIENT if record.role is ParticipantRole.CLIENT else Role.BUDDY
         withdrawn = record.consent_withdrawn_at is not None
-        return Person(role, record.id, record.first_name, record.language, withdrawn)
+        unreachable = record.status is ParticipantStatus.UNREACHABLE
+        return Person(role, record.id, record.first_name, record.language, withdrawn, unreachable)
     return UNKNOWN
 
 
