@@ -171,10 +171,17 @@ async def daily_purge(context: BuddyContext) -> None:
     """The scheduled clean-up; professionals hear whose data was erased after the grace period."""
     settings = context.runtime.settings
     async with context.runtime.database.transaction() as session:
-        report = await privacy.purge(session, now=utcnow(), grace_days=settings.consent_grace_days)
+        report = await privacy.purge(
+            session,
+            now=utcnow(),
+            grace_days=settings.consent_grace_days,
+            retention_months=settings.retention_months,
+        )
     log.info(
-        "purge: %d erased, %d links released, %d wrong codes and %d questions forgotten",
+        "purge: %d erased, %d old check-ins and meetups, %d links released, "
+        "%d wrong codes and %d questions forgotten",
         len(report.erased),
+        report.old_answers,
         report.released_links,
         report.failed_attempts,
         report.awaited_answers,

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,6 +30,7 @@ from buddybot.storage.models import (
     Checkin,
     CheckinStatus,
     ContactEvent,
+    Meetup,
     MoodAnswer,
     Participant,
     ParticipantRole,
@@ -590,3 +591,19 @@ async def answers_of(
             for e in events
         ],
     }
+
+
+async def delete_answers_before(session: AsyncSession, before: datetime) -> int:
+    """The retention rule: check-ins, moods, satisfaction, contact events and meetups older
+    than ``before`` are deleted; returns how many check-ins and meetups went."""
+    for table, column in (
+        (MoodAnswer, MoodAnswer.at),
+        (SatisfactionAnswer, SatisfactionAnswer.at),
+        (ContactEvent, ContactEvent.at),
+    ):
+        await session.execute(delete(table).where(column < before))
+    old_checkins = await session.execute(delete(Checkin).where(Checkin.slot_at < before))
+    old_meetups = await session.execute(delete(Meetup).where(Meetup.started_at < before))
+    return int(getattr(old_checkins, "rowcount", 0) or 0) + int(
+        getattr(old_meetups, "rowcount", 0) or 0
+    )

@@ -292,26 +292,31 @@ class PurgeReport:
     """What one run of the daily purge removed, and whom to tell."""
 
     erased: tuple[Told, ...]
+    old_answers: int
     released_links: int
     failed_attempts: int
     awaited_answers: int
 
 
-async def purge(session: AsyncSession, *, now: datetime, grace_days: int) -> PurgeReport:
-    """The daily clean-up: people whose grace period after /stop ended are erased, and
-    short-lived traces (unanswered questions, open links, wrong codes) are forgotten.
-
-    Answers older than the retention period will be purged here too once answers are stored
-    (check-ins); today there are none.
-    """
+async def purge(
+    session: AsyncSession, *, now: datetime, grace_days: int, retention_months: int
+) -> PurgeReport:
+    """The daily clean-up: people whose grace period after /stop ended are erased, answers
+    older than the retention period are deleted, and short-lived traces (unanswered
+    questions, open links, wrong codes) are forgotten."""
     erased = [
         await erase(session, participant, reason="grace_ended")
         for participant in await repositories.participants_withdrawn_before(
             session, now - timedelta(days=grace_days)
         )
     ]
+    # A month counted as 31 days: never shorter than the months people were told.
+    old_answers = await checkins.delete_answers_before(
+        session, now - timedelta(days=31 * retention_months)
+    )
     return PurgeReport(
         tuple(erased),
+        old_answers,
         await repositories.release_stale_pending_links(session, now - PENDING_HOLD),
         await repositories.delete_failed_code_attempts(session, before=now - FAILED_ATTEMPT_HOLD),
         await repositories.delete_stale_awaited_answers(session, now - AWAITED_ANSWER_HOLD),
