@@ -447,3 +447,27 @@ async def test_the_week_the_clocks_go_back_prompts_stay_at_six_in_the_evening(
     async with clocked_bot.database.transaction() as session:
         rows = await session.scalar(select(func.count()).where(Checkin.participant_id == client_id))
     assert rows == 3
+
+
+async def test_someone_new_is_added_to_the_network_from_inside_the_check_in(
+    clocked_bot: BotProcess, sandbox: TelegramSandbox, clock: Clock
+) -> None:
+    _, amira = await joined_client(clocked_bot, sandbox)
+    amira.catch_up()
+    prompt = await _prompted(clocked_bot, clock, amira)
+    await amira.tap(prompt, "▶️ Start")
+    await amira.tap(prompt, "➕ Someone new…")
+    assert prompt.content == "Who or what do you want to add?"
+    await amira.tap(prompt, "🧑 Person")
+    step = await amira.ask("Buurvrouw Rita")
+    await amira.tap(step, "🙂 Close: important to me")
+    await amira.tap(step, "🏘️ Neighbourhood")
+    await amira.tap(step, "Next ➜")
+    await amira.tap(step, "Next ➜")
+    await amira.tap(step, "Skip")
+    assert step.content.startswith("✅ Buurvrouw Rita is now in your network")
+    await amira.tap(step, "Go on with your check-in ➜")
+    assert "Who were you in touch with" in step.content
+    assert step.buttons[0].text == "✅ Buurvrouw Rita"
+    await amira.tap(step, "Done ➜")
+    assert step.content == "How were you in touch with Buurvrouw Rita?"

@@ -23,7 +23,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 
 from buddybot import callbacks
 from buddybot.context import BuddyContext
-from buddybot.handlers import basics, meetup
+from buddybot.handlers import basics, meetup, network
 from buddybot.handlers.common import Reply, identify_sender
 from buddybot.i18n import Translator, text_key, translator
 from buddybot.network import Contact, by_circle
@@ -233,6 +233,7 @@ def _who_reply(
         paging.append(_button(tr("page.next"), checkin.id, "pg", str(page + 1)))
     if paging:
         rows.append(paging)
+    rows.append([_button(tr("checkin.someone_new"), checkin.id, "new")])
     rows.append(
         [
             _button(tr("checkin.nobody"), checkin.id, "nobody"),
@@ -330,6 +331,8 @@ async def _apply(
             else [*chosen, int(value)]
         )
         _set(checkin, chosen=chosen)
+    elif action == "who" and step == "who":
+        pass  # back from "Someone new": show the question again
     elif action == "pg" and step == "who" and value.isdigit():
         _set(checkin, page=int(value))
     elif action == "nobody" and step == "who":
@@ -413,6 +416,11 @@ async def checkin_button(update: Update, context: BuddyContext) -> None:
                     InlineKeyboardMarkup([[_button(tr("button.skip"), checkin.id, "msg_skip")]]),
                 )
                 outcome = "ok"
+            elif action == "new" and checkin.step == "who":
+                # "Someone new": the network's add flow, which leads back here afterwards.
+                draft = contacts.Draft(participant.id, "kind", data={"checkin": checkin.id})
+                await contacts.save_draft(session, query.from_user.id, draft, now=now)
+                reply, outcome = network.contact_step_reply(tr, draft), "ok"
             elif not await _apply(session, checkin, participant, action, value):
                 reply, outcome = None, "again"
             elif checkin.step == "done":

@@ -31,7 +31,7 @@ from buddybot.network import (
     same_label,
 )
 from buddybot.pictures.circle import CircleTexts, render_circle
-from buddybot.services import access, contacts, invitations
+from buddybot.services import access, checkins, contacts, invitations
 from buddybot.services.contacts import Draft, Editor, NetworkFullError
 from buddybot.services.people import Role
 from buddybot.storage.models import ContactRecord, Participant
@@ -186,7 +186,7 @@ async def network_command(update: Update, context: BuddyContext) -> None:
 # ------------------------------------------------------------------ steps of the draft
 
 
-def _step_reply(tr: Translator, draft: Draft) -> Reply:
+def contact_step_reply(tr: Translator, draft: Draft) -> Reply:
     """The question of the draft's current step, with its buttons."""
     label = escape(str(draft.data.get("label", "")))
     step = draft.step
@@ -316,12 +316,12 @@ async def _on_draft_action(
     value = args[0] if args else ""
     if action == "cancel":
         await contacts.drop_draft(session, user_id)
-        return Reply(tr("flow.cancelled")), None
+        return _leave(tr, draft, tr("flow.cancelled")), None
     if action == "back":
         previous = contacts.previous_step(draft.step)
         if previous is None:
             await contacts.drop_draft(session, user_id)
-            return Reply(tr("flow.cancelled")), None
+            return _leave(tr, draft, tr("flow.cancelled")), None
         draft.step = previous
     elif action == "kind" and draft.step == "kind" and value in set(ContactKind):
         draft.data["kind"] = value
@@ -361,7 +361,7 @@ async def _on_draft_action(
     else:
         return None  # a button of another step: stale
     await contacts.save_draft(session, user_id, draft, now=now)
-    return _step_reply(tr, draft), None
+    return contact_step_reply(tr, draft), None
 
 
 async def _save_new(
@@ -378,8 +378,22 @@ async def _save_new(
             session, client.id, draft.contact(), by=editor, now=utcnow()
         )
     except NetworkFullError:
-        return Reply(tr("network.full", max=MAX_CONTACTS)), None
-    return Reply(tr("add.done", **_summary(tr, added))), ("added", added)
+        return _leave(tr, draft, tr("network.full", max=MAX_CONTACTS)), None
+    checkin_id = draft.data.get("checkin")
+    if checkin_id is not None:  # "Someone new" during a check-in: they were seen, too
+        await checkins.choose_contact(session, int(checkin_id), client.id, added.contact_id)
+    return _leave(tr, draft, tr("add.done", **_summary(tr, added))), ("added", added)
+
+
+def _leave(tr: Translator, draft: Draft, text: str) -> Reply:
+    """How the add flow ends: on its own, or with a way back into the check-in it came from."""
+    checkin_id = draft.data.get("checkin")
+    if checkin_id is None:
+        return Reply(text)
+    back = InlineKeyboardButton(
+        tr("checkin.continue"), callback_data=callbacks.encode("ci", str(checkin_id), "who")
+    )
+    return Reply(text, InlineKeyboardMarkup([[back]]))
 
 
 async def _save_edit(
@@ -419,7 +433,7 @@ async def _on_client_action(
         if allowed is not None and action == "add":
             draft = Draft(client_id, "kind")
             await contacts.save_draft(session, user_id, draft, now=utcnow())
-            reply = _step_reply(tr, draft)
+            reply = contact_step_reply(tr, draft)
         elif (
             allowed is not None
             and action == "pick"
@@ -518,7 +532,7 @@ async def label_typed(update: Update, context: BuddyContext, draft: Draft) -> No
         return
     tr = (await identify_sender(update, context)).tr
     if draft.step not in ("label", "edit_label"):
-        question = _step_reply(tr, draft)
+        question = contact_step_reply(tr, draft)
         await message.reply_text(
             tr("flow.use_buttons") + "\n\n" + question.text, reply_markup=question.keyboard
         )
@@ -542,7 +556,7 @@ async def label_typed(update: Update, context: BuddyContext, draft: Draft) -> No
             existing = same_label(label, await contacts.current_map(session, draft.client_id))
             draft.step = "duplicate" if existing is not None else "circle"
             await contacts.save_draft(session, user.id, draft, now=utcnow())
-            reply = _step_reply(tr, draft)
+            reply = contact_step_reply(tr, draft)
     if reply is None or allowed is None:
         await message.reply_text(tr("button.stale"))
         return

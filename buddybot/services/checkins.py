@@ -607,3 +607,16 @@ async def delete_answers_before(session: AsyncSession, before: datetime) -> int:
     return int(getattr(old_checkins, "rowcount", 0) or 0) + int(
         getattr(old_meetups, "rowcount", 0) or 0
     )
+
+
+async def choose_contact(
+    session: AsyncSession, checkin_id: int, client_id: int, contact_id: int
+) -> bool:
+    """Mark a contact as seen in an open check-in of this client (after "Someone new")."""
+    checkin = await session.get(Checkin, checkin_id)
+    if checkin is None or checkin.participant_id != client_id or not is_open(checkin):
+        return False
+    chosen = [int(c) for c in (checkin.data or {}).get("chosen", [])]
+    if contact_id not in chosen:
+        checkin.data = {**(checkin.data or {}), "chosen": [*chosen, contact_id]}
+    return True
