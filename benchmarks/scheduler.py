@@ -23,21 +23,13 @@ from pathlib import Path
 import asyncpg
 from sqlalchemy.engine import make_url
 
-from buddybot.clock import utcnow
+from buddybot.clock import ManualClock
 from buddybot.handlers.checkin import tick
 from buddybot.runner import BotProcess
 from buddybot.sandbox import DEFAULT_TOKEN, TelegramSandbox
 from buddybot.settings import load_settings
 from buddybot.storage import repositories
 from buddybot.storage.models import ParticipantRole, ParticipantStatus, RhythmRecord
-
-
-class _Clock:
-    def __init__(self) -> None:
-        self.now = utcnow()
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 async def _seed(bot: BotProcess, sandbox: TelegramSandbox, count: int, now: datetime) -> None:
@@ -68,7 +60,7 @@ async def _seed(bot: BotProcess, sandbox: TelegramSandbox, count: int, now: date
 
 async def _run(database_url: str, count: int, *, limited: bool) -> dict[str, float]:
     """Seed ``count`` due check-ins and tick until they are all out; return the figures."""
-    clock = _Clock()
+    clock = ManualClock()
     async with TelegramSandbox(flood_limit=30 if limited else 0) as sandbox:
         settings = load_settings(
             telegram_token=DEFAULT_TOKEN,

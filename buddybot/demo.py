@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from pydantic import SecretStr
 
-from buddybot.clock import utcnow
+from buddybot.clock import ManualClock, utcnow
 from buddybot.runner import BotProcess
 from buddybot.sandbox import DEFAULT_TOKEN, ChatMessage, SandboxUser, TelegramSandbox
 from buddybot.sandbox.transcript import Transcript
@@ -59,7 +59,7 @@ async def _run(settings: Settings, database_file: Path, transcript: Transcript) 
                 "mode": Mode.POLLING,
             }
         )
-        clock = _Clock()
+        clock = ManualClock()
         bot = BotProcess(demo_settings, clock=clock)
         await bot.start()
         try:
@@ -68,21 +68,11 @@ async def _run(settings: Settings, database_file: Path, transcript: Transcript) 
             await bot.stop()
 
 
-class _Clock:
-    """The demo's clock: it jumps ahead to the next check-in instead of waiting for it."""
-
-    def __init__(self) -> None:
-        self.now = utcnow()
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 class _Story:
     """The people of the demo and what they do."""
 
     def __init__(
-        self, bot: BotProcess, sandbox: TelegramSandbox, transcript: Transcript, clock: _Clock
+        self, bot: BotProcess, sandbox: TelegramSandbox, transcript: Transcript, clock: ManualClock
     ) -> None:
         self.bot = bot
         self.sandbox = sandbox

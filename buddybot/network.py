@@ -179,7 +179,17 @@ def by_circle(contacts: Iterable[Contact]) -> dict[int, list[Contact]]:
     return grouped
 
 
+def tidy_label(label: str) -> str:
+    """A label as stored: runs of spaces made one, no spaces around it."""
+    return " ".join(label.split())
+
+
+def label_key(label: str) -> str:
+    """What makes two labels the same name: spaces and case do not count."""
+    return tidy_label(label).casefold()
+
+
 def same_label(label: str, contacts: Iterable[Contact]) -> Contact | None:
     """A contact already on the map with this label (ignoring case and spaces), if any."""
-    wanted = " ".join(label.split()).casefold()
-    return next((c for c in contacts if " ".join(c.label.split()).casefold() == wanted), None)
+    wanted = label_key(label)
+    return next((c for c in contacts if label_key(c.label) == wanted), None)

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from buddybot.clock import utcnow
+from buddybot.clock import ManualClock, utcnow
 from buddybot.network import Contact, ContactKind, Domain
 from buddybot.runner import BotProcess
 from buddybot.sandbox import ChatMessage, SandboxUser, TelegramSandbox
@@ -33,24 +33,14 @@ from tests.conftest import sandbox_settings
 from tests.journeys import buddy_for, joined_client
 
 
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = utcnow()
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def clock() -> ManualClock:
+    return ManualClock()
 
 
 @pytest.fixture
 async def clocked_bot(
-    sandbox: TelegramSandbox, sqlite_url: str, clock: Clock
+    sandbox: TelegramSandbox, sqlite_url: str, clock: ManualClock
 ) -> AsyncIterator[BotProcess]:
     """The bot with the test's clock and a tick that only runs when the test says so."""
     process = BotProcess(sandbox_settings(sandbox, sqlite_url, tick_seconds=600), clock=clock)
@@ -104,7 +94,7 @@ async def _with_network(bot: BotProcess, client_id: int, *labels: str) -> None:
             )
 
 
-async def _prompted(bot: BotProcess, clock: Clock, person: SandboxUser) -> ChatMessage:
+async def _prompted(bot: BotProcess, clock: ManualClock, person: SandboxUser) -> ChatMessage:
     """Move the clock to the client's next slot, tick, and return the prompt."""
     client_id = await _client_id(bot, person)
     slot = await _next_slot(bot, client_id, clock.now)
@@ -117,7 +107,7 @@ async def _prompted(bot: BotProcess, clock: Clock, person: SandboxUser) -> ChatM
 
 
 async def test_a_client_answers_a_check_in_at_their_local_time_by_tapping(
-    clocked_bot: BotProcess, sandbox: TelegramSandbox, clock: Clock
+    clocked_bot: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
 ) -> None:
     els, amira = await joined_client(clocked_bot, sandbox)
     client_id = await _client_id(clocked_bot, amira)
@@ -170,7 +160,7 @@ async def test_a_client_answers_a_check_in_at_their_local_time_by_tapping(
 
 
 async def test_one_reminder_then_the_check_in_expires_and_stays_missing(
-    clocked_bot: BotProcess, sandbox: TelegramSandbox, clock: Clock
+    clocked_bot: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
 ) -> None:
     _, amira = await joined_client(clocked_bot, sandbox)
     amira.catch_up()
@@ -203,7 +193,7 @@ async def test_one_reminder_then_the_check_in_expires_and_stays_missing(
 
 
 async def test_not_now_is_fine_and_checkin_starts_one_any_time(
-    clocked_bot: BotProcess, sandbox: TelegramSandbox, clock: Clock
+    clocked_bot: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
 ) -> None:
     _, amira = await joined_client(clocked_bot, sandbox)
     amira.catch_up()
@@ -219,7 +209,7 @@ async def test_not_now_is_fine_and_checkin_starts_one_any_time(
 
 
 async def test_a_restart_between_materialising_and_sending_sends_once(
-    sandbox: TelegramSandbox, sqlite_url: str, clock: Clock
+    sandbox: TelegramSandbox, sqlite_url: str, clock: ManualClock
 ) -> None:
     settings = sandbox_settings(sandbox, sqlite_url, tick_seconds=600)
     first = BotProcess(settings, clock=clock)
@@ -252,7 +242,7 @@ async def test_a_restart_between_materialising_and_sending_sends_once(
 
 
 async def test_a_blocked_bot_makes_the_client_unreachable_until_they_write_again(
-    clocked_bot: BotProcess, sandbox: TelegramSandbox, clock: Clock
+    clocked_bot: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
 ) -> None:
     _, amira = await joined_client(clocked_bot, sandbox)
     amira.catch_up()
@@ -289,7 +279,7 @@ async def test_a_blocked_bot_makes_the_client_unreachable_until_they_write_again
 
 
 async def test_a_prompt_to_someone_who_blocked_marks_them_unreachable(
-    clocked_bot: BotProcess, sandbox: TelegramSandbox, clock: Clock
+    clocked_bot: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
 ) -> None:
     _, amira = await joined_client(clocked_bot, sandbox)
     amira.catch_up()
@@ -308,7 +298,7 @@ async def test_a_prompt_to_someone_who_blocked_marks_them_unreachable(
 
 
 async def test_a_server_error_is_retried_and_the_prompt_still_arrives(
-    clocked_bot: BotProcess, sandbox: TelegramSandbox, clock: Clock
+    clocked_bot: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
 ) -> None:
     _, amira = await joined_client(clocked_bot, sandbox)
     amira.catch_up()
@@ -319,7 +309,7 @@ async def test_a_server_error_is_retried_and_the_prompt_still_arrives(
 
 
 async def test_schedule_time_change_pause_and_resume(
-    clocked_bot: BotProcess, sandbox: TelegramSandbox, clock: Clock
+    clocked_bot: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
 ) -> None:
     els, amira = await joined_client(clocked_bot, sandbox)
     amira.catch_up()
@@ -361,7 +351,7 @@ async def test_schedule_time_change_pause_and_resume(
 
 
 async def test_someone_elses_check_in_buttons_are_refused_and_logged(
-    clocked_bot: BotProcess, sandbox: TelegramSandbox, clock: Clock
+    clocked_bot: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
 ) -> None:
     _, amira = await joined_client(clocked_bot, sandbox)
     amira.catch_up()
@@ -386,7 +376,7 @@ async def test_someone_elses_check_in_buttons_are_refused_and_logged(
 
 
 async def test_the_weekly_buddy_prompt_leads_into_a_meetup(
-    clocked_bot: BotProcess, sandbox: TelegramSandbox, clock: Clock
+    clocked_bot: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
 ) -> None:
     els, amira = await joined_client(clocked_bot, sandbox)
     bram = await buddy_for(sandbox, els, amira)
@@ -426,7 +416,7 @@ async def test_the_weekly_buddy_prompt_leads_into_a_meetup(
 
 
 async def test_the_week_the_clocks_go_back_prompts_stay_at_six_in_the_evening(
-    clocked_bot: BotProcess, sandbox: TelegramSandbox, clock: Clock
+    clocked_bot: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
 ) -> None:
     _, amira = await joined_client(clocked_bot, sandbox)
     amira.catch_up()
@@ -450,7 +440,7 @@ async def test_the_week_the_clocks_go_back_prompts_stay_at_six_in_the_evening(
 
 
 async def test_someone_new_is_added_to_the_network_from_inside_the_check_in(
-    clocked_bot: BotProcess, sandbox: TelegramSandbox, clock: Clock
+    clocked_bot: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
 ) -> None:
     _, amira = await joined_client(clocked_bot, sandbox)
     amira.catch_up()

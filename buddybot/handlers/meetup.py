@@ -20,7 +20,7 @@ from buddybot.schedule import local_date
 from buddybot.services import access, meetups
 from buddybot.services.people import Role
 from buddybot.storage import repositories
-from buddybot.storage.models import Meetup, Participant
+from buddybot.storage.models import Meetup, Participant, ParticipantRole
 
 MEETUP = "mt"
 FACES = ("😞", "🙁", "😐", "🙂", "😄")
@@ -109,7 +109,7 @@ async def _step_reply(
 
 async def _buddy(session: AsyncSession, telegram_user_id: int) -> Participant | None:
     participant = await repositories.participant_by_telegram_id(session, telegram_user_id)
-    if participant is None or participant.role.value != "buddy":
+    if participant is None or participant.role is not ParticipantRole.BUDDY:
         return None
     return participant
 

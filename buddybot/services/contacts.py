@@ -25,6 +25,8 @@ from buddybot.network import (
     Frequency,
     Support,
     change_kind,
+    label_key,
+    tidy_label,
 )
 from buddybot.storage.models import ContactChange, ContactDraft, ContactRecord
 
@@ -81,7 +83,7 @@ def _from_snapshot(contact_id: int, data: dict[str, Any]) -> Contact:
 
 def _apply(record: ContactRecord, contact: Contact) -> None:
     record.kind = contact.kind.value
-    record.label = " ".join(contact.label.split())
+    record.label = tidy_label(contact.label)
     record.circle = contact.circle
     record.domain = contact.domain.value
     record.support_received = sorted(s.value for s in contact.support_received)
@@ -182,8 +184,8 @@ async def _removed_with_label(
         .where(ContactRecord.client_id == client_id, ContactRecord.removed_at.is_not(None))
         .order_by(ContactRecord.removed_at.desc())
     )
-    wanted = " ".join(label.split()).casefold()
-    return next((r for r in removed if " ".join(r.label.split()).casefold() == wanted), None)
+    wanted = label_key(label)
+    return next((r for r in removed if label_key(r.label) == wanted), None)
 
 
 async def update_contact(

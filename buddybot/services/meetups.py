@@ -17,6 +17,7 @@ from buddybot.storage.models import (
     ContactEvent,
     Meetup,
     Participant,
+    ParticipantRole,
     ParticipantStatus,
 )
 
@@ -115,7 +116,7 @@ async def of_participant(
     session: AsyncSession, participant: Participant
 ) -> list[dict[str, object]]:
     """Saved meetups the person logged (a buddy) or took part in (a client), as plain data."""
-    column = Meetup.buddy_id if participant.role.value == "buddy" else Meetup.client_id
+    column = Meetup.buddy_id if participant.role is ParticipantRole.BUDDY else Meetup.client_id
     rows = await session.scalars(
         select(Meetup)
         .where(column == participant.id, Meetup.saved_at.is_not(None))
