@@ -24,7 +24,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 from buddybot import callbacks
 from buddybot.context import BuddyContext
 from buddybot.handlers import basics, meetup, network
-from buddybot.handlers.common import Reply, identify_sender
+from buddybot.handlers.common import Reply, button, faces_row, identify_sender
 from buddybot.i18n import Translator, text_key, translator
 from buddybot.network import Contact, by_circle
 from buddybot.services import access, checkins, contacts
@@ -37,7 +37,6 @@ log = logging.getLogger(__name__)
 
 CHECKIN = "ci"
 PAGE_SIZE = 8
-FACES = ("😞", "🙁", "😐", "🙂", "😄")
 MODES = ("in_person", "call", "message")
 MODE_TEXT = {
     "in_person": text_key("checkin.mode.in_person"),
@@ -51,9 +50,7 @@ BACKOFF_SECONDS = 0.5
 
 
 def _button(text: str, checkin_id: int, *parts: str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(
-        text, callback_data=callbacks.encode(CHECKIN, str(checkin_id), *parts)
-    )
+    return button(text, CHECKIN, str(checkin_id), *parts)
 
 
 def _tr(participant_language: str | None, context: BuddyContext) -> Translator:
@@ -259,10 +256,7 @@ def _mode_reply(tr: Translator, checkin: Checkin, label: str) -> Reply:
 
 
 def _faces_reply(checkin: Checkin, question: str, action: str) -> Reply:
-    faces = [
-        _button(face, checkin.id, action, str(score)) for score, face in enumerate(FACES, start=1)
-    ]
-    return Reply(question, InlineKeyboardMarkup([faces]))
+    return Reply(question, InlineKeyboardMarkup([faces_row(CHECKIN, str(checkin.id), action)]))
 
 
 async def _step_reply(

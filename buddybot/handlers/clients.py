@@ -5,13 +5,13 @@ from __future__ import annotations
 from html import escape
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Update
 
 from buddybot import callbacks
 from buddybot.clock import utcnow
 from buddybot.context import BuddyContext
 from buddybot.handlers import basics, invite
-from buddybot.handlers.common import Reply, identify_sender
+from buddybot.handlers.common import Reply, button, identify_sender
 from buddybot.i18n import Translator, text_key
 from buddybot.services import access, caseload, invitations
 from buddybot.services.caseload import CaseloadEntry, ClientDetails
@@ -48,14 +48,7 @@ def _caseload_reply(tr: Translator, entries: list[CaseloadEntry]) -> Reply:
         if entry.buddies:
             line += tr("clients.with_buddies", buddies=escape(", ".join(entry.buddies)))
         lines.append(line)
-    buttons = [
-        [
-            InlineKeyboardButton(
-                entry.first_name, callback_data=callbacks.encode(CLIENTS, str(entry.participant_id))
-            )
-        ]
-        for entry in entries
-    ]
+    buttons = [[button(entry.first_name, CLIENTS, str(entry.participant_id))] for entry in entries]
     return Reply("\n".join(lines), InlineKeyboardMarkup(buttons))
 
 
@@ -73,18 +66,14 @@ def _details_reply(tr: Translator, details: ClientDetails, time_zone: str) -> Re
     client_id = str(details.participant_id)
     rows = []
     if details.status is ParticipantStatus.INVITED:
-        rows.append([_button(tr("client.new_link"), CLIENTS, client_id, "link")])
+        rows.append([button(tr("client.new_link"), CLIENTS, client_id, "link")])
     if details.status is ParticipantStatus.ACTIVE and details.consent_stands:
-        rows.append([_button(tr("client.network"), "net", "show", client_id)])
-        rows.append([_button(tr("client.schedule"), "sch", client_id, "show")])
+        rows.append([button(tr("client.network"), "net", "show", client_id)])
+        rows.append([button(tr("client.schedule"), "sch", client_id, "show")])
     if details.status is not ParticipantStatus.LEFT:  # nothing new for someone who stopped
-        rows.append([_button(tr("client.invite_buddy"), invite.INVITE, "for", client_id)])
-    rows.append([_button(tr("client.back"), CLIENTS, "list")])
+        rows.append([button(tr("client.invite_buddy"), invite.INVITE, "for", client_id)])
+    rows.append([button(tr("client.back"), CLIENTS, "list")])
     return Reply("\n".join(lines), InlineKeyboardMarkup(rows))
-
-
-def _button(text: str, *parts: str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text, callback_data=callbacks.encode(*parts))
 
 
 async def clients_command(update: Update, context: BuddyContext) -> None:

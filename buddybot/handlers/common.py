@@ -4,12 +4,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from telegram import InlineKeyboardMarkup, Update, User
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update, User
 
+from buddybot import callbacks
 from buddybot.context import BuddyContext
 from buddybot.i18n import Translator, translator
 from buddybot.services import checkins, people
 from buddybot.services.people import Person
+
+# Five faces for every 1-5 scale (mood, satisfaction, how a meetup went), sad to happy.
+FACES = ("😞", "🙁", "😐", "🙂", "😄")
+
+
+def button(text: str, *parts: str) -> InlineKeyboardButton:
+    """An inline button whose callback data is ``parts`` joined (see ``callbacks.encode``)."""
+    return InlineKeyboardButton(text, callback_data=callbacks.encode(*parts))
+
+
+def faces_row(*parts: str) -> list[InlineKeyboardButton]:
+    """The five faces as one row of buttons; each press sends ``parts`` plus its score."""
+    return [button(face, *parts, str(score)) for score, face in enumerate(FACES, start=1)]
 
 
 @dataclass(frozen=True)

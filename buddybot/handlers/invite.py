@@ -13,7 +13,7 @@ from buddybot import callbacks
 from buddybot.clock import utcnow
 from buddybot.context import BuddyContext
 from buddybot.handlers import basics
-from buddybot.handlers.common import Reply, identify_sender
+from buddybot.handlers.common import Reply, button, identify_sender
 from buddybot.i18n import Translator
 from buddybot.qr import qr_png
 from buddybot.services import access, caseload, invitations, questions
@@ -28,12 +28,8 @@ TOPIC_CLIENT = "invite.client"
 TOPIC_BUDDY = "invite.buddy"
 
 
-def _button(text: str, *parts: str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text, callback_data=callbacks.encode(*parts))
-
-
 def _cancel_row(tr: Translator) -> list[InlineKeyboardButton]:
-    return [_button(tr("button.cancel"), INVITE, "cancel")]
+    return [button(tr("button.cancel"), INVITE, "cancel")]
 
 
 async def invite_command(update: Update, context: BuddyContext) -> None:
@@ -46,8 +42,8 @@ async def invite_command(update: Update, context: BuddyContext) -> None:
     keyboard = InlineKeyboardMarkup(
         [
             [
-                _button(tr("invite.a_client"), INVITE, "client"),
-                _button(tr("invite.a_buddy"), INVITE, "buddy"),
+                button(tr("invite.a_client"), INVITE, "client"),
+                button(tr("invite.a_buddy"), INVITE, "buddy"),
             ],
             _cancel_row(tr),
         ]
@@ -91,7 +87,7 @@ async def _invite_step(
         entries = await caseload.caseload(session, professional)
         if not entries:
             return Reply(tr("invite.no_clients"))
-        rows = [[_button(e.first_name, INVITE, "for", str(e.participant_id))] for e in entries]
+        rows = [[button(e.first_name, INVITE, "for", str(e.participant_id))] for e in entries]
         return Reply(tr("invite.pick_client"), InlineKeyboardMarkup([*rows, _cancel_row(tr)]))
     # "for" + a client id: the buddy's first name comes next.
     own = await access.own_client(
@@ -199,7 +195,7 @@ async def invitations_command(update: Update, context: BuddyContext) -> None:
         lines.append(tr("invitations.line", name=name, role=role, date=until))
         buttons.append(
             [
-                _button(
+                button(
                     tr("invitations.revoke", name=person.first_name or ""),
                     REVOKE,
                     str(invitation.id),

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Update
 
 from buddybot import callbacks
 from buddybot.context import BuddyContext
 from buddybot.handlers.basics import stale_button
-from buddybot.handlers.common import identify_sender
+from buddybot.handlers.common import button, identify_sender
 from buddybot.handlers.menu import set_personal_menu
 from buddybot.i18n import LANGUAGES, translator
 from buddybot.services import people
@@ -20,10 +20,7 @@ def language_keyboard() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(
-                    translator(language)("language.name"),
-                    callback_data=callbacks.encode(FEATURE, language),
-                )
+                button(translator(language)("language.name"), FEATURE, language)
                 for language in LANGUAGES
             ]
         ]

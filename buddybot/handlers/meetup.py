@@ -14,7 +14,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from buddybot import callbacks
 from buddybot.context import BuddyContext
 from buddybot.handlers import basics
-from buddybot.handlers.common import Reply, identify_sender
+from buddybot.handlers.common import Reply, button, faces_row, identify_sender
 from buddybot.i18n import Translator, text_key
 from buddybot.schedule import local_date
 from buddybot.services import access, meetups
@@ -23,7 +23,6 @@ from buddybot.storage import repositories
 from buddybot.storage.models import Meetup, Participant, ParticipantRole
 
 MEETUP = "mt"
-FACES = ("😞", "🙁", "😐", "🙂", "😄")
 ACTIVITY_TEXT = {
     "walk": text_key("meetup.activity.walk"),
     "food": text_key("meetup.activity.food"),
@@ -42,7 +41,7 @@ DURATION_TEXT = {
 
 
 def _button(text: str, *parts: str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text, callback_data=callbacks.encode(MEETUP, *parts))
+    return button(text, MEETUP, *parts)
 
 
 def _nav(tr: Translator, meetup: Meetup) -> list[InlineKeyboardButton]:
@@ -99,7 +98,7 @@ async def _step_reply(
             InlineKeyboardMarkup([choices[:2], choices[2:], _nav(tr, meetup)]),
         )
     if step == "how":
-        faces = [_button(face, mid, "how", str(score)) for score, face in enumerate(FACES, 1)]
+        faces = faces_row(MEETUP, mid, "how")
         return Reply(tr("meetup.how"), InlineKeyboardMarkup([faces, _nav(tr, meetup)]))
     return Reply(
         tr("meetup.note"),

@@ -17,7 +17,7 @@ from buddybot import callbacks
 from buddybot.clock import utcnow
 from buddybot.context import BuddyContext
 from buddybot.handlers import basics
-from buddybot.handlers.common import Reply, identify_sender
+from buddybot.handlers.common import Reply, button, identify_sender
 from buddybot.i18n import Translator, text_key, translator
 from buddybot.network import (
     CIRCLES,
@@ -99,7 +99,7 @@ FREQUENCY_TEXT = {
 
 
 def _button(text: str, *parts: str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text, callback_data=callbacks.encode(NET, *parts))
+    return button(text, NET, *parts)
 
 
 def _pairs(buttons: list[InlineKeyboardButton]) -> list[list[InlineKeyboardButton]]:
@@ -390,9 +390,7 @@ def _leave(tr: Translator, draft: Draft, text: str) -> Reply:
     checkin_id = draft.data.get("checkin")
     if checkin_id is None:
         return Reply(text)
-    back = InlineKeyboardButton(
-        tr("checkin.continue"), callback_data=callbacks.encode("ci", str(checkin_id), "who")
-    )
+    back = button(tr("checkin.continue"), "ci", str(checkin_id), "who")
     return Reply(text, InlineKeyboardMarkup([[back]]))
 
 

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from html import escape
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Bot, InlineKeyboardMarkup, Update
 
 from buddybot import callbacks
 from buddybot.clock import utcnow
 from buddybot.context import BuddyContext
 from buddybot.handlers import basics, privacy
-from buddybot.handlers.common import identify_sender
+from buddybot.handlers.common import button, identify_sender
 from buddybot.handlers.menu import set_personal_menu
 from buddybot.i18n import LANGUAGES, Translator, text_key, translator
 from buddybot.services import access, invitations
@@ -84,9 +84,8 @@ def _languages(opened: Opened) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(
-                    translator(language)("language.name"),
-                    callback_data=callbacks.encode(JOIN, str(opened.invitation_id), language),
+                button(
+                    translator(language)("language.name"), JOIN, str(opened.invitation_id), language
                 )
                 for language in LANGUAGES
             ]
@@ -99,14 +98,8 @@ def _consent_buttons(invitation_id: int, language: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(
-                    tr("consent.agree"),
-                    callback_data=callbacks.encode(JOIN, str(invitation_id), language, "yes"),
-                ),
-                InlineKeyboardButton(
-                    tr("consent.not_now"),
-                    callback_data=callbacks.encode(JOIN, str(invitation_id), language, "no"),
-                ),
+                button(tr("consent.agree"), JOIN, str(invitation_id), language, "yes"),
+                button(tr("consent.not_now"), JOIN, str(invitation_id), language, "no"),
             ]
         ]
     )
@@ -199,14 +192,8 @@ async def _welcome_joined(bot: Bot, telegram_user_id: int, joined: Joined, tr: T
         buttons = InlineKeyboardMarkup(
             [
                 [
-                    InlineKeyboardButton(
-                        client_tr("buddy.agree"),
-                        callback_data=callbacks.encode(BUDDY, str(client.link_id), "yes"),
-                    ),
-                    InlineKeyboardButton(
-                        client_tr("buddy.decline"),
-                        callback_data=callbacks.encode(BUDDY, str(client.link_id), "no"),
-                    ),
+                    button(client_tr("buddy.agree"), BUDDY, str(client.link_id), "yes"),
+                    button(client_tr("buddy.decline"), BUDDY, str(client.link_id), "no"),
                 ]
             ]
         )

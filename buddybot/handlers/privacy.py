@@ -7,14 +7,14 @@ import logging
 from collections.abc import Callable
 from html import escape
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Bot, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 
 from buddybot import callbacks
 from buddybot.clock import utcnow
 from buddybot.context import BuddyContext
 from buddybot.handlers import basics
-from buddybot.handlers.common import identify_sender
+from buddybot.handlers.common import button, identify_sender
 from buddybot.i18n import Translator, translator
 from buddybot.services import privacy
 from buddybot.services.people import Role
@@ -29,13 +29,7 @@ _PARTICIPANTS = {Role.CLIENT, Role.BUDDY}
 
 def _buttons(*rows: list[tuple[str, str, str]]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(text, callback_data=callbacks.encode(feature, part))
-                for text, feature, part in row
-            ]
-            for row in rows
-        ]
+        [[button(text, feature, part) for text, feature, part in row] for row in rows]
     )
 
 

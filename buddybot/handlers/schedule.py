@@ -10,12 +10,12 @@ from html import escape
 from babel.dates import get_day_names
 from babel.lists import format_list
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Update
 
 from buddybot import callbacks
 from buddybot.context import BuddyContext
 from buddybot.handlers import basics
-from buddybot.handlers.common import Reply, identify_sender
+from buddybot.handlers.common import Reply, button, identify_sender
 from buddybot.i18n import Translator
 from buddybot.services import access, checkins
 from buddybot.services.people import Role
@@ -24,10 +24,6 @@ from buddybot.storage.models import Participant
 SCHEDULE = "sch"
 PAUSE = "pau"
 PAUSE_DAYS = ("7", "14", "0")  # 0: until /resume
-
-
-def _button(text: str, *parts: str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text, callback_data=callbacks.encode(*parts))
 
 
 def day_names(tr: Translator, weekdays: tuple[int, ...]) -> str:
@@ -51,9 +47,9 @@ async def _summary(
             else tr("schedule.paused")
         )
     client_id = str(client.id)
-    rows = [[_button(tr("schedule.other_time"), SCHEDULE, client_id, "times")]]
+    rows = [[button(tr("schedule.other_time"), SCHEDULE, client_id, "times")]]
     if editor_kind == "professional":
-        rows.append([_button(tr("schedule.days"), SCHEDULE, client_id, "days")])
+        rows.append([button(tr("schedule.days"), SCHEDULE, client_id, "days")])
     return Reply("\n".join(lines), InlineKeyboardMarkup(rows))
 
 
@@ -124,7 +120,7 @@ async def _schedule_step(
     client_id = str(client.id)
     if action == "times":
         buttons = [
-            _button(choice, SCHEDULE, client_id, "time", choice.replace(":", ""))
+            button(choice, SCHEDULE, client_id, "time", choice.replace(":", ""))
             for choice in checkins.CHOOSABLE_TIMES
         ]
         rows = [buttons[i : i + 4] for i in range(0, len(buttons), 4)]
@@ -149,7 +145,7 @@ async def _schedule_step(
         return None
     names = get_day_names("abbreviated", locale=tr.language)
     toggles = [
-        _button(
+        button(
             ("✅ " if day in view.weekdays else "") + names[day],
             SCHEDULE,
             client_id,
@@ -161,7 +157,7 @@ async def _schedule_step(
     rows = [
         toggles[:4],
         toggles[4:],
-        [_button(tr("schedule.back"), SCHEDULE, client_id, "summary")],
+        [button(tr("schedule.back"), SCHEDULE, client_id, "summary")],
     ]
     return Reply(tr("schedule.pick_days"), InlineKeyboardMarkup(rows))
 
@@ -174,9 +170,9 @@ async def pause_command(update: Update, context: BuddyContext) -> None:
         return
     tr = sender.tr
     buttons = [
-        _button(tr("pause.week"), PAUSE, "7"),
-        _button(tr("pause.two_weeks"), PAUSE, "14"),
-        _button(tr("pause.until_resume"), PAUSE, "0"),
+        button(tr("pause.week"), PAUSE, "7"),
+        button(tr("pause.two_weeks"), PAUSE, "14"),
+        button(tr("pause.until_resume"), PAUSE, "0"),
     ]
     await update.effective_message.reply_text(
         tr("pause.question"), reply_markup=InlineKeyboardMarkup([[b] for b in buttons])
