@@ -192,6 +192,47 @@ async def test_one_reminder_then_the_check_in_expires_and_stays_missing(
     assert moods == 0  # missing stays missing
 
 
+async def test_the_professional_sets_the_reminder_and_the_time_to_answer(
+    clocked_bot: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
+) -> None:
+    els, amira = await joined_client(clocked_bot, sandbox)
+    amira.catch_up()
+    caseload = await els.ask("/clients")
+    await els.tap(caseload, "Amira")
+    els.catch_up()
+    await els.press(caseload, "🗓️ Ritme")
+    rhythm = await els.next_message()
+    assert "Na 3 uur krijg je één herinnering." in rhythm.content
+    assert "Je kan 24 uur lang antwoorden." in rhythm.content
+    assert "Tijdzone: Europe/Brussels" in rhythm.content
+    await els.tap(rhythm, "⌛ Tijd om te antwoorden")
+    await els.tap(rhythm, "12 uur")
+    await els.tap(rhythm, "⏰ Herinnering")
+    assert [b.text for b in rhythm.buttons][:5] == ["1 uur", "2 uur", "3 uur", "6 uur", "12 uur"]
+    await els.tap(rhythm, "12 uur")  # not before the window ends: refused, nothing changes
+    assert rhythm.content.startswith("De herinnering moet komen voor")
+    await els.tap(rhythm, "⬅️ Terug")
+    assert "Je kan 12 uur lang antwoorden." in rhythm.content
+    await els.tap(rhythm, "⏰ Herinnering")
+    await els.tap(rhythm, "1 uur")
+    assert "Na 1 uur krijg je één herinnering." in rhythm.content
+    assert "After 1 hour you get one reminder." in (await amira.ask("/schedule")).content
+
+    prompt = await _prompted(clocked_bot, clock, amira)
+    sent_at = clock.now
+    clock.now = sent_at + timedelta(minutes=61)
+    await tick(clocked_bot)
+    assert "do you have a minute" in (await amira.next_message()).content
+    clock.now = sent_at + timedelta(hours=11)
+    await tick(clocked_bot)
+    assert not prompt.content.startswith("This check-in is closed.")
+    clock.now = sent_at + timedelta(hours=12, minutes=1)
+    edits = prompt.edits
+    await tick(clocked_bot)
+    await amira.wait_for_edit(prompt, edits)
+    assert prompt.content.startswith("This check-in is closed.")
+
+
 async def test_not_now_is_fine_and_checkin_starts_one_any_time(
     clocked_bot: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
 ) -> None:

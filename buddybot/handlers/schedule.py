@@ -40,6 +40,9 @@ async def _summary(
         return Reply(tr("schedule.none"))
     lines = [tr("schedule.summary", days=day_names(tr, view.weekdays), time=view.local_time)]
     lines.append(tr.plural("schedule.reminder", view.reminder_after_minutes // 60))
+    lines.append(tr.plural("schedule.window", view.answer_window_hours))
+    if editor_kind == "professional":
+        lines.append(tr("schedule.time_zone", zone=view.time_zone))
     if view.paused:
         lines.append(
             tr("schedule.paused_until", date=tr.date(view.paused_until, view.time_zone))
@@ -50,6 +53,12 @@ async def _summary(
     rows = [[button(tr("schedule.other_time"), SCHEDULE, client_id, "times")]]
     if editor_kind == "professional":
         rows.append([button(tr("schedule.days"), SCHEDULE, client_id, "days")])
+        rows.append(
+            [
+                button(tr("schedule.reminder_button"), SCHEDULE, client_id, "reminders"),
+                button(tr("schedule.window_button"), SCHEDULE, client_id, "windows"),
+            ]
+        )
     return Reply("\n".join(lines), InlineKeyboardMarkup(rows))
 
 
@@ -81,7 +90,8 @@ async def _show(
 
 
 async def schedule_button(update: Update, context: BuddyContext) -> None:
-    """show, times, time:<HHMM>, days (professional), day:<n> (professional)."""
+    """show, times, time:<HHMM>; for the professional also days, day:<n>, reminders,
+    reminder:<hours>, windows, window:<hours>."""
     query = update.callback_query
     parsed = callbacks.decode(query.data if query else None)
     if query is None or parsed is None or len(parsed.parts) < 2 or not parsed.parts[0].isdigit():
@@ -133,15 +143,24 @@ async def _schedule_step(
         return await _summary(session, tr, client, kind)
     if kind != "professional":
         return None  # only the professional sets the days
+    if action in ("reminders", "windows"):
+        return _hours_choice(tr, client_id, action)
+    if action in ("reminder", "window") and value.isdigit():
+        change = checkins.set_reminder if action == "reminder" else checkins.set_answer_window
+        if not await change(session, client, int(value)):
+            back = button(tr("schedule.back"), SCHEDULE, client_id, "summary")
+            return Reply(tr("schedule.reminder_in_window"), InlineKeyboardMarkup([[back]]))
+        return await _summary(session, tr, client, kind)
+    if (
+        action == "day"
+        and value.isdigit()
+        and not await checkins.toggle_day(session, client, int(value))
+    ):
+        return Reply(tr("schedule.one_day_at_least"))
+    if action not in ("day", "days"):
+        return None
     view = await checkins.rhythm_view(session, client)
     if view is None:
-        return None
-    if action == "day" and value.isdigit():
-        if not await checkins.toggle_day(session, client, int(value)):
-            return Reply(tr("schedule.one_day_at_least"))
-        view = await checkins.rhythm_view(session, client)
-        assert view is not None
-    elif action != "days":
         return None
     names = get_day_names("abbreviated", locale=tr.language)
     toggles = [
@@ -160,6 +179,23 @@ async def _schedule_step(
         [button(tr("schedule.back"), SCHEDULE, client_id, "summary")],
     ]
     return Reply(tr("schedule.pick_days"), InlineKeyboardMarkup(rows))
+
+
+def _hours_choice(tr: Translator, client_id: str, action: str) -> Reply:
+    """Buttons for the reminder delay or the answer window, in hours."""
+    choices, step = (
+        (checkins.REMINDER_HOURS, "reminder")
+        if action == "reminders"
+        else (checkins.WINDOW_HOURS, "window")
+    )
+    buttons = [
+        button(tr.plural("schedule.hours", hours), SCHEDULE, client_id, step, str(hours))
+        for hours in choices
+    ]
+    rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
+    rows.append([button(tr("schedule.back"), SCHEDULE, client_id, "summary")])
+    question = "schedule.pick_reminder" if step == "reminder" else "schedule.pick_window"
+    return Reply(tr(question), InlineKeyboardMarkup(rows))
 
 
 async def pause_command(update: Update, context: BuddyContext) -> None:

@@ -512,6 +512,31 @@ async def set_time(session: AsyncSession, participant: Participant, local_time: 
     return True
 
 
+# What a professional may choose for the one reminder and the answer window (hours).
+REMINDER_HOURS = (1, 2, 3, 6, 12)
+WINDOW_HOURS = (12, 24, 48, 72)
+
+
+async def set_reminder(session: AsyncSession, participant: Participant, hours: int) -> bool:
+    """Set after how many hours an unanswered prompt gets its one reminder. False when not
+    one of ``REMINDER_HOURS`` or not before the end of the answer window (nothing changes)."""
+    record = await session.get(RhythmRecord, participant.id)
+    if record is None or hours not in REMINDER_HOURS or hours >= record.answer_window_hours:
+        return False
+    record.reminder_after_minutes = hours * 60
+    return True
+
+
+async def set_answer_window(session: AsyncSession, participant: Participant, hours: int) -> bool:
+    """Set how long an answer is welcome. False when not one of ``WINDOW_HOURS`` or when the
+    reminder would come after the window closed (nothing changes)."""
+    record = await session.get(RhythmRecord, participant.id)
+    if record is None or hours not in WINDOW_HOURS or record.reminder_after_minutes >= hours * 60:
+        return False
+    record.answer_window_hours = hours
+    return True
+
+
 async def toggle_day(session: AsyncSession, participant: Participant, weekday: int) -> bool:
     """Add or remove a weekday (the professional sets the days); at least one stays."""
     record = await session.get(RhythmRecord, participant.id)
