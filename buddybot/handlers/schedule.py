@@ -194,8 +194,8 @@ def _hours_choice(tr: Translator, client_id: str, action: str) -> Reply:
     ]
     rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
     rows.append([button(tr("schedule.back"), SCHEDULE, client_id, "summary")])
-    question = "schedule.pick_reminder" if step == "reminder" else "schedule.pick_window"
-    return Reply(tr(question), InlineKeyboardMarkup(rows))
+    question = tr("schedule.pick_reminder") if step == "reminder" else tr("schedule.pick_window")
+    return Reply(question, InlineKeyboardMarkup(rows))
 
 
 async def pause_command(update: Update, context: BuddyContext) -> None:
