@@ -17,7 +17,6 @@ import secrets
 import tempfile
 import time
 from collections import Counter
-from datetime import datetime, timedelta
 from pathlib import Path
 
 import asyncpg
@@ -28,34 +27,7 @@ from buddybot.handlers.checkin import tick
 from buddybot.runner import BotProcess
 from buddybot.sandbox import DEFAULT_TOKEN, TelegramSandbox
 from buddybot.settings import load_settings
-from buddybot.storage import repositories
-from buddybot.storage.models import ParticipantRole, ParticipantStatus, RhythmRecord
-
-
-async def _seed(bot: BotProcess, sandbox: TelegramSandbox, count: int, now: datetime) -> None:
-    assert bot.database is not None
-    async with bot.database.transaction() as session:
-        organisation = await repositories.add_organisation(session, "Bench")
-        for number in range(count):
-            person = sandbox.user(f"Client {number}")
-            client = await repositories.add_participant(
-                session,
-                organisation,
-                ParticipantRole.CLIENT,
-                first_name=f"Client {number}",
-                telegram_user_id=person.id,
-                status=ParticipantStatus.ACTIVE,
-                time_zone="UTC",
-            )
-            client.consent_given_at = now - timedelta(days=1)
-            session.add(
-                RhythmRecord(
-                    participant_id=client.id,
-                    weekdays="0,1,2,3,4,5,6",
-                    local_time=(now - timedelta(minutes=1)).strftime("%H:%M"),
-                    checked_until=now - timedelta(minutes=30),
-                )
-            )
+from tests.journeys import clients_due_now
 
 
 async def _run(database_url: str, count: int, *, limited: bool) -> dict[str, float]:
@@ -73,7 +45,10 @@ async def _run(database_url: str, count: int, *, limited: bool) -> dict[str, flo
         bot = BotProcess(settings, clock=clock)
         await bot.start()
         try:
-            await _seed(bot, sandbox, count, clock.now)
+            assert bot.database is not None
+            async with bot.database.transaction() as session:
+                people = [sandbox.user(f"Client {number}").id for number in range(count)]
+                await clients_due_now(session, people, clock.now)
             assert bot.application is not None
             context = bot.application.context_types.context.from_job(
                 bot.application.job_queue.get_jobs_by_name("checkin-tick")[0],  # type: ignore[union-attr]

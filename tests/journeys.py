@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from buddybot.clock import utcnow
 from buddybot.runner import BotProcess
 from buddybot.sandbox import ChatMessage, SandboxUser, TelegramSandbox
 from buddybot.services import organisations
+from buddybot.storage import repositories
+from buddybot.storage.models import ParticipantRole, ParticipantStatus, RhythmRecord
 
 LINK = re.compile(r"https://t\.me/(\w+)\?start=([A-Za-z0-9_-]+)")
 
@@ -125,3 +130,31 @@ async def buddy_for(
         assert "happy for you to be their buddy" in (await bram.next_message()).content
     client.catch_up()
     return bram
+
+
+async def clients_due_now(
+    session: AsyncSession, telegram_user_ids: list[int], now: datetime
+) -> None:
+    """Clients who agreed yesterday and whose rhythm (every day, UTC) had a slot a minute
+    ago: each has exactly one prompt due. For scheduler tests and benchmarks at scale,
+    where joining hundreds of people through the chat would only cost time."""
+    organisation = await repositories.add_organisation(session, f"Due {now.isoformat()}")
+    for number, telegram_user_id in enumerate(telegram_user_ids):
+        client = await repositories.add_participant(
+            session,
+            organisation,
+            ParticipantRole.CLIENT,
+            first_name=f"Client {number}",
+            telegram_user_id=telegram_user_id,
+            status=ParticipantStatus.ACTIVE,
+            time_zone="UTC",
+        )
+        client.consent_given_at = now - timedelta(days=1)
+        session.add(
+            RhythmRecord(
+                participant_id=client.id,
+                weekdays="0,1,2,3,4,5,6",
+                local_time=(now - timedelta(minutes=1)).strftime("%H:%M"),
+                checked_until=now - timedelta(minutes=30),
+            )
+        )

@@ -19,6 +19,7 @@ import json
 import logging
 import secrets
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -272,6 +273,9 @@ class TelegramSandbox:
         self._webhook: dict[str, Any] | None = None
         self._webhook_error: tuple[int, str] | None = None
         self._webhook_task: asyncio.Task[None] | None = None
+        self._backends: list[str] = []
+        self._next_backend = itertools.count()
+        self.webhook_deliveries: Counter[str] = Counter()
         self._http: aiohttp.ClientSession | None = None
         self._poller: asyncio.Future[None] | None = None
         self._changed = asyncio.Condition()
@@ -679,6 +683,17 @@ class TelegramSandbox:
             info["last_error_date"], info["last_error_message"] = self._webhook_error
         return info
 
+    def balance_webhooks(self, backends: list[str]) -> None:
+        """Act as a load balancer in front of several bot replicas: each webhook delivery goes
+        to the next of ``backends`` in turn (a failed one is retried on the next), whatever
+        URL the bot registered. An empty list delivers to the registered URL again."""
+        self._backends = list(backends)
+
+    def _webhook_target(self, url: str) -> str:
+        if not self._backends:
+            return url
+        return self._backends[next(self._next_backend) % len(self._backends)]
+
     async def _deliver_webhooks(self) -> None:
         """Post pending updates to the webhook in order; retry failures like Telegram does."""
         assert self._http is not None
@@ -691,9 +706,10 @@ class TelegramSandbox:
             headers = {"Content-Type": "application/json"}
             if webhook["secret_token"]:
                 headers["X-Telegram-Bot-Api-Secret-Token"] = webhook["secret_token"]
+            target = self._webhook_target(webhook["url"])
             try:
                 async with self._http.post(
-                    webhook["url"],
+                    target,
                     data=json.dumps(update),
                     headers=headers,
                     timeout=aiohttp.ClientTimeout(total=60),
@@ -705,6 +721,7 @@ class TelegramSandbox:
             except (aiohttp.ClientError, TimeoutError) as error:
                 delivered, problem = False, f"Connection failed: {type(error).__name__}"
             if delivered:
+                self.webhook_deliveries[target] += 1
                 if self._pending and self._pending[0] is update:
                     self._pending.pop(0)
                 await self._notify()
