@@ -260,12 +260,17 @@ def _faces_reply(checkin: Checkin, question: str, action: str) -> Reply:
 
 
 async def _step_reply(
-    session: AsyncSession, tr: Translator, checkin: Checkin, participant: Participant
+    session: AsyncSession,
+    tr: Translator,
+    checkin: Checkin,
+    participant: Participant,
+    network: list[Contact] | None = None,
 ) -> Reply:
-    """The question for where the person is now."""
+    """The question for where the person is now (``network``: their map, if already loaded)."""
     step = checkin.step or "who"
     if step == "who":
-        network = await contacts.current_map(session, participant.id)
+        if network is None:
+            network = await contacts.current_map(session, participant.id)
         if "since" not in (checkin.data or {}):  # looked up once, kept for every toggle
             day = await checkins.previous_answer_day(session, participant.id, checkin.slot_at)
             _set(checkin, since=day.isoformat() if day else None)
@@ -306,17 +311,23 @@ async def _after_mood(session: AsyncSession, checkin: Checkin, participant: Part
 
 
 async def _apply(
-    session: AsyncSession, checkin: Checkin, participant: Participant, action: str, value: str
+    session: AsyncSession,
+    checkin: Checkin,
+    participant: Participant,
+    action: str,
+    value: str,
+    network: list[Contact],
 ) -> bool:
     """Move the check-in on by one button press; False when the button is not for this step
-    (pressed twice, or an old button): nothing changes then."""
+    (pressed twice, or an old button): nothing changes then. ``network`` is the client's
+    map at the "who" step (loaded once per press), else empty."""
     step = checkin.step or "who"
     if action == "start":
         if checkin.step is not None:
             return False
         checkin.step = "who"
     elif action == "t" and step == "who" and value.isdigit():
-        if await contacts.contact_of(session, participant.id, int(value)) is None:
+        if int(value) not in {contact.contact_id for contact in network}:
             return False
         chosen = _chosen(checkin)
         chosen = (
@@ -415,13 +426,23 @@ async def checkin_button(update: Update, context: BuddyContext) -> None:
                 draft = contacts.Draft(participant.id, "kind", data={"checkin": checkin.id})
                 await contacts.save_draft(session, query.from_user.id, draft, now=now)
                 reply, outcome = network.contact_step_reply(tr, draft), "ok"
-            elif not await _apply(session, checkin, participant, action, value):
-                reply, outcome = None, "again"
-            elif checkin.step == "done":
-                checkin.answered_at = now
-                reply, outcome = Reply(await _thanks(session, tr, checkin, participant)), "ok"
             else:
-                reply, outcome = await _step_reply(session, tr, checkin, participant), "ok"
+                # Toggling people is the most frequent press: the map is read once for both
+                # checking the press and drawing the next question.
+                their_map = (
+                    await contacts.current_map(session, participant.id)
+                    if checkin.step == "who"
+                    else None
+                )
+                if not await _apply(session, checkin, participant, action, value, their_map or []):
+                    reply, outcome = None, "again"
+                elif checkin.step == "done":
+                    checkin.answered_at = now
+                    reply = Reply(await _thanks(session, tr, checkin, participant))
+                    outcome = "ok"
+                else:
+                    reply = await _step_reply(session, tr, checkin, participant, their_map)
+                    outcome = "ok"
     if outcome == "forged":
         await basics.stale_button(update, context)
         return

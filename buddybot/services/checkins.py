@@ -335,14 +335,16 @@ async def expire(session: AsyncSession, now: datetime) -> list[Prompt]:
 async def open_checkin(
     session: AsyncSession, telegram_user_id: int, checkin_id: int
 ) -> tuple[Checkin, Participant] | None:
-    """The check-in, if it belongs to this person; open or not (the caller decides)."""
-    checkin = await session.get(Checkin, checkin_id)
-    if checkin is None:
-        return None
-    participant = await session.get(Participant, checkin.participant_id)
-    if participant is None or participant.telegram_user_id != telegram_user_id:
-        return None
-    return checkin, participant
+    """The check-in, if it belongs to this person; open or not (the caller decides).
+    One query: this runs for every button press of a check-in."""
+    row = (
+        await session.execute(
+            select(Checkin, Participant)
+            .join(Participant, Participant.id == Checkin.participant_id)
+            .where(Checkin.id == checkin_id, Participant.telegram_user_id == telegram_user_id)
+        )
+    ).first()
+    return None if row is None else (row[0], row[1])
 
 
 def is_open(checkin: Checkin) -> bool:
