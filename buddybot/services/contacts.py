@@ -103,20 +103,27 @@ async def current_map(session: AsyncSession, client_id: int) -> list[Contact]:
 
 async def history(session: AsyncSession, client_id: int) -> list[Change]:
     """Every change of the client's map, oldest first."""
+    return (await histories(session, [client_id]))[client_id]
+
+
+async def histories(session: AsyncSession, client_ids: list[int]) -> dict[int, list[Change]]:
+    """Every change of each client's map, oldest first, in one query."""
     rows = await session.scalars(
         select(ContactChange)
-        .where(ContactChange.client_id == client_id)
+        .where(ContactChange.client_id.in_(client_ids))
         .order_by(ContactChange.at, ContactChange.id)
     )
-    return [
-        Change(
-            row.at,
-            row.contact_id,
-            ChangeKind(row.change),
-            None if row.snapshot is None else _from_snapshot(row.contact_id, row.snapshot),
+    changes: dict[int, list[Change]] = {client_id: [] for client_id in client_ids}
+    for row in rows:
+        changes[row.client_id].append(
+            Change(
+                row.at,
+                row.contact_id,
+                ChangeKind(row.change),
+                None if row.snapshot is None else _from_snapshot(row.contact_id, row.snapshot),
+            )
         )
-        for row in rows
-    ]
+    return changes
 
 
 async def contact_of(

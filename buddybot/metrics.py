@@ -1,0 +1,221 @@
+"""What the weekly digest says about a client, as pure functions over weekly figures.
+
+The figures come from SQL aggregates (``services/digest.py``); nothing here touches a
+database or Telegram. Weeks are ISO weeks, named by their Monday, in the client's own
+local dates. A week without an answered check-in is *missing*: its contact figures are
+``None``, never 0, and it is left out of every trend.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from enum import StrEnum
+from itertools import pairwise
+from statistics import mean, median
+
+from buddybot.network import Comparison
+
+# How many earlier weeks a week is compared with.
+TREND_WEEKS = 4
+# A close tie fades when it is not mentioned for longer than max(2 × its usual gap, 3 weeks)
+# while the client kept answering (at least two answered check-ins since the last mention).
+FADING_FACTOR = 2
+FADING_FLOOR = timedelta(weeks=3)
+FADING_ANSWERS_SINCE = 2
+# A fall of the weekly mood mean by this much (on five faces) against the earlier weeks.
+MOOD_DROP = 1.0
+
+
+def week_of(day: date) -> date:
+    """The Monday of the ISO week ``day`` is in."""
+    return day - timedelta(days=day.weekday())
+
+
+def weeks_back(week: date, count: int) -> list[date]:
+    """The ``count`` Mondays before ``week``, oldest first."""
+    return [week - timedelta(weeks=n) for n in range(count, 0, -1)]
+
+
+@dataclass(frozen=True)
+class WeekFigures:
+    """One client's week as counted by the database. ``events`` and ``distinct_contacts``
+    count contact events (a contact mentioned in a check-in, or a meetup with the buddy)."""
+
+    sent: int = 0
+    answered: int = 0
+    events: int = 0
+    distinct_contacts: int = 0
+    by_domain: Mapping[str, int] = field(default_factory=dict)
+    by_circle: Mapping[int, int] = field(default_factory=dict)
+    mood: float | None = None
+    satisfaction: float | None = None
+    meetups: int = 0
+    meetup_minutes: int = 0
+
+    @property
+    def reported(self) -> bool:
+        """True when the week says something about contacts: an answered check-in or a
+        buddy's meetup. Otherwise its contact figures are missing, not zero."""
+        return self.answered > 0 or self.events > 0
+
+
+@dataclass(frozen=True)
+class ClientHistory:
+    """Everything the digest needs about one client, already aggregated."""
+
+    client_id: int
+    name: str
+    weeks: Mapping[date, WeekFigures]
+    # Days each close contact (circle 1–2 now) was mentioned, and their labels.
+    mentions: Mapping[int, Sequence[date]]
+    close_contacts: Mapping[int, str]
+    # Days on which a check-in was answered (to tell silence from not answering).
+    answered_days: Sequence[date]
+    map_changes: Comparison | None = None
+    unreachable: bool = False
+    consent_withdrawn: bool = False
+
+
+class Flag(StrEnum):
+    """Why a client needs attention, most urgent first."""
+
+    UNREACHABLE = "unreachable"
+    CONSENT_WITHDRAWN = "consent_withdrawn"
+    NO_ANSWERS = "no_answers"
+    MOOD_DOWN = "mood_down"
+    NO_CONTACTS = "no_contacts"
+
+
+@dataclass(frozen=True)
+class FadingTie:
+    """A close contact not mentioned for clearly longer than usual."""
+
+    contact_id: int
+    label: str
+    last_mentioned: date
+    usual_gap_days: int | None  # None: mentioned once, no usual gap known yet
+
+
+@dataclass(frozen=True)
+class ClientWeek:
+    """One client's week for the digest: the figures, the comparison with the weeks before,
+    what changed in the circle, and why to look (``flags``)."""
+
+    client_id: int
+    name: str
+    week: date
+    figures: WeekFigures | None  # None: nothing was sent or reported this week
+    compliance: float | None  # answered / sent
+    events: int | None  # None: missing
+    distinct_contacts: int | None
+    events_before: float | None  # mean over the reported earlier weeks
+    mood: float | None
+    mood_before: float | None
+    satisfaction: float | None
+    fading: tuple[FadingTie, ...]
+    map_changes: Comparison | None
+    flags: tuple[Flag, ...]
+
+    @property
+    def needs_attention(self) -> bool:
+        """True when any flag is raised."""
+        return bool(self.flags)
+
+
+def _mean(values: Iterable[float | None]) -> float | None:
+    present = [value for value in values if value is not None]
+    return mean(present) if present else None
+
+
+def fading_ties(
+    mentions: Mapping[int, Sequence[date]],
+    labels: Mapping[int, str],
+    answered_days: Sequence[date],
+    today: date,
+) -> list[FadingTie]:
+    """Close contacts whose silence is clearly longer than their usual gap between mentions
+    (> max(2 × median gap, 3 weeks)), counted only while the client kept answering: someone
+    who stopped answering tells us nothing about their ties."""
+    fading = []
+    for contact_id, label in labels.items():
+        days = sorted(set(mentions.get(contact_id, ())))
+        if not days:
+            continue  # never mentioned: no tie in the data that could fade
+        last = days[-1]
+        gaps = [(later - earlier).days for earlier, later in pairwise(days)]
+        usual = int(median(gaps)) if gaps else None
+        limit = max(FADING_FLOOR, timedelta(days=FADING_FACTOR * (usual or 0)))
+        answers_since = sum(1 for day in answered_days if last < day <= today)
+        if today - last > limit and answers_since >= FADING_ANSWERS_SINCE:
+            fading.append(FadingTie(contact_id, label, last, usual))
+    return sorted(fading, key=lambda tie: (tie.last_mentioned, tie.label))
+
+
+def flags_for(
+    history: ClientHistory,
+    week: date,
+    mood: float | None,
+    mood_before: float | None,
+) -> tuple[Flag, ...]:
+    """The attention flags for ``week``, most urgent first."""
+    flags = []
+    if history.unreachable:
+        flags.append(Flag.UNREACHABLE)
+    if history.consent_withdrawn:
+        flags.append(Flag.CONSENT_WITHDRAWN)
+    last_two = [history.weeks.get(monday, WeekFigures()) for monday in (week - timedelta(7), week)]
+    if sum(f.sent for f in last_two) > 0 and sum(f.answered for f in last_two) == 0:
+        flags.append(Flag.NO_ANSWERS)
+    if mood is not None and mood_before is not None and mood <= mood_before - MOOD_DROP:
+        flags.append(Flag.MOOD_DOWN)
+    answered = [
+        history.weeks[monday]
+        for monday in sorted(history.weeks, reverse=True)
+        if monday <= week and history.weeks[monday].answered > 0
+    ][:2]
+    if len(answered) == 2 and all(f.events == 0 for f in answered):
+        flags.append(Flag.NO_CONTACTS)
+    return tuple(flags)
+
+
+def client_week(history: ClientHistory, week: date) -> ClientWeek:
+    """One client's ``week`` (a Monday), compared with the four weeks before it."""
+    figures = history.weeks.get(week)
+    earlier = [history.weeks.get(monday) for monday in weeks_back(week, TREND_WEEKS)]
+    reported_earlier = [f for f in earlier if f is not None and f.reported]
+    mood = figures.mood if figures else None
+    mood_before = _mean(f.mood for f in earlier if f is not None)
+    reported = figures is not None and figures.reported
+    last_day = week + timedelta(days=6)
+    return ClientWeek(
+        client_id=history.client_id,
+        name=history.name,
+        week=week,
+        figures=figures,
+        compliance=(figures.answered / figures.sent) if figures and figures.sent else None,
+        events=figures.events if figures and reported else None,
+        distinct_contacts=figures.distinct_contacts if figures and reported else None,
+        events_before=_mean(f.events for f in reported_earlier),
+        mood=mood,
+        mood_before=mood_before,
+        satisfaction=figures.satisfaction if figures else None,
+        fading=tuple(
+            fading_ties(history.mentions, history.close_contacts, history.answered_days, last_day)
+        ),
+        map_changes=history.map_changes,
+        flags=flags_for(history, week, mood, mood_before),
+    )
+
+
+def attention_order(weeks: Iterable[ClientWeek]) -> list[ClientWeek]:
+    """Clients who need attention first (by their most urgent flag, then how many flags),
+    then everyone else by name."""
+    order = list(Flag)
+
+    def key(item: ClientWeek) -> tuple[int, int, str]:
+        urgency = min((order.index(flag) for flag in item.flags), default=len(order))
+        return (urgency, -len(item.flags), item.name.casefold())
+
+    return sorted(weeks, key=key)
