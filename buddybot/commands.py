@@ -45,6 +45,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("clients", PROFESSIONALS),
     Command("invite", PROFESSIONALS),
     Command("invitations", PROFESSIONALS),
+    Command("digest", PROFESSIONALS),
 )
 
 

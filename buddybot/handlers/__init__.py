@@ -18,6 +18,7 @@ from buddybot.handlers import (
     basics,
     checkin,
     clients,
+    digest,
     invite,
     language,
     meetup,
@@ -76,6 +77,9 @@ def build_handlers() -> list[BaseHandler[Any, Any, Any]]:
         _buttons(invite.INVITE, invite.invite_button),
         _buttons(invite.REVOKE, invite.revoke_button),
         _buttons(clients.CLIENTS, clients.client_button),
+        CommandHandler("digest", digest.digest_command, filters=_PRIVATE),
+        _buttons(digest.DIGEST, digest.digest_button),
+        _buttons(digest.CLIENT, digest.client_button),
         # Last: typed answers, then anything nobody else took.
         MessageHandler(_PRIVATE & filters.TEXT & ~filters.COMMAND, typed.typed_text),
         MessageHandler(_PRIVATE & (filters.TEXT | filters.COMMAND), basics.not_understood),

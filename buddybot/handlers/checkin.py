@@ -23,7 +23,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 
 from buddybot import callbacks
 from buddybot.context import BuddyContext
-from buddybot.handlers import basics, meetup, network
+from buddybot.handlers import basics, digest, meetup, network
 from buddybot.handlers.common import Reply, button, faces_row, identify_sender
 from buddybot.i18n import Translator, text_key, translator
 from buddybot.network import Contact, by_circle
@@ -114,6 +114,7 @@ async def tick(context: BuddyContext) -> None:
     await _send_all(context, reminders, reminder=True)
     for prompt in closed:
         await _close_prompt(context, prompt)
+    await digest.send_weekly(context)
 
 
 @dataclass(frozen=True)

@@ -7,15 +7,30 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from buddybot import metrics
 from buddybot.metrics import ClientHistory, ClientWeek, WeekFigures
 from buddybot.network import compare_dates
 from buddybot.services import contacts
+from buddybot.services.access import OwnClient
 from buddybot.storage import repositories, weekly
-from buddybot.storage.models import Participant, ParticipantRole, ParticipantStatus, Professional
+from buddybot.storage.models import (
+    Digest,
+    Participant,
+    ParticipantRole,
+    ParticipantStatus,
+    Professional,
+    ProfessionalStatus,
+)
 
+# A digest not sent within this time after its moment (the bot was down) is not sent late.
+GRACE = timedelta(hours=48)
+# A claim that was not marked sent after this long is taken as a crashed sender.
+STALE_CLAIM = timedelta(minutes=5)
 # How far back the digest looks: the chart shows 12 weeks; a close tie's usual gap is
 # learnt from half a year.
 CHART_WEEKS = 12
@@ -117,3 +132,106 @@ async def caseload_week(
 def last_full_week(today: date) -> date:
     """The Monday of the week before the one ``today`` is in."""
     return metrics.week_of(today) - timedelta(weeks=1)
+
+
+def digest_moment(professional: Professional, now: datetime) -> datetime:
+    """This week's moment for the professional's digest (their weekday and local time)."""
+    zone = ZoneInfo(professional.time_zone)
+    local_monday = metrics.week_of(now.astimezone(zone).date())
+    hour, minute = (int(part) for part in professional.digest_time.split(":"))
+    day = local_monday + timedelta(days=professional.digest_weekday)
+    return datetime.combine(day, time(hour, minute), zone)
+
+
+@dataclass(frozen=True)
+class DigestClaim:
+    """A weekly digest this process is to send now."""
+
+    digest_id: int
+    professional_id: int
+    telegram_user_id: int
+    language: str | None
+    week: date
+
+
+async def claim_due(session: AsyncSession, now: datetime) -> list[DigestClaim]:
+    """Digests whose moment has come (within ``GRACE``), each claimed by exactly one
+    process: the unique (professional, week) row decides who sends it."""
+    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    professionals = await session.scalars(
+        select(Professional).where(
+            Professional.status == ProfessionalStatus.ACTIVE,
+            Professional.telegram_user_id.is_not(None),
+        )
+    )
+    claims = []
+    by_id: dict[int, Professional] = {}
+    for professional in professionals:
+        by_id[professional.id] = professional
+        moment = digest_moment(professional, now)
+        if not moment <= now < moment + GRACE:
+            continue
+        week = metrics.week_of(moment.date()) - timedelta(weeks=1)
+        won = await session.scalar(
+            insert(Digest)
+            .values(professional_id=professional.id, week=week, claimed_at=now)
+            .on_conflict_do_nothing(index_elements=["professional_id", "week"])
+            .returning(Digest.id)
+        )
+        if won is not None:
+            claims.append((won, professional, week))
+    stale = await session.execute(
+        update(Digest)
+        .where(Digest.sent_at.is_(None), Digest.claimed_at < now - STALE_CLAIM)
+        .values(claimed_at=now)
+        .returning(Digest.id, Digest.professional_id, Digest.week)
+    )
+    for digest_id, professional_id, week in stale:
+        if professional_id in by_id:
+            claims.append((digest_id, by_id[professional_id], week))
+    return [
+        DigestClaim(digest_id, p.id, p.telegram_user_id or 0, p.language, week)
+        for digest_id, p, week in claims
+    ]
+
+
+async def caseload_for(session: AsyncSession, claim: DigestClaim) -> CaseloadWeek:
+    """The caseload week a claimed digest is about."""
+    professional = await session.get(Professional, claim.professional_id)
+    assert professional is not None
+    caseload = await caseload_week(session, professional, claim.week)
+    await record_view(session, professional, caseload)
+    return caseload
+
+
+async def record_sent(session: AsyncSession, digest_id: int, now: datetime) -> None:
+    """The digest went out."""
+    await session.execute(update(Digest).where(Digest.id == digest_id).values(sent_at=now))
+
+
+async def record_view(
+    session: AsyncSession, professional: Professional, caseload: CaseloadWeek
+) -> None:
+    """A digest shows client data: one audit line per client seen (ids only)."""
+    for client in caseload.clients:
+        await repositories.add_audit_entry(
+            session,
+            actor_kind="professional",
+            actor_id=professional.id,
+            action="digest.viewed",
+            subject_kind="participant",
+            subject_id=client.client_id,
+            detail={"week": caseload.week.isoformat()},
+        )
+
+
+async def record_client_view(session: AsyncSession, own: OwnClient) -> None:
+    """A client's pictures were opened from the digest."""
+    await repositories.add_audit_entry(
+        session,
+        actor_kind="professional",
+        actor_id=own.professional.id,
+        action="digest.client_viewed",
+        subject_kind="participant",
+        subject_id=own.client.id,
+    )

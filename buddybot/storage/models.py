@@ -132,6 +132,9 @@ class Professional(Base):
     telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
     language: Mapped[str | None] = mapped_column(String(8))
     time_zone: Mapped[str] = mapped_column(String(64), default=DEFAULT_TIME_ZONE)
+    # When the weekly digest comes, in their local time (0 = Monday).
+    digest_weekday: Mapped[int] = mapped_column(default=0, server_default="0")
+    digest_time: Mapped[str] = mapped_column(String(5), default="09:00", server_default="09:00")
     status: Mapped[ProfessionalStatus] = mapped_column(
         _enum(ProfessionalStatus, "professional_status"), default=ProfessionalStatus.INVITED
     )
@@ -470,3 +473,20 @@ class Meetup(Base):
     note: Mapped[str | None] = mapped_column(String(1000))
     started_at: Mapped[datetime] = mapped_column(UtcDateTime)
     saved_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class Digest(Base):
+    """One weekly digest for one professional. (professional, week) is unique, so a second
+    replica or a restart cannot send the same week twice; a claim whose sending did not
+    finish within a few minutes (a crash) may be taken again."""
+
+    __tablename__ = "digest"
+    __table_args__ = (UniqueConstraint("professional_id", "week"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    professional_id: Mapped[int] = mapped_column(
+        ForeignKey("professional.id", ondelete="CASCADE"), index=True
+    )
+    week: Mapped[date] = mapped_column(Date)  # the Monday of the week it is about
+    claimed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

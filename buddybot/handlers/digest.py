@@ -1,0 +1,304 @@
+"""The weekly digest for professionals: `/digest` on demand (last week or this week so far),
+the weekly one from the scheduler tick, and a client's pictures from its buttons.
+Callback data: ``dg:<when>`` (``last``/``now``) and ``dgc:<client>:<monday>``."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import date, timedelta
+from html import escape
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+from telegram import InlineKeyboardMarkup, Update
+from telegram.error import BadRequest, Forbidden, NetworkError
+
+from buddybot import callbacks, metrics
+from buddybot.context import BuddyContext
+from buddybot.handlers import basics
+from buddybot.handlers.common import button, identify_sender
+from buddybot.handlers.network import DOMAIN_TEXT, circle_texts
+from buddybot.i18n import Translator, text_key, translator
+from buddybot.metrics import ClientWeek, Flag
+from buddybot.network import Contact
+from buddybot.pictures.circle import render_circle
+from buddybot.pictures.weeks import WeeksTexts, render_weeks
+from buddybot.services import access, contacts, digest
+from buddybot.services.digest import CaseloadWeek
+
+log = logging.getLogger(__name__)
+
+DIGEST = "dg"
+CLIENT = "dgc"
+LIMIT = 4096  # Telegram's longest message
+
+FLAG_TEXT = {
+    Flag.UNREACHABLE: text_key("digest.flag.unreachable"),
+    Flag.CONSENT_WITHDRAWN: text_key("digest.flag.consent_withdrawn"),
+    Flag.NO_ANSWERS: text_key("digest.flag.no_answers"),
+    Flag.MOOD_DOWN: text_key("digest.flag.mood_down"),
+    Flag.NO_CONTACTS: text_key("digest.flag.no_contacts"),
+}
+
+
+def split_message(blocks: list[str], limit: int = LIMIT) -> list[str]:
+    """Join blocks (paragraphs) into as few messages as fit Telegram's limit, breaking
+    between blocks, or between lines of a block that is too long on its own; never
+    inside a line. Lengths are counted in UTF-16 units, as Telegram counts them."""
+
+    def size(text: str) -> int:
+        return len(text.encode("utf-16-le")) // 2
+
+    pieces: list[str] = []
+    for block in blocks:
+        if size(block) <= limit:
+            pieces.append(block)
+        else:
+            pieces.extend(line for line in block.split("\n") if line)
+    messages: list[str] = []
+    for piece in pieces:
+        if messages and size(messages[-1]) + 2 + size(piece) <= limit:
+            messages[-1] += "\n\n" + piece
+        else:
+            messages.append(piece[: limit - 1] + "…" if size(piece) > limit else piece)
+    return messages
+
+
+def _number(tr: Translator, value: float) -> str:
+    return format_decimal(round(value, 1), format="0.0", locale=tr.language)
+
+
+def _arrow(now: float | None, before: float | None) -> str:
+    """▲ up, ▼ down, = about the same (within half a point), nothing when unknown."""
+    if now is None or before is None:
+        return ""
+    if now >= before + 0.5:
+        return " ▲"
+    if now <= before - 0.5:
+        return " ▼"
+    return " ="
+
+
+def _names(people: Iterable[Contact]) -> str:
+    return ", ".join(escape(contact.label) for contact in people)
+
+
+def client_section(tr: Translator, week: ClientWeek) -> str:
+    """A few plain lines about one client's week."""
+    lines = [f"<b>{escape(week.name)}</b>"]
+    lines += [f"⚠️ {tr(FLAG_TEXT[flag])}" for flag in week.flags]
+    figures = week.figures
+    if figures is None or figures.sent == 0:
+        lines.append(tr("digest.no_checkins"))
+    else:
+        lines.append(tr("digest.checkins", answered=figures.answered, sent=figures.sent))
+    if week.events is None:
+        lines.append(tr("digest.contacts_unknown"))
+    else:
+        lines.append(
+            tr.plural("digest.contacts", week.events, people=week.distinct_contacts or 0)
+            + _arrow(week.events, week.events_before)
+        )
+    if week.mood is not None:
+        lines.append(
+            tr("digest.mood", mood=_number(tr, week.mood)) + _arrow(week.mood, week.mood_before)
+        )
+    if week.satisfaction is not None:
+        lines.append(tr("digest.satisfaction", score=_number(tr, week.satisfaction)))
+    changes = week.map_changes
+    if changes is not None:
+        if changes.added:
+            lines.append(tr("digest.new", names=_names(changes.added)))
+        if changes.closer:
+            lines.append(tr("digest.closer", names=_names(m.contact for m in changes.closer)))
+        if changes.further:
+            lines.append(tr("digest.further", names=_names(m.contact for m in changes.further)))
+        if changes.removed:
+            lines.append(tr("digest.removed", names=_names(changes.removed)))
+    for tie in week.fading:
+        lines.append(
+            tr(
+                "digest.fading",
+                name=escape(tie.label),
+                date=format_date(tie.last_mentioned, format="d MMM", locale=tr.language),
+            )
+        )
+    if figures is not None and figures.meetups:
+        lines.append(tr.plural("digest.meetups", figures.meetups, minutes=figures.meetup_minutes))
+    return "\n".join(lines)
+
+
+def digest_messages(tr: Translator, caseload: CaseloadWeek, *, so_far: bool = False) -> list[str]:
+    """The digest as message texts: who needs attention first, then each client."""
+    first, last = caseload.week, caseload.week + timedelta(days=6)
+    title = tr(
+        "digest.title_so_far" if so_far else "digest.title",
+        start=format_date(first, format="d MMM", locale=tr.language),
+        end=format_date(last, format="d MMM", locale=tr.language),
+    )
+    if not caseload.clients:
+        return [title + "\n\n" + tr("digest.no_clients")]
+    attention = caseload.attention
+    if attention:
+        summary = [tr.plural("digest.attention", len(attention))]
+        summary += [
+            f"• {escape(week.name)}: " + ", ".join(tr(FLAG_TEXT[flag]) for flag in week.flags)
+            for week in attention
+        ]
+    else:
+        summary = [tr("digest.all_well")]
+    blocks = [title + "\n\n" + "\n".join(summary)]
+    blocks += [client_section(tr, week) for week in caseload.clients]
+    return split_message(blocks)
+
+
+def _client_buttons(tr: Translator, caseload: CaseloadWeek) -> InlineKeyboardMarkup | None:
+    buttons = [
+        button(f"📈 {week.name}", CLIENT, str(week.client_id), caseload.week.isoformat())
+        for week in caseload.clients
+        if not week.flags or Flag.CONSENT_WITHDRAWN not in week.flags
+    ]
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+
+
+async def send_digest(
+    context: BuddyContext, chat_id: int, tr: Translator, caseload: CaseloadWeek, *, so_far: bool
+) -> None:
+    """Send the digest texts; the client buttons go under the last one."""
+    messages = digest_messages(tr, caseload, so_far=so_far)
+    for number, text in enumerate(messages, start=1):
+        keyboard = _client_buttons(tr, caseload) if number == len(messages) else None
+        await context.bot.send_message(chat_id, text, reply_markup=keyboard)
+
+
+def _local_today(context: BuddyContext, time_zone: str) -> date:
+    return context.runtime.clock().astimezone(ZoneInfo(time_zone)).date()
+
+
+async def digest_command(update: Update, context: BuddyContext) -> None:
+    """`/digest`: which week?"""
+    sender = await identify_sender(update, context)
+    tr = sender.tr
+    if update.effective_user is None or update.effective_message is None:
+        return
+    async with context.runtime.database.transaction() as session:
+        professional = await access.acting_professional(session, update.effective_user.id)
+    if professional is None:
+        await basics.not_for_role(update, tr)
+        return
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                button(tr("digest.last_week"), DIGEST, "last"),
+                button(tr("digest.this_week"), DIGEST, "now"),
+            ]
+        ]
+    )
+    await update.effective_message.reply_text(tr("digest.which_week"), reply_markup=keyboard)
+
+
+async def digest_button(update: Update, context: BuddyContext) -> None:
+    """Last week's or this week's digest, on demand."""
+    query = update.callback_query
+    parsed = callbacks.decode(query.data if query else None)
+    if query is None or parsed is None or parsed.parts not in {("last",), ("now",)}:
+        await basics.stale_button(update, context)
+        return
+    tr = (await identify_sender(update, context)).tr
+    async with context.runtime.database.transaction() as session:
+        professional = await access.acting_professional(session, query.from_user.id)
+        caseload = None
+        if professional is not None:
+            today = _local_today(context, professional.time_zone)
+            so_far = parsed.parts == ("now",)
+            week = metrics.week_of(today) if so_far else digest.last_full_week(today)
+            caseload = await digest.caseload_week(session, professional, week)
+            await digest.record_view(session, professional, caseload)
+    if caseload is None:
+        await basics.stale_button(update, context)
+        return
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    await send_digest(context, query.from_user.id, tr, caseload, so_far=so_far)
+
+
+def weeks_texts(tr: Translator, name: str, weeks: list[date]) -> WeeksTexts:
+    """Every word on the weekly chart, in the viewer's language."""
+    return WeeksTexts(
+        title=tr("digest.chart_title", name=name),
+        contacts=tr("digest.chart_contacts"),
+        mood=tr("digest.chart_mood"),
+        not_known=tr("digest.chart_not_known"),
+        domains={
+            **{d.value: tr(key) for d, key in DOMAIN_TEXT.items()},
+            "buddy": tr("digest.buddy"),
+        },
+        week_label={week: format_date(week, format="d/M", locale=tr.language) for week in weeks},
+    )
+
+
+async def client_button(update: Update, context: BuddyContext) -> None:
+    """A client's twelve weeks and their circle with the week's changes, for their own
+    professional only (checked again, and the view is in the audit log)."""
+    query = update.callback_query
+    parsed = callbacks.decode(query.data if query else None)
+    if query is None or parsed is None or len(parsed.parts) != 2 or not parsed.parts[0].isdigit():
+        await basics.stale_button(update, context)
+        return
+    try:
+        week = metrics.week_of(date.fromisoformat(parsed.parts[1]))
+    except ValueError:
+        await basics.stale_button(update, context)
+        return
+    tr = (await identify_sender(update, context)).tr
+    async with context.runtime.database.transaction() as session:
+        own = await access.own_client(
+            session,
+            query.from_user.id,
+            int(parsed.parts[0]),
+            "digest.client",
+            still_taking_part=True,
+        )
+        found = None
+        if own is not None:
+            (history,) = await digest.histories(session, [own.client], week)
+            current = await contacts.current_map(session, own.client.id)
+            await digest.record_client_view(session, own)
+            found = (own.client.first_name or "", history, current)
+    if found is None:
+        await basics.stale_button(update, context)
+        return
+    name, history, current = found
+    await query.answer()
+    weeks = [*metrics.weeks_back(week, digest.CHART_WEEKS - 1), week]
+    chart = render_weeks(weeks, history.weeks, weeks_texts(tr, name, weeks))
+    circle = render_circle(current, circle_texts(tr, name), changes=history.map_changes)
+    await context.bot.send_photo(
+        query.from_user.id, chart, caption=tr("digest.chart_caption", name=escape(name))
+    )
+    await context.bot.send_photo(
+        query.from_user.id, circle, caption=tr("digest.circle_caption", name=escape(name))
+    )
+
+
+async def send_weekly(context: BuddyContext) -> None:
+    """The tick's part: each professional whose digest time has come gets last week's
+    digest once (claimed in the database, so replicas and restarts do not repeat it)."""
+    database, now = context.runtime.database, context.runtime.clock()
+    async with database.transaction() as session:
+        due = await digest.claim_due(session, now)
+    for claim in due:
+        tr = translator(claim.language, context.runtime.settings.default_language)
+        try:
+            async with database.transaction() as session:
+                caseload = await digest.caseload_for(session, claim)
+            await send_digest(context, claim.telegram_user_id, tr, caseload, so_far=False)
+        except (Forbidden, BadRequest, NetworkError) as error:
+            log.warning("digest %s: not sent (%s)", claim.digest_id, type(error).__name__)
+            continue
+        async with database.transaction() as session:
+            await digest.record_sent(session, claim.digest_id, context.runtime.clock())
