@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from buddybot import logs
+from buddybot.clock import ManualClock
 from buddybot.runner import BotProcess
 from buddybot.sandbox import DEFAULT_TOKEN, TelegramSandbox
 from buddybot.settings import Settings, load_settings
@@ -166,6 +167,24 @@ async def webhook_bot(
 ) -> AsyncIterator[BotProcess]:
     """The real bot in webhook mode; the sandbox delivers updates to it over HTTP."""
     process = BotProcess(webhook_settings(sandbox, sqlite_url, webhook_port))
+    await process.start()
+    try:
+        yield process
+    finally:
+        await process.stop()
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock()
+
+
+@pytest.fixture
+async def clocked_bot(
+    sandbox: TelegramSandbox, sqlite_url: str, clock: ManualClock
+) -> AsyncIterator[BotProcess]:
+    """The bot with the test's clock and a tick that only runs when the test says so."""
+    process = BotProcess(sandbox_settings(sandbox, sqlite_url, tick_seconds=600), clock=clock)
     await process.start()
     try:
         yield process

@@ -4,20 +4,15 @@ answered by taps, one reminder, expiry, restarts, blocked users and server error
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
 from sqlalchemy import func, select
 
-from buddybot.clock import ManualClock, utcnow
-from buddybot.network import Contact, ContactKind, Domain
+from buddybot.clock import ManualClock
 from buddybot.runner import BotProcess
-from buddybot.sandbox import ChatMessage, SandboxUser, TelegramSandbox
-from buddybot.schedule import next_slot
-from buddybot.services import checkins, contacts
-from buddybot.services.checkins import rhythm_of
+from buddybot.sandbox import TelegramSandbox
+from buddybot.services import checkins
 from buddybot.storage.models import (
     AuditEntry,
     Checkin,
@@ -29,81 +24,13 @@ from buddybot.storage.models import (
     RhythmRecord,
     SatisfactionAnswer,
 )
+from tests.clocked import client_id_of as _client_id
+from tests.clocked import next_slot_of as _next_slot
+from tests.clocked import prompted as _prompted
+from tests.clocked import tick
+from tests.clocked import with_network as _with_network
 from tests.conftest import sandbox_settings
 from tests.journeys import buddy_for, joined_client
-
-
-@pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock()
-
-
-@pytest.fixture
-async def clocked_bot(
-    sandbox: TelegramSandbox, sqlite_url: str, clock: ManualClock
-) -> AsyncIterator[BotProcess]:
-    """The bot with the test's clock and a tick that only runs when the test says so."""
-    process = BotProcess(sandbox_settings(sandbox, sqlite_url, tick_seconds=600), clock=clock)
-    await process.start()
-    try:
-        yield process
-    finally:
-        await process.stop()
-
-
-async def tick(bot: BotProcess) -> None:
-    """Run the scheduler tick once, as the job queue would."""
-    assert bot.application is not None
-    assert bot.application.job_queue is not None
-    (job,) = bot.application.job_queue.get_jobs_by_name("checkin-tick")
-    await job.run(bot.application)
-
-
-async def _client_id(bot: BotProcess, person: SandboxUser) -> int:
-    assert bot.database is not None
-    async with bot.database.transaction() as session:
-        client = await session.scalar(
-            select(Participant).where(Participant.telegram_user_id == person.id)
-        )
-    assert client is not None
-    return client.id
-
-
-async def _next_slot(bot: BotProcess, client_id: int, after: datetime) -> datetime:
-    assert bot.database is not None
-    async with bot.database.transaction() as session:
-        record = await session.get(RhythmRecord, client_id)
-        client = await session.get(Participant, client_id)
-    assert record is not None
-    assert client is not None
-    slot = next_slot(rhythm_of(record, client.time_zone), after)
-    assert slot is not None
-    return slot
-
-
-async def _with_network(bot: BotProcess, client_id: int, *labels: str) -> None:
-    assert bot.database is not None
-    async with bot.database.transaction() as session:
-        for circle, label in enumerate(labels, start=1):
-            await contacts.add_contact(
-                session,
-                client_id,
-                Contact(0, ContactKind.PERSON, label, min(circle, 3), Domain.FAMILY),
-                by=contacts.Editor("client", client_id),
-                now=utcnow(),
-            )
-
-
-async def _prompted(bot: BotProcess, clock: ManualClock, person: SandboxUser) -> ChatMessage:
-    """Move the clock to the client's next slot, tick, and return the prompt."""
-    client_id = await _client_id(bot, person)
-    slot = await _next_slot(bot, client_id, clock.now)
-    clock.now = slot - timedelta(minutes=1)
-    await tick(bot)
-    assert person.catch_up() == []  # not yet
-    clock.now = slot + timedelta(seconds=20)
-    await tick(bot)
-    return await person.next_message()
 
 
 async def test_a_client_answers_a_check_in_at_their_local_time_by_tapping(

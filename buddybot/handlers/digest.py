@@ -62,8 +62,20 @@ def split_message(blocks: list[str], limit: int = LIMIT) -> list[str]:
         if messages and size(messages[-1]) + 2 + size(piece) <= limit:
             messages[-1] += "\n\n" + piece
         else:
-            messages.append(piece[: limit - 1] + "…" if size(piece) > limit else piece)
+            messages.append(_cut(piece, limit) if size(piece) > limit else piece)
     return messages
+
+
+def _cut(line: str, limit: int) -> str:
+    """A single line longer than a message (it cannot happen with names of at most 64
+    characters, but must not fail): shortened to fit, with an ellipsis."""
+    kept, used = [], 1  # the ellipsis
+    for character in line:
+        used += 2 if ord(character) > 0xFFFF else 1
+        if used > limit:
+            break
+        kept.append(character)
+    return "".join(kept) + "…"
 
 
 def _number(tr: Translator, value: float) -> str:

@@ -1,0 +1,142 @@
+"""The weekly digest end to end: a month of check-ins answered by taps, then the digest at
+Monday 09:00 (once), on demand, with a client's pictures; nobody else sees these clients."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from buddybot.clock import ManualClock
+from buddybot.handlers.digest import split_message
+from buddybot.metrics import week_of
+from buddybot.runner import BotProcess
+from buddybot.sandbox import ChatMessage, SandboxUser, TelegramSandbox
+from buddybot.storage.models import AuditEntry, Digest
+from tests.clocked import client_id_of, prompted, tick, with_network
+from tests.journeys import professional_joins
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+
+
+async def _answer(person: SandboxUser, prompt: ChatMessage, names: list[str], face: str) -> None:
+    """Answer a check-in fully by taps."""
+    await person.tap(prompt, "▶️ Start")
+    if not names:
+        await person.tap(prompt, "Nobody")
+    for name in names:
+        await person.tap(prompt, name)
+    if names:
+        await person.tap(prompt, "Done ➜")
+        for _ in names:
+            await person.tap(prompt, "🤝 Together")
+    await person.tap(prompt, face)
+    if prompt.content.startswith("How happy are you with your contacts"):
+        await person.tap(prompt, "🙂")
+    await person.tap(prompt, "Skip")
+    assert prompt.content.startswith("Thank you, ")
+
+
+def test_long_digests_are_split_between_blocks_and_never_inside_a_line() -> None:
+    blocks = ["title", *(f"<b>Client {n}</b>\n" + "\n".join(["x" * 60] * 5) for n in range(40))]
+    messages = split_message(blocks, limit=1000)
+    assert len(messages) > 1
+    assert all(len(message) <= 1000 for message in messages)
+    lines = [line for message in messages for line in message.split("\n") if line]
+    assert lines == [line for block in blocks for line in block.split("\n")]
+    # One block longer than a message on its own is broken between its lines.
+    long_block = "\n".join(f"line {n} " + "y" * 50 for n in range(40))
+    parts = split_message([long_block], limit=500)
+    assert all(len(part) <= 500 for part in parts)
+    assert "\n".join(parts).replace("\n\n", "\n") == long_block
+    assert split_message(["😀" * 600], limit=1000) == ["😀" * 499 + "…"]  # UTF-16 units
+
+
+async def test_a_month_of_check_ins_becomes_the_monday_digest(
+    clocked_bot: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
+) -> None:
+    els = await professional_joins(clocked_bot, sandbox)
+    from tests.journeys import invite, join
+
+    amira = sandbox.user("Amira", language_code="en")
+    await join(amira, await invite(els, "👤 Een cliënt", "Amira"), "English", "✅ I'll take part")
+    joe = sandbox.user("Joe", language_code="en")
+    await join(joe, await invite(els, "👤 Een cliënt", "Joe"), "English", "✅ I'll take part")
+    amira_id = await client_id_of(clocked_bot, amira)
+    await with_network(clocked_bot, amira_id, "Mama", "Jan")
+    els.catch_up()
+    joe.catch_up()
+
+    # Four weeks (Thursday 26 November to Thursday 17 December): Amira answers all seven
+    # check-ins, happy at first and sad in the last week; Joe answers none.
+    for number in range(7):
+        prompt = await prompted(clocked_bot, clock, amira)
+        joe.catch_up()
+        names = ["Mama", "Jan"] if number % 2 else ["Jan"]
+        await _answer(amira, prompt, names, "🙁" if number >= 5 else "😄")
+    els.catch_up()
+
+    # Monday 09:00 local: the digest about last week comes once, whatever the ticks.
+    today = clock.now.astimezone(BRUSSELS).date()
+    monday = week_of(today) + timedelta(weeks=1)
+    clock.now = (
+        clock.now.astimezone(BRUSSELS).replace(
+            year=monday.year, month=monday.month, day=monday.day, hour=8, minute=59
+        )
+    ).astimezone(clock.now.tzinfo)
+    await tick(clocked_bot)
+    assert els.catch_up() == []
+    clock.now += timedelta(minutes=2)
+    await tick(clocked_bot)
+    digest = await els.next_message()
+    await tick(clocked_bot)
+    clock.now += timedelta(hours=1)
+    await tick(clocked_bot)
+    assert digest.content.startswith("📋 Weekoverzicht,")
+    assert digest.content.startswith("📋 Weekoverzicht, 14 dec – 20 dec")
+    assert "2 cliënten hebben aandacht nodig" in digest.content
+    assert "• Amira: stemming gedaald" in digest.content
+    assert "• Joe: twee weken geen antwoord" in digest.content
+    assert "Check-ins: 2 van 2 beantwoord" in digest.content
+    # 3 this week against (1 + 3 + 3) / 3 in the weeks before (the week before: missing)
+    assert "Contacten: 3 keer, met 2 personen ▲" in digest.content
+    assert "Stemming: 2,0 op 5 ▼" in digest.content
+    assert "Contacten: niet gekend (geen antwoord)" in digest.content  # Joe: missing, not 0
+    assert [b.text for b in digest.buttons] == ["📈 Joe", "📈 Amira"]  # most urgent first
+    assert els.catch_up() == []  # no second digest
+    assert clocked_bot.database is not None
+    async with clocked_bot.database.transaction() as session:
+        weeks = list(await session.scalars(select(Digest.week).order_by(Digest.week)))
+        # One digest per week: also the Mondays during the month had theirs.
+        assert weeks == [monday - timedelta(weeks=n) for n in range(4, 0, -1)]
+        viewed = select(func.count()).where(AuditEntry.action == "digest.viewed")
+        assert await session.scalar(viewed) == 2 * len(weeks)  # each client, each digest
+
+    # The pictures of one client, on a button.
+    await els.press(digest, "📈 Amira")
+    chart, circle = await els.next_message(), await els.next_message()
+    assert chart.photo is not None
+    assert circle.photo is not None
+    assert "Amira" in chart.content
+
+    # On demand, this week so far: nothing answered yet, and nobody is flagged for that.
+    question = await els.ask("/digest")
+    await els.tap(question, "Deze week tot nu")
+    so_far = await els.next_message()
+    assert so_far.content.startswith("📋 Deze week tot nu,")
+
+    # Another professional sees nothing of Els's clients, not even with her buttons.
+    piet = sandbox.user("Piet", language_code="nl")
+    from tests.journeys import professional_invitation
+
+    welcome = await piet.ask(f"/start {await professional_invitation(clocked_bot, 'Kring Brugge')}")
+    assert "Welkom" in welcome.content
+    question = await piet.ask("/digest")
+    await piet.tap(question, "Vorige week")
+    assert "nog geen cliënten" in (await piet.next_message()).content
+    forged = await piet.press_data(digest, digest.buttons[1].callback_data or "")
+    assert "no longer works" in str(
+        (await piet.answer_to(forged)).text
+    ) or "werkt niet meer" in str((await piet.answer_to(forged)).text)
+    assert piet.catch_up() == []
