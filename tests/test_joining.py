@@ -32,10 +32,11 @@ async def _participant(bot: BotProcess, first_name: str) -> Participant:
 
 async def test_from_admin_to_client_and_buddy(bot: BotProcess, sandbox: TelegramSandbox) -> None:
     els = await professional_joins(bot, sandbox)
-    assert [c["command"] for c in sandbox.commands[(f"chat:{els.id}", "")]][-3:] == [
+    assert [c["command"] for c in sandbox.commands[(f"chat:{els.id}", "")]][-4:] == [
         "clients",
         "invite",
         "invitations",
+        "digest",
     ]
 
     # Els invites Amira: a link and a QR picture of it.
