@@ -5,6 +5,7 @@ an empty slot), never drawn as zero."""
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -83,15 +84,15 @@ def render_weeks(
     axes.spines[["top", "right"]].set_visible(False)
 
     mood_axes = axes.twinx()
-    moods = [figures[week].mood if week in figures else None for week in weeks]
-    points = [
-        (position, mood)
-        for position, mood in zip(positions, moods, strict=True)
-        if mood is not None
+    # Missing weeks are gaps in the line (NaN), not a line drawn through them.
+    moods = [
+        figures[week].mood if week in figures and figures[week].mood is not None else math.nan
+        for week in weeks
     ]
-    if points:
-        xs, ys = zip(*points, strict=True)
-        mood_axes.plot(xs, ys, color=MOOD_COLOUR, marker="o", linewidth=2, label=texts.mood)
+    if any(not math.isnan(mood) for mood in moods):
+        mood_axes.plot(
+            list(positions), moods, color=MOOD_COLOUR, marker="o", linewidth=2, label=texts.mood
+        )
     mood_axes.set_ylim(0.5, 5.5)
     mood_axes.set_yticks([1, 2, 3, 4, 5])
     mood_axes.set_ylabel(texts.mood)
@@ -103,9 +104,10 @@ def render_weeks(
         axes.legend(
             handles + mood_handles,
             labels + mood_labels,
-            loc="upper left",
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.08),
             fontsize=8,
-            ncols=3,
+            ncols=6,
             frameon=False,
         )
     axes.set_title(texts.title)

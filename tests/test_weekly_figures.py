@@ -1,0 +1,159 @@
+"""The weekly aggregates on SQLite and PostgreSQL: the same weeks (Monday to Sunday, across
+a new year), the same counts, and weeks without anything simply absent."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from buddybot.storage import repositories, weekly
+from buddybot.storage.database import Database
+from buddybot.storage.models import (
+    Checkin,
+    CheckinStatus,
+    ContactEvent,
+    ContactRecord,
+    Meetup,
+    MoodAnswer,
+    ParticipantRole,
+    ParticipantStatus,
+    SatisfactionAnswer,
+)
+
+AT = datetime(2026, 12, 1, tzinfo=UTC)
+
+
+def test_week_numbers_start_on_monday() -> None:
+    assert weekly.monday(weekly.week_number(date(2027, 1, 3))) == date(2026, 12, 28)  # Sunday
+    assert weekly.monday(weekly.week_number(date(2027, 1, 4))) == date(2027, 1, 4)  # Monday
+
+
+async def test_counts_per_client_per_week_on_both_databases(database: Database) -> None:
+    async with database.transaction() as session:
+        organisation = await repositories.add_organisation(session, "Kring Gent")
+        people = {}
+        for name, role in (
+            ("Amira", ParticipantRole.CLIENT),
+            ("Bram", ParticipantRole.BUDDY),
+            ("Zoë", ParticipantRole.CLIENT),
+        ):
+            people[name] = await repositories.add_participant(
+                session, organisation, role, first_name=name, status=ParticipantStatus.ACTIVE
+            )
+        amira, bram, other = people["Amira"], people["Bram"], people["Zoë"]
+        mama = ContactRecord(
+            client_id=amira.id, kind="person", label="Mama", circle=1, domain="family"
+        )
+        jan = ContactRecord(client_id=amira.id, kind="person", label="Jan", circle=3, domain="work")
+        session.add_all([mama, jan])
+        await session.flush()
+        checkins = [
+            Checkin(
+                participant_id=amira.id,
+                slot_at=AT.replace(day=day),
+                local_date=local,
+                status=status,
+            )
+            for day, local, status in (
+                (1, date(2026, 12, 31), CheckinStatus.ANSWERED),  # Thursday, week of 28 Dec
+                (2, date(2027, 1, 3), CheckinStatus.EXPIRED),  # Sunday, same week
+                (3, date(2027, 1, 4), CheckinStatus.SCHEDULED),  # Monday: not sent yet
+            )
+        ]
+        checkins.append(
+            Checkin(
+                participant_id=other.id,
+                slot_at=AT,
+                local_date=date(2026, 12, 31),
+                status=CheckinStatus.SENT,
+            )
+        )
+        session.add_all(checkins)
+        await session.flush()
+        first = checkins[0]
+        meetup = Meetup(
+            buddy_id=bram.id,
+            client_id=amira.id,
+            local_date=date(2027, 1, 2),
+            duration_minutes=90,
+            started_at=AT,
+            saved_at=AT,
+        )
+        session.add(meetup)
+        await session.flush()
+        for contact, day in ((mama, 31), (mama, 30), (jan, 31)):
+            session.add(
+                ContactEvent(
+                    client_id=amira.id,
+                    contact_id=contact.id,
+                    checkin_id=first.id,
+                    at=AT,
+                    local_date=date(2026, 12, day),
+                    reported_by="client",
+                )
+            )
+        session.add(
+            ContactEvent(
+                client_id=amira.id,
+                buddy_id=bram.id,
+                meetup_id=meetup.id,
+                at=AT,
+                local_date=date(2027, 1, 2),
+                reported_by="buddy",
+            )
+        )
+        session.add_all(
+            [
+                MoodAnswer(
+                    participant_id=amira.id,
+                    checkin_id=first.id,
+                    at=AT,
+                    local_date=date(2026, 12, 31),
+                    score=4,
+                ),
+                MoodAnswer(
+                    participant_id=amira.id,
+                    checkin_id=first.id,
+                    at=AT,
+                    local_date=date(2027, 1, 1),
+                    score=1,
+                ),
+                SatisfactionAnswer(
+                    participant_id=amira.id,
+                    checkin_id=first.id,
+                    at=AT,
+                    local_date=date(2026, 12, 31),
+                    score=5,
+                ),
+            ]
+        )
+
+    async with database.transaction() as session:
+        counts = await weekly.weekly_counts(
+            session, [amira.id], date(2026, 12, 1), date(2027, 1, 31)
+        )
+        everyone = await weekly.weekly_counts(session, None, date(2026, 12, 1), date(2027, 1, 31))
+        mentions = await weekly.close_mentions(
+            session, [amira.id], date(2026, 12, 1), date(2027, 1, 31)
+        )
+        close = await weekly.close_contacts(session, [amira.id])
+        answered = await weekly.answered_days(
+            session, [amira.id], date(2026, 12, 1), date(2027, 1, 31)
+        )
+
+    assert set(counts) == {amira.id}
+    assert set(everyone) == {amira.id, other.id}
+    week = counts[amira.id][date(2026, 12, 28)]
+    assert (week.sent, week.answered) == (2, 1)
+    assert (week.events, week.distinct_contacts) == (4, 3)  # Mama twice, Jan, Bram
+    assert week.by_domain == {"family": 2, "work": 1, "buddy": 1}
+    assert week.by_circle == {1: 2, 3: 1}
+    assert week.mood == 2.5
+    assert week.satisfaction == 5.0
+    assert (week.meetups, week.meetup_minutes) == (1, 90)
+    assert counts[amira.id][date(2027, 1, 4)].sent == 0  # scheduled is not sent
+    assert mentions == {amira.id: {mama.id: sorted([date(2026, 12, 30), date(2026, 12, 31)])}} or (
+        mentions[amira.id][mama.id]
+        and set(mentions[amira.id][mama.id]) == {date(2026, 12, 30), date(2026, 12, 31)}
+    )
+    assert close == {amira.id: {mama.id: "Mama"}}
+    assert answered == {amira.id: [date(2026, 12, 31)]}
