@@ -85,10 +85,10 @@ def render_weeks(
 
     mood_axes = axes.twinx()
     # Missing weeks are gaps in the line (NaN), not a line drawn through them.
-    moods = [
-        figures[week].mood if week in figures and figures[week].mood is not None else math.nan
-        for week in weeks
-    ]
+    moods: list[float] = []
+    for week in weeks:
+        mood = figures[week].mood if week in figures else None
+        moods.append(math.nan if mood is None else mood)
     if any(not math.isnan(mood) for mood in moods):
         mood_axes.plot(
             list(positions), moods, color=MOOD_COLOUR, marker="o", linewidth=2, label=texts.mood
