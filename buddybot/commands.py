@@ -35,6 +35,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("language"),
     Command("checkin", frozenset({Role.CLIENT})),
     Command("network", frozenset({Role.CLIENT})),
+    Command("myweek", frozenset({Role.CLIENT})),
     Command("meetup", frozenset({Role.BUDDY})),
     Command("schedule", frozenset({Role.CLIENT})),
     Command("pause", frozenset({Role.CLIENT})),

@@ -120,6 +120,20 @@ async def test_a_month_of_check_ins_becomes_the_monday_digest(
     assert circle.photo is not None
     assert "Amira" in chart.content
 
+    # Amira sees the same about herself, in her words (Monday morning: last week).
+    amira.catch_up()
+    mine = await amira.ask("/myweek")
+    assert mine.content.startswith("📅 Your week, 14 Dec – 20 Dec")
+    assert "You answered 2 of 2 check-ins." in mine.content
+    assert "You were in touch 3 times, with 2 people. ▲" in mine.content
+    assert "How you felt: 🙁 (2.0 of 5)" in mine.content
+    assert mine.content.endswith(
+        "Els sees this same overview, with a note to pay attention: mood went down."
+    )
+    own_chart, own_circle = await amira.next_message(), await amira.next_message()
+    assert own_chart.photo is not None
+    assert own_circle.photo is not None
+
     # On demand, this week so far: nothing answered yet, and nobody is flagged for that.
     question = await els.ask("/digest")
     await els.tap(question, "Deze week tot nu")

@@ -22,6 +22,7 @@ from buddybot.handlers import (
     invite,
     language,
     meetup,
+    myweek,
     network,
     onboarding,
     privacy,
@@ -66,6 +67,7 @@ def build_handlers() -> list[BaseHandler[Any, Any, Any]]:
         _buttons(schedule.PAUSE, schedule.pause_button),
         # The network map (clients; professionals reach it from /clients)
         CommandHandler("network", network.network_command, filters=_PRIVATE),
+        CommandHandler("myweek", myweek.myweek_command, filters=_PRIVATE),
         _buttons(network.NET, network.network_button),
         # Joining: consent, and a client agreeing to a buddy
         _buttons(onboarding.JOIN, onboarding.join_button),

@@ -21,7 +21,7 @@ from buddybot.handlers import basics
 from buddybot.handlers.common import button, identify_sender
 from buddybot.handlers.network import DOMAIN_TEXT, circle_texts
 from buddybot.i18n import Translator, text_key, translator
-from buddybot.metrics import ClientWeek, Flag
+from buddybot.metrics import ClientHistory, ClientWeek, Flag
 from buddybot.network import Contact
 from buddybot.pictures.circle import render_circle
 from buddybot.pictures.weeks import WeeksTexts, render_weeks
@@ -78,11 +78,11 @@ def _cut(line: str, limit: int) -> str:
     return "".join(kept) + "…"
 
 
-def _number(tr: Translator, value: float) -> str:
+def number(tr: Translator, value: float) -> str:
     return format_decimal(round(value, 1), format="0.0", locale=tr.language)
 
 
-def _arrow(now: float | None, before: float | None) -> str:
+def arrow(now: float | None, before: float | None) -> str:
     """▲ up, ▼ down, = about the same (within half a point), nothing when unknown."""
     if now is None or before is None:
         return ""
@@ -111,14 +111,14 @@ def client_section(tr: Translator, week: ClientWeek) -> str:
     else:
         lines.append(
             tr.plural("digest.contacts", week.events, people=week.distinct_contacts or 0)
-            + _arrow(week.events, week.events_before)
+            + arrow(week.events, week.events_before)
         )
     if week.mood is not None:
         lines.append(
-            tr("digest.mood", mood=_number(tr, week.mood)) + _arrow(week.mood, week.mood_before)
+            tr("digest.mood", mood=number(tr, week.mood)) + arrow(week.mood, week.mood_before)
         )
     if week.satisfaction is not None:
-        lines.append(tr("digest.satisfaction", score=_number(tr, week.satisfaction)))
+        lines.append(tr("digest.satisfaction", score=number(tr, week.satisfaction)))
     changes = week.map_changes
     if changes is not None:
         if changes.added:
@@ -286,14 +286,27 @@ async def client_button(update: Update, context: BuddyContext) -> None:
         return
     name, history, current = found
     await query.answer()
+    await send_pictures(context, query.from_user.id, tr, name, history, current, week)
+
+
+async def send_pictures(
+    context: BuddyContext,
+    chat_id: int,
+    tr: Translator,
+    name: str,
+    history: ClientHistory,
+    current: list[Contact],
+    week: date,
+) -> None:
+    """A client's twelve weeks up to ``week`` and their circle with that week's changes."""
     weeks = [*metrics.weeks_back(week, digest.CHART_WEEKS - 1), week]
     chart = render_weeks(weeks, history.weeks, weeks_texts(tr, name, weeks))
     circle = render_circle(current, circle_texts(tr, name), changes=history.map_changes)
     await context.bot.send_photo(
-        query.from_user.id, chart, caption=tr("digest.chart_caption", name=escape(name))
+        chat_id, chart, caption=tr("digest.chart_caption", name=escape(name))
     )
     await context.bot.send_photo(
-        query.from_user.id, circle, caption=tr("digest.circle_caption", name=escape(name))
+        chat_id, circle, caption=tr("digest.circle_caption", name=escape(name))
     )
 
 

@@ -129,6 +129,40 @@ async def caseload_week(
     return CaseloadWeek(week, weeks, {history.client_id: dict(history.weeks) for history in found})
 
 
+@dataclass(frozen=True)
+class OwnWeek:
+    """A client's own view of a week: the same figures and flags their professional sees."""
+
+    week: ClientWeek
+    history: ClientHistory
+    professional_name: str | None
+
+
+async def own_week(session: AsyncSession, client: Participant, today: date) -> OwnWeek:
+    """The client's week so far, or last week when nothing was reported yet this week
+    (on a Monday morning "this week" would be empty). The view is in the audit log."""
+    this_week = metrics.week_of(today)
+    (history,) = await histories(session, [client], this_week)
+    figures = history.weeks.get(this_week)
+    week = this_week if figures is not None and figures.reported else last_full_week(today)
+    if week != this_week:
+        (history,) = await histories(session, [client], week)
+    professional = await repositories.professional_by_id(session, client.professional_id)
+    await repositories.add_audit_entry(
+        session,
+        actor_kind="client",
+        actor_id=client.id,
+        action="myweek.viewed",
+        subject_kind="participant",
+        subject_id=client.id,
+    )
+    return OwnWeek(
+        metrics.client_week(history, week),
+        history,
+        professional.display_name if professional else None,
+    )
+
+
 def last_full_week(today: date) -> date:
     """The Monday of the week before the one ``today`` is in."""
     return metrics.week_of(today) - timedelta(weeks=1)
