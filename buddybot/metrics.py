@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from itertools import pairwise
 from statistics import mean, median
+from zoneinfo import ZoneInfo
 
-from buddybot.network import Comparison
+from buddybot.network import Change, Comparison, compare_dates
 
 # How many earlier weeks a week is compared with.
 TREND_WEEKS = 4
@@ -73,7 +74,10 @@ class ClientHistory:
     close_contacts: Mapping[int, str]
     # Days on which a check-in was answered (to tell silence from not answering).
     answered_days: Sequence[date]
-    map_changes: Comparison | None = None
+    # Every change of the map (oldest first) and the time zone its weeks are in; None when
+    # the map is not needed (bulk metrics).
+    changes: Sequence[Change] | None = None
+    time_zone: str = "Europe/Brussels"
     unreachable: bool = False
     consent_withdrawn: bool = False
 
@@ -180,6 +184,16 @@ def flags_for(
     return tuple(flags)
 
 
+def map_changes(changes: Sequence[Change], week: date, time_zone: str) -> Comparison:
+    """What changed in the map during ``week`` (Monday 00:00 to the next, local time)."""
+    zone = ZoneInfo(time_zone)
+    start = datetime.combine(week, time.min, zone)
+    end = datetime.combine(week + timedelta(days=7), time.min, zone)
+    return compare_dates(
+        changes, start - timedelta(microseconds=1), end - timedelta(microseconds=1)
+    )
+
+
 def client_week(history: ClientHistory, week: date) -> ClientWeek:
     """One client's ``week`` (a Monday), compared with the four weeks before it."""
     figures = history.weeks.get(week)
@@ -204,7 +218,11 @@ def client_week(history: ClientHistory, week: date) -> ClientWeek:
         fading=tuple(
             fading_ties(history.mentions, history.close_contacts, history.answered_days, last_day)
         ),
-        map_changes=history.map_changes,
+        map_changes=(
+            None
+            if history.changes is None
+            else map_changes(history.changes, week, history.time_zone)
+        ),
         flags=flags_for(history, week, mood, mood_before),
     )
 

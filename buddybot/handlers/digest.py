@@ -301,7 +301,12 @@ async def send_pictures(
     """A client's twelve weeks up to ``week`` and their circle with that week's changes."""
     weeks = [*metrics.weeks_back(week, digest.CHART_WEEKS - 1), week]
     chart = render_weeks(weeks, history.weeks, weeks_texts(tr, name, weeks))
-    circle = render_circle(current, circle_texts(tr, name), changes=history.map_changes)
+    changes = (
+        None
+        if history.changes is None
+        else metrics.map_changes(history.changes, week, history.time_zone)
+    )
+    circle = render_circle(current, circle_texts(tr, name), changes=changes)
     await context.bot.send_photo(
         chat_id, chart, caption=tr("digest.chart_caption", name=escape(name))
     )

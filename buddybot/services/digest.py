@@ -14,7 +14,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from buddybot import metrics
 from buddybot.metrics import ClientHistory, ClientWeek, WeekFigures
-from buddybot.network import compare_dates
 from buddybot.services import contacts
 from buddybot.services.access import OwnClient
 from buddybot.storage import repositories, weekly
@@ -67,23 +66,22 @@ def _figures(counts: weekly.WeekCounts) -> WeekFigures:
     )
 
 
-def _week_bounds(week: date, time_zone: str) -> tuple[datetime, datetime]:
-    zone = ZoneInfo(time_zone)
-    start = datetime.combine(week, time.min, zone)
-    return start, datetime.combine(week + timedelta(days=7), time.min, zone)
-
-
 async def histories(
-    session: AsyncSession, clients: list[Participant], week: date, *, with_map: bool = True
+    session: AsyncSession,
+    clients: list[Participant],
+    week: date,
+    *,
+    first_week: date | None = None,
+    with_map: bool = True,
 ) -> list[ClientHistory]:
-    """What the metrics need for ``clients`` up to ``week`` (a Monday): a few aggregate
-    queries for all of them together. A client who withdrew consent is only flagged."""
+    """What the metrics need for ``clients`` up to ``week`` (a Monday), from ``first_week``
+    (default: the chart's twelve weeks): a few aggregate queries for all of them together.
+    A client who withdrew consent is only flagged."""
     ids = [client.id for client in clients if client.consent_withdrawn_at is None]
     last = week + timedelta(days=6)
-    figures = await weekly.weekly_counts(
-        session, ids, week - timedelta(weeks=CHART_WEEKS - 1), last
-    )
-    since = week - timedelta(weeks=MENTION_WEEKS)
+    first = first_week or week - timedelta(weeks=CHART_WEEKS - 1)
+    figures = await weekly.weekly_counts(session, ids, first, last)
+    since = min(first, week - timedelta(weeks=MENTION_WEEKS))
     mentions = await weekly.close_mentions(session, ids, since, last)
     close = await weekly.close_contacts(session, ids)
     answered = await weekly.answered_days(session, ids, since, last)
@@ -91,9 +89,6 @@ async def histories(
     result = []
     for client in clients:
         withdrawn = client.consent_withdrawn_at is not None
-        comparison = None
-        if client.id in changes:
-            comparison = compare_dates(changes[client.id], *_week_bounds(week, client.time_zone))
         result.append(
             ClientHistory(
                 client_id=client.id,
@@ -105,7 +100,8 @@ async def histories(
                 mentions=mentions.get(client.id, {}),
                 close_contacts=close.get(client.id, {}),
                 answered_days=answered.get(client.id, []),
-                map_changes=comparison,
+                changes=changes.get(client.id) if with_map else None,
+                time_zone=client.time_zone,
                 unreachable=client.status is ParticipantStatus.UNREACHABLE,
                 consent_withdrawn=withdrawn,
             )

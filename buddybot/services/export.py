@@ -1,0 +1,262 @@
+"""Exports as CSV: one row per client-week with the digest's metrics, and the raw answers.
+
+Two audiences. A professional (`/export`) gets their own clients with first names and
+contact labels, as they see them in the bot. Researchers (`buddybot export`) get a whole
+organisation with pseudonyms instead of ids (a keyed hash with a key made for that one
+export and not kept) and no names, labels or free text. Column meanings: docs/export.md.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import hmac
+import io
+import secrets
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from buddybot import metrics
+from buddybot.network import Domain
+from buddybot.services import digest
+from buddybot.storage.models import (
+    Checkin,
+    ContactEvent,
+    ContactRecord,
+    Meetup,
+    MoodAnswer,
+    Participant,
+    SatisfactionAnswer,
+)
+
+DOMAINS: tuple[str, ...] = (*(domain.value for domain in Domain), "buddy")
+WEEK_COLUMNS: tuple[str, ...] = (
+    "client",
+    "week",
+    "week_start",
+    "checkins_sent",
+    "checkins_answered",
+    "compliance",
+    "contact_events",
+    "distinct_contacts",
+    *(f"events_{name}" for name in DOMAINS),
+    *(f"events_circle_{circle}" for circle in (1, 2, 3, 4)),
+    "mood_mean",
+    "satisfaction_mean",
+    "meetups",
+    "meetup_minutes",
+    "new_contacts",
+    "removed_contacts",
+    "moved_closer",
+    "moved_further",
+    "fading_ties",
+    "flags",
+)
+EVENT_COLUMNS: tuple[str, ...] = (
+    "client",
+    "kind",
+    "local_date",
+    "at_utc",
+    "contact",
+    "domain",
+    "circle",
+    "mode",
+    "reported_by",
+    "score",
+    "status",
+    "activity",
+    "duration_minutes",
+)
+
+
+@dataclass(frozen=True)
+class Naming:
+    """How people and contacts appear in an export: by name (for their professional) or by
+    pseudonym (for research)."""
+
+    client: Callable[[Participant], str]
+    contact: Callable[[int, str], str]  # contact id, label → what the export shows
+
+    @classmethod
+    def by_name(cls) -> Naming:
+        """First names and labels, as the professional sees them in the bot."""
+        return cls(lambda client: client.first_name or "", lambda _id, label: label)
+
+    @classmethod
+    def pseudonymous(cls, key: bytes | None = None) -> Naming:
+        """Keyed hashes of the ids; the key is made for this export and not kept, so the
+        pseudonyms cannot be traced back or linked with another export."""
+        secret = key or secrets.token_bytes(32)
+
+        def pseudonym(kind: str, record_id: int) -> str:
+            digest_ = hmac.new(secret, f"{kind}:{record_id}".encode(), hashlib.sha256)
+            return digest_.hexdigest()[:12]
+
+        return cls(
+            lambda client: pseudonym("client", client.id),
+            lambda contact_id, _label: pseudonym("contact", contact_id),
+        )
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else f"{value:.2f}"
+
+
+def _csv(columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    # UTF-8 with a byte-order mark, so spreadsheet programs show é and ë correctly.
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+async def weeks_csv(
+    session: AsyncSession, clients: list[Participant], last_week: date, naming: Naming
+) -> bytes:
+    """One row per client and week, from the week they agreed to ``last_week``. A week with
+    no answers has empty contact cells: missing, not zero."""
+    starts = {
+        client.id: metrics.week_of(client.consent_given_at.date())
+        for client in clients
+        if client.consent_given_at is not None
+    }
+    joined = [client for client in clients if client.id in starts]
+    if not joined:
+        return _csv(WEEK_COLUMNS, [])
+    found = await digest.histories(session, joined, last_week, first_week=min(starts.values()))
+    rows = []
+    for client, history in zip(joined, found, strict=True):
+        week = starts[client.id]
+        while week <= last_week:
+            rows.append(
+                _week_row(naming.client(client), metrics.client_week(history, week), naming)
+            )
+            week += timedelta(weeks=1)
+    return _csv(WEEK_COLUMNS, rows)
+
+
+def _week_row(client: str, week: metrics.ClientWeek, naming: Naming) -> dict[str, Any]:
+    figures = week.figures
+    reported = week.events is not None
+    row: dict[str, Any] = {
+        "client": client,
+        "week": f"{week.week.isocalendar().year}-W{week.week.isocalendar().week:02d}",
+        "week_start": week.week.isoformat(),
+        "checkins_sent": figures.sent if figures else 0,
+        "checkins_answered": figures.answered if figures else 0,
+        "compliance": _number(week.compliance),
+        "contact_events": week.events if reported else "",
+        "distinct_contacts": week.distinct_contacts if reported else "",
+        "mood_mean": _number(week.mood),
+        "satisfaction_mean": _number(week.satisfaction),
+        "meetups": figures.meetups if figures else 0,
+        "meetup_minutes": figures.meetup_minutes if figures else 0,
+        "fading_ties": ";".join(naming.contact(t.contact_id, t.label) for t in week.fading),
+        "flags": ";".join(flag.value for flag in week.flags),
+    }
+    for name in DOMAINS:
+        row[f"events_{name}"] = (
+            (figures.by_domain.get(name, 0) if figures else 0) if reported else ""
+        )
+    for circle in (1, 2, 3, 4):
+        row[f"events_circle_{circle}"] = (
+            (figures.by_circle.get(circle, 0) if figures else 0) if reported else ""
+        )
+    changes = week.map_changes
+    row["new_contacts"] = (
+        ";".join(naming.contact(c.contact_id, c.label) for c in changes.added) if changes else ""
+    )
+    row["removed_contacts"] = (
+        ";".join(naming.contact(c.contact_id, c.label) for c in changes.removed) if changes else ""
+    )
+    row["moved_closer"] = (
+        ";".join(naming.contact(m.contact.contact_id, m.contact.label) for m in changes.closer)
+        if changes
+        else ""
+    )
+    row["moved_further"] = (
+        ";".join(naming.contact(m.contact.contact_id, m.contact.label) for m in changes.further)
+        if changes
+        else ""
+    )
+    return row
+
+
+async def events_csv(session: AsyncSession, clients: list[Participant], naming: Naming) -> bytes:
+    """Every stored answer of these clients, one row each: check-ins, contact events,
+    moods, satisfaction and meetups (free texts are never exported)."""
+    by_id = {client.id: naming.client(client) for client in clients}
+    ids = list(by_id)
+    rows: list[dict[str, Any]] = []
+    for checkin in await session.scalars(
+        select(Checkin).where(Checkin.participant_id.in_(ids)).order_by(Checkin.slot_at)
+    ):
+        rows.append(
+            {
+                "client": by_id[checkin.participant_id],
+                "kind": "checkin",
+                "local_date": checkin.local_date.isoformat(),
+                "at_utc": checkin.slot_at.isoformat(),
+                "status": checkin.status.value,
+            }
+        )
+    events = await session.execute(
+        select(ContactEvent, ContactRecord)
+        .outerjoin(ContactRecord, ContactRecord.id == ContactEvent.contact_id)
+        .where(ContactEvent.client_id.in_(ids))
+        .order_by(ContactEvent.at)
+    )
+    for event, contact in events:
+        rows.append(
+            {
+                "client": by_id[event.client_id],
+                "kind": "contact",
+                "local_date": event.local_date.isoformat(),
+                "at_utc": event.at.isoformat(),
+                "contact": naming.contact(contact.id, contact.label) if contact else "buddy",
+                "domain": contact.domain if contact else "buddy",
+                "circle": contact.circle if contact else "",
+                "mode": event.mode or "",
+                "reported_by": event.reported_by,
+            }
+        )
+    moods = await session.scalars(select(MoodAnswer).where(MoodAnswer.participant_id.in_(ids)))
+    satisfaction = await session.scalars(
+        select(SatisfactionAnswer).where(SatisfactionAnswer.participant_id.in_(ids))
+    )
+    for kind, answers in (("mood", list(moods)), ("satisfaction", list(satisfaction))):
+        rows += [
+            {
+                "client": by_id[answer.participant_id],
+                "kind": kind,
+                "local_date": answer.local_date.isoformat(),
+                "at_utc": answer.at.isoformat(),
+                "score": answer.score,
+            }
+            for answer in answers
+        ]
+    for meetup in await session.scalars(
+        select(Meetup)
+        .where(Meetup.client_id.in_(ids), Meetup.saved_at.is_not(None))
+        .order_by(Meetup.local_date)
+    ):
+        rows.append(
+            {
+                "client": by_id[meetup.client_id],
+                "kind": "meetup",
+                "local_date": meetup.local_date.isoformat() if meetup.local_date else "",
+                "at_utc": meetup.saved_at.isoformat() if meetup.saved_at else "",
+                "activity": meetup.activity or "",
+                "duration_minutes": meetup.duration_minutes or "",
+                "score": meetup.how_it_went or "",
+                "reported_by": "buddy",
+            }
+        )
+    rows.sort(key=lambda row: (row["client"], row["local_date"], row["kind"]))
+    return _csv(EVENT_COLUMNS, rows)
