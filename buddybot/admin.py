@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from datetime import datetime
 from html import escape
+from pathlib import Path
 
 from telegram import Bot
 from telegram.constants import ParseMode
@@ -13,7 +14,7 @@ from telegram.error import TelegramError
 from buddybot.clock import utcnow
 from buddybot.i18n import translator
 from buddybot.runner import StartupError, prepare_database
-from buddybot.services import invitations, organisations
+from buddybot.services import export, invitations, organisations
 from buddybot.services.organisations import AdminError
 from buddybot.settings import Settings
 
@@ -83,6 +84,30 @@ async def run_admin(settings: Settings, args: argparse.Namespace) -> None:
             f"Moved {len(transfer.moved)} people from {transfer.from_name} to {transfer.to_name}; "
             f"{told} told in Telegram. {transfer.from_name} is marked as left."
         )
+
+
+async def make_export(settings: Settings, organisation: str) -> export.Export:
+    """The research export of an organisation (pseudonymised)."""
+    database = await prepare_database(settings)
+    try:
+        async with database.transaction() as session:
+            return await export.research_export(session, organisation, utcnow().date())
+    finally:
+        await database.dispose()
+
+
+def write_export(made: export.Export, folder: Path) -> None:
+    """Write an export's two files to ``folder`` and say where they are."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "weeks.csv").write_bytes(made.weeks)
+        (folder / "events.csv").write_bytes(made.events)
+    except OSError as error:
+        raise AdminError(f"Cannot write to {folder}: {error.strerror}") from None
+    print(
+        f"Exported {made.clients} clients (pseudonymised) to {folder / 'weeks.csv'} and "
+        f"{folder / 'events.csv'}; the columns are explained in docs/export.md."
+    )
 
 
 async def _tell_about_transfer(settings: Settings, transfer: organisations.Transfer) -> int:

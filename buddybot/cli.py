@@ -1,4 +1,5 @@
-"""The ``buddybot`` command: run the bot, migrate the database, play the demo."""
+"""The ``buddybot`` command: run the bot, migrate the database, play the demo, administer
+organisations and export data for research."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from buddybot import admin, logs
 from buddybot.runner import BotProcess, StartupError, prepare_database
@@ -28,6 +30,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     demo.add_argument("--out", default="demo-output", help="folder for the transcript")
     admin.add_arguments(commands)
+    export = commands.add_parser(
+        "export",
+        help="write an organisation's client-weeks and answers as CSV, pseudonymised (research)",
+    )
+    export.add_argument("--org", required=True, help="the organisation's name")
+    export.add_argument("--out", required=True, help="folder to write weeks.csv and events.csv")
     args = parser.parse_args(argv)
 
     try:
@@ -35,7 +43,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "run":
             settings.require_token()
         level = settings.log_level_number
-        if args.command in ("demo", "admin") and "log_level" not in settings.model_fields_set:
+        if (
+            args.command in ("demo", "admin", "export")
+            and "log_level" not in settings.model_fields_set
+        ):
             level = max(level, logging.WARNING)  # what they print is their output
         logs.configure(level, secrets=_secrets(settings))
         if args.command == "run":
@@ -44,6 +55,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             asyncio.run(_migrate(settings))
         elif args.command == "admin":
             asyncio.run(admin.run_admin(settings, args))
+        elif args.command == "export":
+            made = asyncio.run(admin.make_export(settings, args.org))
+            admin.write_export(made, Path(args.out))
         elif args.command == "demo":
             from buddybot.demo import run_demo
 

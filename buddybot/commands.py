@@ -47,6 +47,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("invite", PROFESSIONALS),
     Command("invitations", PROFESSIONALS),
     Command("digest", PROFESSIONALS),
+    Command("export", PROFESSIONALS),
 )
 
 

@@ -9,11 +9,25 @@ import signal
 import sqlite3
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from buddybot.clock import utcnow
 from buddybot.sandbox import DEFAULT_TOKEN, TelegramSandbox
+from buddybot.schedule import local_date
+from buddybot.storage import migrate, repositories
+from buddybot.storage.database import Database
+from buddybot.storage.models import (
+    Checkin,
+    CheckinStatus,
+    ContactEvent,
+    ContactRecord,
+    MoodAnswer,
+    ParticipantRole,
+    ParticipantStatus,
+)
 from tests.conftest import WEBHOOK_SECRET, free_port
 
 
@@ -187,3 +201,69 @@ def test_admin_link_without_token_or_username_is_explained(tmp_path: Path) -> No
     assert _run("admin", "list", cwd=tmp_path).stdout.splitlines()[1:] == [
         "  (no professionals yet)"
     ]
+
+
+async def _organisation_with_a_client(url: str) -> None:
+    """Kring Gent with Amira, who agreed a week ago and answered one check-in about Mama."""
+    database = Database(url)
+    await migrate.upgrade(database)
+    now = utcnow() - timedelta(days=7)
+    day = local_date(now, "Europe/Brussels")
+    async with database.transaction() as session:
+        organisation = await repositories.add_organisation(session, "Kring Gent")
+        amira = await repositories.add_participant(
+            session,
+            organisation,
+            ParticipantRole.CLIENT,
+            first_name="Amira",
+            status=ParticipantStatus.ACTIVE,
+        )
+        amira.consent_given_at = now - timedelta(days=7)
+        mama = ContactRecord(
+            client_id=amira.id, kind="person", label="Mama", circle=1, domain="family"
+        )
+        checkin = Checkin(
+            participant_id=amira.id, slot_at=now, local_date=day, status=CheckinStatus.ANSWERED
+        )
+        session.add_all([mama, checkin])
+        await session.flush()
+        session.add_all(
+            [
+                ContactEvent(
+                    client_id=amira.id,
+                    contact_id=mama.id,
+                    checkin_id=checkin.id,
+                    at=now,
+                    local_date=day,
+                    reported_by="client",
+                ),
+                MoodAnswer(
+                    participant_id=amira.id, checkin_id=checkin.id, at=now, local_date=day, score=4
+                ),
+            ]
+        )
+    await database.dispose()
+
+
+def test_research_export_is_pseudonymised(tmp_path: Path) -> None:
+    asyncio.run(_organisation_with_a_client(f"sqlite+aiosqlite:///{tmp_path / 'buddybot.db'}"))
+    _assert_one_clear_line(
+        _run("export", "--org", "Kring", "--out", "out", cwd=tmp_path),
+        "no organisation",
+        "Kring Gent",
+    )
+    result = _run("export", "--org", "Kring Gent", "--out", "out", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Exported 1 clients" in result.stdout
+    weeks = (tmp_path / "out" / "weeks.csv").read_text(encoding="utf-8-sig")
+    events = (tmp_path / "out" / "events.csv").read_text(encoding="utf-8-sig")
+    for text in (weeks, events):
+        assert "Amira" not in text
+        assert "Mama" not in text
+    rows = [line.split(",") for line in weeks.splitlines()[1:]]
+    assert len(rows) >= 2  # from the week she agreed to last week
+    pseudonym = rows[0][0]
+    assert len(pseudonym) == 12
+    assert all(row[0] == pseudonym for row in rows)
+    assert any(row[6] == "1" for row in rows)  # one contact event in one of the weeks
+    assert "mood" in events

@@ -3,6 +3,8 @@ Monday 09:00 (once), on demand, with a client's pictures; nobody else sees these
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -133,6 +135,30 @@ async def test_a_month_of_check_ins_becomes_the_monday_digest(
     own_chart, own_circle = await amira.next_message(), await amira.next_message()
     assert own_chart.photo is not None
     assert own_circle.photo is not None
+
+    # The same figures as spreadsheets: a row per client-week, missing weeks left empty.
+    await els.send("/export")
+    weeks_file, answers_file = await els.next_message(), await els.next_message()
+    assert weeks_file.document is not None
+    assert answers_file.document is not None
+    assert weeks_file.document.file_name == "buddybot-weeks.csv"
+    week_rows = list(csv.DictReader(io.StringIO(weeks_file.document.data.decode("utf-8-sig"))))
+    amira_last = next(
+        row for row in week_rows if row["client"] == "Amira" and row["week_start"] == "2026-12-14"
+    )
+    assert amira_last["checkins_answered"] == "2"
+    assert amira_last["contact_events"] == "3"
+    assert amira_last["events_family"] == "3"  # with_network puts everyone in family
+    assert amira_last["mood_mean"] == "2.00"
+    assert amira_last["flags"] == "mood_down"
+    joe_last = next(
+        row for row in week_rows if row["client"] == "Joe" and row["week_start"] == "2026-12-14"
+    )
+    assert (joe_last["contact_events"], joe_last["mood_mean"]) == ("", "")  # missing, not 0
+    assert joe_last["flags"] == "no_answers"
+    answers = list(csv.DictReader(io.StringIO(answers_file.document.data.decode("utf-8-sig"))))
+    assert sum(1 for row in answers if row["kind"] == "mood") == 7
+    assert "Thank" not in answers_file.document.data.decode("utf-8-sig")  # no free text
 
     # On demand, this week so far: nothing answered yet, and nobody is flagged for that.
     question = await els.ask("/digest")

@@ -32,11 +32,12 @@ async def _participant(bot: BotProcess, first_name: str) -> Participant:
 
 async def test_from_admin_to_client_and_buddy(bot: BotProcess, sandbox: TelegramSandbox) -> None:
     els = await professional_joins(bot, sandbox)
-    assert [c["command"] for c in sandbox.commands[(f"chat:{els.id}", "")]][-4:] == [
+    assert [c["command"] for c in sandbox.commands[(f"chat:{els.id}", "")]][-5:] == [
         "clients",
         "invite",
         "invitations",
         "digest",
+        "export",
     ]
 
     # Els invites Amira: a link and a QR picture of it.

@@ -19,6 +19,7 @@ from buddybot.handlers import (
     checkin,
     clients,
     digest,
+    export,
     invite,
     language,
     meetup,
@@ -80,6 +81,7 @@ def build_handlers() -> list[BaseHandler[Any, Any, Any]]:
         _buttons(invite.REVOKE, invite.revoke_button),
         _buttons(clients.CLIENTS, clients.client_button),
         CommandHandler("digest", digest.digest_command, filters=_PRIVATE),
+        CommandHandler("export", export.export_command, filters=_PRIVATE),
         _buttons(digest.DIGEST, digest.digest_button),
         _buttons(digest.CLIENT, digest.client_button),
         # Last: typed answers, then anything nobody else took.

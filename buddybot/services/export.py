@@ -23,7 +23,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from buddybot import metrics
 from buddybot.network import Domain
-from buddybot.services import digest
+from buddybot.services import digest, organisations
+from buddybot.storage import repositories
 from buddybot.storage.models import (
     Checkin,
     ContactEvent,
@@ -260,3 +261,53 @@ async def events_csv(session: AsyncSession, clients: list[Participant], naming: 
         )
     rows.sort(key=lambda row: (row["client"], row["local_date"], row["kind"]))
     return _csv(EVENT_COLUMNS, rows)
+
+
+@dataclass(frozen=True)
+class Export:
+    """The two CSV files of an export, and how many clients they cover."""
+
+    weeks: bytes
+    events: bytes
+    clients: int
+
+
+async def export_clients(
+    session: AsyncSession,
+    clients: list[Participant],
+    last_week: date,
+    naming: Naming,
+    *,
+    actor_kind: str,
+    actor_id: int | None,
+) -> Export:
+    """Both files for these clients (those whose consent stands), written to the audit log
+    (ids only)."""
+    taking_part = [client for client in clients if client.consent_withdrawn_at is None]
+    export = Export(
+        await weeks_csv(session, taking_part, last_week, naming),
+        await events_csv(session, taking_part, naming),
+        len(taking_part),
+    )
+    await repositories.add_audit_entry(
+        session,
+        actor_kind=actor_kind,
+        actor_id=actor_id,
+        action="export.made",
+        detail={"clients": [client.id for client in taking_part], "until": last_week.isoformat()},
+    )
+    return export
+
+
+async def research_export(session: AsyncSession, organisation_name: str, today: date) -> Export:
+    """A whole organisation's clients, pseudonymous, up to last week (``buddybot export``)."""
+    organisation = await organisations.existing_organisation(session, organisation_name)
+    clients = await repositories.clients_of_organisation(session, organisation.id)
+    return await export_clients(
+        session,
+        clients,
+        digest.last_full_week(today),
+        Naming.pseudonymous(),
+        actor_kind="admin",
+        actor_id=None,
+    )

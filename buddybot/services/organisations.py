@@ -10,7 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from buddybot.services import invitations
 from buddybot.services.invitations import NewInvitation
 from buddybot.storage import repositories
-from buddybot.storage.models import ParticipantRole, Professional, ProfessionalStatus
+from buddybot.storage.models import (
+    Organisation,
+    ParticipantRole,
+    Professional,
+    ProfessionalStatus,
+)
 
 NAME_MAX = 200
 
@@ -37,21 +42,27 @@ async def create_organisation(session: AsyncSession, name: str) -> int:
     return organisation.id
 
 
-async def invite_professional(
-    session: AsyncSession, organisation_name: str, display_name: str, *, now: datetime, days: int
-) -> NewInvitation:
-    """Make a one-time link for a new professional of an existing organisation."""
-    organisation = await repositories.organisation_by_name(session, organisation_name)
+async def existing_organisation(session: AsyncSession, name: str) -> Organisation:
+    """The organisation with this name; AdminError naming the known ones otherwise."""
+    organisation = await repositories.organisation_by_name(session, name)
     if organisation is None:
         known = ", ".join(repr(o.name) for o in await repositories.organisations(session))
         raise AdminError(
-            f"There is no organisation called {organisation_name!r}"
+            f"There is no organisation called {name!r}"
             + (
                 f" (there is: {known})"
                 if known
                 else " (create it with `buddybot admin create-org`)"
             )
         )
+    return organisation
+
+
+async def invite_professional(
+    session: AsyncSession, organisation_name: str, display_name: str, *, now: datetime, days: int
+) -> NewInvitation:
+    """Make a one-time link for a new professional of an existing organisation."""
+    organisation = await existing_organisation(session, organisation_name)
     name = invitations.clean_name(display_name)
     if name is None:
         raise AdminError(f"A professional's name has 1 to {invitations.NAME_MAX} characters")
@@ -139,9 +150,7 @@ async def transfer_caseload(
 ) -> Transfer:
     """Move every client and buddy of a professional who leaves to a colleague of the same
     organisation; the one who leaves is marked as left."""
-    organisation = await repositories.organisation_by_name(session, organisation_name)
-    if organisation is None:
-        raise AdminError(f"There is no organisation called {organisation_name!r}")
+    organisation = await existing_organisation(session, organisation_name)
     leaving = await _professional(session, organisation.id, from_reference)
     taking_over = await _professional(session, organisation.id, to_reference)
     if leaving.id == taking_over.id:

@@ -186,6 +186,21 @@ async def participant_by_id(
     return None if participant_id is None else await session.get(Participant, participant_id)
 
 
+async def clients_of_organisation(session: AsyncSession, organisation_id: int) -> list[Participant]:
+    """Every client of an organisation who has not left, oldest first."""
+    return list(
+        await session.scalars(
+            select(Participant)
+            .where(
+                Participant.organisation_id == organisation_id,
+                Participant.role == ParticipantRole.CLIENT,
+                Participant.status != ParticipantStatus.LEFT,
+            )
+            .order_by(Participant.created_at, Participant.id)
+        )
+    )
+
+
 async def participants_of_professional(
     session: AsyncSession, professional_id: int, role: ParticipantRole
 ) -> list[Participant]:
