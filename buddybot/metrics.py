@@ -8,10 +8,12 @@ local dates. A week without an answered check-in is *missing*: its contact figur
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from functools import cached_property
 from itertools import pairwise
 from statistics import mean, median
 from zoneinfo import ZoneInfo
@@ -25,6 +27,8 @@ TREND_WEEKS = 4
 FADING_FACTOR = 2
 FADING_FLOOR = timedelta(weeks=3)
 FADING_ANSWERS_SINCE = 2
+# The usual gap is learnt from the last ten mentions: rhythms change over a year.
+USUAL_GAP_MENTIONS = 10
 # A fall of the weekly mood mean by this much (on five faces) against the earlier weeks.
 MOOD_DROP = 1.0
 
@@ -80,6 +84,11 @@ class ClientHistory:
     time_zone: str = "Europe/Brussels"
     unreachable: bool = False
     consent_withdrawn: bool = False
+
+    @cached_property
+    def answered_weeks(self) -> list[date]:
+        """The Mondays of weeks with an answered check-in, oldest first."""
+        return sorted(monday for monday, figures in self.weeks.items() if figures.answered)
 
 
 class Flag(StrEnum):
@@ -142,16 +151,20 @@ def fading_ties(
     """Close contacts whose silence is clearly longer than their usual gap between mentions
     (> max(2 × median gap, 3 weeks)), counted only while the client kept answering: someone
     who stopped answering tells us nothing about their ties."""
+    answered = sorted(answered_days)
+    answered_until_today = bisect_right(answered, today)
     fading = []
     for contact_id, label in labels.items():
         days = sorted(set(mentions.get(contact_id, ())))
-        if not days:
+        known = bisect_right(days, today)  # a past week knows nothing of later mentions
+        if not known:
             continue  # never mentioned: no tie in the data that could fade
-        last = days[-1]
-        gaps = [(later - earlier).days for earlier, later in pairwise(days)]
+        last = days[known - 1]
+        recent = days[max(0, known - USUAL_GAP_MENTIONS) : known]
+        gaps = [(later - earlier).days for earlier, later in pairwise(recent)]
         usual = int(median(gaps)) if gaps else None
         limit = max(FADING_FLOOR, timedelta(days=FADING_FACTOR * (usual or 0)))
-        answers_since = sum(1 for day in answered_days if last < day <= today)
+        answers_since = answered_until_today - bisect_right(answered, last)
         if today - last > limit and answers_since >= FADING_ANSWERS_SINCE:
             fading.append(FadingTie(contact_id, label, last, usual))
     return sorted(fading, key=lambda tie: (tie.last_mentioned, tie.label))
@@ -169,17 +182,14 @@ def flags_for(
         flags.append(Flag.UNREACHABLE)
     if history.consent_withdrawn:
         flags.append(Flag.CONSENT_WITHDRAWN)
-    last_two = [history.weeks.get(monday, WeekFigures()) for monday in (week - timedelta(7), week)]
-    if sum(f.sent for f in last_two) > 0 and sum(f.answered for f in last_two) == 0:
+    recent = [history.weeks.get(monday, WeekFigures()) for monday in (week - timedelta(7), week)]
+    if sum(f.sent for f in recent) > 0 and sum(f.answered for f in recent) == 0:
         flags.append(Flag.NO_ANSWERS)
     if mood is not None and mood_before is not None and mood <= mood_before - MOOD_DROP:
         flags.append(Flag.MOOD_DOWN)
-    answered = [
-        history.weeks[monday]
-        for monday in sorted(history.weeks, reverse=True)
-        if monday <= week and history.weeks[monday].answered > 0
-    ][:2]
-    if len(answered) == 2 and all(f.events == 0 for f in answered):
+    until = bisect_right(history.answered_weeks, week)
+    last_two = history.answered_weeks[max(0, until - 2) : until]
+    if len(last_two) == 2 and all(history.weeks[monday].events == 0 for monday in last_two):
         flags.append(Flag.NO_CONTACTS)
     return tuple(flags)
 

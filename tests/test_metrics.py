@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from buddybot.metrics import (
     ClientHistory,
@@ -11,8 +11,10 @@ from buddybot.metrics import (
     attention_order,
     client_week,
     fading_ties,
+    map_changes,
     week_of,
 )
+from buddybot.network import Change, ChangeKind, Contact, ContactKind, Domain
 
 MONDAY = date(2026, 11, 16)
 
@@ -120,3 +122,21 @@ def test_unreachable_and_withdrawn_come_first_in_the_attention_order() -> None:
         "Amira",
         "Bram",
     ]
+
+
+def test_a_past_week_knows_nothing_of_later_mentions() -> None:
+    today = date(2026, 11, 22)
+    mama = [today - timedelta(days=d) for d in (60, 53, 46, 39, 5)]
+    answered = [today - timedelta(days=d) for d in (32, 25, 18, 11, 4)]
+    assert fading_ties({1: mama}, {1: "Mama"}, answered, today) == []  # mentioned 5 days ago
+    week_before = today - timedelta(days=7)
+    (tie,) = fading_ties({1: mama}, {1: "Mama"}, answered, week_before)
+    assert tie.last_mentioned == today - timedelta(days=39)  # 32 days silent then, 4 answers
+
+
+def test_map_changes_are_those_of_the_local_week() -> None:
+    sofie = Contact(1, ContactKind.PERSON, "Sofie", 2, Domain.FRIENDS)
+    # Sunday 22 November 23:30 in Brussels is 22:30 UTC: still the week of 16 November.
+    added = Change(datetime(2026, 11, 22, 22, 30, tzinfo=UTC), 1, ChangeKind.ADDED, sofie)
+    assert [c.label for c in map_changes([added], MONDAY, "Europe/Brussels").added] == ["Sofie"]
+    assert map_changes([added], MONDAY + timedelta(weeks=1), "Europe/Brussels").unchanged
