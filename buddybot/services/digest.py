@@ -3,6 +3,7 @@ what needs attention (``buddybot.metrics``), from the weekly aggregates in stora
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -157,6 +158,35 @@ async def own_week(session: AsyncSession, client: Participant, today: date) -> O
         history,
         professional.display_name if professional else None,
     )
+
+
+# Clients per round of aggregate queries in a bulk pass: bounds memory (a round's figures
+# are dropped before the next) while keeping the number of queries small.
+CHUNK = 2000
+
+
+async def every_client_week(
+    session: AsyncSession,
+    clients: list[Participant],
+    first_week: dict[int, date],
+    last_week: date,
+    *,
+    with_map: bool = True,
+    chunk: int = CHUNK,
+) -> AsyncIterator[tuple[Participant, ClientWeek]]:
+    """Every week of every client from their ``first_week`` to ``last_week``, computed a
+    chunk of clients at a time (a whole region in one pass, in bounded memory)."""
+    for start in range(0, len(clients), chunk):
+        part = [client for client in clients[start : start + chunk] if client.id in first_week]
+        if not part:
+            continue
+        earliest = min(first_week[client.id] for client in part)
+        found = await histories(session, part, last_week, first_week=earliest, with_map=with_map)
+        for client, history in zip(part, found, strict=True):
+            week = first_week[client.id]
+            while week <= last_week:
+                yield client, metrics.client_week(history, week)
+                week += timedelta(weeks=1)
 
 
 def last_full_week(today: date) -> date:

@@ -15,7 +15,7 @@ import io
 import secrets
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -127,18 +127,10 @@ async def weeks_csv(
         for client in clients
         if client.consent_given_at is not None
     }
-    joined = [client for client in clients if client.id in starts]
-    if not joined:
-        return _csv(WEEK_COLUMNS, [])
-    found = await digest.histories(session, joined, last_week, first_week=min(starts.values()))
-    rows = []
-    for client, history in zip(joined, found, strict=True):
-        week = starts[client.id]
-        while week <= last_week:
-            rows.append(
-                _week_row(naming.client(client), metrics.client_week(history, week), naming)
-            )
-            week += timedelta(weeks=1)
+    rows = [
+        _week_row(naming.client(client), week, naming)
+        async for client, week in digest.every_client_week(session, clients, starts, last_week)
+    ]
     return _csv(WEEK_COLUMNS, rows)
 
 
