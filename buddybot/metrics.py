@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from functools import cached_property
 from itertools import pairwise
-from statistics import mean, median
+from statistics import median
 from zoneinfo import ZoneInfo
 
 from buddybot.network import Change, Comparison, compare_dates
@@ -85,6 +85,12 @@ class ClientHistory:
     unreachable: bool = False
     consent_withdrawn: bool = False
 
+    def __post_init__(self) -> None:
+        # Sorted once here, so every week's look-ups can bisect.
+        sorted_mentions = {key: sorted(set(days)) for key, days in self.mentions.items()}
+        object.__setattr__(self, "mentions", sorted_mentions)
+        object.__setattr__(self, "answered_days", sorted(self.answered_days))
+
     @cached_property
     def answered_weeks(self) -> list[date]:
         """The Mondays of weeks with an answered check-in, oldest first."""
@@ -138,8 +144,19 @@ class ClientWeek:
 
 
 def _mean(values: Iterable[float | None]) -> float | None:
+    # Plain float arithmetic: statistics.mean's exact fractions cost ~20 µs a call, and this
+    # runs for every client-week of a region's export.
     present = [value for value in values if value is not None]
-    return mean(present) if present else None
+    return sum(present) / len(present) if present else None
+
+
+def usual_gap(days: Sequence[date], known: int) -> int | None:
+    """The median gap in days between the last ten of the first ``known`` mentions (sorted
+    days); None with fewer than two."""
+    recent = days[max(0, known - USUAL_GAP_MENTIONS) : known]
+    if len(recent) < 2:
+        return None
+    return int(median([(later - earlier).days for earlier, later in pairwise(recent)]))
 
 
 def fading_ties(
@@ -150,21 +167,21 @@ def fading_ties(
 ) -> list[FadingTie]:
     """Close contacts whose silence is clearly longer than their usual gap between mentions
     (> max(2 × median gap, 3 weeks)), counted only while the client kept answering: someone
-    who stopped answering tells us nothing about their ties."""
-    answered = sorted(answered_days)
-    answered_until_today = bisect_right(answered, today)
+    who stopped answering tells us nothing about their ties. ``mentions`` and
+    ``answered_days`` are sorted, oldest first (``ClientHistory`` keeps them so)."""
+    answered_until_today = bisect_right(answered_days, today)
     fading = []
     for contact_id, label in labels.items():
-        days = sorted(set(mentions.get(contact_id, ())))
+        days = mentions.get(contact_id, ())
         known = bisect_right(days, today)  # a past week knows nothing of later mentions
         if not known:
             continue  # never mentioned: no tie in the data that could fade
         last = days[known - 1]
-        recent = days[max(0, known - USUAL_GAP_MENTIONS) : known]
-        gaps = [(later - earlier).days for earlier, later in pairwise(recent)]
-        usual = int(median(gaps)) if gaps else None
+        if today - last <= FADING_FLOOR:
+            continue  # mentioned within three weeks: never fading, whatever the usual gap
+        usual = usual_gap(days, known)
         limit = max(FADING_FLOOR, timedelta(days=FADING_FACTOR * (usual or 0)))
-        answers_since = answered_until_today - bisect_right(answered, last)
+        answers_since = answered_until_today - bisect_right(answered_days, last)
         if today - last > limit and answers_since >= FADING_ANSWERS_SINCE:
             fading.append(FadingTie(contact_id, label, last, usual))
     return sorted(fading, key=lambda tie: (tie.last_mentioned, tie.label))
@@ -196,12 +213,17 @@ def flags_for(
 
 def map_changes(changes: Sequence[Change], week: date, time_zone: str) -> Comparison:
     """What changed in the map during ``week`` (Monday 00:00 to the next, local time)."""
+    if not changes:
+        return NO_CHANGES
     zone = ZoneInfo(time_zone)
-    start = datetime.combine(week, time.min, zone)
-    end = datetime.combine(week + timedelta(days=7), time.min, zone)
-    return compare_dates(
-        changes, start - timedelta(microseconds=1), end - timedelta(microseconds=1)
-    )
+    start = datetime.combine(week, time.min, zone) - timedelta(microseconds=1)
+    end = datetime.combine(week + timedelta(days=7), time.min, zone) - timedelta(microseconds=1)
+    if not any(start < change.at <= end for change in changes):
+        return NO_CHANGES  # most weeks: no need to replay the whole history twice
+    return compare_dates(changes, start, end)
+
+
+NO_CHANGES = Comparison(added=(), removed=(), closer=(), further=())
 
 
 def client_week(history: ClientHistory, week: date) -> ClientWeek:

@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, Integer, and_, case, distinct, func, literal_column, select
@@ -29,6 +30,7 @@ _EPOCH_JULIAN = 2451546.5  # SQLite's julianday('2000-01-03')
 SENT = (CheckinStatus.SENT, CheckinStatus.REMINDED, CheckinStatus.ANSWERED, CheckinStatus.EXPIRED)
 
 
+@lru_cache(maxsize=4096)
 def monday(week_number: int) -> date:
     """The Monday of a week number."""
     return EPOCH + timedelta(weeks=week_number)

@@ -1,0 +1,197 @@
+"""How fast the digest is: ``python -m benchmarks.digest [--clients 2000 20000]``.
+
+1. One professional's digest: 25 clients with a year of twice-weekly check-ins, computed
+   without pictures (goal < 0.5 s).
+2. One 12-week chart (goal < 250 ms).
+3. The metrics of every client-week in one pass (what the research export computes):
+   2,000 and 20,000 clients × 52 weeks (≈ 2 million contact events for 20,000), on SQLite
+   and, with BUDDYBOT_TEST_POSTGRES_URL set, on PostgreSQL; goals < 30 s (SQLite) and < 15 s
+   (PostgreSQL) for 20,000, peak memory < 500 MB. The pass runs in a child process so its
+   peak memory is its own; the baseline is that process's memory before the pass.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import resource
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+import asyncpg
+from sqlalchemy import select
+from sqlalchemy.engine import make_url
+
+from benchmarks.history import seed
+from buddybot.handlers.digest import digest_messages, weeks_texts
+from buddybot.i18n import translator
+from buddybot.metrics import week_of, weeks_back
+from buddybot.pictures.weeks import render_weeks
+from buddybot.services import digest
+from buddybot.storage import migrate
+from buddybot.storage.database import Database
+from buddybot.storage.models import Participant, ParticipantRole, Professional
+
+TODAY = date(2026, 11, 25)
+WEEKS = 52
+
+
+async def _database(url: str) -> Database:
+    database = Database(url)
+    await migrate.upgrade(database)
+    return database
+
+
+async def one_digest(folder: Path) -> tuple[float, float]:
+    """Median seconds for one professional's digest (25 clients, a year), and one chart."""
+    database = await _database(f"sqlite+aiosqlite:///{folder / 'digest.db'}")
+    try:
+        professional_id, _ = await seed(database, 25, WEEKS, TODAY)
+        tr = translator("nl")
+        week = digest.last_full_week(TODAY)
+        timings = []
+        for _ in range(7):
+            started = time.perf_counter()
+            async with database.transaction() as session:
+                professional = await session.get(Professional, professional_id)
+                assert professional is not None
+                caseload = await digest.caseload_week(session, professional, week)
+            digest_messages(tr, caseload)
+            timings.append(time.perf_counter() - started)
+        weeks = [*weeks_back(week, 11), week]
+        figures = next(iter(caseload.series.values()))
+        render_weeks(weeks, figures, weeks_texts(tr, "Amira", weeks))  # warm-up
+        charts = []
+        for _ in range(10):
+            started = time.perf_counter()
+            render_weeks(weeks, figures, weeks_texts(tr, "Amira", weeks))
+            charts.append(time.perf_counter() - started)
+        return statistics.median(timings[1:]), statistics.median(charts)
+    finally:
+        await database.dispose()
+
+
+async def _pass(url: str) -> None:
+    """The child process: one pass over every client-week; prints seconds, rows, memory."""
+    database = Database(url)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    rows = flagged = 0
+    async with database.transaction() as session:
+        clients = list(
+            await session.scalars(
+                select(Participant)
+                .where(Participant.role == ParticipantRole.CLIENT)
+                .order_by(Participant.id)
+            )
+        )
+        first = {
+            client.id: week_of(client.consent_given_at.date())
+            for client in clients
+            if client.consent_given_at is not None
+        }
+        async for _, week in digest.every_client_week(
+            session, clients, first, digest.last_full_week(TODAY)
+        ):
+            rows += 1
+            flagged += bool(week.flags)
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    await database.dispose()
+    print(f"{seconds:.2f} {rows} {flagged} {before / 1024:.0f} {peak / 1024:.0f}")
+
+
+def _measure_pass(url: str) -> list[float]:
+    out = subprocess.run(  # noqa: S603 (our own interpreter and module)
+        [sys.executable, "-m", "benchmarks.digest", "--pass-only", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    return [float(value) for value in out]
+
+
+async def _postgres(name: str) -> str | None:
+    base = os.environ.get("BUDDYBOT_TEST_POSTGRES_URL")
+    if not base:
+        return None
+    url = make_url(base).set(drivername="postgresql")
+    admin = await asyncpg.connect(url.render_as_string(hide_password=False))
+    await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE template0')
+    await admin.close()
+    return url.set(drivername="postgresql+asyncpg", database=name).render_as_string(
+        hide_password=False
+    )
+
+
+async def bulk(clients: int, url: str) -> tuple[int, list[float], float]:
+    """Seed ``clients`` × 52 weeks at ``url``; returns events, the pass figures, seed time."""
+    database = await _database(url)
+    started = time.perf_counter()
+    try:
+        _, events = await seed(database, clients, WEEKS, TODAY)
+    finally:
+        await database.dispose()
+    seeded = time.perf_counter() - started
+    return events, _measure_pass(url), seeded
+
+
+async def main(sizes: list[int]) -> None:
+    """Run the measurements and print them."""
+    with tempfile.TemporaryDirectory() as folder:
+        one, chart = await one_digest(Path(folder))
+        print("digest of one professional (25 clients, 52 weeks of answers), no pictures:")
+        print(f"  {one * 1000:7.1f} ms   (goal < 500 ms: {'ok' if one < 0.5 else 'over'})")
+        print("one 12-week chart:")
+        print(f"  {chart * 1000:7.1f} ms   (goal < 250 ms: {'ok' if chart < 0.25 else 'over'})")
+        print(f"every client-week in one pass ({WEEKS} weeks), child process:")
+        print(
+            "  database     clients   contact events   client-weeks   seconds"
+            "   ×first  peak MB (start)"
+        )
+        for backend in ("SQLite", "PostgreSQL"):
+            first_seconds = None
+            for size in sizes:
+                url = (
+                    f"sqlite+aiosqlite:///{Path(folder) / f'bulk{size}.db'}"
+                    if backend == "SQLite"
+                    else await _postgres(f"buddybot_bench_{size}_{secrets.token_hex(3)}")
+                )
+                if url is None:
+                    print("  PostgreSQL   skipped (set BUDDYBOT_TEST_POSTGRES_URL)")
+                    break
+                events, (seconds, rows, _, start, peak), _ = await bulk(size, url)
+                first_seconds = first_seconds or seconds
+                print(
+                    f"  {backend:11s} {size:8d} {events:16,d} {rows:14,.0f} {seconds:9.1f}"
+                    f"   ×{seconds / first_seconds:4.1f} {peak:8.0f} ({start:.0f})"
+                )
+                if backend == "PostgreSQL":
+                    await _drop(url)
+
+
+async def _drop(url: str) -> None:
+    parsed = make_url(url)
+    base = parsed.set(drivername="postgresql", database="postgres")
+    admin = await asyncpg.connect(base.render_as_string(hide_password=False))
+    await admin.execute(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)')
+    await admin.close()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, nargs="+", default=[2000, 20000])
+    parser.add_argument("--pass-only", metavar="URL", help=argparse.SUPPRESS)
+    arguments = parser.parse_args()
+    if arguments.pass_only:
+        asyncio.run(_pass(arguments.pass_only))
+    else:
+        asyncio.run(main(arguments.clients))
