@@ -58,8 +58,8 @@ def _figures(counts: weekly.WeekCounts) -> WeekFigures:
         answered=counts.answered,
         events=counts.events,
         distinct_contacts=counts.distinct_contacts,
-        by_domain=dict(counts.by_domain),
-        by_circle=dict(counts.by_circle),
+        by_domain=counts.by_domain,
+        by_circle=counts.by_circle,
         mood=counts.mood,
         satisfaction=counts.satisfaction,
         meetups=counts.meetups,
@@ -81,26 +81,22 @@ async def histories(
     ids = [client.id for client in clients if client.consent_withdrawn_at is None]
     last = week + timedelta(days=6)
     first = first_week or week - timedelta(weeks=CHART_WEEKS - 1)
-    figures = await weekly.weekly_counts(session, ids, first, last)
-    since = min(first, week - timedelta(weeks=MENTION_WEEKS))
-    mentions = await weekly.close_mentions(session, ids, since, last)
-    close = await weekly.close_contacts(session, ids)
-    answered = await weekly.answered_days(session, ids, since, last)
+    counted = await weekly.client_figures(
+        session, ids, first, last, mentions_since=week - timedelta(weeks=MENTION_WEEKS)
+    )
     changes = await contacts.histories(session, ids) if with_map and ids else {}
     result = []
     for client in clients:
         withdrawn = client.consent_withdrawn_at is not None
+        figures = counted.get(client.id, weekly.ClientFigures())
         result.append(
             ClientHistory(
                 client_id=client.id,
                 name=client.first_name or "",
-                weeks={
-                    monday: _figures(counts)
-                    for monday, counts in figures.get(client.id, {}).items()
-                },
-                mentions=mentions.get(client.id, {}),
-                close_contacts=close.get(client.id, {}),
-                answered_days=answered.get(client.id, []),
+                weeks={monday: _figures(counts) for monday, counts in figures.weeks.items()},
+                mentions=figures.mentions,
+                close_contacts=figures.close_contacts,
+                answered_days=figures.answered_days,
                 changes=changes.get(client.id) if with_map else None,
                 time_zone=client.time_zone,
                 unreachable=client.status is ParticipantStatus.UNREACHABLE,

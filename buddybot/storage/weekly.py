@@ -1,18 +1,19 @@
-"""Weekly figures per client, counted by the database: one GROUP BY query per kind of
-answer for a whole set of clients (never a query per client per week), so a caseload or a
-whole region is one pass. Weeks are numbered from Monday 3 January 2000 in the local dates
-stored on every answer; ``monday()`` turns a number back into a date."""
+"""What the digest needs per client, counted by the database: one GROUP BY query per kind of
+answer for a whole set of clients (never a query per client or per week), so a caseload or
+a region is one pass. The database sums per client and local day; the days are put into
+ISO weeks (named by their Monday) here, which keeps the SQL the same on SQLite and
+PostgreSQL and lets one scan of the contact events give both the weekly counts and the days
+each close contact was mentioned."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, and_, case, distinct, func, literal_column, select
+from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from buddybot.storage.models import (
@@ -25,30 +26,14 @@ from buddybot.storage.models import (
     SatisfactionAnswer,
 )
 
-EPOCH = date(2000, 1, 3)  # a Monday
-_EPOCH_JULIAN = 2451546.5  # SQLite's julianday('2000-01-03')
 SENT = (CheckinStatus.SENT, CheckinStatus.REMINDED, CheckinStatus.ANSWERED, CheckinStatus.EXPIRED)
+CLOSE = 2  # circles 1 and 2
 
 
-@lru_cache(maxsize=4096)
-def monday(week_number: int) -> date:
-    """The Monday of a week number."""
-    return EPOCH + timedelta(weeks=week_number)
-
-
-def week_number(day: date) -> int:
-    """The number of the week ``day`` is in."""
-    return (day - EPOCH).days // 7
-
-
-def _week(session: AsyncSession, column: Any) -> ColumnElement[int]:
-    # Date arithmetic is the one thing SQLite and PostgreSQL spell differently.
-    table_column = f"{column.table.name}.{column.name}"
-    if session.get_bind().dialect.name == "sqlite":
-        return literal_column(
-            f"CAST((julianday({table_column}) - {_EPOCH_JULIAN}) / 7 AS INTEGER)", Integer
-        )
-    return literal_column(f"(({table_column} - DATE '{EPOCH.isoformat()}') / 7)", Integer)
+@lru_cache(maxsize=8192)
+def monday(day: date) -> date:
+    """The Monday of the ISO week ``day`` is in."""
+    return day - timedelta(days=day.weekday())
 
 
 @dataclass
@@ -61,93 +46,156 @@ class WeekCounts:
     distinct_contacts: int = 0
     by_domain: dict[str, int] = field(default_factory=dict)
     by_circle: dict[int, int] = field(default_factory=dict)
-    mood: float | None = None
-    satisfaction: float | None = None
+    mood_sum: int = 0
+    moods: int = 0
+    satisfaction_sum: int = 0
+    satisfactions: int = 0
     meetups: int = 0
     meetup_minutes: int = 0
+    # Who was in touch this week: contact ids, and buddies as negative ids.
+    people: set[int] = field(default_factory=set)
+
+    @property
+    def mood(self) -> float | None:
+        """The mean mood, or None when no mood was given."""
+        return self.mood_sum / self.moods if self.moods else None
+
+    @property
+    def satisfaction(self) -> float | None:
+        """The mean satisfaction, or None when it was not asked or answered."""
+        return self.satisfaction_sum / self.satisfactions if self.satisfactions else None
 
 
-Weekly = dict[int, dict[date, WeekCounts]]  # client id → Monday → counts
+@dataclass
+class ClientFigures:
+    """Everything counted for one client."""
+
+    weeks: dict[date, WeekCounts] = field(default_factory=dict)
+    answered_days: list[date] = field(default_factory=list)
+    # Days each contact now in circle 1 or 2 was mentioned, and those contacts' labels.
+    mentions: dict[int, list[date]] = field(default_factory=dict)
+    close_contacts: dict[int, str] = field(default_factory=dict)
 
 
 def _filter(column: Any, clients: Collection[int] | None) -> list[ColumnElement[bool]]:
     return [] if clients is None else [column.in_(clients)]
 
 
-async def weekly_counts(
-    session: AsyncSession, clients: Collection[int] | None, first: date, last: date
-) -> Weekly:
-    """Counts per client per week for local dates ``first``..``last`` (``clients`` None:
-    everyone). Weeks nobody was asked and nothing was reported are simply absent."""
-    result: Weekly = defaultdict(dict)
+async def client_figures(
+    session: AsyncSession,
+    clients: Collection[int] | None,
+    first: date,
+    last: date,
+    *,
+    mentions_since: date | None = None,
+) -> dict[int, ClientFigures]:
+    """Weekly counts for local dates ``first``..``last`` and the days close contacts were
+    mentioned from ``mentions_since`` (default ``first``), for ``clients`` (None: everyone).
+    Weeks in which nobody was asked and nothing was reported are simply absent."""
+    since = min(first, mentions_since or first)
+    result: dict[int, ClientFigures] = {}
 
-    def cell(client_id: int, number: int) -> WeekCounts:
-        return result[client_id].setdefault(monday(number), WeekCounts())
+    def client(client_id: int) -> ClientFigures:
+        found = result.get(client_id)
+        if found is None:
+            found = result[client_id] = ClientFigures()
+        return found
 
-    week = _week(session, Checkin.local_date)
+    def cell(client_id: int, day: date) -> WeekCounts:
+        weeks = client(client_id).weeks
+        week = monday(day)
+        counts = weeks.get(week)
+        if counts is None:
+            counts = weeks[week] = WeekCounts()
+        return counts
+
     rows = await session.execute(
         select(
             Checkin.participant_id,
-            week,
+            Checkin.local_date,
             func.sum(case((Checkin.status.in_(SENT), 1), else_=0)),
             func.sum(case((Checkin.status == CheckinStatus.ANSWERED, 1), else_=0)),
         )
-        .where(Checkin.local_date.between(first, last), *_filter(Checkin.participant_id, clients))
-        .group_by(Checkin.participant_id, week)
+        .where(Checkin.local_date.between(since, last), *_filter(Checkin.participant_id, clients))
+        .group_by(Checkin.participant_id, Checkin.local_date)
     )
-    for client_id, number, sent, answered in rows:
-        counts = cell(client_id, number)
-        counts.sent, counts.answered = int(sent or 0), int(answered or 0)
+    for client_id, day, sent, answered in rows:
+        if answered:
+            client(client_id).answered_days.append(day)
+        if day >= first:
+            counts = cell(client_id, day)
+            counts.sent += int(sent or 0)
+            counts.answered += int(answered or 0)
 
-    event_filter = and_(
-        ContactEvent.local_date.between(first, last), *_filter(ContactEvent.client_id, clients)
+    contacts = await session.execute(
+        select(
+            ContactRecord.id,
+            ContactRecord.client_id,
+            ContactRecord.label,
+            ContactRecord.domain,
+            ContactRecord.circle,
+            ContactRecord.removed_at.is_(None),
+        ).where(*_filter(ContactRecord.client_id, clients))
     )
-    week = _week(session, ContactEvent.local_date)
+    places: dict[int, tuple[str, int]] = {}
+    for contact_id, client_id, label, domain, circle, current in contacts:
+        places[contact_id] = (domain, circle)
+        if current and circle <= CLOSE:
+            client(client_id).close_contacts[contact_id] = label
+
+    # Life domain and circle are the contact's as it is on the map now; a buddy's meetup
+    # counts under "buddy" (the buddy is not necessarily on the map).
     rows = await session.execute(
         select(
             ContactEvent.client_id,
-            week,
+            ContactEvent.local_date,
+            ContactEvent.contact_id,
+            ContactEvent.buddy_id,
             func.count(),
-            func.count(distinct(ContactEvent.contact_id))
-            + func.count(distinct(ContactEvent.buddy_id)),
         )
-        .where(event_filter)
-        .group_by(ContactEvent.client_id, week)
+        .where(
+            ContactEvent.local_date.between(since, last), *_filter(ContactEvent.client_id, clients)
+        )
+        .group_by(
+            ContactEvent.client_id,
+            ContactEvent.local_date,
+            ContactEvent.contact_id,
+            ContactEvent.buddy_id,
+        )
     )
-    for client_id, number, events, people in rows:
-        counts = cell(client_id, number)
-        counts.events, counts.distinct_contacts = int(events), int(people)
+    for client_id, day, contact_id, buddy_id, events in rows:
+        figures = client(client_id)
+        if contact_id in figures.close_contacts:
+            figures.mentions.setdefault(contact_id, []).append(day)
+        if day < first:
+            continue
+        counts = cell(client_id, day)
+        counts.events += events
+        counts.people.add(contact_id if contact_id is not None else -(buddy_id or 0))
+        domain, circle = places.get(contact_id, ("buddy", 0)) if contact_id else ("buddy", 0)
+        counts.by_domain[domain] = counts.by_domain.get(domain, 0) + events
+        if circle:
+            counts.by_circle[circle] = counts.by_circle.get(circle, 0) + events
 
-    # By life domain and circle of the contact as it is on the map now; a buddy's meetup
-    # counts under "buddy" (the buddy is not necessarily on the map).
-    domain = func.coalesce(ContactRecord.domain, "buddy")
-    rows = await session.execute(
-        select(ContactEvent.client_id, week, domain, ContactRecord.circle, func.count())
-        .outerjoin(ContactRecord, ContactRecord.id == ContactEvent.contact_id)
-        .where(event_filter)
-        .group_by(ContactEvent.client_id, week, domain, ContactRecord.circle)
-    )
-    for client_id, number, domain_name, circle, events in rows:
-        counts = cell(client_id, number)
-        counts.by_domain[domain_name] = counts.by_domain.get(domain_name, 0) + int(events)
-        if circle is not None:
-            counts.by_circle[circle] = counts.by_circle.get(circle, 0) + int(events)
-
-    for table, attribute in ((MoodAnswer, "mood"), (SatisfactionAnswer, "satisfaction")):
-        week = _week(session, table.local_date)
+    for table, kind in ((MoodAnswer, "mood"), (SatisfactionAnswer, "satisfaction")):
         rows = await session.execute(
-            select(table.participant_id, week, func.avg(table.score))
+            select(table.participant_id, table.local_date, func.sum(table.score), func.count())
             .where(table.local_date.between(first, last), *_filter(table.participant_id, clients))
-            .group_by(table.participant_id, week)
+            .group_by(table.participant_id, table.local_date)
         )
-        for client_id, number, average in rows:
-            setattr(cell(client_id, number), attribute, float(average))
+        for client_id, day, total, answers in rows:
+            counts = cell(client_id, day)
+            if kind == "mood":
+                counts.mood_sum += int(total)
+                counts.moods += int(answers)
+            else:
+                counts.satisfaction_sum += int(total)
+                counts.satisfactions += int(answers)
 
-    week = _week(session, Meetup.local_date)
     rows = await session.execute(
         select(
             Meetup.client_id,
-            week,
+            Meetup.local_date,
             func.count(),
             func.coalesce(func.sum(Meetup.duration_minutes), 0),
         )
@@ -156,65 +204,16 @@ async def weekly_counts(
             Meetup.local_date.between(first, last),
             *_filter(Meetup.client_id, clients),
         )
-        .group_by(Meetup.client_id, week)
+        .group_by(Meetup.client_id, Meetup.local_date)
     )
-    for client_id, number, meetups, minutes in rows:
-        counts = cell(client_id, number)
-        counts.meetups, counts.meetup_minutes = int(meetups), int(minutes)
-    return dict(result)
+    for client_id, day, meetups, minutes in rows:
+        if day is None:
+            continue
+        counts = cell(client_id, day)
+        counts.meetups += int(meetups)
+        counts.meetup_minutes += int(minutes)
 
-
-async def close_mentions(
-    session: AsyncSession, clients: Collection[int] | None, first: date, last: date
-) -> dict[int, dict[int, list[date]]]:
-    """For each client, the days each contact now in circle 1 or 2 was mentioned."""
-    rows = await session.execute(
-        select(ContactEvent.client_id, ContactEvent.contact_id, ContactEvent.local_date)
-        .distinct()
-        .join(ContactRecord, ContactRecord.id == ContactEvent.contact_id)
-        .where(
-            ContactRecord.circle <= 2,
-            ContactRecord.removed_at.is_(None),
-            ContactEvent.local_date.between(first, last),
-            *_filter(ContactEvent.client_id, clients),
-        )
-    )
-    mentions: dict[int, dict[int, list[date]]] = defaultdict(lambda: defaultdict(list))
-    for client_id, contact_id, day in rows:
-        if contact_id is not None:
-            mentions[client_id][contact_id].append(day)
-    return {client: dict(days) for client, days in mentions.items()}
-
-
-async def close_contacts(
-    session: AsyncSession, clients: Collection[int] | None
-) -> dict[int, dict[int, str]]:
-    """For each client, their contacts now in circle 1 or 2, by id, with their labels."""
-    rows = await session.execute(
-        select(ContactRecord.client_id, ContactRecord.id, ContactRecord.label).where(
-            ContactRecord.circle <= 2,
-            ContactRecord.removed_at.is_(None),
-            *_filter(ContactRecord.client_id, clients),
-        )
-    )
-    contacts: dict[int, dict[int, str]] = defaultdict(dict)
-    for client_id, contact_id, label in rows:
-        contacts[client_id][contact_id] = label
-    return dict(contacts)
-
-
-async def answered_days(
-    session: AsyncSession, clients: Collection[int] | None, first: date, last: date
-) -> dict[int, list[date]]:
-    """For each client, the local days on which they answered a check-in."""
-    rows = await session.execute(
-        select(Checkin.participant_id, Checkin.local_date).where(
-            Checkin.status == CheckinStatus.ANSWERED,
-            Checkin.local_date.between(first, last),
-            *_filter(Checkin.participant_id, clients),
-        )
-    )
-    days: dict[int, list[date]] = defaultdict(list)
-    for client_id, day in rows:
-        days[client_id].append(day)
-    return dict(days)
+    for figures in result.values():
+        for counts in figures.weeks.values():
+            counts.distinct_contacts = len(counts.people)
+    return result
