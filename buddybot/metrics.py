@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
-from functools import cached_property
+from functools import cached_property, lru_cache
 from itertools import pairwise
 from statistics import median
 from zoneinfo import ZoneInfo
@@ -38,9 +38,10 @@ def week_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def weeks_back(week: date, count: int) -> list[date]:
+@lru_cache(maxsize=8192)
+def weeks_back(week: date, count: int) -> tuple[date, ...]:
     """The ``count`` Mondays before ``week``, oldest first."""
-    return [week - timedelta(weeks=n) for n in range(count, 0, -1)]
+    return tuple(week - timedelta(weeks=n) for n in range(count, 0, -1))
 
 
 @dataclass(frozen=True)
