@@ -10,18 +10,20 @@ from __future__ import annotations
 
 import asyncio
 import re
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from pydantic import SecretStr
 
+from buddybot import stories
 from buddybot.clock import ManualClock, utcnow
+from buddybot.metrics import week_of
 from buddybot.runner import BotProcess
 from buddybot.sandbox import DEFAULT_TOKEN, ChatMessage, SandboxUser, TelegramSandbox
 from buddybot.sandbox.transcript import Transcript
 from buddybot.schedule import next_slot
-from buddybot.services import organisations
+from buddybot.services import checkins, organisations
 from buddybot.services.checkins import rhythm_of
 from buddybot.settings import Mode, Settings
 from buddybot.storage import repositories
@@ -57,6 +59,7 @@ async def _run(settings: Settings, database_file: Path, transcript: Transcript) 
                 "telegram_api_url": sandbox.api_url,
                 "database_url": f"sqlite+aiosqlite:///{database_file}",
                 "mode": Mode.POLLING,
+                "tick_seconds": 600,  # the story runs the scheduler itself, at its own moments
             }
         )
         clock = ManualClock()
@@ -98,8 +101,7 @@ class _Story:
             f"The clock jumps to {slot.astimezone(local):%A %d %B, %H:%M} "
             f"({client.time_zone}): the scheduler sends the check-in."
         )
-        (tick,) = self.bot.application.job_queue.get_jobs_by_name("checkin-tick")
-        await tick.run(self.bot.application)
+        await self.tick()
         return await self.hear(person)
 
     async def say(self, person: SandboxUser, text: str) -> ChatMessage:
@@ -243,7 +245,122 @@ class _Story:
         await say(amira, "/help")
         retried = [call.status for call in self.sandbox.calls_of("sendMessage")][-2:]
         note(f"Telegram saw the reply twice: first {retried[0]}, then {retried[1]}.")
+
+        await self.season(els, amira, bram)
         return self.files
+
+    async def season(self, els: SandboxUser, amira: SandboxUser, bram: SandboxUser) -> None:
+        """Five more clients, twelve weeks of answers (through the services), the last week
+        live, and Monday's digest with its pictures."""
+        note, say, tap = self.transcript.note, self.say, self.tap
+        database = self.bot.database
+        assert database is not None
+        people = {story.name: self.sandbox.user(story.name) for story in stories.STORIES}
+        professional_id = await stories.professional_of(database, els.id)
+        joined = await stories.join_clients(
+            database,
+            professional_id,
+            {name: user.id for name, user in people.items()},
+            self.clock.now,
+        )
+        async with database.transaction() as session:
+            amira_record = await repositories.participant_by_telegram_id(session, amira.id)
+            bram_record = await repositories.participant_by_telegram_id(session, bram.id)
+            assert amira_record is not None
+            assert bram_record is not None
+            amira_id, bram_id = amira_record.id, bram_record.id
+        joined[amira_id] = stories.AMIRA
+        note(
+            "Five more clients join Els' caseload: Youssef (his network grows), Lotte (a close "
+            "tie fades), Kevin (falls silent), Sara (steady) and Noah (will block the bot)."
+        )
+        zone = ZoneInfo("Europe/Brussels")
+        start = week_of(self.clock.now.astimezone(zone).date())
+        season = stories.Season(database, joined, bram_id, start)
+        last_thursday = datetime.combine(start + timedelta(weeks=11, days=3), time(18), zone)
+        note(
+            "Eleven and a half weeks pass: every evening the scheduler's services make the "
+            "prompts, and the stories answer (or not)."
+        )
+        await season.run(self.clock.now, last_thursday - timedelta(hours=1))
+        self.clock.now = last_thursday - timedelta(hours=1)
+        for person in (els, amira, bram, *people.values()):
+            person.catch_up()
+
+        note("The last Thursday is played live: Amira answers her check-in by tapping.")
+        prompt = await self.next_checkin(amira)
+        for person in people.values():
+            person.catch_up()
+        async with database.transaction() as session:
+            for client_id in joined:
+                open_checkin = await checkins.current_open(session, client_id)
+                if open_checkin is not None and client_id != amira_id:
+                    await season.answer(session, open_checkin.id, 11, self.clock.now)
+        await tap(amira, prompt, "▶️ Start")
+        await tap(amira, prompt, "Mama")
+        await tap(amira, prompt, "Jan van de voetbal")
+        await tap(amira, prompt, "Done ➜")
+        await tap(amira, prompt, "💬 Message")
+        await tap(amira, prompt, "🤝 Together")
+        await tap(amira, prompt, "🙂")
+        if "happy are you with your contacts" in prompt.content:
+            await tap(amira, prompt, "🙂")
+        await tap(amira, prompt, "Skip")
+
+        note("Friday evening Bram is asked about this week and logs his meetup with Amira.")
+        buddy_prompt = await self.next_checkin(bram)
+        await tap(bram, buddy_prompt, "✅ Ja")
+        await tap(bram, buddy_prompt, "Gisteren")
+        await tap(bram, buddy_prompt, "🚶 Wandelen")
+        await tap(bram, buddy_prompt, "Een uur")
+        await tap(bram, buddy_prompt, "😄")
+        await tap(bram, buddy_prompt, "Overslaan")
+
+        note("Monday 09:00: the scheduler sends Els her weekly digest.")
+        monday = datetime.combine(start + timedelta(weeks=12), time(9, 0, 30), zone)
+        await season.run(self.clock.now + timedelta(hours=1), monday - timedelta(hours=1))
+        els.catch_up()
+        self.clock.now = monday
+        await self.tick()
+        digest_messages = [await self.hear(els)]
+        while els.unread():  # a long digest comes in several messages
+            digest_messages.append(await self.hear(els))
+        self.files["digest.txt"] = "\n\n".join(m.content for m in digest_messages).encode()
+
+        note("Els opens the pictures of each client from the digest's buttons.")
+        for button_text in [b.text for b in digest_messages[-1].buttons]:
+            self.transcript.tapped(els, button_text)
+            await els.press(digest_messages[-1], button_text)
+            name = button_text.split(" ", 1)[1].lower()
+            chart, circle = await self.hear(els), await self.hear(els)
+            assert chart.photo is not None
+            assert circle.photo is not None
+            self.files[f"weeks-{name}.png"] = chart.photo.data
+            self.files[f"circle-{name}.png"] = circle.photo.data
+
+        note("Amira looks at her own week: the same facts, in her words.")
+        amira.catch_up()
+        await say(amira, "/myweek")
+        own_chart, own_circle = await self.hear(amira), await self.hear(amira)
+        assert own_chart.photo is not None
+        assert own_circle.photo is not None
+        self.files["amira-myweek-weeks.png"] = own_chart.photo.data
+        self.files["amira-myweek-circle.png"] = own_circle.photo.data
+
+        note("Els exports the figures as spreadsheets.")
+        await els.send("/export")
+        self.transcript.said(els, "/export")
+        for name in ("export-weeks.csv", "export-answers.csv"):
+            document = await self.hear(els)
+            assert document.document is not None
+            self.files[name] = document.document.data
+
+    async def tick(self) -> None:
+        """Run the scheduler tick once, as the job queue would."""
+        assert self.bot.application is not None
+        assert self.bot.application.job_queue is not None
+        (job,) = self.bot.application.job_queue.get_jobs_by_name("checkin-tick")
+        await job.run(self.bot.application)
 
 
 def _code(message: ChatMessage) -> str:

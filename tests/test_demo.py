@@ -39,3 +39,19 @@ def test_demo_prints_a_transcript_in_which_the_bot_answers(
     assert len(export["contact_events"]) == 2
     assert export["you"]["first_name"] == "Amira"
     assert export["buddies"][0]["buddy"] == "Bram"
+
+    # Twelve weeks later: the weekly digest, with every client's pictures, and the exports.
+    assert "Monday 09:00: the scheduler sends Els her weekly digest." in transcript
+    digest = (out / "digest.txt").read_text(encoding="utf-8")
+    assert "3 cliënten hebben aandacht nodig" in digest
+    assert "• Noah: niet bereikbaar (bot geblokkeerd)" in digest
+    assert "• Kevin: twee weken geen antwoord" in digest
+    assert "Band vervaagt: Oma" in digest  # Lotte's fading tie
+    assert "Dichterbij gekomen: Collega Lien" in digest  # Sara's circle move
+    assert "Buddy: 1 ontmoeting" in digest  # Bram's live meetup with Amira
+    for name in ("amira", "youssef", "lotte", "kevin", "sara", "noah"):
+        assert image_size((out / f"weeks-{name}.png").read_bytes()) == (1080, 600)
+        assert image_size((out / f"circle-{name}.png").read_bytes()) == (1080, 1320)
+    assert "📅 Your week" in transcript
+    weeks_csv = (out / "export-weeks.csv").read_text(encoding="utf-8-sig")
+    assert weeks_csv.count("\nYoussef,") >= 12

@@ -110,7 +110,11 @@ def client_section(tr: Translator, week: ClientWeek) -> str:
         lines.append(tr("digest.contacts_unknown"))
     else:
         lines.append(
-            tr.plural("digest.contacts", week.events, people=week.distinct_contacts or 0)
+            tr.plural(
+                "digest.contacts",
+                week.events,
+                people=tr.plural("digest.people", week.distinct_contacts or 0),
+            )
             + arrow(week.events, week.events_before)
         )
     if week.mood is not None:

@@ -44,7 +44,11 @@ def own_week_text(tr: Translator, own: OwnWeek) -> str:
         lines.append(tr("myweek.contacts_unknown"))
     else:
         lines.append(
-            tr.plural("myweek.contacts", week.events, people=week.distinct_contacts or 0)
+            tr.plural(
+                "myweek.contacts",
+                week.events,
+                people=tr.plural("digest.people", week.distinct_contacts or 0),
+            )
             + arrow(week.events, week.events_before)
         )
     if week.mood is not None:

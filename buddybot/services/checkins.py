@@ -455,6 +455,28 @@ async def finish(
     await session.flush()
 
 
+async def answer_all(
+    session: AsyncSession,
+    checkin: Checkin,
+    participant: Participant,
+    *,
+    contacts: dict[int, str | None],
+    mood: int | None,
+    satisfaction: int | None,
+    now: datetime,
+) -> None:
+    """A whole check-in answered at once (contact id → mode, mood, satisfaction), stored
+    exactly as the tapped conversation stores it. The demo's history is made with this."""
+    checkin.data = {
+        **(checkin.data or {}),
+        "chosen": list(contacts),
+        "modes": {str(contact_id): mode for contact_id, mode in contacts.items()},
+        "mood": mood,
+        "satisfaction": satisfaction,
+    }
+    await finish(session, checkin, participant, now)
+
+
 async def skip(session: AsyncSession, checkin: Checkin, now: datetime) -> None:
     """The person said "not now": recorded as skipped, nothing filled in."""
     checkin.status, checkin.closed_at, checkin.step = CheckinStatus.SKIPPED, now, "done"
