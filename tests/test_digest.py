@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -180,3 +180,28 @@ async def test_a_month_of_check_ins_becomes_the_monday_digest(
         (await piet.answer_to(forged)).text
     ) or "werkt niet meer" in str((await piet.answer_to(forged)).text)
     assert piet.catch_up() == []
+
+
+async def test_the_professional_chooses_when_the_digest_comes(
+    clocked_bot: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
+) -> None:
+    els = await professional_joins(clocked_bot, sandbox)
+    question = await els.ask("/digest")
+    assert "Je weekoverzicht komt op maandag om 09:00." in question.content
+    await els.tap(question, "⏰ Ander moment kiezen")
+    await els.tap(question, "woensdag")
+    await els.tap(question, "17:00")
+    assert question.content == "🗓️ Je weekoverzicht komt op woensdag om 17:00."
+    forged = await els.press_data(question, "dgm:at:6:1700")  # Sunday is not offered
+    assert "werkt niet meer" in str((await els.answer_to(forged)).text)
+
+    local = clock.now.astimezone(BRUSSELS)
+    wednesday = week_of(local.date()) + timedelta(weeks=1, days=2)
+    clock.now = datetime.combine(wednesday, time(16, 59), BRUSSELS)
+    await tick(clocked_bot)
+    assert els.catch_up() == []
+    clock.now += timedelta(minutes=2)
+    await tick(clocked_bot)
+    digest = await els.next_message()
+    assert digest.content.startswith("📋 Weekoverzicht,")
+    assert "Er zijn nog geen cliënten aangesloten." in digest.content

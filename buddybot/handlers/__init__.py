@@ -84,6 +84,7 @@ def build_handlers() -> list[BaseHandler[Any, Any, Any]]:
         CommandHandler("export", export.export_command, filters=_PRIVATE),
         _buttons(digest.DIGEST, digest.digest_button),
         _buttons(digest.CLIENT, digest.client_button),
+        _buttons(digest.MOMENT, digest.moment_button),
         # Last: typed answers, then anything nobody else took.
         MessageHandler(_PRIVATE & filters.TEXT & ~filters.COMMAND, typed.typed_text),
         MessageHandler(_PRIVATE & (filters.TEXT | filters.COMMAND), basics.not_understood),

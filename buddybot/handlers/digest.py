@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from html import escape
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date
+from babel.dates import format_date, get_day_names
 from babel.numbers import format_decimal
 from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden, NetworkError
@@ -27,11 +27,13 @@ from buddybot.pictures.circle import render_circle
 from buddybot.pictures.weeks import WeeksTexts, render_weeks
 from buddybot.services import access, contacts, digest
 from buddybot.services.digest import CaseloadWeek
+from buddybot.storage.models import Professional
 
 log = logging.getLogger(__name__)
 
 DIGEST = "dg"
 CLIENT = "dgc"
+MOMENT = "dgm"
 LIMIT = 4096  # Telegram's longest message
 
 FLAG_TEXT = {
@@ -211,10 +213,52 @@ async def digest_command(update: Update, context: BuddyContext) -> None:
             [
                 button(tr("digest.last_week"), DIGEST, "last"),
                 button(tr("digest.this_week"), DIGEST, "now"),
-            ]
+            ],
+            [button(tr("digest.when_button"), MOMENT, "days")],
         ]
     )
-    await update.effective_message.reply_text(tr("digest.which_week"), reply_markup=keyboard)
+    text = tr("digest.which_week") + "\n\n" + _moment_text(tr, professional)
+    await update.effective_message.reply_text(text, reply_markup=keyboard)
+
+
+def _moment_text(tr: Translator, professional: Professional) -> str:
+    day = get_day_names("wide", locale=tr.language)[professional.digest_weekday]
+    return tr("digest.when", day=day, time=professional.digest_time)
+
+
+async def moment_button(update: Update, context: BuddyContext) -> None:
+    """Choose the weekday, then the time, of the weekly digest:
+    ``dgm:days``, ``dgm:day:<n>``, ``dgm:at:<n>:<HHMM>``."""
+    query = update.callback_query
+    parsed = callbacks.decode(query.data if query else None)
+    if query is None or parsed is None or not parsed.parts:
+        await basics.stale_button(update, context)
+        return
+    tr = (await identify_sender(update, context)).tr
+    parts = parsed.parts
+    async with context.runtime.database.transaction() as session:
+        professional = await access.acting_professional(session, query.from_user.id)
+        reply: tuple[str, InlineKeyboardMarkup | None] | None = None
+        if professional is None:
+            pass
+        elif parts == ("days",):
+            names = get_day_names("wide", locale=tr.language)
+            days = [button(names[d], MOMENT, "day", str(d)) for d in digest.DIGEST_DAYS]
+            reply = (tr("digest.pick_day"), InlineKeyboardMarkup([[d] for d in days]))
+        elif len(parts) == 2 and parts[0] == "day" and parts[1].isdigit():
+            times = [
+                button(t, MOMENT, "at", parts[1], t.replace(":", "")) for t in digest.DIGEST_TIMES
+            ]
+            reply = (tr("digest.pick_time"), InlineKeyboardMarkup([times]))
+        elif len(parts) == 3 and parts[0] == "at" and parts[1].isdigit() and len(parts[2]) == 4:
+            chosen = f"{parts[2][:2]}:{parts[2][2:]}"
+            if await digest.set_digest_moment(session, professional, int(parts[1]), chosen):
+                reply = (_moment_text(tr, professional), None)
+    if reply is None:
+        await basics.stale_button(update, context)
+        return
+    await query.answer()
+    await query.edit_message_text(reply[0], reply_markup=reply[1])
 
 
 async def digest_button(update: Update, context: BuddyContext) -> None:

@@ -199,6 +199,22 @@ def digest_moment(professional: Professional, now: datetime) -> datetime:
     return datetime.combine(day, time(hour, minute), zone)
 
 
+# What a professional may choose for their weekly digest (local time).
+DIGEST_DAYS = (0, 1, 2, 3, 4)  # Monday to Friday
+DIGEST_TIMES = ("08:00", "09:00", "12:00", "17:00")
+
+
+async def set_digest_moment(
+    session: AsyncSession, professional: Professional, weekday: int, local_time: str
+) -> bool:
+    """Move the weekly digest to another weekday and local time; False (nothing changes)
+    for a day or time that is not offered."""
+    if weekday not in DIGEST_DAYS or local_time not in DIGEST_TIMES:
+        return False
+    professional.digest_weekday, professional.digest_time = weekday, local_time
+    return True
+
+
 @dataclass(frozen=True)
 class DigestClaim:
     """A weekly digest this process is to send now."""
