@@ -322,6 +322,9 @@ class _Story:
         els.catch_up()
         self.clock.now = monday
         await self.tick()
+        overview = await self.hear(els)
+        assert overview.photo is not None
+        self.files["caseload.png"] = overview.photo.data
         digest_messages = [await self.hear(els)]
         while els.unread():  # a long digest comes in several messages
             digest_messages.append(await self.hear(els))

@@ -91,6 +91,9 @@ async def test_a_month_of_check_ins_becomes_the_monday_digest(
     assert els.catch_up() == []
     clock.now += timedelta(minutes=2)
     await tick(clocked_bot)
+    overview = await els.next_message()
+    assert overview.photo is not None
+    assert overview.content.startswith("👥 Je cliënten in één oogopslag")
     digest = await els.next_message()
     await tick(clocked_bot)
     clock.now += timedelta(hours=1)
@@ -163,6 +166,7 @@ async def test_a_month_of_check_ins_becomes_the_monday_digest(
     # On demand, this week so far: nothing answered yet, and nobody is flagged for that.
     question = await els.ask("/digest")
     await els.tap(question, "Deze week tot nu")
+    assert (await els.next_message()).photo is not None
     so_far = await els.next_message()
     assert so_far.content.startswith("📋 Deze week tot nu,")
 
@@ -202,6 +206,6 @@ async def test_the_professional_chooses_when_the_digest_comes(
     assert els.catch_up() == []
     clock.now += timedelta(minutes=2)
     await tick(clocked_bot)
-    digest = await els.next_message()
+    digest = await els.next_message()  # no clients: no picture, just the text
     assert digest.content.startswith("📋 Weekoverzicht,")
     assert "Er zijn nog geen cliënten aangesloten." in digest.content

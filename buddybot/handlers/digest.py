@@ -23,6 +23,7 @@ from buddybot.handlers.network import DOMAIN_TEXT, circle_texts
 from buddybot.i18n import Translator, text_key, translator
 from buddybot.metrics import ClientHistory, ClientWeek, Flag
 from buddybot.network import Contact
+from buddybot.pictures.caseload import CaseloadRow, CaseloadTexts, render_caseload
 from buddybot.pictures.circle import render_circle
 from buddybot.pictures.weeks import WeeksTexts, render_weeks
 from buddybot.services import access, contacts, digest
@@ -183,10 +184,34 @@ def _client_buttons(tr: Translator, caseload: CaseloadWeek) -> InlineKeyboardMar
     return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
 
 
+def caseload_picture(tr: Translator, caseload: CaseloadWeek) -> bytes:
+    """The whole caseload's week in one picture, in the digest's order."""
+    rows = [
+        CaseloadRow(week.name, week.events, week.mood, week.needs_attention)
+        for week in caseload.clients
+    ]
+    texts = CaseloadTexts(
+        title=tr(
+            "digest.overview_title",
+            start=format_date(caseload.week, format="d MMM", locale=tr.language),
+        ),
+        contacts=tr("digest.chart_contacts"),
+        mood=tr("digest.chart_mood"),
+        not_known=tr("digest.chart_not_known"),
+        attention=tr("digest.overview_attention"),
+    )
+    return render_caseload(rows, texts)
+
+
 async def send_digest(
     context: BuddyContext, chat_id: int, tr: Translator, caseload: CaseloadWeek, *, so_far: bool
 ) -> None:
-    """Send the digest texts; the client buttons go under the last one."""
+    """Send the caseload picture, then the digest texts; the client buttons go under the
+    last one."""
+    if caseload.clients:
+        await context.bot.send_photo(
+            chat_id, caseload_picture(tr, caseload), caption=tr("digest.overview_caption")
+        )
     messages = digest_messages(tr, caseload, so_far=so_far)
     for number, text in enumerate(messages, start=1):
         keyboard = _client_buttons(tr, caseload) if number == len(messages) else None
