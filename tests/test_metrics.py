@@ -140,3 +140,19 @@ def test_map_changes_are_those_of_the_local_week() -> None:
     added = Change(datetime(2026, 11, 22, 22, 30, tzinfo=UTC), 1, ChangeKind.ADDED, sofie)
     assert [c.label for c in map_changes([added], MONDAY, "Europe/Brussels").added] == ["Sofie"]
     assert map_changes([added], MONDAY + timedelta(weeks=1), "Europe/Brussels").unchanged
+
+
+def test_the_week_the_clocks_go_back_keeps_its_sunday_evening() -> None:
+    # 25 October 2026: summer time ends in Brussels. Sunday 23:30 local is 22:30 UTC.
+    dst_monday = date(2026, 10, 19)
+    nora = Contact(1, ContactKind.PERSON, "Nora", 1, Domain.FRIENDS)
+    late_sunday = Change(datetime(2026, 10, 25, 22, 30, tzinfo=UTC), 1, ChangeKind.ADDED, nora)
+    assert [c.label for c in map_changes([late_sunday], dst_monday, "Europe/Brussels").added] == [
+        "Nora"
+    ]
+    next_week = dst_monday + timedelta(weeks=1)
+    assert map_changes([late_sunday], next_week, "Europe/Brussels").unchanged
+    # Monday 00:30 local (23:30 UTC on Sunday) already belongs to the next week.
+    early_monday = Change(datetime(2026, 10, 25, 23, 30, tzinfo=UTC), 1, ChangeKind.ADDED, nora)
+    assert map_changes([early_monday], dst_monday, "Europe/Brussels").unchanged
+    assert map_changes([early_monday], next_week, "Europe/Brussels").added == (nora,)
