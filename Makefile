@@ -44,6 +44,7 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.circle
 	$(BIN)/python -m benchmarks.scheduler
 	$(BIN)/python -m benchmarks.answers
+	$(BIN)/python -m benchmarks.digest
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache .mypy_cache .ruff_cache
