@@ -156,3 +156,9 @@ def test_the_week_the_clocks_go_back_keeps_its_sunday_evening() -> None:
     early_monday = Change(datetime(2026, 10, 25, 23, 30, tzinfo=UTC), 1, ChangeKind.ADDED, nora)
     assert map_changes([early_monday], dst_monday, "Europe/Brussels").unchanged
     assert map_changes([early_monday], next_week, "Europe/Brussels").added == (nora,)
+
+
+def test_a_client_who_stopped_is_flagged_and_nothing_else_is_said() -> None:
+    stopped = client_week(_history({}, consent_withdrawn=True), MONDAY)
+    assert stopped.flags == (Flag.CONSENT_WITHDRAWN,)
+    assert (stopped.events, stopped.mood, stopped.compliance) == (None, None, None)
