@@ -67,6 +67,9 @@ class WeekFigures:
         return self.answered > 0 or self.events > 0
 
 
+NOTHING = WeekFigures()  # a week in which nothing was sent or reported
+
+
 @dataclass(frozen=True)
 class ClientHistory:
     """Everything the digest needs about one client, already aggregated."""
@@ -91,6 +94,11 @@ class ClientHistory:
         sorted_mentions = {key: sorted(set(days)) for key, days in self.mentions.items()}
         object.__setattr__(self, "mentions", sorted_mentions)
         object.__setattr__(self, "answered_days", sorted(self.answered_days))
+
+    @cached_property
+    def usual_gaps(self) -> dict[tuple[int, int], int | None]:
+        """Usual gaps already worked out, by (contact, number of mentions known)."""
+        return {}
 
     @cached_property
     def answered_weeks(self) -> list[date]:
@@ -165,11 +173,13 @@ def fading_ties(
     labels: Mapping[int, str],
     answered_days: Sequence[date],
     today: date,
+    gaps: dict[tuple[int, int], int | None] | None = None,
 ) -> list[FadingTie]:
     """Close contacts whose silence is clearly longer than their usual gap between mentions
     (> max(2 × median gap, 3 weeks)), counted only while the client kept answering: someone
     who stopped answering tells us nothing about their ties. ``mentions`` and
-    ``answered_days`` are sorted, oldest first (``ClientHistory`` keeps them so)."""
+    ``answered_days`` are sorted, oldest first (``ClientHistory`` keeps them so); ``gaps``
+    remembers usual gaps between calls for the same client (an export asks every week)."""
     answered_until_today = bisect_right(answered_days, today)
     fading = []
     for contact_id, label in labels.items():
@@ -180,7 +190,13 @@ def fading_ties(
         last = days[known - 1]
         if today - last <= FADING_FLOOR:
             continue  # mentioned within three weeks: never fading, whatever the usual gap
-        usual = usual_gap(days, known)
+        if gaps is None:
+            usual = usual_gap(days, known)
+        else:
+            key = (contact_id, known)
+            if key not in gaps:
+                gaps[key] = usual_gap(days, known)
+            usual = gaps[key]
         limit = max(FADING_FLOOR, timedelta(days=FADING_FACTOR * (usual or 0)))
         answers_since = answered_until_today - bisect_right(answered_days, last)
         if today - last > limit and answers_since >= FADING_ANSWERS_SINCE:
@@ -200,7 +216,7 @@ def flags_for(
         flags.append(Flag.UNREACHABLE)
     if history.consent_withdrawn:
         flags.append(Flag.CONSENT_WITHDRAWN)
-    recent = [history.weeks.get(monday, WeekFigures()) for monday in (week - timedelta(7), week)]
+    recent = [history.weeks.get(monday, NOTHING) for monday in (week - timedelta(7), week)]
     if sum(f.sent for f in recent) > 0 and sum(f.answered for f in recent) == 0:
         flags.append(Flag.NO_ANSWERS)
     if mood is not None and mood_before is not None and mood <= mood_before - MOOD_DROP:

