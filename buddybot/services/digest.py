@@ -167,11 +167,13 @@ async def every_client_week(
     first_week: dict[int, date],
     last_week: date,
     *,
+    only_last: bool = False,
     with_map: bool = True,
     chunk: int = CHUNK,
 ) -> AsyncIterator[tuple[Participant, ClientWeek]]:
-    """Every week of every client from their ``first_week`` to ``last_week``, computed a
-    chunk of clients at a time (a whole region in one pass, in bounded memory)."""
+    """Every week of every client from their ``first_week`` to ``last_week`` (with
+    ``only_last``: just ``last_week``, from all that history: the weekly digest of a whole
+    region), computed a chunk of clients at a time, in bounded memory."""
     for start in range(0, len(clients), chunk):
         part = [client for client in clients[start : start + chunk] if client.id in first_week]
         if not part:
@@ -179,7 +181,7 @@ async def every_client_week(
         earliest = min(first_week[client.id] for client in part)
         found = await histories(session, part, last_week, first_week=earliest, with_map=with_map)
         for client, history in zip(part, found, strict=True):
-            week = first_week[client.id]
+            week = last_week if only_last else first_week[client.id]
             while week <= last_week:
                 yield client, metrics.client_week(history, week)
                 week += timedelta(weeks=1)
