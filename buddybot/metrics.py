@@ -16,6 +16,7 @@ from enum import StrEnum
 from functools import cached_property, lru_cache
 from itertools import pairwise
 from statistics import median
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from buddybot.network import Change, Comparison, compare_dates
@@ -44,10 +45,37 @@ def weeks_back(week: date, count: int) -> tuple[date, ...]:
     return tuple(week - timedelta(weeks=n) for n in range(count, 0, -1))
 
 
+class Week(Protocol):
+    """One client's week as counted: ``WeekFigures`` below, or the storage's own counts
+    (read as they are: a region's pass has a million of them). ``events`` and
+    ``distinct_contacts`` count contact events (a contact mentioned in a check-in, or a
+    meetup with the buddy)."""
+
+    @property
+    def sent(self) -> int: ...
+    @property
+    def answered(self) -> int: ...
+    @property
+    def events(self) -> int: ...
+    @property
+    def distinct_contacts(self) -> int: ...
+    @property
+    def by_domain(self) -> Mapping[str, int]: ...
+    @property
+    def by_circle(self) -> Mapping[int, int]: ...
+    @property
+    def mood(self) -> float | None: ...
+    @property
+    def satisfaction(self) -> float | None: ...
+    @property
+    def meetups(self) -> int: ...
+    @property
+    def meetup_minutes(self) -> int: ...
+
+
 @dataclass(frozen=True)
 class WeekFigures:
-    """One client's week as counted by the database. ``events`` and ``distinct_contacts``
-    count contact events (a contact mentioned in a check-in, or a meetup with the buddy)."""
+    """A week's figures as plain values (tests, and weeks made by hand)."""
 
     sent: int = 0
     answered: int = 0
@@ -60,11 +88,11 @@ class WeekFigures:
     meetups: int = 0
     meetup_minutes: int = 0
 
-    @property
-    def reported(self) -> bool:
-        """True when the week says something about contacts: an answered check-in or a
-        buddy's meetup. Otherwise its contact figures are missing, not zero."""
-        return self.answered > 0 or self.events > 0
+
+def reported(week: Week) -> bool:
+    """True when the week says something about contacts: an answered check-in or a buddy's
+    meetup. Otherwise its contact figures are missing, not zero."""
+    return week.answered > 0 or week.events > 0
 
 
 NOTHING = WeekFigures()  # a week in which nothing was sent or reported
@@ -76,7 +104,7 @@ class ClientHistory:
 
     client_id: int
     name: str
-    weeks: Mapping[date, WeekFigures]
+    weeks: Mapping[date, Week]
     # Days each close contact (circle 1–2 now) was mentioned, and their labels.
     mentions: Mapping[int, Sequence[date]]
     close_contacts: Mapping[int, str]
@@ -134,7 +162,7 @@ class ClientWeek:
     client_id: int
     name: str
     week: date
-    figures: WeekFigures | None  # None: nothing was sent or reported this week
+    figures: Week | None  # None: nothing was sent or reported this week
     compliance: float | None  # answered / sent
     events: int | None  # None: missing
     distinct_contacts: int | None
@@ -247,10 +275,10 @@ def client_week(history: ClientHistory, week: date) -> ClientWeek:
     """One client's ``week`` (a Monday), compared with the four weeks before it."""
     figures = history.weeks.get(week)
     earlier = [history.weeks.get(monday) for monday in weeks_back(week, TREND_WEEKS)]
-    reported_earlier = [f for f in earlier if f is not None and f.reported]
+    reported_earlier = [f for f in earlier if f is not None and reported(f)]
     mood = figures.mood if figures else None
     mood_before = _mean(f.mood for f in earlier if f is not None)
-    reported = figures is not None and figures.reported
+    known = figures is not None and reported(figures)
     last_day = week + timedelta(days=6)
     return ClientWeek(
         client_id=history.client_id,
@@ -258,8 +286,8 @@ def client_week(history: ClientHistory, week: date) -> ClientWeek:
         week=week,
         figures=figures,
         compliance=(figures.answered / figures.sent) if figures and figures.sent else None,
-        events=figures.events if figures and reported else None,
-        distinct_contacts=figures.distinct_contacts if figures and reported else None,
+        events=figures.events if figures and known else None,
+        distinct_contacts=figures.distinct_contacts if figures and known else None,
         events_before=_mean(f.events for f in reported_earlier),
         mood=mood,
         mood_before=mood_before,

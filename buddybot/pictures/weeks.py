@@ -17,7 +17,7 @@ matplotlib.use("Agg")  # no screen: render to memory only
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from buddybot.metrics import WeekFigures
+from buddybot.metrics import Week, reported
 from buddybot.network import Domain
 
 # Okabe & Ito colours, repeated with hatching for the last domains (ten domains and the
@@ -43,9 +43,7 @@ class WeeksTexts:
     week_label: Mapping[date, str]  # Monday → short label under the bar
 
 
-def render_weeks(
-    weeks: Sequence[date], figures: Mapping[date, WeekFigures], texts: WeeksTexts
-) -> bytes:
+def render_weeks(weeks: Sequence[date], figures: Mapping[date, Week], texts: WeeksTexts) -> bytes:
     """The chart as PNG bytes, one bar per Monday in ``weeks`` (oldest first)."""
     figure = Figure(figsize=(9, 5), dpi=120)
     axes = figure.add_subplot()
@@ -74,7 +72,7 @@ def render_weeks(
     top = max([*bottoms, 4.0])
     for position, week in zip(positions, weeks, strict=True):
         week_figures = figures.get(week)
-        if week_figures is None or not week_figures.reported:
+        if week_figures is None or not reported(week_figures):
             axes.text(
                 position, top * 0.03, "?", ha="center", va="bottom", color="#777777", fontsize=14
             )

@@ -14,7 +14,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from buddybot import metrics
-from buddybot.metrics import ClientHistory, ClientWeek, WeekFigures
+from buddybot.metrics import ClientHistory, ClientWeek, Week
 from buddybot.services import contacts
 from buddybot.services.access import OwnClient
 from buddybot.storage import repositories, weekly
@@ -44,27 +44,12 @@ class CaseloadWeek:
 
     week: date
     clients: list[ClientWeek]
-    series: dict[int, dict[date, WeekFigures]]
+    series: dict[int, dict[date, Week]]
 
     @property
     def attention(self) -> list[ClientWeek]:
         """The clients with a flag, most urgent first."""
         return [client for client in self.clients if client.needs_attention]
-
-
-def _figures(counts: weekly.WeekCounts) -> WeekFigures:
-    return WeekFigures(
-        sent=counts.sent,
-        answered=counts.answered,
-        events=counts.events,
-        distinct_contacts=counts.distinct_contacts,
-        by_domain=counts.by_domain,
-        by_circle=counts.by_circle,
-        mood=counts.mood,
-        satisfaction=counts.satisfaction,
-        meetups=counts.meetups,
-        meetup_minutes=counts.meetup_minutes,
-    )
 
 
 async def histories(
@@ -93,7 +78,7 @@ async def histories(
             ClientHistory(
                 client_id=client.id,
                 name=client.first_name or "",
-                weeks={monday: _figures(counts) for monday, counts in figures.weeks.items()},
+                weeks=figures.weeks,
                 mentions=figures.mentions,
                 close_contacts=figures.close_contacts,
                 answered_days=figures.answered_days,
@@ -137,7 +122,8 @@ async def own_week(session: AsyncSession, client: Participant, today: date) -> O
     this_week = metrics.week_of(today)
     (history,) = await histories(session, [client], this_week)
     figures = history.weeks.get(this_week)
-    week = this_week if figures is not None and figures.reported else last_full_week(today)
+    known = figures is not None and metrics.reported(figures)
+    week = this_week if known else last_full_week(today)
     if week != this_week:
         (history,) = await histories(session, [client], week)
     professional = await repositories.professional_by_id(session, client.professional_id)

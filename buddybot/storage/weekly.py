@@ -191,17 +191,21 @@ async def client_figures(
             ContactEvent.buddy_id,
         ),
     )
+    close = {client_id: figures.close_contacts for client_id, figures in result.items()}
     for client_id, raw_day, contact_id, buddy_id, events in rows:
         day = _day(raw_day)
-        figures = client(client_id)
-        if contact_id in figures.close_contacts:
-            figures.mentions.setdefault(contact_id, []).append(day)
+        if contact_id in close.get(client_id, ()):
+            client(client_id).mentions.setdefault(contact_id, []).append(day)
         if day < first:
             continue
         counts = cell(client_id, day)
         counts.events += events
-        counts.people.add(contact_id if contact_id is not None else -(buddy_id or 0))
-        domain, circle = places.get(contact_id, ("buddy", 0)) if contact_id else ("buddy", 0)
+        if contact_id is None:
+            counts.people.add(-(buddy_id or 0))  # the buddy, who need not be on the map
+            domain, circle = "buddy", 0
+        else:
+            counts.people.add(contact_id)
+            domain, circle = places.get(contact_id, ("buddy", 0))
         counts.by_domain[domain] = counts.by_domain.get(domain, 0) + events
         if circle:
             counts.by_circle[circle] = counts.by_circle.get(circle, 0) + events
