@@ -56,6 +56,7 @@ async def test_counts_per_client_per_week_on_both_databases(database: Database) 
             for day, local, status in (
                 (1, date(2026, 12, 31), CheckinStatus.ANSWERED),  # Thursday, week of 28 Dec
                 (2, date(2027, 1, 3), CheckinStatus.EXPIRED),  # Sunday, same week
+                (5, date(2027, 1, 1), CheckinStatus.ANSWERED),  # Friday, same week
                 (3, date(2027, 1, 4), CheckinStatus.SCHEDULED),  # Monday: not sent yet
             )
         ]
@@ -112,7 +113,7 @@ async def test_counts_per_client_per_week_on_both_databases(database: Database) 
                 ),
                 MoodAnswer(
                     participant_id=amira.id,
-                    checkin_id=first.id,
+                    checkin_id=checkins[2].id,
                     at=AT,
                     local_date=date(2027, 1, 1),
                     score=1,
@@ -137,7 +138,7 @@ async def test_counts_per_client_per_week_on_both_databases(database: Database) 
     assert set(everyone) == {amira.id, other.id}
     figures = found[amira.id]
     week = figures.weeks[date(2026, 12, 28)]
-    assert (week.sent, week.answered) == (2, 1)
+    assert (week.sent, week.answered) == (3, 2)
     assert (week.events, week.distinct_contacts) == (4, 3)  # Mama twice, Jan, Bram
     assert week.by_domain == {"family": 2, "work": 1, "buddy": 1}
     assert week.by_circle == {1: 2, 3: 1}
@@ -149,4 +150,4 @@ async def test_counts_per_client_per_week_on_both_databases(database: Database) 
     assert set(figures.mentions) == {mama.id}
     assert sorted(figures.mentions[mama.id]) == [date(2026, 12, 30), date(2026, 12, 31)]
     assert figures.close_contacts == {mama.id: "Mama"}  # Jan is in circle 3
-    assert figures.answered_days == [date(2026, 12, 31)]
+    assert figures.answered_days == [date(2026, 12, 28)] * 2  # by the Monday of their week

@@ -400,9 +400,11 @@ class Checkin(Base):
 
 
 class MoodAnswer(Base):
-    """How someone felt, on five faces (1 = 😞 … 5 = 😄), from a check-in."""
+    """How someone felt, on five faces (1 = 😞 … 5 = 😄), from a check-in (one per check-in:
+    the weekly figures sum check-ins and their moods in one join)."""
 
     __tablename__ = "mood"
+    __table_args__ = (UniqueConstraint("checkin_id", name="uq_mood_checkin_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     participant_id: Mapped[int] = mapped_column(
@@ -436,9 +438,11 @@ class ContactEvent(Base):
 
 
 class SatisfactionAnswer(Base):
-    """How satisfied a client is with their contacts, on five faces (the L.ink outcome)."""
+    """How satisfied a client is with their contacts, on five faces (the L.ink outcome); at
+    most one per check-in."""
 
     __tablename__ = "satisfaction"
+    __table_args__ = (UniqueConstraint("checkin_id", name="uq_satisfaction_checkin_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     participant_id: Mapped[int] = mapped_column(
