@@ -5,11 +5,12 @@
 2. One 12-week chart (goal < 250 ms).
 3. One pass over 2,000 and 20,000 clients × 52 weeks (≈ 2 million contact events for
    20,000), on SQLite and, with BUDDYBOT_TEST_POSTGRES_URL set, on PostgreSQL, two ways:
-   "digest" — this week's metrics for every client from all 52 weeks of answers (the weekly
-   digest of a whole region; goals < 30 s SQLite, < 15 s PostgreSQL, peak memory < 500 MB
-   for 20,000), and "export" — the metrics of every one of the 52 weeks of every client (the
-   research export). Each pass runs in a child process so its peak memory is its own; the
-   baseline is that process's memory before the pass.
+   "digest" — last week's metrics for every client of the region (the weekly digest of all
+   of them; it reads what the digest looks at: twelve weeks of figures and half a year of
+   mentions; goals < 30 s SQLite, < 15 s PostgreSQL, peak memory < 500 MB for 20,000), and
+   "export" — the metrics of every one of the 52 weeks of every client (the research
+   export, which reads everything). Each pass runs in a child process so its peak memory is
+   its own; the baseline is that process's memory before the pass.
 """
 
 from __future__ import annotations

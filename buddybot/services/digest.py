@@ -157,14 +157,17 @@ async def every_client_week(
     with_map: bool = True,
     chunk: int = CHUNK,
 ) -> AsyncIterator[tuple[Participant, ClientWeek]]:
-    """Every week of every client from their ``first_week`` to ``last_week`` (with
-    ``only_last``: just ``last_week``, from all that history: the weekly digest of a whole
-    region), computed a chunk of clients at a time, in bounded memory."""
+    """Every week of every client from their ``first_week`` to ``last_week``, computed a
+    chunk of clients at a time, in bounded memory. With ``only_last``: just ``last_week``,
+    from the history the digest looks at (its twelve weeks of figures, half a year of
+    mentions): the weekly digest of a whole region."""
     for start in range(0, len(clients), chunk):
         part = [client for client in clients[start : start + chunk] if client.id in first_week]
         if not part:
             continue
         earliest = min(first_week[client.id] for client in part)
+        if only_last:
+            earliest = max(earliest, last_week - timedelta(weeks=CHART_WEEKS - 1))
         found = await histories(session, part, last_week, first_week=earliest, with_map=with_map)
         for client, history in zip(part, found, strict=True):
             week = last_week if only_last else first_week[client.id]
