@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from html import escape
 from zoneinfo import ZoneInfo
@@ -18,7 +19,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError
 from buddybot import callbacks, metrics
 from buddybot.context import BuddyContext
 from buddybot.handlers import basics
-from buddybot.handlers.common import button, identify_sender
+from buddybot.handlers.common import FACES, button, identify_sender
 from buddybot.handlers.network import DOMAIN_TEXT, circle_texts
 from buddybot.i18n import Translator, text_key, translator
 from buddybot.metrics import ClientHistory, ClientWeek, Flag
@@ -100,53 +101,99 @@ def _names(people: Iterable[Contact]) -> str:
     return ", ".join(escape(contact.label) for contact in people)
 
 
-def client_section(tr: Translator, week: ClientWeek) -> str:
-    """A few plain lines about one client's week."""
-    lines = [f"<b>{escape(week.name)}</b>"]
-    lines += [f"⚠️ {tr(FLAG_TEXT[flag])}" for flag in week.flags]
+@dataclass(frozen=True)
+class Voice:
+    """The texts for telling a week: to the professional, or to the client about themself."""
+
+    checkins: str
+    contacts: str
+    contacts_unknown: str
+    mood: str
+    satisfaction: str
+    new: str
+    closer: str
+    further: str
+    removed: str
+    fading: str
+    meetups: str
+
+
+TO_PROFESSIONAL = Voice(
+    checkins=text_key("digest.checkins"),
+    contacts=text_key("digest.contacts"),
+    contacts_unknown=text_key("digest.contacts_unknown"),
+    mood=text_key("digest.mood"),
+    satisfaction=text_key("digest.satisfaction"),
+    new=text_key("digest.new"),
+    closer=text_key("digest.closer"),
+    further=text_key("digest.further"),
+    removed=text_key("digest.removed"),
+    fading=text_key("digest.fading"),
+    meetups=text_key("digest.meetups"),
+)
+TO_CLIENT = Voice(
+    checkins=text_key("myweek.checkins"),
+    contacts=text_key("myweek.contacts"),
+    contacts_unknown=text_key("myweek.contacts_unknown"),
+    mood=text_key("myweek.mood"),
+    satisfaction=text_key("myweek.satisfaction"),
+    new=text_key("myweek.new"),
+    closer=text_key("myweek.closer"),
+    further=text_key("myweek.further"),
+    removed=text_key("myweek.removed"),
+    fading=text_key("myweek.fading"),
+    meetups=text_key("myweek.meetups"),
+)
+
+
+def week_lines(tr: Translator, week: ClientWeek, voice: Voice) -> list[str]:
+    """The facts of one client's week, a line each, in the given voice. The client reads
+    exactly the facts their professional reads."""
+    lines = []
     figures = week.figures
-    if figures is None or figures.sent == 0:
-        lines.append(tr("digest.no_checkins"))
-    else:
-        lines.append(tr("digest.checkins", answered=figures.answered, sent=figures.sent))
+    if figures is not None and figures.sent:
+        lines.append(tr(voice.checkins, answered=figures.answered, sent=figures.sent))
     if week.events is None:
-        lines.append(tr("digest.contacts_unknown"))
+        lines.append(tr(voice.contacts_unknown))
     else:
+        people = tr.plural("digest.people", week.distinct_contacts or 0)
         lines.append(
-            tr.plural(
-                "digest.contacts",
-                week.events,
-                people=tr.plural("digest.people", week.distinct_contacts or 0),
-            )
+            tr.plural(voice.contacts, week.events, people=people)
             + arrow(week.events, week.events_before)
         )
     if week.mood is not None:
+        face = FACES[min(4, max(0, round(week.mood) - 1))]
         lines.append(
-            tr("digest.mood", mood=number(tr, week.mood)) + arrow(week.mood, week.mood_before)
+            tr(voice.mood, mood=number(tr, week.mood), face=face)
+            + arrow(week.mood, week.mood_before)
         )
     if week.satisfaction is not None:
-        lines.append(tr("digest.satisfaction", score=number(tr, week.satisfaction)))
+        lines.append(tr(voice.satisfaction, score=number(tr, week.satisfaction)))
     changes = week.map_changes
     if changes is not None:
-        if changes.added:
-            lines.append(tr("digest.new", names=_names(changes.added)))
-        if changes.closer:
-            lines.append(tr("digest.closer", names=_names(m.contact for m in changes.closer)))
-        if changes.further:
-            lines.append(tr("digest.further", names=_names(m.contact for m in changes.further)))
-        if changes.removed:
-            lines.append(tr("digest.removed", names=_names(changes.removed)))
+        for key, contacts_ in (
+            (voice.new, changes.added),
+            (voice.closer, tuple(move.contact for move in changes.closer)),
+            (voice.further, tuple(move.contact for move in changes.further)),
+            (voice.removed, changes.removed),
+        ):
+            if contacts_:
+                lines.append(tr(key, names=_names(contacts_)))
     for tie in week.fading:
-        lines.append(
-            tr(
-                "digest.fading",
-                name=escape(tie.label),
-                date=format_date(tie.last_mentioned, format="d MMM", locale=tr.language),
-            )
-        )
+        day = format_date(tie.last_mentioned, format="d MMM", locale=tr.language)
+        lines.append(tr(voice.fading, name=escape(tie.label), date=day))
     if figures is not None and figures.meetups:
-        lines.append(tr.plural("digest.meetups", figures.meetups, minutes=figures.meetup_minutes))
-    return "\n".join(lines)
+        lines.append(tr.plural(voice.meetups, figures.meetups, minutes=figures.meetup_minutes))
+    return lines
+
+
+def client_section(tr: Translator, week: ClientWeek) -> str:
+    """A few plain lines about one client's week, for their professional."""
+    lines = [f"<b>{escape(week.name)}</b>"]
+    lines += [f"⚠️ {tr(FLAG_TEXT[flag])}" for flag in week.flags]
+    if week.figures is None or week.figures.sent == 0:
+        lines.append(tr("digest.no_checkins"))
+    return "\n".join(lines + week_lines(tr, week, TO_PROFESSIONAL))
 
 
 def digest_messages(tr: Translator, caseload: CaseloadWeek, *, so_far: bool = False) -> list[str]:

@@ -13,17 +13,12 @@ from telegram import Update
 
 from buddybot.context import BuddyContext
 from buddybot.handlers import basics
-from buddybot.handlers.common import FACES, identify_sender
-from buddybot.handlers.digest import FLAG_TEXT, arrow, number, send_pictures
+from buddybot.handlers.common import identify_sender
+from buddybot.handlers.digest import FLAG_TEXT, TO_CLIENT, send_pictures, week_lines
 from buddybot.i18n import Translator
-from buddybot.network import Contact
 from buddybot.services import access, contacts, digest
 from buddybot.services.digest import OwnWeek
 from buddybot.services.people import Role
-
-
-def _names(people: tuple[Contact, ...]) -> str:
-    return ", ".join(escape(contact.label) for contact in people)
 
 
 def own_week_text(tr: Translator, own: OwnWeek) -> str:
@@ -37,49 +32,7 @@ def own_week_text(tr: Translator, own: OwnWeek) -> str:
         ),
         "",
     ]
-    figures = week.figures
-    if figures is not None and figures.sent:
-        lines.append(tr("myweek.checkins", answered=figures.answered, sent=figures.sent))
-    if week.events is None:
-        lines.append(tr("myweek.contacts_unknown"))
-    else:
-        lines.append(
-            tr.plural(
-                "myweek.contacts",
-                week.events,
-                people=tr.plural("digest.people", week.distinct_contacts or 0),
-            )
-            + arrow(week.events, week.events_before)
-        )
-    if week.mood is not None:
-        face = FACES[min(4, max(0, round(week.mood) - 1))]
-        lines.append(tr("myweek.mood", face=face, mood=number(tr, week.mood)))
-    if week.satisfaction is not None:
-        lines.append(tr("myweek.satisfaction", score=number(tr, week.satisfaction)))
-    changes = week.map_changes
-    if changes is not None:
-        if changes.added:
-            lines.append(tr("myweek.new", names=_names(changes.added)))
-        if changes.closer:
-            lines.append(
-                tr("myweek.closer", names=_names(tuple(m.contact for m in changes.closer)))
-            )
-        if changes.further:
-            lines.append(
-                tr("myweek.further", names=_names(tuple(m.contact for m in changes.further)))
-            )
-        if changes.removed:
-            lines.append(tr("myweek.removed", names=_names(changes.removed)))
-    for tie in week.fading:
-        lines.append(
-            tr(
-                "myweek.fading",
-                name=escape(tie.label),
-                date=format_date(tie.last_mentioned, format="d MMM", locale=tr.language),
-            )
-        )
-    if figures is not None and figures.meetups:
-        lines.append(tr.plural("myweek.meetups", figures.meetups, minutes=figures.meetup_minutes))
+    lines += week_lines(tr, week, TO_CLIENT)
     professional = escape(own.professional_name or "")
     lines.append("")
     if week.flags and own.professional_name:
