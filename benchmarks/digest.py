@@ -84,10 +84,22 @@ async def one_digest(folder: Path) -> tuple[float, float]:
         await database.dispose()
 
 
+def _peak_mb() -> float:
+    """This process's peak resident memory. Linux keeps ru_maxrss across exec (a child would
+    report its parent's peak), so the address space's own high-water mark is read first."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 async def _pass(url: str, only_last: bool) -> None:
     """The child process: one pass; prints seconds, client-weeks, flagged, memory."""
     database = Database(url)
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    before = _peak_mb()
     started = time.perf_counter()
     rows = flagged = 0
     async with database.transaction() as session:
@@ -109,9 +121,9 @@ async def _pass(url: str, only_last: bool) -> None:
             rows += 1
             flagged += bool(week.flags)
     seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak = _peak_mb()
     await database.dispose()
-    print(f"{seconds:.2f} {rows} {flagged} {before / 1024:.0f} {peak / 1024:.0f}")
+    print(f"{seconds:.2f} {rows} {flagged} {before:.0f} {peak:.0f}")
 
 
 def _measure_pass(url: str, kind: str) -> list[float]:
