@@ -17,7 +17,13 @@ from buddybot.runner import BotProcess
 from buddybot.sandbox import ChatMessage, SandboxUser, TelegramSandbox
 from buddybot.storage.models import AuditEntry, Digest
 from tests.clocked import client_id_of, prompted, tick, with_network
-from tests.journeys import professional_joins
+from tests.journeys import (
+    invite,
+    join,
+    joined_client,
+    professional_invitation,
+    professional_joins,
+)
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 
@@ -59,8 +65,6 @@ async def test_a_month_of_check_ins_becomes_the_monday_digest(
     clocked_bot: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
 ) -> None:
     els = await professional_joins(clocked_bot, sandbox)
-    from tests.journeys import invite, join
-
     amira = sandbox.user("Amira", language_code="en")
     await join(amira, await invite(els, "👤 Een cliënt", "Amira"), "English", "✅ I'll take part")
     joe = sandbox.user("Joe", language_code="en")
@@ -172,8 +176,6 @@ async def test_a_month_of_check_ins_becomes_the_monday_digest(
 
     # Another professional sees nothing of Els's clients, not even with her buttons.
     piet = sandbox.user("Piet", language_code="nl")
-    from tests.journeys import professional_invitation
-
     welcome = await piet.ask(f"/start {await professional_invitation(clocked_bot, 'Kring Brugge')}")
     assert "Welkom" in welcome.content
     question = await piet.ask("/digest")
@@ -209,3 +211,23 @@ async def test_the_professional_chooses_when_the_digest_comes(
     digest = await els.next_message()  # no clients: no picture, just the text
     assert digest.content.startswith("📋 Weekoverzicht,")
     assert "Er zijn nog geen cliënten aangesloten." in digest.content
+
+
+async def test_digest_export_and_myweek_are_each_for_their_own_people(
+    bot: BotProcess, sandbox: TelegramSandbox
+) -> None:
+    els, amira = await joined_client(bot, sandbox)
+    amira.catch_up()
+    visitor = sandbox.user("Jonas", language_code="en")
+    for person, command, refusal in (
+        (amira, "/digest", "You can't do that here."),
+        (amira, "/export", "You can't do that here."),
+        (els, "/myweek", "Dit kan je hier niet doen."),
+        (visitor, "/digest", "You can't do that here."),
+        (visitor, "/myweek", "You can't do that here."),
+    ):
+        reply = await person.ask(command)
+        assert reply.content.startswith(refusal), (command, reply.content)
+        assert reply.photo is None
+        assert reply.document is None
+        assert person.unread() == []
