@@ -429,3 +429,30 @@ async def test_someone_new_is_added_to_the_network_from_inside_the_check_in(
     assert step.buttons[0].text == "✅ Buurvrouw Rita"
     await amira.tap(step, "Done ➜")
     assert step.content == "How were you in touch with Buurvrouw Rita?"
+
+
+async def test_a_pause_until_a_chosen_date(
+    clocked_bot: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
+) -> None:
+    _, amira = await joined_client(clocked_bot, sandbox)
+    amira.catch_up()
+    question = await amira.ask("/pause")
+    await amira.tap(question, "📅 Until a date…")
+    assert question.content == "Until which day? Check-ins start again that day."
+    second_monday = question.buttons[1]
+    forged = await amira.press_data(question, "pau:on:20991231")
+    assert "no longer works" in str((await amira.answer_to(forged)).text)
+    await amira.tap(question, second_monday.text)
+    assert question.content.startswith("Okay, no check-ins until ")
+    until = datetime.strptime((second_monday.callback_data or "").split(":")[-1], "%Y%m%d")
+    client_id = await _client_id(clocked_bot, amira)
+    while True:  # every slot before that Monday passes without a prompt
+        slot = await _next_slot(clocked_bot, client_id, clock.now)
+        if slot.astimezone(ZoneInfo("Europe/Brussels")).date() >= until.date():
+            break
+        clock.now = slot + timedelta(seconds=5)
+        await tick(clocked_bot)
+    assert amira.catch_up() == []
+    prompt = await _prompted(clocked_bot, clock, amira)
+    assert "Time for a short check-in" in prompt.content
+    assert clock.now.astimezone(ZoneInfo("Europe/Brussels")).date() == until.date()

@@ -1,13 +1,14 @@
 """`/schedule`, `/pause`, `/resume`: when check-ins come. The client may move the time;
 their professional (from `/clients`) also sets the days. Callback data:
-``sch:<client>:<action>[:<value>]`` and ``pau:<days>``."""
+``sch:<client>:<action>[:<value>]``, ``pau:<days>``, ``pau:dates`` and ``pau:on:<yyyymmdd>``."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from html import escape
+from zoneinfo import ZoneInfo
 
-from babel.dates import get_day_names
+from babel.dates import format_date, get_day_names
 from babel.lists import format_list
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup, Update
@@ -208,6 +209,7 @@ async def pause_command(update: Update, context: BuddyContext) -> None:
     buttons = [
         button(tr("pause.week"), PAUSE, "7"),
         button(tr("pause.two_weeks"), PAUSE, "14"),
+        button(tr("pause.until_date"), PAUSE, "dates"),
         button(tr("pause.until_resume"), PAUSE, "0"),
     ]
     await update.effective_message.reply_text(
@@ -215,17 +217,54 @@ async def pause_command(update: Update, context: BuddyContext) -> None:
     )
 
 
+# "Until a date": the Mondays of the coming weeks (one tap, no typing).
+PAUSE_DATES = 8
+
+
+def _pause_dates(tr: Translator, today: date) -> InlineKeyboardMarkup:
+    mondays = [today + timedelta(days=7 * n - today.weekday()) for n in range(1, PAUSE_DATES + 1)]
+    buttons = [
+        button(
+            format_date(day, format="EEE d MMM", locale=tr.language), PAUSE, "on", f"{day:%Y%m%d}"
+        )
+        for day in mondays
+    ]
+    return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+
+
+def _until(parts: tuple[str, ...], now: datetime, time_zone: str) -> tuple[bool, datetime | None]:
+    """(valid, end) for the pressed pause button: the end of the pause, or None for
+    "until /resume"; not valid for a button that makes no sense (nothing is paused then)."""
+    if parts in {(days,) for days in PAUSE_DAYS}:
+        days = int(parts[0])
+        return True, (now + timedelta(days=days) if days else None)
+    if len(parts) == 2 and parts[0] == "on" and parts[1].isdigit():
+        try:
+            day = datetime.strptime(parts[1], "%Y%m%d").date()
+        except ValueError:
+            return False, None
+        today = now.astimezone(ZoneInfo(time_zone)).date()
+        if today < day <= today + timedelta(weeks=PAUSE_DATES + 1):
+            return True, datetime.combine(day, time.min, ZoneInfo(time_zone))
+    return False, None
+
+
 async def pause_button(update: Update, context: BuddyContext) -> None:
-    """Pause for 7 or 14 days, or until /resume."""
+    """Pause for 7 or 14 days, until a chosen date, or until /resume."""
     query = update.callback_query
     parsed = callbacks.decode(query.data if query else None)
-    if query is None or parsed is None or parsed.parts not in {(d,) for d in PAUSE_DAYS}:
+    if query is None or parsed is None:
         await basics.stale_button(update, context)
         return
     sender = await identify_sender(update, context)
-    days = int(parsed.parts[0])
     now = context.runtime.clock()
-    until = now + timedelta(days=days) if days else None
+    if parsed.parts == ("dates",):
+        today = now.astimezone(ZoneInfo(context.runtime.settings.timezone)).date()
+        await query.answer()
+        await query.edit_message_text(
+            sender.tr("pause.pick_date"), reply_markup=_pause_dates(sender.tr, today)
+        )
+        return
     async with context.runtime.database.transaction() as session:
         client = None
         if sender.person.role is Role.CLIENT and sender.person.record_id is not None:
@@ -233,8 +272,9 @@ async def pause_button(update: Update, context: BuddyContext) -> None:
                 session, query.from_user.id, sender.person.record_id, "pause"
             )
             client = allowed[2] if allowed else None
-        paused = client is not None and await checkins.pause(session, client, until)
         time_zone = client.time_zone if client else context.runtime.settings.timezone
+        valid, until = _until(parsed.parts, now, time_zone)
+        paused = valid and client is not None and await checkins.pause(session, client, until)
     if not paused:
         await basics.stale_button(update, context)
         return
