@@ -231,3 +231,20 @@ async def test_digest_export_and_myweek_are_each_for_their_own_people(
         assert reply.photo is None
         assert reply.document is None
         assert person.unread() == []
+
+
+async def test_a_digest_to_a_professional_who_blocked_the_bot_is_tried_once(
+    clocked_bot: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
+) -> None:
+    els = await professional_joins(clocked_bot, sandbox)
+    await els.block()
+    monday = week_of(clock.now.astimezone(BRUSSELS).date()) + timedelta(weeks=1)
+    clock.now = datetime.combine(monday, time(9, 1), BRUSSELS)
+    before = len(sandbox.calls_of("sendMessage"))
+    await tick(clocked_bot)
+    refused = [call.status for call in sandbox.calls_of("sendMessage")[before:]]
+    assert refused == [403]
+    for minutes in (10, 60, 600):  # not retried in a loop
+        clock.now = datetime.combine(monday, time(9, 1), BRUSSELS) + timedelta(minutes=minutes)
+        await tick(clocked_bot)
+    assert len(sandbox.calls_of("sendMessage")) == before + 1

@@ -447,7 +447,11 @@ async def send_weekly(context: BuddyContext) -> None:
             async with database.transaction() as session:
                 caseload = await digest.caseload_for(session, claim)
             await send_digest(context, claim.telegram_user_id, tr, caseload, so_far=False)
-        except (Forbidden, BadRequest, NetworkError) as error:
+        except (Forbidden, BadRequest) as error:
+            # Blocked or gone: this week's digest is given up, not retried in a loop.
+            log.warning("digest %s: given up (%s)", claim.digest_id, type(error).__name__)
+        except NetworkError as error:
+            # Telegram unreachable: the claim goes stale and is tried again in 5 minutes.
             log.warning("digest %s: not sent (%s)", claim.digest_id, type(error).__name__)
             continue
         async with database.transaction() as session:

@@ -268,7 +268,7 @@ async def caseload_for(session: AsyncSession, claim: DigestClaim) -> CaseloadWee
 
 
 async def record_sent(session: AsyncSession, digest_id: int, now: datetime) -> None:
-    """The digest went out."""
+    """The digest went out (or was given up: the professional blocked the bot)."""
     await session.execute(update(Digest).where(Digest.id == digest_id).values(sent_at=now))
 
 
