@@ -61,7 +61,19 @@ def test_changes_are_marked_and_removed_contacts_shown_where_they_were() -> None
     assert (0.84, 0.37, 0.0) in edges  # new: vermillion
     background = background_figure(circle_texts(translator("en"), "Amira"), 3, True)
     legend = [t.get_text() for t in background.legends[0].get_texts()]
-    assert legend[-3:] == ["new", "moved", "gone"]
+    assert legend[-4:] == ["new", "moved", "gone", "fading"]
+
+
+def test_fading_ties_are_drawn_paler_with_a_dashed_edge() -> None:
+    contacts = crowd(5)
+    figure = draw_circle(contacts, circle_texts(translator("en"), "Amira"), fading={3})
+    faded = [
+        c
+        for c in figure.axes[0].collections
+        if c.get_gid() == "contacts" and (c.get_alpha() or 1.0) < 1
+    ]
+    assert len(faded) == 1
+    assert np.asarray(faded[0].get_offsets()).shape[0] == 1
 
 
 def test_every_word_on_the_picture_is_in_the_viewers_language() -> None:

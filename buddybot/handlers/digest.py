@@ -426,7 +426,8 @@ async def send_pictures(
         if history.changes is None
         else metrics.map_changes(history.changes, week, history.time_zone)
     )
-    circle = render_circle(current, circle_texts(tr, name), changes=changes)
+    fading = {tie.contact_id for tie in metrics.client_week(history, week).fading}
+    circle = render_circle(current, circle_texts(tr, name), changes=changes, fading=fading)
     await context.bot.send_photo(
         chat_id, chart, caption=tr("digest.chart_caption", name=escape(name))
     )

@@ -125,6 +125,7 @@ def circle_texts(tr: Translator, client_name: str) -> CircleTexts:
         new=tr("picture.new"),
         moved=tr("picture.moved"),
         removed=tr("picture.removed"),
+        fading=tr("picture.fading"),
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,6 +41,7 @@ KIND_STYLE = {
 NEW_COLOUR = "#D55E00"
 MOVED_COLOUR = "#56B4E9"
 REMOVED_COLOUR = "#999999"
+FADING_COLOUR = "#555555"  # a dashed edge around a paler marker
 SECTOR = 2 * math.pi / len(Domain)
 CENTRE_HOLE = 0.6
 
@@ -56,6 +57,7 @@ class CircleTexts:
     new: str
     moved: str
     removed: str
+    fading: str
 
 
 def _positions(contacts: Sequence[Contact]) -> dict[int, tuple[float, float]]:
@@ -89,15 +91,17 @@ def render_circle(
     texts: CircleTexts,
     *,
     changes: Comparison | None = None,
+    fading: Collection[int] = (),
     rings: int = 3,
 ) -> bytes:
     """The circle picture as PNG bytes. ``changes`` (e.g. since last week) marks new and moved
-    contacts and shows removed ones greyed out where they were."""
+    contacts and shows removed ones greyed out where they were; ``fading`` (contact ids)
+    marks ties that are fading."""
     rings = max(rings, max((c.circle for c in contacts), default=1))
     # Text is most of the drawing time; unhinted glyphs render ~20 % faster and look the same
     # at this size.
     with matplotlib.rc_context({"text.hinting": "no_hinting"}):
-        figure = draw_circle(contacts, texts, changes=changes, rings=rings)
+        figure = draw_circle(contacts, texts, changes=changes, fading=fading, rings=rings)
         figure.patch.set_visible(False)
         canvas = FigureCanvasAgg(figure)
         renderer = canvas.get_renderer()  # type: ignore[no-untyped-call]
@@ -118,6 +122,7 @@ def draw_circle(
     texts: CircleTexts,
     *,
     changes: Comparison | None = None,
+    fading: Collection[int] = (),
     rings: int = 3,
 ) -> Figure:
     """The contacts, their labels and the title as a matplotlib figure, without the common
@@ -142,18 +147,23 @@ def draw_circle(
             if contact.contact_id in new_ids
             else MOVED_COLOUR
             if contact.contact_id in moved_ids
+            else FADING_COLOUR
+            if contact.contact_id in fading
             else "white"
         )
         groups.setdefault((marker, colour, edge), []).append(contact)
     for (marker, colour, edge), members in groups.items():
+        faded = edge == FADING_COLOUR
         axes.scatter(
             [positions[c.contact_id][0] for c in members],
             [positions[c.contact_id][1] for c in members],
             s=150,
             marker=marker,
             c=colour,
+            alpha=0.45 if faded else 1.0,
             edgecolors=edge,
             linewidths=3.0 if edge != "white" else 1.0,
+            linestyles="--" if faded else "solid",
             zorder=3,
             gid="contacts",
         )
@@ -334,6 +344,17 @@ def _draw_legend(figure: Figure, texts: CircleTexts, with_changes: bool) -> None
                 linestyle="",
                 markersize=10,
                 label=texts.removed,
+            ),
+            Line2D(
+                [],
+                [],
+                marker="o",
+                color="#DDDDDD",
+                markeredgecolor=FADING_COLOUR,
+                markeredgewidth=2,
+                linestyle="",
+                markersize=10,
+                label=texts.fading,
             ),
         ]
     figure.legend(
