@@ -13,8 +13,6 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from buddybot.schedule import (
@@ -26,6 +24,7 @@ from buddybot.schedule import (
     local_date,
 )
 from buddybot.services import meetups
+from buddybot.storage import repositories
 from buddybot.storage.models import (
     Checkin,
     CheckinStatus,
@@ -68,11 +67,6 @@ async def start_rhythm(session: AsyncSession, participant: Participant, now: dat
         )
     )
     await session.flush()
-
-
-def _insert(session: AsyncSession):  # type: ignore[no-untyped-def]
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
-    return postgresql_insert if dialect == "postgresql" else sqlite_insert
 
 
 async def materialise(session: AsyncSession, now: datetime) -> int:
@@ -118,7 +112,7 @@ async def materialise(session: AsyncSession, now: datetime) -> int:
         record.checked_until = now
         if record.paused and record.paused_until is not None and record.paused_until <= now:
             record.paused, record.paused_until = False, None
-    insert = _insert(session)
+    insert = repositories.upsert_insert(session)
     for start in range(0, len(values), 500):  # one statement per 500 rows
         await session.execute(
             insert(Checkin)

@@ -9,8 +9,6 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from buddybot import metrics
@@ -220,7 +218,7 @@ class DigestClaim:
 async def claim_due(session: AsyncSession, now: datetime) -> list[DigestClaim]:
     """Digests whose moment has come (within ``GRACE``), each claimed by exactly one
     process: the unique (professional, week) row decides who sends it."""
-    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    insert = repositories.upsert_insert(session)
     professionals = await session.scalars(
         select(Professional).where(
             Professional.status == ProfessionalStatus.ACTIVE,

@@ -6,6 +6,8 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from buddybot.storage.models import (
@@ -460,3 +462,10 @@ async def delete_participant(session: AsyncSession, participant: Participant) ->
     """Hard-delete a client or buddy; the database cascades to their links and invitations."""
     await session.delete(participant)
     await session.flush()
+
+
+def upsert_insert(session: AsyncSession):  # type: ignore[no-untyped-def]
+    """The database's own INSERT (it knows ON CONFLICT DO NOTHING and RETURNING), for the
+    claims that make a prompt or a digest go out once."""
+    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    return postgresql_insert if dialect == "postgresql" else sqlite_insert
