@@ -160,7 +160,7 @@ async def bulk(clients: int, url: str) -> tuple[int, dict[str, list[float]]]:
     return events, {kind: _measure_pass(url, kind) for kind in ("digest", "export")}
 
 
-async def main(sizes: list[int]) -> None:
+async def main(sizes: list[int], backends: list[str]) -> None:
     """Run the measurements and print them."""
     with tempfile.TemporaryDirectory() as folder:
         one, chart = await one_digest(Path(folder))
@@ -173,7 +173,7 @@ async def main(sizes: list[int]) -> None:
             "  database     clients   contact events   pass     client-weeks   seconds"
             "   ×first  peak MB (start)"
         )
-        for backend in ("SQLite", "PostgreSQL"):
+        for backend in backends:
             first_seconds: dict[str, float] = {}
             for size in sizes:
                 url = (
@@ -207,6 +207,9 @@ async def _drop(url: str) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, nargs="+", default=[2000, 20000])
+    parser.add_argument(
+        "--databases", nargs="+", default=["SQLite", "PostgreSQL"], choices=["SQLite", "PostgreSQL"]
+    )
     parser.add_argument("--digest-pass", metavar="URL", help=argparse.SUPPRESS)
     parser.add_argument("--export-pass", metavar="URL", help=argparse.SUPPRESS)
     arguments = parser.parse_args()
@@ -215,4 +218,4 @@ if __name__ == "__main__":
     elif arguments.export_pass:
         asyncio.run(_pass(arguments.export_pass, only_last=False))
     else:
-        asyncio.run(main(arguments.clients))
+        asyncio.run(main(arguments.clients, arguments.databases))

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 
 from buddybot.metrics import week_of
 from buddybot.network import Domain
@@ -195,4 +195,9 @@ async def seed(
         if len(pending[kind]) >= BATCH:
             await flush(["checkin", "event", "mood", "satisfaction"])
     await flush(["checkin", "event", "mood", "satisfaction"])
+    # A database in use has its planner statistics (PostgreSQL's autovacuum keeps them);
+    # a freshly filled one would be measured with blind query plans.
+    async with database.engine.connect() as connection:
+        await connection.execute(text("ANALYZE"))
+        await connection.commit()
     return professional_id, counts["events"]
