@@ -118,12 +118,14 @@ async def own_week(session: AsyncSession, client: Participant, today: date) -> O
     """The client's week so far, or last week when nothing was reported yet this week
     (on a Monday morning "this week" would be empty). The view is in the audit log."""
     this_week = metrics.week_of(today)
-    (history,) = await histories(session, [client], this_week)
+    # Read up to this week; last week's figures are in the same history (a week's metrics
+    # only look at what came before its end).
+    (history,) = await histories(
+        session, [client], this_week, first_week=this_week - timedelta(weeks=CHART_WEEKS)
+    )
     figures = history.weeks.get(this_week)
     known = figures is not None and metrics.reported(figures)
     week = this_week if known else last_full_week(today)
-    if week != this_week:
-        (history,) = await histories(session, [client], week)
     professional = await repositories.professional_by_id(session, client.professional_id)
     await repositories.add_audit_entry(
         session,
