@@ -314,48 +314,12 @@ def _draw_legend(figure: Figure, texts: CircleTexts, with_changes: bool) -> None
     ]
     if with_changes:
         handles += [
-            Line2D(
-                [],
-                [],
-                marker="o",
-                color="#BBBBBB",
-                markeredgecolor=NEW_COLOUR,
-                markeredgewidth=3,
-                linestyle="",
-                markersize=10,
-                label=texts.new,
+            _changed(texts.new, edge=NEW_COLOUR),
+            _changed(texts.moved, edge=MOVED_COLOUR),
+            _changed(
+                texts.removed, marker="x", face=REMOVED_COLOUR, edge=REMOVED_COLOUR, width=1.5
             ),
-            Line2D(
-                [],
-                [],
-                marker="o",
-                color="#BBBBBB",
-                markeredgecolor=MOVED_COLOUR,
-                markeredgewidth=3,
-                linestyle="",
-                markersize=10,
-                label=texts.moved,
-            ),
-            Line2D(
-                [],
-                [],
-                marker="x",
-                color=REMOVED_COLOUR,
-                linestyle="",
-                markersize=10,
-                label=texts.removed,
-            ),
-            Line2D(
-                [],
-                [],
-                marker="o",
-                color="#DDDDDD",
-                markeredgecolor=FADING_COLOUR,
-                markeredgewidth=2,
-                linestyle="",
-                markersize=10,
-                label=texts.fading,
-            ),
+            _changed(texts.fading, face="#DDDDDD", edge=FADING_COLOUR, width=2),
         ]
     figure.legend(
         handles=handles,
@@ -364,4 +328,21 @@ def _draw_legend(figure: Figure, texts: CircleTexts, with_changes: bool) -> None
         fontsize=11,
         frameon=False,
         bbox_to_anchor=(0.5, 0.01),
+    )
+
+
+def _changed(
+    label: str, *, edge: str, marker: str = "o", face: str = "#BBBBBB", width: float = 3
+) -> Line2D:
+    """A legend entry for one kind of change (new, moved, gone, fading)."""
+    return Line2D(
+        [],
+        [],
+        marker=marker,
+        color=face,
+        markeredgecolor=edge,
+        markeredgewidth=width,
+        linestyle="",
+        markersize=10,
+        label=label,
     )
