@@ -113,11 +113,34 @@ async def database(database_url: str) -> AsyncIterator[Database]:
         await db.dispose()
 
 
+class _LogCapture(logging.Handler):
+    """Every log line as the operator would see it, exception and stack included."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.setFormatter(logging.Formatter("%(name)s %(levelname)s %(message)s"))
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self.format(record))
+
+
 @pytest.fixture
-async def sandbox() -> AsyncIterator[TelegramSandbox]:
-    """The fake Telegram Bot API, listening on a free local port."""
-    async with TelegramSandbox() as server:
-        yield server
+async def sandbox(debug_logging: None) -> AsyncIterator[TelegramSandbox]:
+    """The fake Telegram Bot API, listening on a free local port. Every test that talks to
+    the bot through it runs with logging at DEBUG (as `BUDDYBOT_LOG_LEVEL=DEBUG` would set
+    it up) and fails if a name or anything a person typed shows up in the log."""
+    capture = _LogCapture()
+    logging.getLogger().addHandler(capture)
+    try:
+        async with TelegramSandbox() as server:
+            yield server
+            personal = server.personal_texts()
+    finally:
+        logging.getLogger().removeHandler(capture)
+    log = "\n".join(capture.lines)
+    leaked = sorted(text for text in personal if text in log)
+    assert not leaked, f"personal data in the log: {leaked}"
 
 
 def sandbox_settings(sandbox: TelegramSandbox, database_url: str, **overrides: Any) -> Settings:

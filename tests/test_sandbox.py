@@ -286,3 +286,18 @@ async def test_a_second_poller_ends_the_first_with_a_conflict(
         assert await second_instance.get_updates(timeout=0) == ()
     with pytest.raises(Conflict, match="terminated by other getUpdates request"):
         await asyncio.wait_for(first, 2)
+
+
+async def test_personal_texts_are_names_and_what_people_typed(sandbox: TelegramSandbox) -> None:
+    amira = sandbox.user("Amira", last_name="Secretname", username="amira_x")
+    await amira.send("/start")
+    await amira.send("Mama")
+    await amira.send("  Thanks for the letter!  ")
+    await amira.send("ok")  # too short to look for
+    assert sandbox.personal_texts() == {
+        "Amira",
+        "Secretname",
+        "amira_x",
+        "Mama",
+        "Thanks for the letter!",
+    }

@@ -398,6 +398,22 @@ class TelegramSandbox:
         """All messages of a chat, both directions, deleted ones left out."""
         return [message for message in self._chat(chat_id).messages if not message.deleted]
 
+    def personal_texts(self, shortest: int = 3) -> set[str]:
+        """What people put in: their names and every text they typed that is not a command
+        (invited names, contact labels, messages). Tests check none of it reaches a log."""
+        texts: set[str] = set()
+        for chat in self._chats.values():
+            user = chat.user
+            texts |= {
+                str(user[key]) for key in ("first_name", "last_name", "username") if user.get(key)
+            }
+            texts |= {
+                message.text.strip()
+                for message in chat.messages
+                if not message.from_bot and message.text and not message.text.startswith("/")
+            }
+        return {text for text in texts if len(text) >= shortest}
+
     def file(self, file_id: str) -> StoredFile:
         """An uploaded file by its file_id."""
         return self._files[file_id]
