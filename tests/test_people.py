@@ -84,14 +84,19 @@ def test_language_of_prefers_the_persons_choice() -> None:
 async def test_times_come_back_in_utc_and_aware(database: Database) -> None:
     brussels_evening = datetime(2026, 3, 29, 18, 0, tzinfo=timezone(timedelta(hours=2)))
     async with database.transaction() as session:
-        entry = await repositories.add_audit_entry(session, actor_kind="system", action="test")
-        entry.at = brussels_evening
+        organisation = await repositories.add_organisation(session, "Kring Gent")
+        client = await repositories.add_participant(
+            session, organisation, ParticipantRole.CLIENT, first_name="Amira"
+        )
+        client.consent_given_at = brussels_evening
     async with database.transaction() as session:
-        (stored,) = await repositories.audit_entries(session)
-    assert stored.at == brussels_evening
-    assert stored.at.tzinfo is not None
-    assert stored.at.utcoffset() == timedelta(0)
-    assert stored.at == datetime(2026, 3, 29, 16, 0, tzinfo=UTC)
+        stored = await repositories.participant_by_id(session, client.id)
+    assert stored is not None
+    assert stored.consent_given_at is not None
+    assert stored.consent_given_at == brussels_evening
+    assert stored.consent_given_at.tzinfo is not None
+    assert stored.consent_given_at.utcoffset() == timedelta(0)
+    assert stored.consent_given_at == datetime(2026, 3, 29, 16, 0, tzinfo=UTC)
 
 
 async def test_naive_times_are_refused(database: Database) -> None:

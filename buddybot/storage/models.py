@@ -258,7 +258,9 @@ class AuditEntry(Base):
     """One line of the audit log: who did what to which record, and when.
 
     Holds ids and action names only, never names or message texts, so it can be kept after
-    a person's data is erased.
+    a person's data is erased. Append-only (database triggers refuse changes) and
+    hash-chained: each line carries the hash of the line before it, so a changed or removed
+    line shows (``repositories.broken_audit_line``).
     """
 
     __tablename__ = "audit_log"
@@ -271,6 +273,8 @@ class AuditEntry(Base):
     subject_kind: Mapped[str | None] = mapped_column(String(16))
     subject_id: Mapped[int | None] = mapped_column()
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    previous_hash: Mapped[str] = mapped_column(String(64))
+    entry_hash: Mapped[str] = mapped_column(String(64))
 
 
 class ContactRecord(Base):
