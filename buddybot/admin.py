@@ -17,6 +17,7 @@ from buddybot.runner import StartupError, prepare_database
 from buddybot.services import export, invitations, organisations
 from buddybot.services.organisations import AdminError
 from buddybot.settings import Settings
+from buddybot.storage import repositories
 
 
 def add_arguments(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -35,6 +36,9 @@ def add_arguments(commands: argparse._SubParsersAction[argparse.ArgumentParser])
         help="the bot's @username for the link (default: asked from Telegram with the token)",
     )
     actions.add_parser("list", help="organisations, professionals and caseload sizes")
+    actions.add_parser(
+        "verify-audit", help="check that no line of the audit log was changed or removed"
+    )
     transfer = actions.add_parser(
         "transfer",
         help="move the clients and buddies of a professional who leaves to a colleague",
@@ -69,6 +73,15 @@ async def run_admin(settings: Settings, args: argparse.Namespace) -> None:
                     days=settings.invitation_days,
                 )
                 _print_invitation(username, created.code, created.expires_at)
+            elif args.admin_command == "verify-audit":
+                broken = await repositories.broken_audit_line(session)
+                if broken is not None:
+                    raise AdminError(
+                        f"The audit log was tampered with: line {broken} or the one before it "
+                        "was changed or removed"
+                    )
+                lines = len(await repositories.audit_entries(session))
+                print(f"The audit log is intact: {lines} lines, each chained to the one before.")
             elif args.admin_command == "transfer":
                 settings.require_token()  # the people moved are told, so fail before moving
                 transfer = await organisations.transfer_caseload(

@@ -267,3 +267,15 @@ def test_research_export_is_pseudonymised(tmp_path: Path) -> None:
     assert all(row[0] == pseudonym for row in rows)
     assert any(row[6] == "1" for row in rows)  # one contact event in one of the weeks
     assert "mood" in events
+
+
+def test_admin_verifies_the_audit_log(tmp_path: Path) -> None:
+    _run("admin", "create-org", "Kring Gent", cwd=tmp_path)
+    _run("admin", "invite-professional", "--org", "Kring Gent", "--bot-username", "B", cwd=tmp_path)
+    intact = _run("admin", "verify-audit", cwd=tmp_path)
+    assert intact.returncode == 0, intact.stderr
+    assert intact.stdout.startswith("The audit log is intact: ")
+    with sqlite3.connect(tmp_path / "buddybot.db") as connection:
+        connection.execute("DROP TRIGGER audit_log_no_update")
+        connection.execute("UPDATE audit_log SET actor_id = 99")
+    _assert_one_clear_line(_run("admin", "verify-audit", cwd=tmp_path), "tampered with", "line 1")
