@@ -321,7 +321,7 @@ async def _apply(
 ) -> bool:
     """Move the check-in on by one button press; False when the button is not for this step
     (pressed twice, or an old button): nothing changes then. ``network`` is the client's
-    map at the "who" step (loaded once per press), else empty."""
+    current map (read with the check-in)."""
     step = checkin.step or "who"
     if action == "start":
         if checkin.step is not None:
@@ -388,12 +388,12 @@ async def checkin_button(update: Update, context: BuddyContext) -> None:
     value = parsed.parts[2] if len(parsed.parts) > 2 else ""
     now = context.runtime.clock()
     async with context.runtime.database.transaction() as session:
-        found = await checkins.open_checkin(session, query.from_user.id, checkin_id)
+        found = await checkins.open_checkin_with_map(session, query.from_user.id, checkin_id)
         if found is None:
             await access.refuse(session, query.from_user.id, "checkin", "checkin", checkin_id)
             reply, outcome = None, "forged"
         else:
-            checkin, participant = found
+            checkin, participant, network_now = found
             tr = _tr(participant.language, context)
             if participant.status is ParticipantStatus.UNREACHABLE:
                 participant.status = ParticipantStatus.ACTIVE  # they tap, so they can be reached
@@ -428,21 +428,16 @@ async def checkin_button(update: Update, context: BuddyContext) -> None:
                 await contacts.save_draft(session, query.from_user.id, draft, now=now)
                 reply, outcome = network.contact_step_reply(tr, draft), "ok"
             else:
-                # Toggling people is the most frequent press: the map is read once for both
-                # checking the press and drawing the next question.
-                their_map = (
-                    await contacts.current_map(session, participant.id)
-                    if checkin.step == "who"
-                    else None
-                )
-                if not await _apply(session, checkin, participant, action, value, their_map or []):
+                # The map came with the check-in (one read per press): it checks a toggled
+                # contact and draws the next question.
+                if not await _apply(session, checkin, participant, action, value, network_now):
                     reply, outcome = None, "again"
                 elif checkin.step == "done":
                     checkin.answered_at = now
                     reply = Reply(await _thanks(session, tr, checkin, participant))
                     outcome = "ok"
                 else:
-                    reply = await _step_reply(session, tr, checkin, participant, their_map)
+                    reply = await _step_reply(session, tr, checkin, participant, network_now)
                     outcome = "ok"
     if outcome == "forged":
         await basics.stale_button(update, context)

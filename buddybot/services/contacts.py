@@ -43,6 +43,11 @@ class Editor:
     record_id: int
 
 
+def as_contact(record: ContactRecord) -> Contact:
+    """A contact record as the network map's plain value."""
+    return _contact(record)
+
+
 def _contact(record: ContactRecord) -> Contact:
     return Contact(
         record.id,
