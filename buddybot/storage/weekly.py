@@ -1,9 +1,9 @@
 """What the digest needs per client, counted by the database: one GROUP BY query per kind of
 answer for a whole set of clients (never a query per client or per week), so a caseload or
-a region is one pass. The database sums per client and local day; the days are put into
-ISO weeks (named by their Monday) here, which keeps the SQL the same on SQLite and
-PostgreSQL and lets one scan of the contact events give both the weekly counts and the days
-each close contact was mentioned."""
+a region is one pass. Check-ins, moods and satisfaction are summed per client and ISO week
+by the database (``_week`` is the one piece of SQL the two databases spell differently);
+contact events per client and local day, so that one scan gives both the weekly counts and
+the days each close contact was mentioned."""
 
 from __future__ import annotations
 
