@@ -265,10 +265,8 @@ class _Story:
         )
         async with database.transaction() as session:
             amira_record = await repositories.participant_by_telegram_id(session, amira.id)
-            bram_record = await repositories.participant_by_telegram_id(session, bram.id)
             assert amira_record is not None
-            assert bram_record is not None
-            amira_id, bram_id = amira_record.id, bram_record.id
+            amira_id = amira_record.id
         joined[amira_id] = stories.AMIRA
         note(
             "Five more clients join Els' caseload: Youssef (his network grows), Lotte (a close "
@@ -276,7 +274,7 @@ class _Story:
         )
         zone = ZoneInfo("Europe/Brussels")
         start = week_of(self.clock.now.astimezone(zone).date())
-        season = stories.Season(database, joined, bram_id, start)
+        season = stories.Season(database, joined, start)
         last_thursday = datetime.combine(start + timedelta(weeks=11, days=3), time(18), zone)
         note(
             "Eleven and a half weeks pass: every evening the scheduler's services make the "

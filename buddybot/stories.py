@@ -185,7 +185,6 @@ class Season:
 
     database: Database
     stories: dict[int, Story]  # client id → story
-    buddy_id: int | None
     start: date  # the Monday of week 0
     seed: int = 7
     rng: random.Random = field(init=False)
