@@ -197,7 +197,6 @@ async def seed(
     await flush(["checkin", "event", "mood", "satisfaction"])
     # A database in use has its planner statistics (PostgreSQL's autovacuum keeps them);
     # a freshly filled one would be measured with blind query plans.
-    async with database.engine.connect() as connection:
+    async with database.begin() as connection:
         await connection.execute(text("ANALYZE"))
-        await connection.commit()
     return professional_id, counts["events"]

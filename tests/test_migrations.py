@@ -19,7 +19,7 @@ async def test_upgrade_creates_every_table(database_url: str) -> None:
         assert await migrate.current_revision(database) is None
         await migrate.upgrade(database)
         assert await migrate.current_revision(database) == migrate.head_revision()
-        async with database.engine.connect() as connection:
+        async with database.begin() as connection:
             tables = await connection.run_sync(lambda sync: set(inspect(sync).get_table_names()))
         assert tables >= TABLES | {"alembic_version"}
     finally:
@@ -27,7 +27,7 @@ async def test_upgrade_creates_every_table(database_url: str) -> None:
 
 
 async def test_migrations_match_the_models(database: Database) -> None:
-    async with database.engine.connect() as connection:
+    async with database.begin() as connection:
         differences = await connection.run_sync(
             lambda sync: compare_metadata(
                 MigrationContext.configure(sync, opts={"compare_type": True}), Base.metadata
@@ -39,7 +39,7 @@ async def test_migrations_match_the_models(database: Database) -> None:
 async def test_upgrade_twice_and_downgrade_to_empty(database: Database) -> None:
     await migrate.upgrade(database)  # nothing left to do: no error, no change
     await migrate.downgrade(database, "base")
-    async with database.engine.connect() as connection:
+    async with database.begin() as connection:
         tables = await connection.run_sync(lambda sync: set(inspect(sync).get_table_names()))
     assert not (tables & TABLES)
     await migrate.upgrade(database)

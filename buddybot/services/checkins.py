@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from buddybot.network import Contact
@@ -329,22 +329,30 @@ async def expire(session: AsyncSession, now: datetime) -> list[Prompt]:
     return expired
 
 
+# Built once: composing the statement took as long as running it (benchmarks.answers).
+_CHECKIN_WITH_MAP = (
+    select(Checkin, Participant, ContactRecord)
+    .join(Participant, Participant.id == Checkin.participant_id)
+    .outerjoin(
+        ContactRecord,
+        (ContactRecord.client_id == Participant.id) & ContactRecord.removed_at.is_(None),
+    )
+    .where(
+        Checkin.id == bindparam("checkin_id"),
+        Participant.telegram_user_id == bindparam("telegram_user_id"),
+    )
+    .order_by(ContactRecord.id)
+)
+
+
 async def open_checkin_with_map(
     session: AsyncSession, telegram_user_id: int, checkin_id: int
 ) -> tuple[Checkin, Participant, list[Contact]] | None:
     """The check-in, if it belongs to this person (open or not: the caller decides), with
-    the client's current map, all in one query: a button press then costs one read (each
-    statement is several waits on the database driver; measured in benchmarks.answers)."""
+    the client's current map, all in one query: a button press then costs one read."""
     rows = (
         await session.execute(
-            select(Checkin, Participant, ContactRecord)
-            .join(Participant, Participant.id == Checkin.participant_id)
-            .outerjoin(
-                ContactRecord,
-                (ContactRecord.client_id == Participant.id) & ContactRecord.removed_at.is_(None),
-            )
-            .where(Checkin.id == checkin_id, Participant.telegram_user_id == telegram_user_id)
-            .order_by(ContactRecord.id)
+            _CHECKIN_WITH_MAP, {"checkin_id": checkin_id, "telegram_user_id": telegram_user_id}
         )
     ).all()
     if not rows:

@@ -33,7 +33,7 @@ async def upgrade(database: Database, revision: str = "head") -> None:
     On PostgreSQL an advisory lock makes replicas that start together migrate one after the
     other instead of racing each other.
     """
-    async with database.engine.begin() as connection:
+    async with database.begin() as connection:
         if connection.dialect.name == "postgresql":
             await connection.execute(
                 text("SELECT pg_advisory_xact_lock(:lock)"), {"lock": _MIGRATION_LOCK_ID}
@@ -43,13 +43,13 @@ async def upgrade(database: Database, revision: str = "head") -> None:
 
 async def downgrade(database: Database, revision: str) -> None:
     """Undo migrations down to ``revision`` (``base`` removes every table)."""
-    async with database.engine.begin() as connection:
+    async with database.begin() as connection:
         await connection.run_sync(lambda sync: command.downgrade(alembic_config(sync), revision))
 
 
 async def current_revision(database: Database) -> str | None:
     """The revision the database is at, or None for an empty database."""
-    async with database.engine.connect() as connection:
+    async with database.begin() as connection:
         return await connection.run_sync(
             lambda sync: MigrationContext.configure(sync).get_current_revision()
         )
