@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from telegram import Update
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -18,6 +21,7 @@ from buddybot.handlers import (
     basics,
     checkin,
     clients,
+    delivery,
     digest,
     export,
     invite,
@@ -39,8 +43,13 @@ def _buttons(feature: str, callback: Any) -> CallbackQueryHandler[Any, Any]:
     return CallbackQueryHandler(callback, pattern=callbacks.pattern(feature))
 
 
-def build_handlers() -> list[BaseHandler[Any, Any, Any]]:
-    """The handlers in the order PTB tries them; the first that matches answers."""
+def build_handlers() -> dict[int, Sequence[BaseHandler[Any, Any, Any]]]:
+    """The handlers by group, in the order PTB tries them: every update passes group -1,
+    then the first handler of group 0 that matches answers it."""
+    return {-1: [TypeHandler(Update, delivery.remember_update)], 0: _answering_handlers()}
+
+
+def _answering_handlers() -> list[BaseHandler[Any, Any, Any]]:
     return [
         # Everyone
         CommandHandler("start", onboarding.start, filters=_PRIVATE),

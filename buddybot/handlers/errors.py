@@ -11,6 +11,7 @@ from telegram.error import Forbidden
 from buddybot.context import BuddyContext
 from buddybot.handlers.common import identify_sender, translator_for
 from buddybot.services.people import UNKNOWN
+from buddybot.storage import deliveries
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +30,12 @@ async def on_error(update: object, context: BuddyContext) -> None:
     """Log the failure with the update id, and tell the person something went wrong."""
     error = context.error
     update_id = update.update_id if isinstance(update, Update) else None
+    deliveries.forget()  # the look-ups below must not claim the update
+    if isinstance(error, deliveries.AlreadyHandledError):
+        # Delivered again (a restart, a webhook retry): the first delivery changed and
+        # answered; this one was rolled back, and the person needs no second answer.
+        log.info("update %s was delivered again; handled once", update_id)
+        return
     if error is not None:
         log.error(
             "update %s failed: %s\n%s",

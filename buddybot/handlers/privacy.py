@@ -173,12 +173,13 @@ async def daily_purge(context: BuddyContext) -> None:
         )
     log.info(
         "purge: %d erased, %d old check-ins and meetups, %d links released, "
-        "%d wrong codes and %d questions forgotten",
+        "%d wrong codes, %d questions and %d handled updates forgotten",
         len(report.erased),
         report.old_answers,
         report.released_links,
         report.failed_attempts,
         report.awaited_answers,
+        report.handled_updates,
     )
     for told in report.erased:
         await _tell_professional(context.bot, told, lambda tr, name: tr("notify.erased", name=name))

@@ -270,6 +270,8 @@ class TelegramSandbox:
         self._update_ids = itertools.count(1)
         self._pending: list[dict[str, Any]] = []
         self._allowed_updates: list[str] = []
+        self._sent_updates: dict[int, dict[str, Any]] = {}
+        self._again: set[int] = set()  # id() of updates delivered again, not yet handed out
         self._webhook: dict[str, Any] | None = None
         self._webhook_error: tuple[int, str] | None = None
         self._webhook_task: asyncio.Task[None] | None = None
@@ -437,11 +439,21 @@ class TelegramSandbox:
 
     async def push_update(self, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
         """Queue an update for the bot (delivered by getUpdates or the webhook)."""
-        update = {"update_id": next(self._update_ids), kind: payload}
+        update_id = next(self._update_ids)
+        update: dict[str, Any] = {"update_id": update_id, kind: payload}
+        self._sent_updates[update_id] = update
         if self._allowed(kind):
             self._pending.append(update)
             await self._notify()
         return update
+
+    async def deliver_again(self, update_id: int) -> None:
+        """Deliver an update once more with its own id, as Telegram does after a bot restart
+        (getUpdates offset not yet confirmed) or when a webhook call did not get its 200."""
+        again = dict(self._sent_updates[update_id])  # a new object, marked as such
+        self._again.add(id(again))
+        self._pending.append(again)
+        await self._notify()
 
     def add_user_message(self, chat_id: int, message: ChatMessage) -> None:
         """Record a message a person sent (used by SandboxUser)."""
@@ -625,7 +637,13 @@ class TelegramSandbox:
         if isinstance(allowed, list):
             self._allowed_updates = [str(kind) for kind in allowed]
         if offset:
-            self._pending = [update for update in self._pending if update["update_id"] >= offset]
+            # An update delivered again stands for one whose confirmation was lost (a crash
+            # before the next getUpdates): it is handed out once more, whatever the offset.
+            self._pending = [
+                update
+                for update in self._pending
+                if update["update_id"] >= offset or id(update) in self._again
+            ]
         if self._poller is not None and not self._poller.done():
             self._poller.set_result(None)  # the older request loses, as on Telegram
             await self._notify()
@@ -646,7 +664,9 @@ class TelegramSandbox:
                 "Conflict: terminated by other getUpdates request; make sure "
                 "that only one bot instance is running",
             )
-        return self._pending[:limit]
+        batch = self._pending[:limit]
+        self._again -= {id(update) for update in batch}
+        return batch
 
     async def _set_webhook(self, params: _Params) -> bool:
         url = params.text("url") or ""
@@ -740,6 +760,7 @@ class TelegramSandbox:
                 self.webhook_deliveries[target] += 1
                 if self._pending and self._pending[0] is update:
                     self._pending.pop(0)
+                    self._again.discard(id(update))
                 await self._notify()
             else:
                 self._webhook_error = (int(time.time()), problem)

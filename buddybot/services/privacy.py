@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from buddybot.network import Contact
 from buddybot.services import checkins, contacts, meetups, people
 from buddybot.services.invitations import PENDING_HOLD, attempt_hash
-from buddybot.storage import repositories
+from buddybot.storage import deliveries, repositories
 from buddybot.storage.models import (
     AuditEntry,
     Participant,
@@ -23,6 +23,8 @@ from buddybot.storage.models import (
 
 # Questions left unanswered this long are forgotten.
 AWAITED_ANSWER_HOLD = timedelta(days=1)
+# Telegram stops delivering an update after 24 hours; a week is ample.
+HANDLED_UPDATE_HOLD = timedelta(days=7)
 FAILED_ATTEMPT_HOLD = timedelta(days=1)
 
 
@@ -296,6 +298,7 @@ class PurgeReport:
     released_links: int
     failed_attempts: int
     awaited_answers: int
+    handled_updates: int
 
 
 async def purge(
@@ -320,4 +323,5 @@ async def purge(
         await repositories.release_stale_pending_links(session, now - PENDING_HOLD),
         await repositories.delete_failed_code_attempts(session, before=now - FAILED_ATTEMPT_HOLD),
         await repositories.delete_stale_awaited_answers(session, now - AWAITED_ANSWER_HOLD),
+        await deliveries.forget_before(session, now - HANDLED_UPDATE_HOLD),
     )

@@ -21,6 +21,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from buddybot.storage import deliveries
+
 
 class Database:
     """Owns the engine; hands out one session per unit of work (an update, a job)."""
@@ -33,6 +35,8 @@ class Database:
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
             event.listen(self.engine.sync_engine, "begin", _sqlite_begin_immediate)
+        event.listen(self.engine.sync_engine, "begin", _nothing_written_yet)
+        event.listen(self.engine.sync_engine, "before_cursor_execute", _note_writes)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         self._file = _sqlite_file(self.url) if self.is_sqlite else None
 
@@ -48,9 +52,18 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
-        """A session inside a transaction: committed on success, rolled back on any error."""
+        """A session inside a transaction: committed on success, rolled back on any error.
+
+        While a Telegram update is being handled, the first transaction that changes something
+        also claims the update, and a second delivery of it stops at its first transaction
+        (``deliveries``).
+        """
         async with self._one_writer(), self.sessions() as session, session.begin():
+            if deliveries.claiming():
+                await deliveries.refuse_if_handled(session)
             yield session
+            if deliveries.claiming() and await _changes_something(session):
+                await deliveries.claim(session)
 
     @asynccontextmanager
     async def begin(self) -> AsyncIterator[AsyncConnection]:
@@ -76,6 +89,24 @@ class Database:
     async def dispose(self) -> None:
         """Close every pooled connection."""
         await self.engine.dispose()
+
+
+async def _changes_something(session: AsyncSession) -> bool:
+    if session.new or session.dirty or session.deleted:
+        return True  # to be flushed at commit
+    connection = await session.connection()
+    return bool(connection.sync_connection and connection.sync_connection.info.get("wrote"))
+
+
+def _nothing_written_yet(connection: Any) -> None:
+    connection.info["wrote"] = False
+
+
+def _note_writes(
+    connection: Any, _cursor: Any, _statement: Any, _parameters: Any, context: Any, _many: Any
+) -> None:
+    if context is not None and (context.isinsert or context.isupdate or context.isdelete):
+        connection.info["wrote"] = True
 
 
 def _engine_options(url: URL) -> dict[str, Any]:

@@ -498,3 +498,14 @@ class Digest(Base):
     week: Mapped[date] = mapped_column(Date)  # the Monday of the week it is about
     claimed_at: Mapped[datetime] = mapped_column(UtcDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class HandledUpdate(Base):
+    """A Telegram update whose changes are stored. Telegram delivers an update again after a
+    restart or an unanswered webhook call; its second delivery must change nothing. Kept
+    a few days (the daily purge): Telegram gives up on an update after 24 hours."""
+
+    __tablename__ = "handled_update"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
