@@ -17,7 +17,7 @@ from buddybot.runner import StartupError, prepare_database
 from buddybot.services import export, invitations, organisations
 from buddybot.services.organisations import AdminError
 from buddybot.settings import Settings
-from buddybot.storage import repositories
+from buddybot.storage import crypto, keys, repositories
 
 
 def add_arguments(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -39,6 +39,16 @@ def add_arguments(commands: argparse._SubParsersAction[argparse.ArgumentParser])
     actions.add_parser(
         "verify-audit", help="check that no line of the audit log was changed or removed"
     )
+    new_key = actions.add_parser(
+        "new-key",
+        help="make a key file, or add a new current key to one (then run rotate-key)",
+    )
+    new_key.add_argument("--out", required=True, help="the key file (created with mode 600)")
+    rotate = actions.add_parser(
+        "rotate-key",
+        help="re-encrypt everything with the current key, in batches (can be run again)",
+    )
+    rotate.add_argument("--batch", type=int, default=500, help="rows per transaction")
     transfer = actions.add_parser(
         "transfer",
         help="move the clients and buddies of a professional who leaves to a colleague",
@@ -57,7 +67,19 @@ def add_arguments(commands: argparse._SubParsersAction[argparse.ArgumentParser])
 
 async def run_admin(settings: Settings, args: argparse.Namespace) -> None:
     """Carry out one admin command, printing the result; AdminError for a refusal."""
+    if args.admin_command == "new-key":
+        print(new_key(Path(args.out)))
+        return
     database = await prepare_database(settings)
+    if args.admin_command == "rotate-key":
+        try:
+            counts = await keys.rotate(database, batch=args.batch)
+        finally:
+            await database.dispose()
+        moved = ", ".join(f"{name} {count}" for name, count in counts.items() if count)
+        current = crypto.active().current
+        print(f"Everything is encrypted with key {current!r} ({moved or 'no'} values moved).")
+        return
     try:
         async with database.transaction() as session:
             if args.admin_command == "create-org":
@@ -172,6 +194,31 @@ async def _bot_username(settings: Settings) -> str:
             f"Cannot ask Telegram for the bot's username ({type(error).__name__}); "
             "give it with --bot-username"
         ) from None
+
+
+def new_key(path: Path) -> str:
+    """Make the key file at ``path``, or add a new current key to it; the text to print."""
+    if path.exists():
+        keyring = crypto.Keyring.from_json(path.read_text())
+        number = 1 + max(int(k[1:]) for k in keyring.keys if k[1:].isdigit() and k[0] == "k")
+        keyring = keyring.with_new_key(f"k{number}")
+        told = (
+            f"Key {keyring.current!r} added to {path} and made current; the older keys stay "
+            "for reading. Restart the bot, then run `buddybot admin rotate-key`."
+        )
+    else:
+        keyring = crypto.Keyring.generate()
+        told = (
+            f"Key file {path} made. Keep it outside the database and its backups, back it "
+            "up apart (without it the data cannot be read), and set "
+            f"BUDDYBOT_KEY_FILE={path}."
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".new")
+    temporary.touch(mode=0o600)
+    temporary.write_text(keyring.to_json())
+    temporary.replace(path)
+    return told
 
 
 def _print_invitation(username: str, code: str, expires_at: datetime) -> None:

@@ -80,7 +80,7 @@ async def _migrate(settings: Settings) -> None:
 
 
 def _secrets(settings: Settings) -> list[str]:
-    values = [settings.telegram_token, settings.webhook_secret]
+    values = [settings.telegram_token, settings.webhook_secret, settings.encryption_keys]
     return [value.get_secret_value() for value in values if value is not None]
 
 

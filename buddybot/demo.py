@@ -60,6 +60,7 @@ async def _run(settings: Settings, database_file: Path, transcript: Transcript) 
                 "database_url": f"sqlite+aiosqlite:///{database_file}",
                 "mode": Mode.POLLING,
                 "tick_seconds": 600,  # the story runs the scheduler itself, at its own moments
+                "ephemeral_keys": True,  # a fresh database each time: a throw-away key is fine
             }
         )
         clock = ManualClock()

@@ -14,8 +14,8 @@ from telegram.error import InvalidToken, NetworkError, TelegramError
 from buddybot.app import BuddyApplication, build_application
 from buddybot.clock import utcnow
 from buddybot.context import Runtime
-from buddybot.settings import Mode, Settings
-from buddybot.storage import migrate
+from buddybot.settings import Mode, Settings, SettingsError
+from buddybot.storage import crypto, migrate
 from buddybot.storage.database import Database
 from buddybot.webhook import WebhookServer
 
@@ -27,7 +27,12 @@ class StartupError(Exception):
 
 
 async def prepare_database(settings: Settings) -> Database:
-    """Connect to the database and apply pending migrations, or raise StartupError."""
+    """Activate the encryption keys, connect to the database and apply pending migrations,
+    or raise StartupError."""
+    try:
+        crypto.activate(settings.keyring())
+    except SettingsError as error:
+        raise StartupError(str(error)) from None
     database = Database(settings.database_url)
     try:
         await database.ping()

@@ -29,12 +29,13 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from buddybot.i18n import LANGUAGES
+from buddybot.storage import crypto
 from buddybot.storage.models import DEFAULT_TIME_ZONE
 
 ENV_PREFIX = "BUDDYBOT_"
 DEFAULT_CONFIG_FILE = Path("config/buddybot.toml")
 CONFIG_FILE_ENV = "BUDDYBOT_CONFIG_FILE"
-SECRET_FIELDS = frozenset({"telegram_token", "webhook_secret"})
+SECRET_FIELDS = frozenset({"telegram_token", "webhook_secret", "encryption_keys"})
 
 # Telegram only accepts these characters in a webhook secret token.
 _WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
@@ -130,6 +131,18 @@ class Settings(BaseSettings):
     retention_months: int = Field(
         default=24, ge=1, le=120, description="Answers older than this many months are erased."
     )
+    key_file: Path | None = Field(
+        default=None,
+        description="JSON file with the encryption keys (make one: buddybot admin new-key).",
+    )
+    encryption_keys: SecretStr | None = Field(
+        default=None,
+        description="The key file's content, for containers (secret, environment only).",
+    )
+    ephemeral_keys: bool = Field(
+        default=False,
+        description="Demo and tests only: a throw-away key; the data is unreadable afterwards.",
+    )
 
     @classmethod
     def settings_customise_sources(
@@ -206,6 +219,20 @@ class Settings(BaseSettings):
     def log_level_number(self) -> int:
         """The log level as the number the logging module uses."""
         return logging.getLevelNamesMapping()[self.log_level]
+
+    def keyring(self) -> crypto.Keyring:
+        """The encryption keys, or a SettingsError telling how to make them."""
+        try:
+            text = self.key_file.read_text() if self.key_file is not None else None
+        except OSError as error:
+            raise SettingsError(
+                f"Cannot read {ENV_PREFIX}KEY_FILE {self.key_file}: {error.strerror}"
+            ) from None
+        secret = self.encryption_keys.get_secret_value() if self.encryption_keys else None
+        try:
+            return crypto.load(text, secret, ephemeral=self.ephemeral_keys)
+        except crypto.EncryptionKeyError as error:
+            raise SettingsError(str(error)) from None
 
     def require_token(self) -> str:
         """The bot token, or a SettingsError telling how to get one."""

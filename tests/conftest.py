@@ -20,8 +20,12 @@ from buddybot.clock import ManualClock
 from buddybot.runner import BotProcess
 from buddybot.sandbox import DEFAULT_TOKEN, TelegramSandbox
 from buddybot.settings import Settings, load_settings
-from buddybot.storage import migrate
+from buddybot.storage import crypto, migrate
 from buddybot.storage.database import Database
+
+# One throw-away keyring for the whole test run; bots the tests start (ephemeral_keys) and
+# bots in child processes (BUDDYBOT_ENCRYPTION_KEYS) use it too.
+crypto.activate(crypto.Keyring.generate("test"))
 
 POSTGRES_ENV = "BUDDYBOT_TEST_POSTGRES_URL"
 POSTGRES_URL = os.environ.get(POSTGRES_ENV)
@@ -149,6 +153,7 @@ def sandbox_settings(sandbox: TelegramSandbox, database_url: str, **overrides: A
         "telegram_token": DEFAULT_TOKEN,
         "telegram_api_url": sandbox.api_url,
         "database_url": database_url,
+        "ephemeral_keys": True,
     }
     values.update(overrides)
     return load_settings(**values)

@@ -17,7 +17,7 @@ import pytest
 from buddybot.clock import utcnow
 from buddybot.sandbox import DEFAULT_TOKEN, TelegramSandbox
 from buddybot.schedule import local_date
-from buddybot.storage import migrate, repositories
+from buddybot.storage import crypto, migrate, repositories
 from buddybot.storage.database import Database
 from buddybot.storage.models import (
     Checkin,
@@ -34,6 +34,7 @@ from tests.conftest import WEBHOOK_SECRET, free_port
 def _environment(**settings: str) -> dict[str, str]:
     env = {name: value for name, value in os.environ.items() if not name.startswith("BUDDYBOT_")}
     env["BUDDYBOT_CONFIG_FILE"] = os.devnull
+    env["BUDDYBOT_ENCRYPTION_KEYS"] = crypto.active().to_json()
     env.update({f"BUDDYBOT_{name.upper()}": value for name, value in settings.items()})
     return env
 
@@ -63,6 +64,21 @@ def test_run_without_a_token_says_how_to_get_one(tmp_path: Path) -> None:
     result = _run("run", cwd=tmp_path)
     _assert_one_clear_line(result, "BUDDYBOT_TELEGRAM_TOKEN", "BotFather")
     assert result.returncode == 2
+
+
+def test_run_without_an_encryption_key_says_how_to_make_one(tmp_path: Path) -> None:
+    result = _run("run", cwd=tmp_path, telegram_token="1:x", encryption_keys="")
+    _assert_one_clear_line(result, "no encryption key", "buddybot admin new-key")
+    assert result.returncode == 1
+    assert not (tmp_path / "buddybot.db").exists()  # refused before touching the database
+
+
+def test_new_key_then_run_with_the_key_file(tmp_path: Path) -> None:
+    made = _run("admin", "new-key", "--out", "keys.json", cwd=tmp_path, encryption_keys="")
+    assert made.returncode == 0, made.stderr
+    assert "BUDDYBOT_KEY_FILE" in made.stdout
+    migrated = _run("migrate", cwd=tmp_path, encryption_keys="", key_file="keys.json")
+    assert migrated.returncode == 0, migrated.stderr
 
 
 def test_a_malformed_setting_is_named(tmp_path: Path) -> None:

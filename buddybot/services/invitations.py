@@ -18,7 +18,7 @@ from enum import StrEnum
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from buddybot.services import checkins, people
-from buddybot.storage import repositories
+from buddybot.storage import crypto, repositories
 from buddybot.storage.models import (
     BuddyLink,
     Invitation,
@@ -50,8 +50,9 @@ def code_hash(code: str) -> str:
 
 
 def attempt_hash(telegram_user_id: int) -> str:
-    """What is stored instead of the Telegram id of someone who typed a wrong code."""
-    return hashlib.sha256(f"failed-code:{telegram_user_id}".encode()).hexdigest()
+    """What is stored instead of the Telegram id of someone who typed a wrong code: the
+    keyed hash (a plain hash of a ten-digit number is reversed in seconds)."""
+    return crypto.active().lookup(telegram_user_id)
 
 
 def deep_link(bot_username: str, code: str) -> str:

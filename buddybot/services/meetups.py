@@ -37,9 +37,9 @@ async def agreed_clients(session: AsyncSession, buddy_id: int) -> list[Participa
             Participant.status != ParticipantStatus.LEFT,
             Participant.consent_withdrawn_at.is_(None),
         )
-        .order_by(Participant.first_name)
     )
-    return list(rows)
+    # By name, sorted here: names are stored encrypted.
+    return sorted(rows, key=lambda client: ((client.first_name or "").casefold(), client.id))
 
 
 async def start(

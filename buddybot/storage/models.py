@@ -19,13 +19,16 @@ from sqlalchemy import (
     ForeignKey,
     MetaData,
     String,
+    Text,
     TypeDecorator,
     UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from buddybot.clock import utcnow
+from buddybot.storage import crypto
 
 # Stable constraint names, so migrations can alter them on SQLite and PostgreSQL alike.
 NAMING_CONVENTION = {
@@ -62,6 +65,97 @@ class UtcDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Encrypted(TypeDecorator[str]):
+    """Personal text, stored encrypted with the active keyring (``storage.crypto``);
+    ``purpose`` names the column and is bound into the encryption."""
+
+    impl = Text
+    cache_ok = True
+
+    def __init__(self, purpose: str) -> None:
+        super().__init__()
+        self.purpose = purpose
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        return None if value is None else crypto.active().encrypt(value, self.purpose)
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> str | None:
+        return None if value is None else crypto.active().decrypt(value, self.purpose)
+
+
+class EncryptedJSON(TypeDecorator[Any]):
+    """A JSON document that may hold personal text, stored encrypted as one value. Assign a
+    new document to change it (in-place changes are not seen, as with plain JSON)."""
+
+    impl = Text
+    cache_ok = True
+
+    def __init__(self, purpose: str) -> None:
+        super().__init__()
+        self.purpose = purpose
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        return None if value is None else crypto.encrypt_json(value, self.purpose)
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> Any:
+        return None if value is None else crypto.decrypt_json(value, self.purpose)
+
+
+class EncryptedInt(TypeDecorator[int]):
+    """A number that identifies a person (a Telegram user id), stored encrypted."""
+
+    impl = Text
+    cache_ok = True
+
+    def __init__(self, purpose: str) -> None:
+        super().__init__()
+        self.purpose = purpose
+
+    def process_bind_param(self, value: int | None, dialect: Dialect) -> str | None:
+        return None if value is None else crypto.active().encrypt(str(value), self.purpose)
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> int | None:
+        return None if value is None else int(crypto.active().decrypt(value, self.purpose))
+
+
+class TelegramLookup(TypeDecorator[Any]):
+    """A Telegram user id as its keyed hash: compared and stored by the hash, never readable
+    as the id. Given a stored hash (a row read before), it is kept as it is."""
+
+    impl = String(64)
+    cache_ok = True
+
+    def process_bind_param(self, value: int | str | None, dialect: Dialect) -> str | None:
+        if value is None or isinstance(value, str):
+            return value
+        return crypto.active().lookup(int(value))
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> str | None:
+        return value
+
+
+def telegram_id(hashed: str, encrypted: str) -> Any:
+    """A Telegram user id kept in two columns: ``hashed`` (a :class:`TelegramLookup`) to find
+    the person, ``encrypted`` (an :class:`EncryptedInt`) to write to them. Reads give the id;
+    queries such as ``Participant.telegram_user_id == 42`` compare the hash."""
+
+    def get(self: Any) -> int | None:
+        value: int | None = getattr(self, encrypted)
+        return value
+
+    def set_(self: Any, value: int | None) -> None:
+        setattr(self, encrypted, value)
+        setattr(self, hashed, value)
+
+    def expression(cls: Any) -> Any:
+        return getattr(cls, hashed)
+
+    def update(cls: Any, value: Any) -> list[tuple[Any, Any]]:
+        return [(getattr(cls, hashed), value), (getattr(cls, encrypted), value)]
+
+    return hybrid_property(get, set_, expr=expression, update_expr=update)
 
 
 def _enum(enum_class: type[StrEnum], name: str) -> Enum:
@@ -128,8 +222,12 @@ class Professional(Base):
     organisation_id: Mapped[int] = mapped_column(
         ForeignKey("organisation.id", ondelete="CASCADE"), index=True
     )
-    display_name: Mapped[str] = mapped_column(String(100))
-    telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    display_name: Mapped[str] = mapped_column(Encrypted("professional.display_name"))
+    telegram_user_hash: Mapped[str | None] = mapped_column(TelegramLookup, unique=True)
+    telegram_user_secret: Mapped[int | None] = mapped_column(
+        EncryptedInt("professional.telegram_user_id")
+    )
+    telegram_user_id = telegram_id("telegram_user_hash", "telegram_user_secret")
     language: Mapped[str | None] = mapped_column(String(8))
     time_zone: Mapped[str] = mapped_column(String(64), default=DEFAULT_TIME_ZONE)
     # When the weekly digest comes, in their local time (0 = Monday).
@@ -153,8 +251,12 @@ class Participant(Base):
         ForeignKey("organisation.id", ondelete="CASCADE"), index=True
     )
     role: Mapped[ParticipantRole] = mapped_column(_enum(ParticipantRole, "participant_role"))
-    telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
-    first_name: Mapped[str | None] = mapped_column(String(64))
+    telegram_user_hash: Mapped[str | None] = mapped_column(TelegramLookup, unique=True)
+    telegram_user_secret: Mapped[int | None] = mapped_column(
+        EncryptedInt("participant.telegram_user_id")
+    )
+    telegram_user_id = telegram_id("telegram_user_hash", "telegram_user_secret")
+    first_name: Mapped[str | None] = mapped_column(Encrypted("participant.first_name"))
     language: Mapped[str | None] = mapped_column(String(8))
     time_zone: Mapped[str] = mapped_column(String(64), default=DEFAULT_TIME_ZONE)
     status: Mapped[ParticipantStatus] = mapped_column(
@@ -222,7 +324,13 @@ class Invitation(Base):
     used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # The person who opened the link and has not yet agreed: the only thing kept about them.
-    pending_telegram_user_id: Mapped[int | None] = mapped_column(BigInteger)
+    pending_telegram_user_hash: Mapped[str | None] = mapped_column(TelegramLookup)
+    pending_telegram_user_secret: Mapped[int | None] = mapped_column(
+        EncryptedInt("invitation.pending_telegram_user_id")
+    )
+    pending_telegram_user_id = telegram_id(
+        "pending_telegram_user_hash", "pending_telegram_user_secret"
+    )
     pending_since: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
@@ -248,9 +356,9 @@ class AwaitedAnswer(Base):
 
     __tablename__ = "awaited_answer"
 
-    telegram_user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    telegram_user_id: Mapped[Any] = mapped_column(TelegramLookup, primary_key=True)
     topic: Mapped[str] = mapped_column(String(32))
-    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    data: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON("awaited_answer.data"), default=dict)
     asked_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
@@ -291,7 +399,7 @@ class ContactRecord(Base):
         ForeignKey("participant.id", ondelete="CASCADE"), index=True
     )
     kind: Mapped[str] = mapped_column(String(16))
-    label: Mapped[str] = mapped_column(String(40))
+    label: Mapped[str] = mapped_column(Encrypted("contact.label"))
     circle: Mapped[int] = mapped_column()
     domain: Mapped[str] = mapped_column(String(16))
     support_received: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -317,7 +425,9 @@ class ContactChange(Base):
     change: Mapped[str] = mapped_column(String(16))
     # The contact after the change (kind, label, circle, domain, support, frequency); None
     # when it was removed.
-    snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    snapshot: Mapped[dict[str, Any] | None] = mapped_column(
+        EncryptedJSON("contact_change.snapshot")
+    )
     by_kind: Mapped[str] = mapped_column(String(16))
     by_id: Mapped[int | None] = mapped_column()
 
@@ -330,13 +440,13 @@ class ContactDraft(Base):
 
     __tablename__ = "contact_draft"
 
-    editor_telegram_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    editor_telegram_id: Mapped[Any] = mapped_column(TelegramLookup, primary_key=True)
     client_id: Mapped[int] = mapped_column(
         ForeignKey("participant.id", ondelete="CASCADE"), index=True
     )
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"))
     step: Mapped[str] = mapped_column(String(16))
-    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    data: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON("contact_draft.data"), default=dict)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
 
 
@@ -400,7 +510,7 @@ class Checkin(Base):
     attempts: Mapped[int] = mapped_column(default=0)
     # Where the person is in the check-in conversation, and what they chose so far.
     step: Mapped[str | None] = mapped_column(String(16))
-    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    data: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON("checkin.data"), default=dict)
 
 
 class MoodAnswer(Base):
@@ -478,7 +588,7 @@ class Meetup(Base):
     activity: Mapped[str | None] = mapped_column(String(16))
     duration_minutes: Mapped[int | None] = mapped_column()
     how_it_went: Mapped[int | None] = mapped_column()
-    note: Mapped[str | None] = mapped_column(String(1000))
+    note: Mapped[str | None] = mapped_column(Encrypted("meetup.note"))
     started_at: Mapped[datetime] = mapped_column(UtcDateTime)
     saved_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 

@@ -224,14 +224,11 @@ async def professional_by_id(
 
 
 async def professionals_of(session: AsyncSession, organisation_id: int) -> list[Professional]:
-    """The professionals of an organisation, by name."""
-    return list(
-        await session.scalars(
-            select(Professional)
-            .where(Professional.organisation_id == organisation_id)
-            .order_by(Professional.display_name, Professional.id)
-        )
+    """The professionals of an organisation, by name (sorted here: names are encrypted)."""
+    found = await session.scalars(
+        select(Professional).where(Professional.organisation_id == organisation_id)
     )
+    return sorted(found, key=lambda professional: (professional.display_name, professional.id))
 
 
 async def participant_by_id(

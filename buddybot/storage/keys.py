@@ -1,0 +1,64 @@
+"""Key rotation: re-encrypt every stored value with the current key.
+
+Resumable by design: each batch is its own transaction and picks rows whose value names
+another key, so an interrupted rotation simply continues where it stopped when run again.
+The old key can be removed from the key file once a rotation has finished.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Column, Table, Text, select, type_coerce, update
+
+from buddybot.storage import crypto
+from buddybot.storage.database import Database
+from buddybot.storage.models import Base, Encrypted, EncryptedInt, EncryptedJSON
+
+_ENCRYPTED = (Encrypted, EncryptedJSON, EncryptedInt)
+
+
+def encrypted_columns() -> list[tuple[Table, Column[str], str]]:
+    """Every encrypted column: its table, the column and its purpose."""
+    found = []
+    for table in Base.metadata.sorted_tables:
+        for column in table.columns:
+            if isinstance(column.type, _ENCRYPTED):
+                found.append((table, column, column.type.purpose))
+    return found
+
+
+async def rotate(database: Database, *, batch: int = 500) -> dict[str, int]:
+    """Re-encrypt with the current key whatever still uses another; values per column."""
+    keyring = crypto.active()
+    counts: dict[str, int] = {}
+    for table, column, purpose in encrypted_columns():
+        raw = type_coerce(column, Text)  # the stored text, not decrypted
+        key = list(table.primary_key.columns)
+        done = 0
+        while True:
+            async with database.transaction() as session:
+                rows = (
+                    await session.execute(
+                        select(*key, raw)
+                        .where(raw.is_not(None), raw.not_like(f"{keyring.current}:%"))
+                        .limit(batch)
+                    )
+                ).all()
+                for row in rows:
+                    plain = keyring.decrypt(row[-1], purpose)
+                    values: dict[str, Any] = {
+                        column.name: type_coerce(keyring.encrypt(plain, purpose), Text)
+                    }
+                    if "updated_at" in table.c:  # a new key is not a change of the content
+                        values["updated_at"] = table.c.updated_at
+                    await session.execute(
+                        update(table)
+                        .where(*(c == v for c, v in zip(key, row, strict=False)))
+                        .values(values)
+                    )
+            done += len(rows)
+            if len(rows) < batch:
+                break
+        counts[f"{table.name}.{column.name}"] = done
+    return counts
