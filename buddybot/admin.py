@@ -39,6 +39,13 @@ def add_arguments(commands: argparse._SubParsersAction[argparse.ArgumentParser])
     actions.add_parser(
         "verify-audit", help="check that no line of the audit log was changed or removed"
     )
+    retention = actions.add_parser(
+        "set-retention", help="how long an organisation keeps answers (e.g. youth care)"
+    )
+    retention.add_argument("--org", required=True, help="the organisation's name")
+    choice = retention.add_mutually_exclusive_group(required=True)
+    choice.add_argument("--months", type=int, help="1 to 120 months")
+    choice.add_argument("--default", action="store_true", help="back to BUDDYBOT_RETENTION_MONTHS")
     new_key = actions.add_parser(
         "new-key",
         help="make a key file, or add a new current key to one (then run rotate-key)",
@@ -95,6 +102,11 @@ async def run_admin(settings: Settings, args: argparse.Namespace) -> None:
                     days=settings.invitation_days,
                 )
                 _print_invitation(username, created.code, created.expires_at)
+            elif args.admin_command == "set-retention":
+                months = None if args.default else args.months
+                await organisations.set_retention(session, args.org, months)
+                kept = f"{months} months" if months else "the default"
+                print(f"{args.org!r} keeps answers for {kept}; the daily purge applies it.")
             elif args.admin_command == "verify-audit":
                 broken = await repositories.broken_audit_line(session)
                 if broken is not None:

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from buddybot.clock import utcnow
-from buddybot.services import privacy
+from buddybot.services import organisations, privacy
+from buddybot.services.organisations import AdminError
+from buddybot.services.people import Person, Role
 from buddybot.storage import repositories
 from buddybot.storage.database import Database
 from buddybot.storage.models import (
     Checkin,
     CheckinStatus,
     MoodAnswer,
+    Organisation,
+    Participant,
     ParticipantRole,
     ParticipantStatus,
 )
@@ -59,3 +64,48 @@ async def test_answers_older_than_the_retention_period_are_purged(database: Data
         moods = await session.scalar(select(func.count()).select_from(MoodAnswer))
     assert checkins == [recent]
     assert moods == 1
+
+
+async def test_an_organisation_keeps_answers_for_its_own_time(database: Database) -> None:
+    """Youth care keeps answers 3 months, the other organisation the default 24."""
+    now = utcnow()
+    four_months_ago = now - timedelta(days=4 * 31)
+    clients = {}
+    async with database.transaction() as session:
+        for name in ("Jeugdhulp", "Kring Gent"):
+            organisation = await repositories.add_organisation(session, name)
+            client = await repositories.add_participant(
+                session, organisation, ParticipantRole.CLIENT, status=ParticipantStatus.ACTIVE
+            )
+            clients[name] = client.id
+            session.add(
+                Checkin(
+                    participant_id=client.id,
+                    slot_at=four_months_ago,
+                    local_date=four_months_ago.date(),
+                    status=CheckinStatus.ANSWERED,
+                    attempts=0,
+                    data={},
+                )
+            )
+        await organisations.set_retention(session, "Jeugdhulp", 3)
+    async with database.transaction() as session:  # what /privacy and the consent tell
+        for name, months in (("Jeugdhulp", 3), ("Kring Gent", 24)):
+            person = Person(Role.CLIENT, record_id=clients[name])
+            assert await privacy.retention_months(session, person, 24) == months
+    async with database.transaction() as session:
+        report = await privacy.purge(session, now=now, grace_days=30, retention_months=24)
+    assert report.old_answers == 1
+    async with database.transaction() as session:
+        left = await session.scalars(
+            select(Organisation.name)
+            .join(Participant, Participant.organisation_id == Organisation.id)
+            .join(Checkin, Checkin.participant_id == Participant.id)
+        )
+        assert list(left) == ["Kring Gent"]
+        with pytest.raises(AdminError, match="1 to 120"):
+            await organisations.set_retention(session, "Jeugdhulp", 0)
+        entries = await repositories.audit_entries(session)
+        assert [e.detail for e in entries if e.action == "organisation.retention"] == [
+            {"months": 3}
+        ]

@@ -10,6 +10,7 @@ from buddybot.commands import commands_for
 from buddybot.context import BuddyContext
 from buddybot.handlers.common import identify_sender
 from buddybot.i18n import Translator
+from buddybot.services import privacy as privacy_service
 
 
 async def start(update: Update, context: BuddyContext) -> None:
@@ -38,7 +39,9 @@ async def help_command(update: Update, context: BuddyContext) -> None:
 async def privacy(update: Update, context: BuddyContext) -> None:
     """The privacy notice in plain language."""
     sender = await identify_sender(update, context)
-    months = context.runtime.settings.retention_months
+    default = context.runtime.settings.retention_months
+    async with context.runtime.database.transaction() as session:
+        months = await privacy_service.retention_months(session, sender.person, default)
     retention = sender.tr.plural("privacy.retention", months)
     await _reply(update, sender.tr("privacy.notice", retention=retention))
 

@@ -27,7 +27,7 @@ from buddybot.handlers import basics, digest, meetup, network
 from buddybot.handlers.common import Reply, button, faces_row, identify_sender
 from buddybot.i18n import Translator, text_key, translator
 from buddybot.network import Contact, by_circle
-from buddybot.services import access, checkins, contacts
+from buddybot.services import access, checkins, contacts, guardians
 from buddybot.services.checkins import Prompt
 from buddybot.services.people import Role
 from buddybot.storage import repositories
@@ -469,12 +469,15 @@ async def checkin_command(update: Update, context: BuddyContext) -> None:
     async with context.runtime.database.transaction() as session:
         participant = await repositories.participant_by_id(session, sender.person.record_id)
         assert participant is not None
-        checkin = await checkins.current_open(session, participant.id)
-        if checkin is None:
-            checkin = await checkins.start_now(session, participant, now)
-        if checkin.step is None:
-            checkin.step = "who"
-        reply = await _step_reply(session, sender.tr, checkin, participant)
+        if guardians.waiting_for_guardian(participant):
+            reply = Reply(sender.tr("checkin.waiting_for_guardian"))
+        else:
+            checkin = await checkins.current_open(session, participant.id)
+            if checkin is None:
+                checkin = await checkins.start_now(session, participant, now)
+            if checkin.step is None:
+                checkin.step = "who"
+            reply = await _step_reply(session, sender.tr, checkin, participant)
     await message.reply_text(reply.text, reply_markup=reply.keyboard)
 
 

@@ -13,12 +13,12 @@ from buddybot.context import BuddyContext
 from buddybot.handlers import basics, invite
 from buddybot.handlers.common import Reply, button, identify_sender
 from buddybot.i18n import Translator, text_key
-from buddybot.services import access, caseload, invitations
+from buddybot.services import access, caseload, guardians, invitations
 from buddybot.services.caseload import CaseloadEntry, ClientDetails
 from buddybot.services.invitations import NewInvitation
 from buddybot.services.people import Role
 from buddybot.settings import Settings
-from buddybot.storage.models import ParticipantStatus
+from buddybot.storage.models import AgeGroup, ParticipantStatus
 
 CLIENTS = "cl"
 
@@ -29,6 +29,13 @@ _STATUS_TEXT = {
     ParticipantStatus.PAUSED: text_key("status.paused"),
     ParticipantStatus.UNREACHABLE: text_key("status.unreachable"),
     ParticipantStatus.LEFT: text_key("status.left"),
+}
+
+
+_AGE_TEXT = {
+    AgeGroup.ADULT: text_key("age.adult"),
+    AgeGroup.TEEN: text_key("age.teen"),
+    AgeGroup.CHILD: text_key("age.child"),
 }
 
 
@@ -63,8 +70,16 @@ def _details_reply(tr: Translator, details: ClientDetails, time_zone: str) -> Re
         lines.append(tr("client.invited_on", date=tr.date(details.invited_at, time_zone)))
     buddies = ", ".join(details.buddies) if details.buddies else tr("client.no_buddies")
     lines.append(tr("client.buddies", buddies=escape(buddies)))
+    lines.append(tr("client.age", age=tr(_AGE_TEXT[details.age_group])))
     client_id = str(details.participant_id)
     rows = []
+    if details.age_group is AgeGroup.CHILD and details.guardian_consent_at is None:
+        lines.append(tr("client.guardian_waiting"))
+        rows.append([button(tr("client.guardian_confirm"), CLIENTS, client_id, "guardian")])
+    elif details.age_group is AgeGroup.CHILD and details.guardian_consent_at is not None:
+        lines.append(
+            tr("client.guardian_given", date=tr.date(details.guardian_consent_at, time_zone))
+        )
     if details.status is ParticipantStatus.INVITED:
         rows.append([button(tr("client.new_link"), CLIENTS, client_id, "link")])
     if details.status is ParticipantStatus.ACTIVE and details.consent_stands:
@@ -72,8 +87,21 @@ def _details_reply(tr: Translator, details: ClientDetails, time_zone: str) -> Re
         rows.append([button(tr("client.schedule"), "sch", client_id, "show")])
     if details.status is not ParticipantStatus.LEFT:  # nothing new for someone who stopped
         rows.append([button(tr("client.invite_buddy"), invite.INVITE, "for", client_id)])
+        rows.append([button(tr("client.set_age"), CLIENTS, client_id, "age")])
     rows.append([button(tr("client.back"), CLIENTS, "list")])
     return Reply("\n".join(lines), InlineKeyboardMarkup(rows))
+
+
+def _age_reply(tr: Translator, details: ClientDetails) -> Reply:
+    client_id = str(details.participant_id)
+    rows = [
+        [button(tr(text), CLIENTS, client_id, "age", group.value)]
+        for group, text in _AGE_TEXT.items()
+    ]
+    rows.append([button(tr("client.back"), CLIENTS, client_id)])
+    return Reply(
+        tr("client.age_question", name=escape(details.first_name)), InlineKeyboardMarkup(rows)
+    )
 
 
 async def clients_command(update: Update, context: BuddyContext) -> None:
@@ -91,7 +119,8 @@ async def clients_command(update: Update, context: BuddyContext) -> None:
 
 
 async def client_button(update: Update, context: BuddyContext) -> None:
-    """`cl:list`, `cl:<id>` (details) or `cl:<id>:link` (a new invitation link)."""
+    """`cl:list`, `cl:<id>` (details), `cl:<id>:link` (a new invitation link),
+    `cl:<id>:age[:<group>]` (the age group) or `cl:<id>:guardian` (a guardian agreed)."""
     query = update.callback_query
     parsed = callbacks.decode(query.data if query else None)
     if query is None or parsed is None or not _valid(parsed.parts):
@@ -134,7 +163,14 @@ async def _client_step(
     own = await access.own_client(session, user_id, int(parts[0]), "client.view")
     if own is None:
         return None, None
-    reply = _details_reply(tr, await caseload.client_details(session, own), settings.timezone)
+    if parts[1:2] == ("age",) and len(parts) == 3:
+        await guardians.set_age_group(session, own, AgeGroup(parts[2]))
+    elif parts[1:] == ("guardian",):
+        await guardians.confirm_guardian(session, own, utcnow())
+    details = await caseload.client_details(session, own)
+    if parts[1:] == ("age",):
+        return _age_reply(tr, details), None
+    reply = _details_reply(tr, details, settings.timezone)
     if parts[1:] != ("link",):
         return reply, None
     created = await invitations.new_link(
@@ -146,4 +182,6 @@ async def _client_step(
 def _valid(parts: tuple[str, ...]) -> bool:
     if parts == ("list",):
         return True
-    return parts[:1] != () and parts[0].isdigit() and parts[1:] in ((), ("link",))
+    ages = tuple(("age", group.value) for group in AgeGroup)
+    actions = ((), ("link",), ("age",), ("guardian",), *ages)
+    return parts[:1] != () and parts[0].isdigit() and parts[1:] in actions

@@ -162,7 +162,7 @@ async def _show_consent(
     if notice is None:
         await query.edit_message_text(tr("join.no_longer_valid"))
         return
-    months = context.runtime.settings.retention_months
+    months = notice.retention_months or context.runtime.settings.retention_months
     await query.edit_message_text(
         tr(
             "consent.buddy" if notice.role is InvitationRole.BUDDY else "consent.client",

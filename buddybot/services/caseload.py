@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from buddybot.services.access import OwnClient, consent_stands
 from buddybot.storage import repositories
-from buddybot.storage.models import ParticipantRole, ParticipantStatus, Professional
+from buddybot.storage.models import AgeGroup, ParticipantRole, ParticipantStatus, Professional
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,8 @@ class ClientDetails:
     joined_at: datetime | None
     consent_stands: bool
     buddies: tuple[str, ...]
+    age_group: AgeGroup
+    guardian_consent_at: datetime | None
 
 
 async def client_details(session: AsyncSession, own: OwnClient) -> ClientDetails:
@@ -80,4 +82,6 @@ async def client_details(session: AsyncSession, own: OwnClient) -> ClientDetails
         client.consent_given_at,
         consent_stands(client),
         () if stopped else await _buddy_names(session, client.id),
+        client.age_group,
+        client.guardian_consent_at,
     )

@@ -24,7 +24,7 @@ from buddybot.schedule import (
     due_slots,
     local_date,
 )
-from buddybot.services import meetups
+from buddybot.services import guardians, meetups
 from buddybot.services.contacts import as_contact
 from buddybot.storage import repositories
 from buddybot.storage.models import (
@@ -83,6 +83,7 @@ async def materialise(session: AsyncSession, now: datetime) -> int:
             Participant.status == ParticipantStatus.ACTIVE,
             Participant.consent_given_at.is_not(None),
             Participant.consent_withdrawn_at.is_(None),
+            guardians.may_be_prompted(),
         )
         .with_for_update(of=RhythmRecord, skip_locked=True)
     )
@@ -657,17 +658,25 @@ async def answers_of(
     }
 
 
-async def delete_answers_before(session: AsyncSession, before: datetime) -> int:
-    """The retention rule: check-ins, moods, satisfaction, contact events and meetups older
-    than ``before`` are deleted; returns how many check-ins and meetups went."""
-    for table, column in (
-        (MoodAnswer, MoodAnswer.at),
-        (SatisfactionAnswer, SatisfactionAnswer.at),
-        (ContactEvent, ContactEvent.at),
+async def delete_answers_before(
+    session: AsyncSession, before: datetime, *, organisation_id: int
+) -> int:
+    """The retention rule: an organisation's check-ins, moods, satisfaction, contact events
+    and meetups older than ``before`` are deleted; returns how many check-ins and meetups
+    went."""
+    people = select(Participant.id).where(Participant.organisation_id == organisation_id)
+    for table, column, person in (
+        (MoodAnswer, MoodAnswer.at, MoodAnswer.participant_id),
+        (SatisfactionAnswer, SatisfactionAnswer.at, SatisfactionAnswer.participant_id),
+        (ContactEvent, ContactEvent.at, ContactEvent.client_id),
     ):
-        await session.execute(delete(table).where(column < before))
-    old_checkins = await session.execute(delete(Checkin).where(Checkin.slot_at < before))
-    old_meetups = await session.execute(delete(Meetup).where(Meetup.started_at < before))
+        await session.execute(delete(table).where(column < before, person.in_(people)))
+    old_checkins = await session.execute(
+        delete(Checkin).where(Checkin.slot_at < before, Checkin.participant_id.in_(people))
+    )
+    old_meetups = await session.execute(
+        delete(Meetup).where(Meetup.started_at < before, Meetup.client_id.in_(people))
+    )
     return int(getattr(old_checkins, "rowcount", 0) or 0) + int(
         getattr(old_meetups, "rowcount", 0) or 0
     )

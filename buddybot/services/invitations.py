@@ -310,6 +310,7 @@ class ConsentNotice:
     role: InvitationRole
     professional_name: str
     organisation_name: str
+    retention_months: int | None  # the organisation's own; None: the deployment's
 
 
 async def _pending_for(
@@ -344,6 +345,7 @@ async def consent_notice(
         invitation.role,
         professional.display_name if professional else "",
         organisation.name,
+        organisation.retention_months,
     )
 
 

@@ -42,6 +42,25 @@ async def create_organisation(session: AsyncSession, name: str) -> int:
     return organisation.id
 
 
+RETENTION_RANGE = range(1, 121)  # months, as BUDDYBOT_RETENTION_MONTHS allows
+
+
+async def set_retention(session: AsyncSession, name: str, months: int | None) -> None:
+    """How long this organisation keeps answers (None: the deployment's default)."""
+    if months is not None and months not in RETENTION_RANGE:
+        raise AdminError("Retention is 1 to 120 months")
+    organisation = await existing_organisation(session, name)
+    organisation.retention_months = months
+    await repositories.add_audit_entry(
+        session,
+        actor_kind="admin",
+        action="organisation.retention",
+        subject_kind="organisation",
+        subject_id=organisation.id,
+        detail={"months": months},
+    )
+
+
 async def existing_organisation(session: AsyncSession, name: str) -> Organisation:
     """The organisation with this name; AdminError naming the known ones otherwise."""
     organisation = await repositories.organisation_by_name(session, name)

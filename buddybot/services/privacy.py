@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from buddybot.network import Contact
 from buddybot.services import checkins, contacts, meetups, people
 from buddybot.services.invitations import PENDING_HOLD, attempt_hash
+from buddybot.services.people import Person, Role
 from buddybot.storage import deliveries, repositories
 from buddybot.storage.models import (
     AuditEntry,
@@ -301,6 +302,18 @@ class PurgeReport:
     handled_updates: int
 
 
+async def retention_months(session: AsyncSession, person: Person, default: int) -> int:
+    """How long this person's answers are kept: their organisation's choice, else
+    ``default`` (BUDDYBOT_RETENTION_MONTHS)."""
+    if person.role not in (Role.CLIENT, Role.BUDDY) or person.record_id is None:
+        return default
+    participant = await repositories.participant_by_id(session, person.record_id)
+    if participant is None:
+        return default
+    organisation = await repositories.organisation_by_id(session, participant.organisation_id)
+    return (organisation.retention_months if organisation else None) or default
+
+
 async def purge(
     session: AsyncSession, *, now: datetime, grace_days: int, retention_months: int
 ) -> PurgeReport:
@@ -313,10 +326,14 @@ async def purge(
             session, now - timedelta(days=grace_days)
         )
     ]
-    # A month counted as 31 days: never shorter than the months people were told.
-    old_answers = await checkins.delete_answers_before(
-        session, now - timedelta(days=31 * retention_months)
-    )
+    # A month counted as 31 days: never shorter than the months people were told. Each
+    # organisation may keep answers for a shorter (or longer) time than the default.
+    old_answers = 0
+    for organisation in await repositories.organisations(session):
+        months = organisation.retention_months or retention_months
+        old_answers += await checkins.delete_answers_before(
+            session, now - timedelta(days=31 * months), organisation_id=organisation.id
+        )
     return PurgeReport(
         tuple(erased),
         old_answers,

@@ -183,6 +183,15 @@ class ParticipantRole(StrEnum):
     BUDDY = "buddy"
 
 
+class AgeGroup(StrEnum):
+    """How old a client or buddy is, as their professional marks it. Under 13 (the Belgian
+    age of digital consent) a parent or guardian must agree before check-ins start."""
+
+    ADULT = "adult"
+    TEEN = "teen"  # 13 to 17
+    CHILD = "child"  # under 13
+
+
 class ParticipantStatus(StrEnum):
     """Where a client or buddy stands; shown to the professional in their caseload."""
 
@@ -209,6 +218,9 @@ class Organisation(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # How long this organisation keeps answers (youth care may keep them shorter); None:
+    # BUDDYBOT_RETENTION_MONTHS.
+    retention_months: Mapped[int | None] = mapped_column()
 
     professionals: Mapped[list[Professional]] = relationship(back_populates="organisation")
 
@@ -270,6 +282,11 @@ class Participant(Base):
     )
     consent_given_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     consent_withdrawn_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    age_group: Mapped[AgeGroup] = mapped_column(
+        _enum(AgeGroup, "age_group"), default=AgeGroup.ADULT, server_default="adult"
+    )
+    # When the professional confirmed a parent's or guardian's consent (needed under 13).
+    guardian_consent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class BuddyLink(Base):
