@@ -166,6 +166,16 @@ async def test_the_migration_encrypts_what_was_stored_in_plain_text(
                 ),
                 {"tid": TELEGRAM_ID, "now": utcnow()},
             )
+            # A row that points at the participant: rebuilding that table must not
+            # delete it (SQLite's ON DELETE CASCADE during a table rebuild).
+            await connection.execute(
+                text(
+                    "INSERT INTO contact (id, client_id, kind, label, circle, domain,"
+                    " support_received, support_given, created_at) VALUES"
+                    " (1, 1, 'person', 'Grootmoeder Fatma', 1, 'family', '[]', '[]', :now)"
+                ),
+                {"now": utcnow()},
+            )
             await connection.execute(
                 text(
                     "INSERT INTO awaited_answer (telegram_user_id, topic, data, asked_at)"
@@ -180,6 +190,8 @@ async def test_the_migration_encrypts_what_was_stored_in_plain_text(
             client = await repositories.participant_by_telegram_id(session, TELEGRAM_ID)
             assert client is not None
             assert client.first_name == "Amira"
+            labels = [c.label for c in await contacts.current_map(session, client.id)]
+            assert labels == ["Grootmoeder Fatma"]
             waiting: Any = await repositories.awaited_answer(session, TELEGRAM_ID)
             assert waiting is not None
             assert waiting.data == {"typed": "Tot dinsdag!"}

@@ -66,11 +66,30 @@ class Database:
                 await deliveries.claim(session)
 
     @asynccontextmanager
-    async def begin(self) -> AsyncIterator[AsyncConnection]:
+    async def begin(self, *, foreign_keys: bool = True) -> AsyncIterator[AsyncConnection]:
         """A plain connection inside a transaction (migrations, maintenance): committed on
-        success, rolled back on any error."""
-        async with self._one_writer(), self.engine.begin() as connection:
-            yield connection
+        success, rolled back on any error.
+
+        ``foreign_keys=False`` is for migrations on SQLite: rebuilding a table there means
+        dropping it, and with foreign keys enforced that drop would delete every row that
+        points at it (ON DELETE CASCADE). SQLite only changes this outside a transaction,
+        hence here; the keys are checked before the commit instead.
+        """
+        relax = self.is_sqlite and not foreign_keys
+        async with self._one_writer(), self.engine.connect() as connection:
+            raw: Any = (await connection.get_raw_connection()).driver_connection
+            if relax:
+                await raw.execute("PRAGMA foreign_keys=OFF")
+            try:
+                async with connection.begin():
+                    yield connection
+                    if relax:
+                        broken = await connection.exec_driver_sql("PRAGMA foreign_key_check")
+                        if broken.first() is not None:
+                            raise RuntimeError("a migration left rows pointing nowhere")
+            finally:
+                if relax:
+                    await raw.execute("PRAGMA foreign_keys=ON")
 
     async def ping(self) -> None:
         """Raise if the database cannot be reached."""

@@ -33,7 +33,7 @@ async def upgrade(database: Database, revision: str = "head") -> None:
     On PostgreSQL an advisory lock makes replicas that start together migrate one after the
     other instead of racing each other.
     """
-    async with database.begin() as connection:
+    async with database.begin(foreign_keys=False) as connection:
         if connection.dialect.name == "postgresql":
             await connection.execute(
                 text("SELECT pg_advisory_xact_lock(:lock)"), {"lock": _MIGRATION_LOCK_ID}
@@ -43,7 +43,7 @@ async def upgrade(database: Database, revision: str = "head") -> None:
 
 async def downgrade(database: Database, revision: str) -> None:
     """Undo migrations down to ``revision`` (``base`` removes every table)."""
-    async with database.begin() as connection:
+    async with database.begin(foreign_keys=False) as connection:
         await connection.run_sync(lambda sync: command.downgrade(alembic_config(sync), revision))
 
 
