@@ -431,7 +431,11 @@ async def checkin_button(update: Update, context: BuddyContext) -> None:
                 # The map came with the check-in (one read per press): it checks a toggled
                 # contact and draws the next question.
                 if not await _apply(session, checkin, participant, action, value, network_now):
-                    reply, outcome = None, "again"
+                    # Pressed twice, or an old question is still on screen (the bot stopped
+                    # after storing the answer, before showing the next question): nothing
+                    # changes, and the question where they are now is shown again.
+                    reply = await _step_reply(session, tr, checkin, participant, network_now)
+                    outcome = "again"
                 elif checkin.step == "done":
                     checkin.answered_at = now
                     reply = Reply(await _thanks(session, tr, checkin, participant))
@@ -445,8 +449,13 @@ async def checkin_button(update: Update, context: BuddyContext) -> None:
     if outcome == "closed":
         await query.answer(tr("checkin.already_closed"), show_alert=True)
         return
-    if outcome == "again" or reply is None:
+    if reply is None:
         await query.answer(tr("checkin.already_answered"))
+        return
+    if outcome == "again":
+        await query.answer(tr("checkin.already_answered"))
+        with contextlib.suppress(BadRequest):  # the current question is already on screen
+            await query.edit_message_text(reply.text, reply_markup=reply.keyboard)
         return
     # Both at once: one round trip to Telegram per press instead of two.
     await asyncio.gather(
