@@ -39,12 +39,9 @@ run: $(STAMP)
 migrate: $(STAMP)
 	$(BIN)/buddybot migrate
 
+## Every benchmark, then one summary table of the headline figures (long: ~15 minutes).
 bench: $(STAMP)
-	$(BIN)/python -m benchmarks.round_trip
-	$(BIN)/python -m benchmarks.circle
-	$(BIN)/python -m benchmarks.scheduler
-	$(BIN)/python -m benchmarks.answers
-	$(BIN)/python -m benchmarks.digest
+	$(BIN)/python -m benchmarks.summary
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache .mypy_cache .ruff_cache

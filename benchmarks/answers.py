@@ -29,6 +29,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 
 from benchmarks import echo_bot
+from benchmarks.report import figure
 from buddybot.clock import utcnow
 from buddybot.network import Contact, ContactKind, Domain
 from buddybot.runner import BotProcess
@@ -211,6 +212,12 @@ async def main(count: int, block: int) -> None:
         ):
             echo, ours, ratios = await side_by_side(apart, count, block, Path(folder))
             spread = f"blocks ×{min(ratios):.2f}–×{max(ratios):.2f}"
+            figure(
+                "answers",
+                "check-in press vs echo bot, " + ("own processes" if apart else "one loop"),
+                f"×{ours / echo:.2f} ({ours:.0f} vs {echo:.0f} presses/s)",
+                "≥ ×0.6",
+            )
             print(f"  {title}")
             print(_line("echo bot (baseline)", echo, "×1.00"))
             print(

@@ -11,6 +11,7 @@ import argparse
 import statistics
 import time
 
+from benchmarks.report import figure
 from buddybot.handlers.network import circle_texts
 from buddybot.i18n import translator
 from buddybot.network import Comparison, Contact, ContactKind, Domain, Move
@@ -51,6 +52,7 @@ def main(runs: int) -> None:
         verdict = "ok" if count != 40 or median < 0.3 else "over the 300 ms target"
         ratio = median / baseline
         print(f"  {count:2d} contacts    {median * 1000:6.1f} ms   ×{ratio:.2f}  {verdict}")
+    figure("circle", "circle picture, 40 contacts", f"{median * 1000:.0f} ms", "< 300 ms")
 
 
 if __name__ == "__main__":

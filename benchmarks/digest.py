@@ -33,6 +33,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from benchmarks.history import seed
+from benchmarks.report import figure
 from buddybot.metrics import week_of, weeks_back
 from buddybot.services import digest
 from buddybot.storage import migrate
@@ -166,8 +167,10 @@ async def main(sizes: list[int], backends: list[str]) -> None:
         one, chart = await one_digest(Path(folder))
         print("digest of one professional (25 clients, 52 weeks of answers), no pictures:")
         print(f"  {one * 1000:7.1f} ms   (goal < 500 ms: {'ok' if one < 0.5 else 'over'})")
+        figure("digest", "one professional's digest", f"{one * 1000:.0f} ms", "< 500 ms")
         print("one 12-week chart:")
         print(f"  {chart * 1000:7.1f} ms   (goal < 250 ms: {'ok' if chart < 0.25 else 'over'})")
+        figure("digest", "one 12-week chart", f"{chart * 1000:.0f} ms", "< 250 ms")
         print(f"one pass over {WEEKS} weeks of answers, child process:")
         print(
             "  database     clients   contact events   pass     client-weeks   seconds"
@@ -187,6 +190,11 @@ async def main(sizes: list[int], backends: list[str]) -> None:
                 events, passes = await bulk(size, url)
                 for kind, (seconds, rows, _, start, peak) in passes.items():
                     first_seconds.setdefault(kind, seconds)
+                    figure(
+                        "digest",
+                        f"{kind} pass, {size:,} clients × {WEEKS} weeks, {backend}",
+                        f"{seconds:.1f} s, peak {peak:.0f} MB",
+                    )
                     print(
                         f"  {backend:11s} {size:8d} {events:16,d}   {kind:6s} {rows:14,.0f}"
                         f" {seconds:9.1f}   ×{seconds / first_seconds[kind]:4.1f}"

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from telegram import Bot
 
+from benchmarks.report import figure
 from buddybot.runner import BotProcess
 from buddybot.sandbox import DEFAULT_TOKEN, TelegramSandbox
 from buddybot.settings import load_settings
@@ -122,6 +123,9 @@ async def main(count: int) -> None:
     print(
         f"429s from the sandbox's 30-per-second window: polling {polling[2]}, webhook {webhook[2]}"
     )
+    for mode, (timings, _, _) in (("polling", polling), ("webhook", webhook)):
+        ratio = statistics.median(timings) / reference
+        figure("round_trip", f"/start round trip, {mode}", f"×{ratio:.1f} of bare HTTP")
 
 
 if __name__ == "__main__":

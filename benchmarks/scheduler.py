@@ -22,6 +22,7 @@ from pathlib import Path
 import asyncpg
 from sqlalchemy.engine import make_url
 
+from benchmarks.report import figure
 from buddybot.clock import ManualClock
 from buddybot.handlers.checkin import tick
 from buddybot.runner import BotProcess
@@ -112,11 +113,19 @@ async def main(count: int) -> None:
             f"{limited['seconds']:.1f} s; 429s {limited['429s']:.0f}, duplicates "
             f"{limited['duplicates']:.0f}, missed {limited['missed']:.0f}"
         )
+        figure(
+            "scheduler",
+            f"{count} due check-ins at Telegram's 30/s",
+            f"{limited['rate']:.1f} msg/s; 429s {limited['429s']:.0f}, "
+            f"dup {limited['duplicates']:.0f}, missed {limited['missed']:.0f}",
+            "≥ 27 msg/s, 0/0/0",
+        )
         free = await _run(f"sqlite+aiosqlite:///{Path(folder) / 'free.db'}", count, limited=False)
     print("limit lifted (the scheduler's own ceiling):")
     print(
         f"  SQLite      {free['rate']:7.1f} prompts/s  (×{free['rate'] / 30:.1f} Telegram's limit)"
     )
+    figure("scheduler", "scheduler ceiling, SQLite", f"{free['rate']:.0f} prompts/s")
     postgres = await _postgres_url()
     if postgres is None:
         print("  PostgreSQL  skipped (set BUDDYBOT_TEST_POSTGRES_URL)")
@@ -129,6 +138,7 @@ async def main(count: int) -> None:
         f"  PostgreSQL  {on_postgres['rate']:7.1f} prompts/s  "
         f"(×{on_postgres['rate'] / 30:.1f} Telegram's limit)"
     )
+    figure("scheduler", "scheduler ceiling, PostgreSQL", f"{on_postgres['rate']:.0f} prompts/s")
 
 
 if __name__ == "__main__":
