@@ -1,0 +1,250 @@
+"""Crash-restart harness: ``python -m benchmarks.crash [--clients 200] [--kills 20]``.
+
+The bot runs as its own process (``buddybot run``, polling, SQLite) against the sandbox
+while every client has a check-in due and answers it by tapping (Start, Nobody, a face,
+a face, Skip), pressing again when the bot does not answer within a few seconds — as a
+person would. Meanwhile the bot is killed with SIGKILL at random moments and restarted.
+At the end these must hold:
+
+- every answer the bot acknowledged (the next question or the thank-you appeared) is stored:
+  every client who got the thank-you has an answered check-in with their mood;
+- every due prompt was sent at least once, and duplicates stay below 0.1 %;
+- the database passes SQLite's integrity check.
+
+``tests/test_crash_restart.py`` runs it small (CI); ``make bench`` runs it in full.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import signal
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import func, select, text
+
+from benchmarks.report import figure
+from buddybot.clock import utcnow
+from buddybot.sandbox import DEFAULT_TOKEN, ChatMessage, SandboxUser, TelegramSandbox
+from buddybot.storage import crypto, migrate
+from buddybot.storage.database import Database
+from buddybot.storage.models import Checkin, CheckinStatus, MoodAnswer
+from tests.journeys import clients_due_now
+
+# The buttons a client presses, by the end of their callback data.
+STEPS = (":start", ":nobody", ":mood:4", ":sat:5", ":msg_skip")
+PATIENCE = 4.0  # seconds a person waits for an answer before pressing again
+
+
+@dataclass
+class Outcome:
+    """What the harness saw and found."""
+
+    clients: int
+    kills: int
+    seconds: float
+    prompted: int = 0
+    duplicate_prompts: int = 0
+    thanked: int = 0
+    lost_answers: list[int] = field(default_factory=list)
+    integrity: str = ""
+    presses: int = 0
+    repeated_presses: int = 0
+    stuck: list[str] = field(default_factory=list)  # where someone could not go on
+
+
+class _Bot:
+    """``buddybot run`` as a child process that can be killed and started again."""
+
+    def __init__(self, sandbox: TelegramSandbox, url: str) -> None:
+        self._sandbox = sandbox
+        self._environment = {
+            **os.environ,
+            "BUDDYBOT_TELEGRAM_TOKEN": DEFAULT_TOKEN,
+            "BUDDYBOT_TELEGRAM_API_URL": sandbox.api_url,
+            "BUDDYBOT_DATABASE_URL": url,
+            "BUDDYBOT_SEND_RATE": "1000",
+            "BUDDYBOT_TICK_SECONDS": "1",
+            "BUDDYBOT_LOG_LEVEL": "WARNING",
+            "BUDDYBOT_CONFIG_FILE": os.devnull,
+            "BUDDYBOT_ENCRYPTION_KEYS": crypto.active().to_json(),  # the data seeded here
+        }
+        self._process: asyncio.subprocess.Process | None = None
+
+    async def start(self) -> None:
+        polls = len(self._sandbox.calls_of("getUpdates"))
+        self._process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "buddybot",
+            "run",
+            env=self._environment,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.DEVNULL,
+        )
+        await self._sandbox.wait_for(
+            lambda: len(self._sandbox.calls_of("getUpdates")) > polls, timeout=60
+        )
+
+    async def kill(self) -> None:
+        if self._process is not None and self._process.returncode is None:
+            self._process.send_signal(signal.SIGKILL)
+            await self._process.wait()
+
+    async def stop(self) -> None:
+        if self._process is not None and self._process.returncode is None:
+            self._process.send_signal(signal.SIGTERM)
+            await asyncio.wait_for(self._process.wait(), timeout=30)
+
+
+def _button(message: ChatMessage, ending: str) -> str | None:
+    for button in message.buttons:
+        if button.callback_data and button.callback_data.endswith(ending):
+            return button.callback_data
+    return None
+
+
+async def _answer(person: SandboxUser, outcome: Outcome, deadline: float) -> bool:
+    """One client's check-in, tapped through; True when the thank-you came."""
+    while True:
+        prompts = [m for m in person.inbox if _button(m, STEPS[0]) is not None]
+        if prompts:
+            break
+        if time.monotonic() > deadline:
+            outcome.stuck.append("no prompt came")
+            return False
+        await asyncio.sleep(0.2)
+    message = prompts[0]
+    for step in STEPS:
+        while (data := _button(message, step)) is not None:
+            if time.monotonic() > deadline:
+                outcome.stuck.append(f"{message.text!r} {step}")
+                return False
+            edits = message.edits
+            await person.press(message, data)
+            outcome.presses += 1
+            try:
+                await person.wait_for_edit(message, edits, timeout=PATIENCE)
+            except (TimeoutError, AssertionError):
+                outcome.repeated_presses += 1  # no answer: the bot may be down; press again
+    if message.buttons:
+        outcome.stuck.append(f"{message.text!r} {[b.callback_data for b in message.buttons]}")
+    return not message.buttons  # the thank-you has no buttons
+
+
+async def _killer(bot: _Bot, kills: int, stop: asyncio.Event, seed: int) -> int:
+    chance = random.Random(seed)
+    done = 0
+    while done < kills and not stop.is_set():
+        await asyncio.sleep(chance.uniform(0.2, 1.5))
+        await bot.kill()
+        done += 1
+        await asyncio.sleep(chance.uniform(0.0, 0.5))
+        await bot.start()
+    return done
+
+
+async def run(clients: int, kills: int, *, seed: int = 7, limit: float = 600) -> Outcome:
+    """Run the harness once and check the invariants (see the module's docstring)."""
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite+aiosqlite:///{Path(folder) / 'crash.db'}"
+        async with TelegramSandbox(flood_limit=0) as sandbox:
+            people = [sandbox.user(f"Client {n}") for n in range(clients)]
+            database = Database(url)
+            try:
+                await migrate.upgrade(database)
+                async with database.transaction() as session:
+                    await clients_due_now(session, [p.id for p in people], utcnow())
+            finally:
+                await database.dispose()
+            bot = _Bot(sandbox, url)
+            await bot.start()
+            outcome = Outcome(clients, 0, 0.0)
+            stop = asyncio.Event()
+            killer = asyncio.create_task(_killer(bot, kills, stop, seed))
+            deadline = time.monotonic() + limit
+            thanked = await asyncio.gather(*(_answer(p, outcome, deadline) for p in people))
+            stop.set()
+            outcome.kills = await killer
+            await bot.stop()
+            prompts = Counter(
+                person.id
+                for person in people
+                for message in person.inbox
+                if _button(message, STEPS[0]) is not None or message.edits
+            )
+        outcome.thanked = sum(thanked)
+        outcome.prompted = len(prompts)
+        outcome.duplicate_prompts = sum(count - 1 for count in prompts.values())
+        await _check_database(url, people, thanked, outcome)
+    outcome.seconds = time.monotonic() - started
+    return outcome
+
+
+async def _check_database(
+    url: str, people: list[SandboxUser], thanked: list[bool], outcome: Outcome
+) -> None:
+    database = Database(url)
+    try:
+        async with database.transaction() as session:
+            answered = await session.execute(
+                select(Checkin.participant_id, func.count(MoodAnswer.id))
+                .join(MoodAnswer, MoodAnswer.checkin_id == Checkin.id)
+                .where(Checkin.status == CheckinStatus.ANSWERED)
+                .group_by(Checkin.participant_id)
+            )
+            with_mood = {participant for participant, moods in answered if moods == 1}
+            ids = await session.execute(text("SELECT id FROM participant ORDER BY id"))
+            participant_ids = [row[0] for row in ids]
+            outcome.integrity = str(
+                (await session.execute(text("PRAGMA integrity_check"))).scalar_one()
+            )
+        # clients_due_now adds the people in order, so the n-th participant is the n-th person.
+        outcome.lost_answers = [
+            person.id
+            for person, participant, thanks in zip(people, participant_ids, thanked, strict=True)
+            if thanks and participant not in with_mood
+        ]
+    finally:
+        await database.dispose()
+
+
+def report(outcome: Outcome) -> None:
+    """Print the outcome and note the headline figures."""
+    duplicates = outcome.duplicate_prompts / max(outcome.prompted, 1)
+    print(
+        f"{outcome.clients} clients answering while the bot was killed {outcome.kills} times "
+        f"(SIGKILL) and restarted, {outcome.seconds:.0f} s:"
+    )
+    print(f"  prompted            {outcome.prompted} of {outcome.clients}")
+    print(f"  duplicate prompts   {outcome.duplicate_prompts} ({duplicates:.2%}; goal < 0.1 %)")
+    print(f"  thanked             {outcome.thanked} of {outcome.clients}")
+    print(f"  acknowledged lost   {len(outcome.lost_answers)} (goal 0)")
+    again = outcome.repeated_presses
+    print(f"  presses             {outcome.presses}, of which pressed again {again}")
+    print(f"  integrity check     {outcome.integrity}")
+    for where in outcome.stuck:
+        print(f"  could not go on: {where}")
+    figure(
+        "crash",
+        f"{outcome.clients} clients, {outcome.kills} SIGKILLs",
+        f"lost {len(outcome.lost_answers)}, dup {duplicates:.2%}, "
+        f"prompted {outcome.prompted}/{outcome.clients}, {outcome.integrity}",
+        "lost 0, dup < 0.1 %, all prompted",
+    )
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=200)
+    parser.add_argument("--kills", type=int, default=20)
+    arguments = parser.parse_args()
+    report(asyncio.run(run(arguments.clients, arguments.kills)))
