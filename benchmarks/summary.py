@@ -19,6 +19,7 @@ BENCHMARKS: list[tuple[str, list[str], list[str]]] = [
     ("benchmarks.scheduler", [], ["--prompts", "500"]),
     ("benchmarks.answers", [], ["--presses", "100"]),
     ("benchmarks.digest", [], ["--clients", "200", "2000"]),
+    ("benchmarks.crash", [], ["--clients", "40", "--kills", "6"]),
 ]
 
 
