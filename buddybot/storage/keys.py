@@ -13,9 +13,7 @@ from sqlalchemy import Column, Table, Text, select, type_coerce, update
 
 from buddybot.storage import crypto
 from buddybot.storage.database import Database
-from buddybot.storage.models import Base, Encrypted, EncryptedInt, EncryptedJSON
-
-_ENCRYPTED = (Encrypted, EncryptedJSON, EncryptedInt)
+from buddybot.storage.models import Base, EncryptedValue
 
 
 def encrypted_columns() -> list[tuple[Table, Column[str], str]]:
@@ -23,7 +21,7 @@ def encrypted_columns() -> list[tuple[Table, Column[str], str]]:
     found = []
     for table in Base.metadata.sorted_tables:
         for column in table.columns:
-            if isinstance(column.type, _ENCRYPTED):
+            if isinstance(column.type, EncryptedValue):
                 found.append((table, column, column.type.purpose))
     return found
 

@@ -67,8 +67,8 @@ class UtcDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-class Encrypted(TypeDecorator[str]):
-    """Personal text, stored encrypted with the active keyring (``storage.crypto``);
+class EncryptedValue(TypeDecorator[Any]):
+    """A value stored encrypted with the active keyring (``storage.crypto``), as text;
     ``purpose`` names the column and is bound into the encryption."""
 
     impl = Text
@@ -78,46 +78,56 @@ class Encrypted(TypeDecorator[str]):
         super().__init__()
         self.purpose = purpose
 
-    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
-        return None if value is None else crypto.active().encrypt(value, self.purpose)
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        return None if value is None else self.seal(value)
 
-    def process_result_value(self, value: str | None, dialect: Dialect) -> str | None:
-        return None if value is None else crypto.active().decrypt(value, self.purpose)
+    def process_result_value(self, value: str | None, dialect: Dialect) -> Any:
+        return None if value is None else self.open(value)
+
+    def seal(self, value: Any) -> str:
+        """The stored text of ``value``."""
+        raise NotImplementedError
+
+    def open(self, stored: str) -> Any:
+        """The value of stored text."""
+        raise NotImplementedError
 
 
-class EncryptedJSON(TypeDecorator[Any]):
+class Encrypted(EncryptedValue):
+    """Personal text, stored encrypted."""
+
+    cache_ok = True  # SQLAlchemy asks each subclass again
+
+    def seal(self, value: Any) -> str:
+        return crypto.active().encrypt(value, self.purpose)
+
+    def open(self, stored: str) -> Any:
+        return crypto.active().decrypt(stored, self.purpose)
+
+
+class EncryptedJSON(EncryptedValue):
     """A JSON document that may hold personal text, stored encrypted as one value. Assign a
     new document to change it (in-place changes are not seen, as with plain JSON)."""
 
-    impl = Text
-    cache_ok = True
+    cache_ok = True  # SQLAlchemy asks each subclass again
 
-    def __init__(self, purpose: str) -> None:
-        super().__init__()
-        self.purpose = purpose
+    def seal(self, value: Any) -> str:
+        return crypto.encrypt_json(value, self.purpose)
 
-    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
-        return None if value is None else crypto.encrypt_json(value, self.purpose)
-
-    def process_result_value(self, value: str | None, dialect: Dialect) -> Any:
-        return None if value is None else crypto.decrypt_json(value, self.purpose)
+    def open(self, stored: str) -> Any:
+        return crypto.decrypt_json(stored, self.purpose)
 
 
-class EncryptedInt(TypeDecorator[int]):
+class EncryptedInt(EncryptedValue):
     """A number that identifies a person (a Telegram user id), stored encrypted."""
 
-    impl = Text
-    cache_ok = True
+    cache_ok = True  # SQLAlchemy asks each subclass again
 
-    def __init__(self, purpose: str) -> None:
-        super().__init__()
-        self.purpose = purpose
+    def seal(self, value: Any) -> str:
+        return crypto.active().encrypt(str(value), self.purpose)
 
-    def process_bind_param(self, value: int | None, dialect: Dialect) -> str | None:
-        return None if value is None else crypto.active().encrypt(str(value), self.purpose)
-
-    def process_result_value(self, value: str | None, dialect: Dialect) -> int | None:
-        return None if value is None else int(crypto.active().decrypt(value, self.purpose))
+    def open(self, stored: str) -> Any:
+        return int(crypto.active().decrypt(stored, self.purpose))
 
 
 class TelegramLookup(TypeDecorator[Any]):
