@@ -21,9 +21,10 @@ from buddybot.clock import utcnow
 from buddybot.storage.models import HandledUpdate
 from buddybot.storage.repositories import upsert_insert
 
-# The update this task is handling and that has not yet changed anything; a context
-# variable, so each update's task (and nothing else, such as scheduled jobs) carries it.
-_unclaimed: ContextVar[int | None] = ContextVar("unclaimed_update", default=None)
+# The update this task is handling and that has not yet changed anything, and whether it
+# was looked up already; a context variable, so each update's task (and nothing else, such
+# as scheduled jobs) carries it.
+_unclaimed: ContextVar[tuple[int, bool] | None] = ContextVar("unclaimed_update", default=None)
 
 
 class AlreadyHandledError(Exception):
@@ -36,7 +37,7 @@ class AlreadyHandledError(Exception):
 
 def handling(update_id: int) -> None:
     """From now on this task handles ``update_id``: its first change claims it."""
-    _unclaimed.set(update_id)
+    _unclaimed.set((update_id, False))
 
 
 def forget() -> None:
@@ -47,9 +48,10 @@ def forget() -> None:
 async def claim(session: AsyncSession) -> None:
     """Claim the update being handled in this transaction, which changed something; raise
     :class:`AlreadyHandledError` if it was claimed before (the caller rolls back)."""
-    update_id = _unclaimed.get()
-    if update_id is None:
+    unclaimed = _unclaimed.get()
+    if unclaimed is None:
         return
+    update_id = unclaimed[0]
     _unclaimed.set(None)
     insert = upsert_insert(session)
     result = await session.execute(
@@ -62,11 +64,16 @@ async def claim(session: AsyncSession) -> None:
 
 
 async def refuse_if_handled(session: AsyncSession) -> None:
-    """Raise :class:`AlreadyHandledError` if the update being handled was claimed before."""
-    update_id = _unclaimed.get()
-    if update_id is not None and await session.get(HandledUpdate, update_id) is not None:
+    """Raise :class:`AlreadyHandledError` if the update being handled was claimed before.
+    Looked up once per update: a delivery handled meanwhile elsewhere collides at the claim."""
+    unclaimed = _unclaimed.get()
+    if unclaimed is None or unclaimed[1]:
+        return
+    update_id = unclaimed[0]
+    if await session.get(HandledUpdate, update_id) is not None:
         _unclaimed.set(None)
         raise AlreadyHandledError(update_id)
+    _unclaimed.set((update_id, True))
 
 
 def claiming() -> bool:
