@@ -18,17 +18,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import signal
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 
-from benchmarks import echo_bot
+from benchmarks import echo_bot, processes
 from benchmarks.report import figure
 from buddybot.clock import utcnow
 from buddybot.network import Contact, ContactKind, Domain
@@ -131,20 +128,11 @@ async def _own_process(
     sandbox: TelegramSandbox, arguments: list[str], environment: dict[str, str]
 ) -> AsyncIterator[None]:
     """A bot process, from the moment it polls the sandbox until SIGTERM."""
-    polls = len(sandbox.calls_of("getUpdates"))
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        *arguments,
-        env={**os.environ, **environment},
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
+    process = await processes.start_polling(sandbox, arguments, environment)
     try:
-        await sandbox.wait_for(lambda: len(sandbox.calls_of("getUpdates")) > polls, timeout=60)
         yield
     finally:
-        process.send_signal(signal.SIGTERM)
-        await asyncio.wait_for(process.wait(), timeout=30)
+        await processes.terminate(process)
 
 
 @asynccontextmanager
@@ -158,15 +146,7 @@ async def _buddybot_apart(sandbox: TelegramSandbox, folder: Path) -> AsyncIterat
     person = sandbox.user("Amira", language_code="en")
     url = f"sqlite+aiosqlite:///{folder / 'apart.db'}"
     await _seed(url, person.id)
-    environment = {
-        "BUDDYBOT_TELEGRAM_TOKEN": DEFAULT_TOKEN,
-        "BUDDYBOT_TELEGRAM_API_URL": sandbox.api_url,
-        "BUDDYBOT_DATABASE_URL": url,
-        "BUDDYBOT_SEND_RATE": "1000",
-        "BUDDYBOT_TICK_SECONDS": "600",
-        "BUDDYBOT_LOG_LEVEL": "WARNING",
-        "BUDDYBOT_CONFIG_FILE": os.devnull,
-    }
+    environment = processes.bot_environment(sandbox, url, tick_seconds=600)
     async with _own_process(sandbox, ["-m", "buddybot", "run"], environment):
         yield await _presser(person, "/checkin")
 

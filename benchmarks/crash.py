@@ -18,10 +18,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
 import signal
-import sys
 import tempfile
 import time
 from collections import Counter
@@ -30,10 +28,11 @@ from pathlib import Path
 
 from sqlalchemy import func, select, text
 
+from benchmarks import processes
 from benchmarks.report import figure
 from buddybot.clock import utcnow
-from buddybot.sandbox import DEFAULT_TOKEN, ChatMessage, SandboxUser, TelegramSandbox
-from buddybot.storage import crypto, migrate
+from buddybot.sandbox import ChatMessage, SandboxUser, TelegramSandbox
+from buddybot.storage import migrate
 from buddybot.storage.database import Database
 from buddybot.storage.models import Checkin, CheckinStatus, MoodAnswer
 from tests.journeys import clients_due_now
@@ -65,33 +64,12 @@ class _Bot:
 
     def __init__(self, sandbox: TelegramSandbox, url: str) -> None:
         self._sandbox = sandbox
-        self._environment = {
-            **os.environ,
-            "BUDDYBOT_TELEGRAM_TOKEN": DEFAULT_TOKEN,
-            "BUDDYBOT_TELEGRAM_API_URL": sandbox.api_url,
-            "BUDDYBOT_DATABASE_URL": url,
-            "BUDDYBOT_SEND_RATE": "1000",
-            "BUDDYBOT_TICK_SECONDS": "1",
-            "BUDDYBOT_LOG_LEVEL": "WARNING",
-            "BUDDYBOT_CONFIG_FILE": os.devnull,
-            "BUDDYBOT_ENCRYPTION_KEYS": crypto.active().to_json(),  # the data seeded here
-        }
+        self._environment = processes.bot_environment(sandbox, url, tick_seconds=1)
         self._process: asyncio.subprocess.Process | None = None
 
     async def start(self) -> None:
-        polls = len(self._sandbox.calls_of("getUpdates"))
-        self._process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "buddybot",
-            "run",
-            env=self._environment,
-            stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.DEVNULL,
-        )
-        await self._sandbox.wait_for(
-            lambda: len(self._sandbox.calls_of("getUpdates")) > polls, timeout=60
-        )
+        arguments = ["-m", "buddybot", "run"]
+        self._process = await processes.start_polling(self._sandbox, arguments, self._environment)
 
     async def kill(self) -> None:
         if self._process is not None and self._process.returncode is None:
@@ -99,9 +77,8 @@ class _Bot:
             await self._process.wait()
 
     async def stop(self) -> None:
-        if self._process is not None and self._process.returncode is None:
-            self._process.send_signal(signal.SIGTERM)
-            await asyncio.wait_for(self._process.wait(), timeout=30)
+        if self._process is not None:
+            await processes.terminate(self._process)
 
 
 def _button(message: ChatMessage, ending: str) -> str | None:
