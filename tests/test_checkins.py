@@ -82,8 +82,13 @@ async def test_a_client_answers_a_check_in_at_their_local_time_by_tapping(
     ]
     assert (mood, satisfaction) == (4, 5)
     # Pressing an old button again changes nothing.
+    edits = prompt.edits
     press = await amira.press_data(prompt, f"ci:{checkin.id}:mood:1")
     assert "already closed" in str((await amira.answer_to(press)).text)
+    # The stale buttons go (a crash may have stopped the bot before the thank-you came).
+    await amira.wait_for_edit(prompt, edits)
+    assert prompt.content.startswith("This check-in is closed.")
+    assert prompt.buttons == []
 
 
 async def test_one_reminder_then_the_check_in_expires_and_stays_missing(

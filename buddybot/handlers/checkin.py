@@ -448,6 +448,10 @@ async def checkin_button(update: Update, context: BuddyContext) -> None:
         return
     if outcome == "closed":
         await query.answer(tr("checkin.already_closed"), show_alert=True)
+        # Its buttons are stale: the bot may have stopped after storing the last answer,
+        # before the thank-you replaced them. The message says it is closed instead.
+        with contextlib.suppress(BadRequest):
+            await query.edit_message_text(tr("checkin.closed"))
         return
     if reply is None:
         await query.answer(tr("checkin.already_answered"))
