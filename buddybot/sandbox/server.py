@@ -118,6 +118,7 @@ class ChatMessage:
     media_group_id: str | None = None
     edit_date: int | None = None
     edits: int = 0
+    edited_at: float | None = None  # time.monotonic() of the last edit, for latency figures
     deleted: bool = False
 
     @property
@@ -142,6 +143,7 @@ class CallbackAnswer:
 
     text: str | None
     show_alert: bool
+    at: float = field(default_factory=time.monotonic)  # when it came, for latency figures
 
 
 @dataclass
@@ -171,6 +173,15 @@ class _Chat:
     blocked: bool = False
     next_message_id: int = 1
     messages: list[ChatMessage] = field(default_factory=list)
+    # Who waits for something in this chat: woken only by calls about this chat, so a
+    # thousand people waiting at once do not each re-check after every call of the bot.
+    waiters: list[asyncio.Future[None]] = field(default_factory=list)
+
+    def wake(self) -> None:
+        for waiter in self.waiters:
+            if not waiter.done():
+                waiter.set_result(None)
+        self.waiters.clear()
 
     def new_message_id(self) -> int:
         message_id = self.next_message_id
@@ -437,6 +448,19 @@ class TelegramSandbox:
         async with asyncio.timeout(timeout), self._changed:
             await self._changed.wait_for(condition)
 
+    async def wait_in_chat(
+        self, chat_id: int, condition: Callable[[], bool], timeout: float = 10.0
+    ) -> None:
+        """Wait until ``condition()`` holds; it is re-checked after every call of the bot
+        about this chat (cheaper than ``wait_for`` when many people wait at once)."""
+        chat = self._chat(chat_id)
+        loop = asyncio.get_running_loop()
+        async with asyncio.timeout(timeout):
+            while not condition():
+                waiter: asyncio.Future[None] = loop.create_future()
+                chat.waiters.append(waiter)
+                await waiter
+
     async def push_update(self, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
         """Queue an update for the bot (delivered by getUpdates or the webhook)."""
         update_id = next(self._update_ids)
@@ -540,10 +564,10 @@ class TelegramSandbox:
             result = await handler(params)
         except BotApiError as error:
             self.calls.append(ApiCall(method, params.loggable(), error.code))
-            await self._notify()
+            await self._notify(params)
             return web.json_response(error.payload(), status=error.code)
         self.calls.append(ApiCall(method, params.loggable(), 200))
-        await self._notify()
+        await self._notify(params)
         return web.json_response({"ok": True, "result": result})
 
     async def _serve_file(self, request: web.Request) -> web.Response:
@@ -594,7 +618,12 @@ class TelegramSandbox:
             raise BotApiError(429, "Too Many Requests: retry after 1", 1)
         self._send_times.append(now)
 
-    async def _notify(self) -> None:
+    async def _notify(self, params: _Params | None = None) -> None:
+        if params is not None:
+            chat_id = str(params.values.get("chat_id"))
+            chat = self._chats.get(int(chat_id)) if chat_id.lstrip("-").isdigit() else None
+            if chat is not None:
+                chat.wake()
         async with self._changed:
             self._changed.notify_all()
 
@@ -935,6 +964,7 @@ class TelegramSandbox:
     def _edited(self, message: ChatMessage) -> dict[str, Any]:
         message.edits += 1
         message.edit_date = int(time.time())
+        message.edited_at = time.monotonic()
         return self.to_api(message)
 
     async def _edit_message_text(self, params: _Params) -> dict[str, Any]:

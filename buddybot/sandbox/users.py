@@ -135,7 +135,7 @@ class SandboxUser:
 
     async def next_message(self, timeout: float = DEFAULT_TIMEOUT) -> ChatMessage:
         """The next message from the bot this person has not read yet, waiting if needed."""
-        await self.sandbox.wait_for(lambda: len(self.inbox) > self._seen, timeout)
+        await self.sandbox.wait_in_chat(self.id, lambda: len(self.inbox) > self._seen, timeout)
         message = self.inbox[self._seen]
         self._seen += 1
         return message
@@ -158,7 +158,7 @@ class SandboxUser:
         self, message: ChatMessage, edits_before: int, timeout: float = DEFAULT_TIMEOUT
     ) -> ChatMessage:
         """Wait until the bot edited ``message`` again after ``edits_before`` edits."""
-        await self.sandbox.wait_for(lambda: message.edits > edits_before, timeout)
+        await self.sandbox.wait_in_chat(self.id, lambda: message.edits > edits_before, timeout)
         return message
 
     def catch_up(self) -> list[ChatMessage]:
