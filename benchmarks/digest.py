@@ -17,21 +17,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import resource
-import secrets
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from contextlib import AsyncExitStack
 from datetime import date
 from pathlib import Path
 
-import asyncpg
 from sqlalchemy import select
-from sqlalchemy.engine import make_url
 
+from benchmarks.databases import postgres_database, postgres_skipped
 from benchmarks.history import seed
 from benchmarks.report import figure
 from buddybot.metrics import week_of, weeks_back
@@ -137,20 +135,6 @@ def _measure_pass(url: str, kind: str) -> list[float]:
     return [float(value) for value in out]
 
 
-async def _postgres(name: str) -> str | None:
-    base = os.environ.get("BUDDYBOT_TEST_POSTGRES_URL")
-    if not base:
-        return None
-    url = make_url(base).set(drivername="postgresql")
-    admin = await asyncpg.connect(url.render_as_string(hide_password=False))
-    await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE template0')
-    await admin.close()
-    return url.set(drivername="postgresql+asyncpg", database=name).render_as_string(
-        hide_password=False
-    )
-
-
 async def bulk(clients: int, url: str) -> tuple[int, dict[str, list[float]]]:
     """Seed ``clients`` × 52 weeks at ``url``; returns the events and both passes' figures."""
     database = await _database(url)
@@ -179,15 +163,16 @@ async def main(sizes: list[int], backends: list[str]) -> None:
         for backend in backends:
             first_seconds: dict[str, float] = {}
             for size in sizes:
-                url = (
-                    f"sqlite+aiosqlite:///{Path(folder) / f'bulk{size}.db'}"
-                    if backend == "SQLite"
-                    else await _postgres(f"buddybot_bench_{size}_{secrets.token_hex(3)}")
-                )
-                if url is None:
-                    print("  PostgreSQL   skipped (set BUDDYBOT_TEST_POSTGRES_URL)")
-                    break
-                events, passes = await bulk(size, url)
+                async with AsyncExitStack() as cleanup:
+                    url = (
+                        f"sqlite+aiosqlite:///{Path(folder) / f'bulk{size}.db'}"
+                        if backend == "SQLite"
+                        else await cleanup.enter_async_context(postgres_database())
+                    )
+                    if url is None:
+                        print(f"  {postgres_skipped()}")
+                        break
+                    events, passes = await bulk(size, url)
                 for kind, (seconds, rows, _, start, peak) in passes.items():
                     first_seconds.setdefault(kind, seconds)
                     figure(
@@ -200,16 +185,6 @@ async def main(sizes: list[int], backends: list[str]) -> None:
                         f" {seconds:9.1f}   ×{seconds / first_seconds[kind]:4.1f}"
                         f" {peak:8.0f} ({start:.0f})"
                     )
-                if backend == "PostgreSQL":
-                    await _drop(url)
-
-
-async def _drop(url: str) -> None:
-    parsed = make_url(url)
-    base = parsed.set(drivername="postgresql", database="postgres")
-    admin = await asyncpg.connect(base.render_as_string(hide_password=False))
-    await admin.execute(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)')
-    await admin.close()
 
 
 if __name__ == "__main__":

@@ -12,16 +12,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import secrets
 import tempfile
 import time
 from collections import Counter
 from pathlib import Path
 
-import asyncpg
-from sqlalchemy.engine import make_url
-
+from benchmarks.databases import postgres_database, postgres_skipped
 from benchmarks.report import figure
 from buddybot.clock import ManualClock
 from buddybot.handlers.checkin import tick
@@ -78,30 +74,6 @@ async def _run(database_url: str, count: int, *, limited: bool) -> dict[str, flo
         }
 
 
-async def _postgres_url() -> tuple[str, str] | None:
-    base = os.environ.get("BUDDYBOT_TEST_POSTGRES_URL")
-    if not base:
-        return None
-    url = make_url(base).set(drivername="postgresql")
-    name = f"buddybot_bench_{secrets.token_hex(4)}"
-    admin = await asyncpg.connect(url.render_as_string(hide_password=False))
-    await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE template0')
-    await admin.close()
-    return (
-        url.set(drivername="postgresql+asyncpg", database=name).render_as_string(
-            hide_password=False
-        ),
-        name,
-    )
-
-
-async def _drop(name: str) -> None:
-    base = make_url(os.environ["BUDDYBOT_TEST_POSTGRES_URL"]).set(drivername="postgresql")
-    admin = await asyncpg.connect(base.render_as_string(hide_password=False))
-    await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    await admin.close()
-
-
 async def main(count: int) -> None:
     """Run the measurements and print them."""
     with tempfile.TemporaryDirectory() as folder:
@@ -126,14 +98,11 @@ async def main(count: int) -> None:
         f"  SQLite      {free['rate']:7.1f} prompts/s  (×{free['rate'] / 30:.1f} Telegram's limit)"
     )
     figure("scheduler", "scheduler ceiling, SQLite", f"{free['rate']:.0f} prompts/s")
-    postgres = await _postgres_url()
-    if postgres is None:
-        print("  PostgreSQL  skipped (set BUDDYBOT_TEST_POSTGRES_URL)")
-        return
-    try:
-        on_postgres = await _run(postgres[0], count, limited=False)
-    finally:
-        await _drop(postgres[1])
+    async with postgres_database() as postgres:
+        if postgres is None:
+            print(f"  {postgres_skipped()}")
+            return
+        on_postgres = await _run(postgres, count, limited=False)
     print(
         f"  PostgreSQL  {on_postgres['rate']:7.1f} prompts/s  "
         f"(×{on_postgres['rate'] / 30:.1f} Telegram's limit)"
