@@ -26,19 +26,17 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import func, select, text
+from sqlalchemy import text
 
 from benchmarks import processes
 from benchmarks.report import figure
+from benchmarks.tapping import STEPS, Taps, answer_checkin, answered_with_mood, is_prompt
 from buddybot.clock import utcnow
-from buddybot.sandbox import ChatMessage, SandboxUser, TelegramSandbox
+from buddybot.sandbox import SandboxUser, TelegramSandbox
 from buddybot.storage import migrate
 from buddybot.storage.database import Database
-from buddybot.storage.models import Checkin, CheckinStatus, MoodAnswer
 from tests.journeys import clients_due_now
 
-# The buttons a client presses, by the end of their callback data.
-STEPS = (":start", ":nobody", ":mood:4", ":sat:5", ":msg_skip")
 PATIENCE = 4.0  # seconds a person waits for an answer before pressing again
 
 
@@ -54,9 +52,7 @@ class Outcome:
     thanked: int = 0
     lost_answers: list[int] = field(default_factory=list)
     integrity: str = ""
-    presses: int = 0
-    repeated_presses: int = 0
-    stuck: list[str] = field(default_factory=list)  # where someone could not go on
+    taps: Taps = field(default_factory=Taps)
 
 
 class _Bot:
@@ -81,46 +77,21 @@ class _Bot:
             await processes.terminate(self._process)
 
 
-def _button(message: ChatMessage, ending: str) -> str | None:
-    for button in message.buttons:
-        if button.callback_data and button.callback_data.endswith(ending):
-            return button.callback_data
-    return None
-
-
-async def _answer(person: SandboxUser, outcome: Outcome, deadline: float) -> bool:
-    """One client's check-in, tapped through; True when the thank-you came."""
-    while True:
-        prompts = [m for m in person.inbox if _button(m, STEPS[0]) is not None]
-        if prompts:
-            break
-        if time.monotonic() > deadline:
-            outcome.stuck.append("no prompt came")
-            return False
-        await asyncio.sleep(0.2)
-    message = prompts[0]
-    for step in STEPS:
-        while (data := _button(message, step)) is not None:
-            if time.monotonic() > deadline:
-                outcome.stuck.append(f"{message.text!r} {step}")
-                return False
-            edits = message.edits
-            await person.press(message, data)
-            outcome.presses += 1
-            try:
-                await person.wait_for_edit(message, edits, timeout=PATIENCE)
-            except (TimeoutError, AssertionError):
-                outcome.repeated_presses += 1  # no answer: the bot may be down; press again
-    if message.buttons:
-        outcome.stuck.append(f"{message.text!r} {[b.callback_data for b in message.buttons]}")
-    return not message.buttons  # the thank-you has no buttons
-
-
-async def _killer(bot: _Bot, kills: int, stop: asyncio.Event, seed: int) -> int:
+async def _killer(
+    bot: _Bot, kills: int, clients: int, taps: Taps, stop: asyncio.Event, seed: int
+) -> int:
+    """Kill the bot at random moments of the answering: each after a random number of
+    presses, so the kills fall while people answer however fast the machine is."""
     chance = random.Random(seed)
+    presses_without_kills = len(STEPS) * clients
+    moments = sorted(chance.sample(range(1, int(presses_without_kills * 0.9)), kills))
     done = 0
-    while done < kills and not stop.is_set():
-        await asyncio.sleep(chance.uniform(0.2, 1.5))
+    for moment in moments:
+        # A counter the answering clients bump; a kill a few presses late is as random.
+        while taps.presses < moment and not stop.is_set():  # noqa: ASYNC110
+            await asyncio.sleep(0.02)
+        if stop.is_set():
+            break
         await bot.kill()
         done += 1
         await asyncio.sleep(chance.uniform(0.0, 0.5))
@@ -146,17 +117,19 @@ async def run(clients: int, kills: int, *, seed: int = 7, limit: float = 600) ->
             await bot.start()
             outcome = Outcome(clients, 0, 0.0)
             stop = asyncio.Event()
-            killer = asyncio.create_task(_killer(bot, kills, stop, seed))
+            killer = asyncio.create_task(_killer(bot, kills, clients, outcome.taps, stop, seed))
             deadline = time.monotonic() + limit
-            thanked = await asyncio.gather(*(_answer(p, outcome, deadline) for p in people))
+            thanked = await asyncio.gather(
+                *(
+                    answer_checkin(p, outcome.taps, patience=PATIENCE, deadline=deadline)
+                    for p in people
+                )
+            )
             stop.set()
             outcome.kills = await killer
             await bot.stop()
             prompts = Counter(
-                person.id
-                for person in people
-                for message in person.inbox
-                if _button(message, STEPS[0]) is not None or message.edits
+                person.id for person in people for message in person.inbox if is_prompt(message)
             )
         outcome.thanked = sum(thanked)
         outcome.prompted = len(prompts)
@@ -169,16 +142,10 @@ async def run(clients: int, kills: int, *, seed: int = 7, limit: float = 600) ->
 async def _check_database(
     url: str, people: list[SandboxUser], thanked: list[bool], outcome: Outcome
 ) -> None:
+    with_mood = await answered_with_mood(url)
     database = Database(url)
     try:
         async with database.transaction() as session:
-            answered = await session.execute(
-                select(Checkin.participant_id, func.count(MoodAnswer.id))
-                .join(MoodAnswer, MoodAnswer.checkin_id == Checkin.id)
-                .where(Checkin.status == CheckinStatus.ANSWERED)
-                .group_by(Checkin.participant_id)
-            )
-            with_mood = {participant for participant, moods in answered if moods == 1}
             ids = await session.execute(text("SELECT id FROM participant ORDER BY id"))
             participant_ids = [row[0] for row in ids]
             outcome.integrity = str(
@@ -205,10 +172,10 @@ def report(outcome: Outcome) -> None:
     print(f"  duplicate prompts   {outcome.duplicate_prompts} ({duplicates:.2%}; goal < 0.1 %)")
     print(f"  thanked             {outcome.thanked} of {outcome.clients}")
     print(f"  acknowledged lost   {len(outcome.lost_answers)} (goal 0)")
-    again = outcome.repeated_presses
-    print(f"  presses             {outcome.presses}, of which pressed again {again}")
+    taps = outcome.taps
+    print(f"  presses             {taps.presses}, of which pressed again {taps.repeated}")
     print(f"  integrity check     {outcome.integrity}")
-    for where in outcome.stuck:
+    for where in taps.stuck:
         print(f"  could not go on: {where}")
     figure(
         "crash",

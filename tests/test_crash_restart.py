@@ -16,5 +16,5 @@ async def test_no_acknowledged_answer_is_lost_when_the_bot_is_killed_again_and_a
     # A kill between Telegram's answer and our record can resend one prompt; 0.1 % of a
     # region's prompts — here one at most.
     assert outcome.duplicate_prompts <= 1
-    assert outcome.stuck == []
+    assert outcome.taps.stuck == []
     assert outcome.thanked == 40  # nobody was left with a question they could not answer

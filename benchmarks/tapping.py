@@ -1,0 +1,95 @@
+"""A client tapping through a check-in as the crash and load benchmarks need it: Start,
+Nobody, a face, a face, Skip — pressing again when the bot does not answer in time, as a
+person would, and noting how long each answer took."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+
+from buddybot.sandbox import ChatMessage, SandboxUser
+from buddybot.storage.database import Database
+from buddybot.storage.models import Checkin, CheckinStatus, MoodAnswer
+
+# The buttons a client presses, by the end of their callback data.
+STEPS = (":start", ":nobody", ":mood:4", ":sat:5", ":msg_skip")
+
+
+@dataclass
+class Taps:
+    """What happened to the presses of many clients together."""
+
+    presses: int = 0
+    repeated: int = 0  # pressed again because no answer came within the patience
+    to_answer: list[float] = field(default_factory=list)  # press → the button stops spinning
+    to_reply: list[float] = field(default_factory=list)  # press → the next question is shown
+    stuck: list[str] = field(default_factory=list)  # where someone could not go on
+
+
+def button(message: ChatMessage, ending: str) -> str | None:
+    """The callback data of the message's button that ends with ``ending``, if any."""
+    for candidate in message.buttons:
+        if candidate.callback_data and candidate.callback_data.endswith(ending):
+            return candidate.callback_data
+    return None
+
+
+def is_prompt(message: ChatMessage) -> bool:
+    """A check-in prompt (it has the Start button, or had it and was edited since)."""
+    return button(message, STEPS[0]) is not None or message.edits > 0
+
+
+async def answer_checkin(
+    person: SandboxUser, taps: Taps, *, patience: float, deadline: float, twice: bool = False
+) -> bool:
+    """Wait for the person's prompt and tap it through; True when the thank-you came.
+    ``twice``: Telegram delivers each press a second time (a webhook retry, a restart)."""
+    while not (prompts := [m for m in person.inbox if button(m, STEPS[0]) is not None]):
+        if time.monotonic() > deadline:
+            taps.stuck.append("no prompt came")
+            return False
+        await asyncio.sleep(0.2)
+    message = prompts[0]
+    for step in STEPS:
+        while (data := button(message, step)) is not None:
+            if time.monotonic() > deadline:
+                taps.stuck.append(f"{message.text!r} {step}")
+                return False
+            edits = message.edits
+            pressed = time.monotonic()
+            press = await person.press_data(message, data)
+            if twice:
+                await person.sandbox.deliver_again(press.update_id)
+            taps.presses += 1
+            try:
+                await person.wait_for_edit(message, edits, timeout=patience)
+            except (TimeoutError, AssertionError):
+                taps.repeated += 1  # no answer: the bot may be down; press again
+                continue
+            answer = person.sandbox.callback_answer(press.query_id)
+            if answer is not None:
+                taps.to_answer.append(answer.at - pressed)
+            assert message.edited_at is not None
+            taps.to_reply.append(message.edited_at - pressed)
+    if message.buttons:
+        taps.stuck.append(f"{message.text!r} {[b.callback_data for b in message.buttons]}")
+    return not message.buttons  # the thank-you has no buttons
+
+
+async def answered_with_mood(database_url: str) -> set[int]:
+    """The participants with an answered check-in that holds exactly one mood."""
+    database = Database(database_url)
+    try:
+        async with database.transaction() as session:
+            answered = await session.execute(
+                select(Checkin.participant_id, func.count(MoodAnswer.id))
+                .join(MoodAnswer, MoodAnswer.checkin_id == Checkin.id)
+                .where(Checkin.status == CheckinStatus.ANSWERED)
+                .group_by(Checkin.participant_id)
+            )
+            return {participant for participant, moods in answered if moods == 1}
+    finally:
+        await database.dispose()
