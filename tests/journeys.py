@@ -13,7 +13,12 @@ from buddybot.runner import BotProcess
 from buddybot.sandbox import ChatMessage, SandboxUser, TelegramSandbox
 from buddybot.services import organisations
 from buddybot.storage import repositories
-from buddybot.storage.models import ParticipantRole, ParticipantStatus, RhythmRecord
+from buddybot.storage.models import (
+    ParticipantRole,
+    ParticipantStatus,
+    ProfessionalStatus,
+    RhythmRecord,
+)
 
 LINK = re.compile(r"https://t\.me/(\w+)\?start=([A-Za-z0-9_-]+)")
 
@@ -158,3 +163,22 @@ async def clients_due_now(
                 checked_until=now - timedelta(minutes=30),
             )
         )
+
+
+async def professionals_due_now(
+    session: AsyncSession, telegram_user_ids: list[int], now: datetime
+) -> None:
+    """Professionals (without clients) whose weekly digest moment, in UTC, was a minute ago."""
+    organisation = await repositories.add_organisation(session, f"Digests {now.isoformat()}")
+    moment = now - timedelta(minutes=1)
+    for number, telegram_user_id in enumerate(telegram_user_ids):
+        professional = await repositories.add_professional(
+            session,
+            organisation,
+            f"Professional {number}",
+            telegram_user_id=telegram_user_id,
+            time_zone="UTC",
+            status=ProfessionalStatus.ACTIVE,
+        )
+        professional.digest_weekday = moment.weekday()
+        professional.digest_time = moment.strftime("%H:%M")
