@@ -20,6 +20,7 @@ BENCHMARKS: list[tuple[str, list[str], list[str]]] = [
     ("benchmarks.answers", [], ["--presses", "100"]),
     ("benchmarks.digest", [], ["--clients", "200", "2000"]),
     ("benchmarks.crash", [], ["--clients", "40", "--kills", "6"]),
+    ("benchmarks.load", [], ["--clients", "200"]),
 ]
 
 
