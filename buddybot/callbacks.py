@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 MAX_BYTES = 64
 SEPARATOR = ":"
+# Ids and numbers in callback data stay well inside a 64-bit database integer.
+MAX_DIGITS = 18
 
 
 @dataclass(frozen=True)
@@ -36,9 +38,16 @@ def decode(data: str | None) -> Callback | None:
     if not data or len(data.encode()) > MAX_BYTES:
         return None
     feature, *parts = data.split(SEPARATOR)
-    if not feature or any(not part for part in parts):
+    if not feature or any(not part or not _plain_number_if_any(part) for part in parts):
         return None
     return Callback(feature, tuple(parts))
+
+
+def _plain_number_if_any(part: str) -> bool:
+    """False for a part that only looks like a number to ``str.isdigit`` (which handlers
+    use before ``int``): digits from other scripts ("²", "٣") that ``int`` refuses or
+    reads differently, or more digits than a database integer holds."""
+    return not part.isdigit() or (part.isascii() and len(part) <= MAX_DIGITS)
 
 
 def pattern(feature: str) -> str:
