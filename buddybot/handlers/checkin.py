@@ -433,8 +433,13 @@ async def checkin_button(update: Update, context: BuddyContext) -> None:
                 if not await _apply(session, checkin, participant, action, value, network_now):
                     # Pressed twice, or an old question is still on screen (the bot stopped
                     # after storing the answer, before showing the next question): nothing
-                    # changes, and the question where they are now is shown again.
-                    reply = await _step_reply(session, tr, checkin, participant, network_now)
+                    # changes, and the question where they are now is shown again. Not yet
+                    # begun, nothing was stored: the prompt or first question on screen stays.
+                    reply = (
+                        None
+                        if checkin.step is None
+                        else await _step_reply(session, tr, checkin, participant, network_now)
+                    )
                     outcome = "again"
                 elif checkin.step == "done":
                     checkin.answered_at = now
