@@ -4,6 +4,7 @@ answered by taps, one reminder, expiry, restarts, blocked users and server error
 from __future__ import annotations
 
 import asyncio
+import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -132,6 +133,9 @@ async def test_the_professional_sets_the_reminder_and_the_time_to_answer(
     caseload = await els.ask("/clients")
     await els.tap(caseload, "Amira")
     els.catch_up()
+    show = next(b.callback_data for b in caseload.buttons if b.text == "🗓️ Ritme")
+    forged = await els.press_data(caseload, re.sub(r"\d+", "0", show or ""))  # no such client
+    assert "werkt niet meer" in str((await els.answer_to(forged)).text)
     await els.press(caseload, "🗓️ Ritme")
     rhythm = await els.next_message()
     assert "Na 3 uur krijg je één herinnering." in rhythm.content
@@ -337,6 +341,10 @@ async def test_someone_elses_check_in_buttons_are_refused_and_logged(
     for forged in ("ci:abc:start", "ci:999999:start", data.replace(":start", ":mood:9")):
         press = await amira.press_data(prompt, forged)
         await amira.answer_to(press)
+    # Numbers a database cannot hold, digits of other scripts: a kind note, not a failure.
+    for forged in ("ci:99999999999999999999:start", "ci:²:start", "ci:٣:start"):
+        press = await amira.press_data(prompt, forged)
+        assert "no longer works" in str((await amira.answer_to(press)).text)
     assert prompt.content.startswith("Hi Amira! 👋 Time for a short check-in")  # unchanged
     assert clocked_bot.database is not None
     async with clocked_bot.database.transaction() as session:

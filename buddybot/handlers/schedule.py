@@ -69,25 +69,23 @@ async def schedule_command(update: Update, context: BuddyContext) -> None:
     if sender.person.role is not Role.CLIENT or sender.person.record_id is None:
         await basics.not_for_role(update, sender.tr)
         return
-    await _show(update, context, sender.tr, sender.person.record_id, edit=False)
+    await _show(update, context, sender.tr, sender.person.record_id)
 
 
-async def _show(
-    update: Update, context: BuddyContext, tr: Translator, client_id: int, *, edit: bool
-) -> None:
+async def _show(update: Update, context: BuddyContext, tr: Translator, client_id: int) -> None:
+    """The schedule summary as a new message (from /schedule or a client's card)."""
     user = update.effective_user
     assert user is not None
     async with context.runtime.database.transaction() as session:
         allowed = await access.client_or_professional(session, user.id, client_id, "schedule")
         reply = None if allowed is None else await _summary(session, tr, allowed[2], allowed[0])
     if reply is None:
-        await basics.stale_button(update, context)
+        await basics.stale_button(update, context)  # answers the press, if it was one
         return
-    if edit and update.callback_query is not None:
-        await update.callback_query.answer()
-        await update.callback_query.edit_message_text(reply.text, reply_markup=reply.keyboard)
-    elif update.effective_message is not None:
+    if update.effective_message is not None:
         await update.effective_message.reply_text(reply.text, reply_markup=reply.keyboard)
+    if update.callback_query is not None:
+        await update.callback_query.answer()
 
 
 async def schedule_button(update: Update, context: BuddyContext) -> None:
@@ -102,8 +100,7 @@ async def schedule_button(update: Update, context: BuddyContext) -> None:
     value = parsed.parts[2] if len(parsed.parts) > 2 else ""
     tr = (await identify_sender(update, context)).tr
     if action == "show":
-        await _show(update, context, tr, client_id, edit=False)
-        await query.answer()
+        await _show(update, context, tr, client_id)
         return
     async with context.runtime.database.transaction() as session:
         allowed = await access.client_or_professional(
