@@ -15,6 +15,7 @@ from buddybot.handlers.checkin import tick
 from buddybot.handlers.errors import on_error
 from buddybot.handlers.menu import set_default_menus
 from buddybot.handlers.privacy import daily_purge
+from buddybot.ordering import OneChatInOrder
 
 # How often a request that got "429 Too Many Requests" is retried after waiting retry_after.
 RETRIES_AFTER_429 = 3
@@ -49,6 +50,7 @@ def build_application(runtime: Runtime, token: str, *, polling: bool = True) -> 
                 max_retries=RETRIES_AFTER_429,
             )
         )
+        .concurrent_updates(OneChatInOrder(settings.concurrent_updates))
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=ZoneInfo(settings.timezone)))
         .context_types(ContextTypes(context=BuddyContext))
         .post_init(post_init)

@@ -119,6 +119,12 @@ class Settings(BaseSettings):
     tick_seconds: int = Field(
         default=30, ge=1, le=600, description="How often due check-ins are looked for."
     )
+    concurrent_updates: int = Field(
+        default=256,
+        ge=1,
+        le=4096,
+        description="How many updates are handled at the same time (one chat's in order).",
+    )
     invitation_days: int = Field(
         default=14, ge=1, le=90, description="How many days an invitation link stays valid."
     )

@@ -69,7 +69,11 @@ class WebhookServer:
         except (ValueError, TypeError, KeyError):
             log.warning("webhook call with an unreadable update refused")
             return web.Response(status=400)
-        await self._application.process_update(update)
+        # Through the update processor, as polling does: one chat's updates in order.
+        application = self._application
+        await application.update_processor.process_update(
+            update, application.process_update(update)
+        )
         return web.Response(status=200)
 
     async def _health(self, _request: web.Request) -> web.Response:
