@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import sys
 
 from buddybot.sandbox import DEFAULT_TOKEN, TelegramSandbox
@@ -33,7 +34,39 @@ async def start_polling(
     sandbox: TelegramSandbox, arguments: list[str], environment: dict[str, str]
 ) -> asyncio.subprocess.Process:
     """``python <arguments>`` as a child process, once it polls the sandbox."""
-    polls = len(sandbox.calls_of("getUpdates"))
+    return await _start(sandbox, arguments, environment, ready_after="getUpdates")
+
+
+def free_port() -> int:
+    """A local TCP port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def webhook_environment(public_url: str, port: int) -> dict[str, str]:
+    """Settings for a replica in webhook mode behind ``public_url`` (the load balancer)."""
+    return {
+        "BUDDYBOT_MODE": "webhook",
+        "BUDDYBOT_WEBHOOK_URL": public_url,
+        "BUDDYBOT_WEBHOOK_SECRET": "bench-webhook-secret",
+        "BUDDYBOT_LISTEN_HOST": "127.0.0.1",
+        "BUDDYBOT_LISTEN_PORT": str(port),
+    }
+
+
+async def start_webhook(
+    sandbox: TelegramSandbox, environment: dict[str, str]
+) -> asyncio.subprocess.Process:
+    """``buddybot run`` in webhook mode as a child process, once it set its webhook."""
+    arguments = ["-m", "buddybot", "run"]
+    return await _start(sandbox, arguments, environment, ready_after="setWebhook")
+
+
+async def _start(
+    sandbox: TelegramSandbox, arguments: list[str], environment: dict[str, str], ready_after: str
+) -> asyncio.subprocess.Process:
+    before = len(sandbox.calls_of(ready_after))
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         *arguments,
@@ -41,7 +74,7 @@ async def start_polling(
         stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.DEVNULL,
     )
-    await sandbox.wait_for(lambda: len(sandbox.calls_of("getUpdates")) > polls, timeout=60)
+    await sandbox.wait_for(lambda: len(sandbox.calls_of(ready_after)) > before, timeout=60)
     return process
 
 

@@ -21,6 +21,7 @@ BENCHMARKS: list[tuple[str, list[str], list[str]]] = [
     ("benchmarks.digest", [], ["--clients", "200", "2000"]),
     ("benchmarks.crash", [], ["--clients", "40", "--kills", "6"]),
     ("benchmarks.load", [], ["--clients", "200"]),
+    ("benchmarks.replicas", [], ["--clients", "500", "--professionals", "20"]),
 ]
 
 

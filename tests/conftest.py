@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 import os
 import secrets
-import socket
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ import asyncpg
 import pytest
 from sqlalchemy.engine import make_url
 
+from benchmarks.processes import free_port
 from buddybot import logs
 from buddybot.clock import ManualClock
 from buddybot.runner import BotProcess
@@ -54,13 +54,6 @@ def debug_logging() -> Iterator[None]:
         for name, level in levels.items():
             logging.getLogger(name).setLevel(level)
         logging.getLogger().handlers[:] = handlers
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 async def _create_postgres_database() -> tuple[str, Callable[[], Any]]:

@@ -8,11 +8,12 @@ import socket
 import aiohttp
 import pytest
 
+from benchmarks.processes import free_port
 from buddybot.runner import BotProcess, StartupError
 from buddybot.sandbox import TelegramSandbox
 from buddybot.storage.database import Database
 from buddybot.webhook import SECRET_HEADER, WebhookServer
-from tests.conftest import WEBHOOK_SECRET, free_port, webhook_settings
+from tests.conftest import WEBHOOK_SECRET, webhook_settings
 
 
 async def test_webhook_is_registered_with_the_secret(

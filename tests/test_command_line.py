@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.processes import free_port
 from buddybot.clock import utcnow
 from buddybot.sandbox import DEFAULT_TOKEN, TelegramSandbox
 from buddybot.schedule import local_date
@@ -28,7 +29,7 @@ from buddybot.storage.models import (
     ParticipantRole,
     ParticipantStatus,
 )
-from tests.conftest import WEBHOOK_SECRET, free_port
+from tests.conftest import WEBHOOK_SECRET
 
 
 def _environment(**settings: str) -> dict[str, str]:
