@@ -1,7 +1,8 @@
-"""The embedded SQLite database: statements run on the event loop's thread (one button press
+"""The database. SQLite: statements run on the event loop's thread (one button press
 is a handful of statements of microseconds each, and a hop to another thread per call cost
 more than the statements), long reads on aiosqlite's thread, and transactions of one process
-queue instead of blocking the loop."""
+queue instead of blocking the loop. PostgreSQL: transactions queue for the pool's
+connections without a time limit."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import asyncio
 import threading
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
 from buddybot.storage.database import Database
@@ -65,3 +67,27 @@ async def test_transactions_of_one_process_queue_instead_of_blocking(tmp_path: P
     finally:
         await first.dispose()
         await second.dispose()
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_many_transactions_at_once_wait_for_a_connection_without_timing_out(
+    database_url: str,
+) -> None:
+    """Far more transactions than the pool has connections (a thousand people's updates
+    handled at once): each waits for its turn, however long, instead of the pool giving up
+    after its timeout and failing the update."""
+    database = Database(database_url, pool_timeout=0.2)
+    done = 0
+
+    async def one() -> None:
+        nonlocal done
+        async with database.begin() as connection:
+            await connection.execute(text("SELECT pg_sleep(0.05)"))
+        done += 1
+
+    try:
+        await asyncio.gather(*(one() for _ in range(120)))  # 8 rounds of 15 at 0.05 s each
+    finally:
+        await database.dispose()
+    assert done == 120

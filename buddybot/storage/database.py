@@ -6,7 +6,7 @@ import asyncio
 import sqlite3
 import weakref
 from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -22,6 +22,10 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from buddybot.storage import deliveries
+
+# PostgreSQL connections per process (kept open, and opened on top when busy).
+POOL_SIZE = 5
+POOL_OVERFLOW = 10
 
 
 class Database:
@@ -39,6 +43,10 @@ class Database:
         event.listen(self.engine.sync_engine, "before_cursor_execute", _note_writes)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         self._file = _sqlite_file(self.url) if self.is_sqlite else None
+        # PostgreSQL, per event loop: as many transactions at once as the pool has connections.
+        self._connection_turns: weakref.WeakKeyDictionary[
+            asyncio.AbstractEventLoop, asyncio.Semaphore
+        ] = weakref.WeakKeyDictionary()
 
     @property
     def is_sqlite(self) -> bool:
@@ -58,7 +66,7 @@ class Database:
         also claims the update, and a second delivery of it stops at its first transaction
         (``deliveries``).
         """
-        async with self._one_writer(), self.sessions() as session, session.begin():
+        async with self._turn(), self.sessions() as session, session.begin():
             if deliveries.claiming():
                 await deliveries.refuse_if_handled(session)
             yield session
@@ -76,7 +84,7 @@ class Database:
         hence here; the keys are checked before the commit instead.
         """
         relax = self.is_sqlite and not foreign_keys
-        async with self._one_writer(), self.engine.connect() as connection:
+        async with self._turn(), self.engine.connect() as connection:
             raw: Any = (await connection.get_raw_connection()).driver_connection
             if relax:
                 await raw.execute("PRAGMA foreign_keys=OFF")
@@ -96,14 +104,23 @@ class Database:
         async with self.begin() as connection:
             await connection.execute(text("SELECT 1"))
 
-    def _one_writer(self) -> AbstractAsyncContextManager[object]:
-        # SQLite statements run on the event loop's own thread (see _OnLoopConnection), so a
-        # BEGIN IMMEDIATE waiting for another transaction of this process would stop the
-        # loop that transaction needs to finish: they queue here instead. SQLite writes one
-        # transaction at a time anyway, and every transaction of ours takes the write lock.
-        if self._file is None:
-            return nullcontext()
-        return _writer_lock(self._file)
+    def _turn(self) -> AbstractAsyncContextManager[object]:
+        """Wait here, without a time limit, until this transaction can have a connection.
+
+        SQLite: statements run on the event loop's own thread (see _OnLoopConnection), so a
+        BEGIN IMMEDIATE waiting for another transaction of this process would stop the loop
+        that transaction needs to finish: they queue here instead, one at a time (SQLite
+        writes one transaction at a time anyway, and every transaction of ours takes the
+        write lock). PostgreSQL: as many at once as the pool has connections. Without this,
+        a thousand updates handled at once (``buddybot.ordering``) queue in the pool, which
+        gives up after 30 s and fails the update.
+        """
+        if self._file is not None:
+            return _writer_lock(self._file)
+        loop = asyncio.get_running_loop()
+        if loop not in self._connection_turns:
+            self._connection_turns[loop] = asyncio.Semaphore(POOL_SIZE + POOL_OVERFLOW)
+        return self._connection_turns[loop]
 
     async def dispose(self) -> None:
         """Close every pooled connection."""
@@ -131,7 +148,7 @@ def _note_writes(
 def _engine_options(url: URL) -> dict[str, Any]:
     if url.get_backend_name() == "sqlite":
         return {"async_creator": _on_loop_connector(url.database or ":memory:")}
-    return {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 10}
+    return {"pool_pre_ping": True, "pool_size": POOL_SIZE, "max_overflow": POOL_OVERFLOW}
 
 
 _T = TypeVar("_T")
