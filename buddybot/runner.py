@@ -115,7 +115,12 @@ class BotProcess:
         )
         await self._webhook.start()
         await application.bot.set_webhook(
-            settings.webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES
+            settings.webhook_url,
+            secret_token=secret,
+            allowed_updates=Update.ALL_TYPES,
+            # Telegram's most (default 40): each connection waits until its update is
+            # handled (so none is lost), and under load a reply can wait for the 30/s.
+            max_connections=100,
         )
 
     async def stop(self) -> None:

@@ -120,9 +120,11 @@ class Settings(BaseSettings):
         default=30, ge=1, le=600, description="How often due check-ins are looked for."
     )
     concurrent_updates: int = Field(
-        default=256,
+        # High: an update in progress may be waiting its turn under Telegram's 30/s, and
+        # one waiting for a free place does not even get its button answered meanwhile.
+        default=2048,
         ge=1,
-        le=4096,
+        le=10000,
         description="How many updates are handled at the same time (one chat's in order).",
     )
     invitation_days: int = Field(

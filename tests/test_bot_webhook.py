@@ -22,6 +22,7 @@ async def test_webhook_is_registered_with_the_secret(
     info = sandbox.webhook_info()
     assert info["url"] == f"http://127.0.0.1:{webhook_port}/telegram"
     assert sandbox.calls_of("setWebhook")[-1].params["secret_token"] == WEBHOOK_SECRET
+    assert info["max_connections"] == 100  # Telegram's most: fewer updates wait for a place
 
 
 async def test_start_help_and_privacy_through_the_webhook(
