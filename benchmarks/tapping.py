@@ -4,7 +4,6 @@ person would, and noting how long each answer took."""
 
 from __future__ import annotations
 
-import asyncio
 import time
 from dataclasses import dataclass, field
 
@@ -47,12 +46,18 @@ async def answer_checkin(
 ) -> bool:
     """Wait for the person's prompt and tap it through; True when the thank-you came.
     ``twice``: Telegram delivers each press a second time (a webhook retry, a restart)."""
-    while not (prompts := [m for m in person.inbox if button(m, STEPS[0]) is not None]):
-        if time.monotonic() > deadline:
-            taps.stuck.append("no prompt came")
-            return False
-        await asyncio.sleep(0.2)
-    message = prompts[0]
+
+    def prompts() -> list[ChatMessage]:
+        return [m for m in person.inbox if button(m, STEPS[0]) is not None]
+
+    try:
+        await person.sandbox.wait_in_chat(
+            person.id, lambda: bool(prompts()), timeout=max(deadline - time.monotonic(), 0)
+        )
+    except TimeoutError:
+        taps.stuck.append("no prompt came")
+        return False
+    message = prompts()[0]
     for step in STEPS:
         while (data := button(message, step)) is not None:
             if time.monotonic() > deadline:
