@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import logging
 import os
-import secrets
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import pytest
-from sqlalchemy.engine import make_url
 
+from benchmarks.databases import POSTGRES_ENV, postgres_database
 from benchmarks.processes import free_port
 from buddybot import logs
 from buddybot.clock import ManualClock
@@ -27,8 +25,6 @@ from buddybot.storage.database import Database
 # bots in child processes (BUDDYBOT_ENCRYPTION_KEYS) use it too.
 crypto.activate(crypto.Keyring.generate("test"))
 
-POSTGRES_ENV = "BUDDYBOT_TEST_POSTGRES_URL"
-POSTGRES_URL = os.environ.get(POSTGRES_ENV)
 WEBHOOK_SECRET = "sandbox-webhook-secret_1"
 
 
@@ -56,41 +52,16 @@ def debug_logging() -> Iterator[None]:
         logging.getLogger().handlers[:] = handlers
 
 
-async def _create_postgres_database() -> tuple[str, Callable[[], Any]]:
-    """A fresh, empty PostgreSQL database for one test, and a function that drops it."""
-    assert POSTGRES_URL is not None
-    base = make_url(POSTGRES_URL).set(drivername="postgresql")
-    name = f"buddybot_test_{secrets.token_hex(6)}"
-    admin = await asyncpg.connect(base.render_as_string(hide_password=False))
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE template0')
-    finally:
-        await admin.close()
-
-    async def drop() -> None:
-        admin = await asyncpg.connect(base.render_as_string(hide_password=False))
-        try:
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await admin.close()
-
-    url = base.set(drivername="postgresql+asyncpg", database=name)
-    return url.render_as_string(hide_password=False), drop
-
-
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
     """An empty database: SQLite, and PostgreSQL when BUDDYBOT_TEST_POSTGRES_URL is set."""
     if request.param == "sqlite":
         yield f"sqlite+aiosqlite:///{tmp_path / 'buddybot.db'}"
         return
-    if POSTGRES_URL is None:
-        pytest.skip(f"{POSTGRES_ENV} is not set")
-    url, drop = await _create_postgres_database()
-    try:
+    async with postgres_database("buddybot_test") as url:
+        if url is None:
+            pytest.skip(f"{POSTGRES_ENV} is not set")
         yield url
-    finally:
-        await drop()
 
 
 @pytest.fixture
