@@ -30,12 +30,16 @@ from sqlalchemy import text
 
 from benchmarks import processes
 from benchmarks.report import figure
-from benchmarks.tapping import STEPS, Taps, answer_checkin, answered_with_mood, is_prompt
-from buddybot.clock import utcnow
+from benchmarks.tapping import (
+    STEPS,
+    Taps,
+    answer_checkin,
+    answered_with_mood,
+    everyone_due,
+    is_prompt,
+)
 from buddybot.sandbox import SandboxUser, TelegramSandbox
-from buddybot.storage import migrate
 from buddybot.storage.database import Database
-from tests.journeys import clients_due_now
 
 PATIENCE = 4.0  # seconds a person waits for an answer before pressing again
 
@@ -106,13 +110,7 @@ async def run(clients: int, kills: int, *, seed: int = 7, limit: float = 600) ->
         url = f"sqlite+aiosqlite:///{Path(folder) / 'crash.db'}"
         async with TelegramSandbox(flood_limit=0) as sandbox:
             people = [sandbox.user(f"Client {n}") for n in range(clients)]
-            database = Database(url)
-            try:
-                await migrate.upgrade(database)
-                async with database.transaction() as session:
-                    await clients_due_now(session, [p.id for p in people], utcnow())
-            finally:
-                await database.dispose()
+            await everyone_due(url, people)
             bot = _Bot(sandbox, url)
             await bot.start()
             outcome = Outcome(clients, 0, 0.0)

@@ -27,12 +27,8 @@ from pathlib import Path
 from benchmarks import processes
 from benchmarks.databases import postgres_database, postgres_skipped
 from benchmarks.report import figure
-from benchmarks.tapping import Taps, answer_checkin, answered_with_mood, is_prompt
-from buddybot.clock import utcnow
+from benchmarks.tapping import Taps, answer_checkin, answered_with_mood, everyone_due, is_prompt
 from buddybot.sandbox import TelegramSandbox
-from buddybot.storage import migrate
-from buddybot.storage.database import Database
-from tests.journeys import clients_due_now
 
 TELEGRAM_RATE = 30
 
@@ -70,13 +66,7 @@ async def run(clients: int, *, limited: bool, database_url: str, limit: float = 
     load = Load(clients, limited)
     async with TelegramSandbox(flood_limit=TELEGRAM_RATE if limited else 0) as sandbox:
         people = [sandbox.user(f"Client {number}") for number in range(clients)]
-        database = Database(database_url)
-        try:
-            await migrate.upgrade(database)
-            async with database.transaction() as session:
-                await clients_due_now(session, [person.id for person in people], utcnow())
-        finally:
-            await database.dispose()
+        await everyone_due(database_url, people)
         environment = processes.bot_environment(sandbox, database_url, tick_seconds=1)
         if limited:
             environment["BUDDYBOT_SEND_RATE"] = str(TELEGRAM_RATE)

@@ -24,12 +24,14 @@ from benchmarks import processes
 from benchmarks.databases import postgres_database
 from benchmarks.load import percentiles
 from benchmarks.report import figure
-from benchmarks.tapping import Taps, answer_checkin, answered_with_mood, is_prompt
-from buddybot.clock import utcnow
+from benchmarks.tapping import (
+    Taps,
+    answer_checkin,
+    answered_with_mood,
+    everyone_due,
+    is_prompt,
+)
 from buddybot.sandbox import TelegramSandbox
-from buddybot.storage import migrate
-from buddybot.storage.database import Database
-from tests.journeys import clients_due_now, professionals_due_now
 
 DIGEST_START = "📋 Weekoverzicht"  # professionals without a language get Dutch
 
@@ -70,14 +72,7 @@ async def run(
     async with TelegramSandbox(flood_limit=0) as sandbox:
         people = [sandbox.user(f"Client {number}") for number in range(clients)]
         staff = [sandbox.user(f"Professional {number}") for number in range(professionals)]
-        database = Database(database_url)
-        try:
-            await migrate.upgrade(database)  # before the replicas, which then find it done
-            async with database.transaction() as session:
-                await clients_due_now(session, [person.id for person in people], utcnow())
-                await professionals_due_now(session, [person.id for person in staff], utcnow())
-        finally:
-            await database.dispose()
+        await everyone_due(database_url, people, staff)  # migrated before the replicas start
         ports = [processes.free_port(), processes.free_port()]
         public = f"http://127.0.0.1:{ports[0]}/telegram"  # what the load balancer exposes
         replicas = []

@@ -5,13 +5,17 @@ person would, and noting how long each answer took."""
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
+from buddybot.clock import utcnow
 from buddybot.sandbox import ChatMessage, SandboxUser
+from buddybot.storage import migrate
 from buddybot.storage.database import Database
 from buddybot.storage.models import Checkin, CheckinStatus, MoodAnswer
+from tests.journeys import clients_due_now, professionals_due_now
 
 # The buttons a client presses, by the end of their callback data.
 STEPS = (":start", ":nobody", ":mood:4", ":sat:5", ":msg_skip")
@@ -96,5 +100,22 @@ async def answered_with_mood(database_url: str) -> set[int]:
                 .group_by(Checkin.participant_id)
             )
             return {participant for participant, moods in answered if moods == 1}
+    finally:
+        await database.dispose()
+
+
+async def everyone_due(
+    database_url: str, clients: list[SandboxUser], professionals: Sequence[SandboxUser] = ()
+) -> None:
+    """Migrate the database and seed it: every client has a check-in due now, every
+    professional their weekly digest."""
+    database = Database(database_url)
+    try:
+        await migrate.upgrade(database)
+        async with database.transaction() as session:
+            now = utcnow()
+            await clients_due_now(session, [person.id for person in clients], now)
+            if professionals:
+                await professionals_due_now(session, [person.id for person in professionals], now)
     finally:
         await database.dispose()
