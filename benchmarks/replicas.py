@@ -29,11 +29,10 @@ from benchmarks.tapping import (
     answer_checkin,
     answered_with_mood,
     everyone_due,
+    is_digest,
     is_prompt,
 )
 from buddybot.sandbox import TelegramSandbox
-
-DIGEST_START = "📋 Weekoverzicht"  # professionals without a language get Dutch
 
 
 @dataclass
@@ -105,10 +104,7 @@ async def run(
             person.id for person in people for message in person.inbox if is_prompt(message)
         )
         outcome.digests = Counter(
-            person.id
-            for person in staff
-            for message in person.inbox
-            if message.content.startswith(DIGEST_START)
+            person.id for person in staff for message in person.inbox if is_digest(message)
         )
         outcome.deliveries = sorted(sandbox.webhook_deliveries.values())
     outcome.stored = len(await answered_with_mood(database_url))

@@ -19,6 +19,7 @@ from tests.journeys import clients_due_now, professionals_due_now
 
 # The buttons a client presses, by the end of their callback data.
 STEPS = (":start", ":nobody", ":mood:4", ":sat:5", ":msg_skip")
+DIGEST_START = "📋 Weekoverzicht"  # professionals without a language get Dutch
 
 
 @dataclass
@@ -43,6 +44,11 @@ def button(message: ChatMessage, ending: str) -> str | None:
 def is_prompt(message: ChatMessage) -> bool:
     """A check-in prompt (it has the Start button, or had it and was edited since)."""
     return button(message, STEPS[0]) is not None or message.edits > 0
+
+
+def is_digest(message: ChatMessage) -> bool:
+    """A weekly digest (of a professional seeded by :func:`everyone_due`)."""
+    return message.content.startswith(DIGEST_START)
 
 
 async def answer_checkin(

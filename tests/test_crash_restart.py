@@ -18,3 +18,6 @@ async def test_no_acknowledged_answer_is_lost_when_the_bot_is_killed_again_and_a
     assert outcome.duplicate_prompts <= 1
     assert outcome.taps.stuck == []
     assert outcome.thanked == 40  # nobody was left with a question they could not answer
+    # One digest per professional: received once, or claimed and waiting for its retry.
+    assert outcome.digests_lost == 0
+    assert max(outcome.digests.values(), default=1) == 1
