@@ -620,8 +620,10 @@ class TelegramSandbox:
 
     async def _notify(self, params: _Params | None = None) -> None:
         if params is not None:
-            chat_id = str(params.values.get("chat_id"))
-            chat = self._chats.get(int(chat_id)) if chat_id.lstrip("-").isdigit() else None
+            try:
+                chat = self._chats.get(params.number("chat_id") or 0)
+            except BotApiError:  # a malformed chat_id: the call was refused, nobody to wake
+                chat = None
             if chat is not None:
                 chat.wake()
         async with self._changed:
