@@ -8,7 +8,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from buddybot.clock import ManualClock
 from buddybot.runner import BotProcess
@@ -325,6 +325,28 @@ async def test_schedule_time_change_pause_and_resume(
     prompt = await _prompted(clocked_bot, clock, amira)
     assert "Time for a short check-in" in prompt.content
     assert clock.now.astimezone(ZoneInfo("Europe/Brussels")).hour == 20
+
+
+async def test_a_press_before_the_sender_recorded_the_prompt_still_starts_it(
+    clocked_bot: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
+) -> None:
+    """Found with two replicas: a client tapped Start on another replica before the sending
+    one had recorded the prompt as sent, and was told the check-in was closed."""
+    _, amira = await joined_client(clocked_bot, sandbox)
+    amira.catch_up()
+    prompt = await _prompted(clocked_bot, clock, amira)
+    assert clocked_bot.database is not None
+    async with clocked_bot.database.transaction() as session:  # as if not yet recorded
+        await session.execute(
+            update(Checkin).values(status=CheckinStatus.SENDING, sent_at=None, message_id=None)
+        )
+    await amira.tap(prompt, "▶️ Start")
+    assert "who were you in touch with" in prompt.content.lower()
+    async with clocked_bot.database.transaction() as session:
+        checkin = (await session.scalars(select(Checkin))).one()
+    assert checkin.status == CheckinStatus.SENT
+    assert checkin.sent_at is not None
+    assert checkin.message_id == prompt.message_id
 
 
 async def test_someone_elses_check_in_buttons_are_refused_and_logged(

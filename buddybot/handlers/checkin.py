@@ -397,6 +397,7 @@ async def checkin_button(update: Update, context: BuddyContext) -> None:
             tr = _tr(participant.language, context)
             if participant.status is ParticipantStatus.UNREACHABLE:
                 participant.status = ParticipantStatus.ACTIVE  # they tap, so they can be reached
+            checkins.arrived(checkin, query.message.message_id if query.message else None, now)
             if not checkins.is_open(checkin):
                 reply, outcome = None, "closed"
             elif action == "skip" and checkin.step is None:

@@ -368,6 +368,15 @@ def is_open(checkin: Checkin) -> bool:
     return checkin.status in OPEN
 
 
+def arrived(checkin: Checkin, message_id: int | None, now: datetime) -> None:
+    """The person pressed a button of the prompt, so it reached them, even if its sender has
+    not recorded that yet (a tap within moments, or on another replica): from now on it is
+    open. Without this the press found it "closed" and their answer was never asked for."""
+    if checkin.status == CheckinStatus.SENDING:
+        checkin.status, checkin.sent_at = CheckinStatus.SENT, now
+        checkin.message_id = checkin.message_id or message_id
+
+
 async def current_open(session: AsyncSession, participant_id: int) -> Checkin | None:
     """The newest check-in this person can still answer."""
     return await session.scalar(
