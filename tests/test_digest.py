@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime, time, timedelta
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
+import time_machine
+from babel.dates import format_date
 from sqlalchemy import func, select
 
 from buddybot.clock import ManualClock
@@ -26,6 +30,23 @@ from tests.journeys import (
 )
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
+
+
+@pytest.fixture
+def clock() -> Iterator[ManualClock]:
+    """The month below as if it started at noon on a Wednesday, whatever day the suite runs:
+    its seven check-ins (Mondays and Thursdays) then fall in the same weeks, and the figures
+    asserted stay the same. Real time travels too (joining and contacts are dated by it)."""
+    now = datetime.now(UTC)
+    days = (2 - now.weekday()) % 7 or 7
+    wednesday = now.replace(hour=12, minute=0, second=0, microsecond=0) + timedelta(days)
+    with time_machine.travel(wednesday, tick=True):
+        yield ManualClock()
+
+
+def _days(span: tuple[date, date], language: str) -> str:
+    """A week as the digest names it ("14 dec – 20 dec")."""
+    return " – ".join(format_date(day, format="d MMM", locale=language) for day in span)
 
 
 async def _answer(person: SandboxUser, prompt: ChatMessage, names: list[str], face: str) -> None:
@@ -74,7 +95,8 @@ async def test_a_month_of_check_ins_becomes_the_monday_digest(
     els.catch_up()
     joe.catch_up()
 
-    # Four weeks (Thursday 26 November to Thursday 17 December): Amira answers all seven
+    # Four weeks (from Thursday to the Thursday three weeks later; the clock starts on a
+    # Wednesday): Amira answers all seven
     # check-ins, happy at first and sad in the last week; Joe answers none.
     for number in range(7):
         prompt = await prompted(clocked_bot, clock, amira)
@@ -102,8 +124,8 @@ async def test_a_month_of_check_ins_becomes_the_monday_digest(
     await tick(clocked_bot)
     clock.now += timedelta(hours=1)
     await tick(clocked_bot)
-    assert digest.content.startswith("📋 Weekoverzicht,")
-    assert digest.content.startswith("📋 Weekoverzicht, 14 dec – 20 dec")
+    last_week = (monday - timedelta(weeks=1), monday - timedelta(days=1))
+    assert digest.content.startswith(f"📋 Weekoverzicht, {_days(last_week, 'nl')}")
     assert "2 cliënten hebben aandacht nodig" in digest.content
     assert "• Amira: stemming gedaald" in digest.content
     assert "• Joe: twee weken geen antwoord" in digest.content
@@ -132,7 +154,7 @@ async def test_a_month_of_check_ins_becomes_the_monday_digest(
     # Amira sees the same about herself, in her words (Monday morning: last week).
     amira.catch_up()
     mine = await amira.ask("/myweek")
-    assert mine.content.startswith("📅 Your week, 14 Dec – 20 Dec")
+    assert mine.content.startswith(f"📅 Your week, {_days(last_week, 'en')}")
     assert "You answered 2 of 2 check-ins." in mine.content
     assert "You were in touch 3 times, with 2 people. ▲" in mine.content
     assert "How you felt: 🙁 (2.0 of 5)" in mine.content
@@ -150,8 +172,9 @@ async def test_a_month_of_check_ins_becomes_the_monday_digest(
     assert answers_file.document is not None
     assert weeks_file.document.file_name == "buddybot-weeks.csv"
     week_rows = list(csv.DictReader(io.StringIO(weeks_file.document.data.decode("utf-8-sig"))))
+    start = last_week[0].isoformat()
     amira_last = next(
-        row for row in week_rows if row["client"] == "Amira" and row["week_start"] == "2026-12-14"
+        row for row in week_rows if row["client"] == "Amira" and row["week_start"] == start
     )
     assert amira_last["checkins_answered"] == "2"
     assert amira_last["contact_events"] == "3"
@@ -159,7 +182,7 @@ async def test_a_month_of_check_ins_becomes_the_monday_digest(
     assert amira_last["mood_mean"] == "2.00"
     assert amira_last["flags"] == "mood_down"
     joe_last = next(
-        row for row in week_rows if row["client"] == "Joe" and row["week_start"] == "2026-12-14"
+        row for row in week_rows if row["client"] == "Joe" and row["week_start"] == start
     )
     assert (joe_last["contact_events"], joe_last["mood_mean"]) == ("", "")  # missing, not 0
     assert joe_last["flags"] == "no_answers"
