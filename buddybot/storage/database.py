@@ -63,15 +63,19 @@ class Database:
         """A session inside a transaction: committed on success, rolled back on any error.
 
         While a Telegram update is being handled, the first transaction that changes something
-        also claims the update, and a second delivery of it stops at its first transaction
-        (``deliveries``).
+        also claims the update, and a second delivery of it is rolled back at the end of its
+        first transaction, before its handler has sent anything (``deliveries``).
         """
         async with self._turn(), self.sessions() as session, session.begin():
-            if deliveries.claiming():
-                await deliveries.refuse_if_handled(session)
             yield session
-            if deliveries.claiming() and await _changes_something(session):
-                await deliveries.claim(session)
+            if deliveries.claiming():
+                # Checked at the end, before the handler can send anything: a change claims
+                # the update, a transaction that only read looks it up (one statement either
+                # way, not a look-up before every change as well).
+                if await _changes_something(session):
+                    await deliveries.claim(session)
+                else:
+                    await deliveries.refuse_if_handled(session)
 
     @asynccontextmanager
     async def begin(self, *, foreign_keys: bool = True) -> AsyncIterator[AsyncConnection]:
