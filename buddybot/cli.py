@@ -24,14 +24,14 @@ EXIT_CONFIG = 2
 EXIT_STARTUP = 1
 
 
-def run_loop(main: Coroutine[Any, Any, None]) -> None:
+def run_loop(bot: Coroutine[Any, Any, None]) -> None:
     """Run the bot on uvloop where it is installed (not on Windows), else on asyncio's own
     loop: the loop's work (sockets, callbacks, timers) is in C there, and a button press
     in its own process was ×1.05 faster (benchmarks.answers, docs/decisions.md)."""
     if uvloop is None:
-        asyncio.run(main)
+        asyncio.run(bot)
     else:
-        uvloop.run(main)
+        uvloop.run(bot)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
