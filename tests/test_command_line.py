@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import os
 import signal
 import sqlite3
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.processes import free_port
+from buddybot import cli
 from buddybot.clock import utcnow
 from buddybot.sandbox import DEFAULT_TOKEN, TelegramSandbox
 from buddybot.schedule import local_date
@@ -109,6 +111,18 @@ def test_migrate_creates_the_schema(tmp_path: Path) -> None:
     with sqlite3.connect(tmp_path / "buddybot.db") as connection:
         tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
     assert {"organisation", "participant", "professional", "audit_log"} <= tables
+
+
+def test_the_bot_runs_on_uvloop_where_it_is_installed() -> None:
+    loops: list[str] = []
+
+    async def bot() -> None:
+        loops.append(type(asyncio.get_running_loop()).__module__)
+
+    cli.run_loop(bot())
+    installed = importlib.util.find_spec("uvloop") is not None  # not on Windows
+    expected = "uvloop" if installed else "asyncio"
+    assert loops[0].split(".")[0] == expected
 
 
 async def _start_bot(tmp_path: Path, **settings: str) -> asyncio.subprocess.Process:
