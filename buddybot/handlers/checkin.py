@@ -30,7 +30,7 @@ from buddybot.network import Contact, by_circle
 from buddybot.services import access, checkins, contacts, guardians
 from buddybot.services.checkins import Prompt
 from buddybot.services.people import Role
-from buddybot.storage import repositories
+from buddybot.storage import direct, repositories
 from buddybot.storage.models import Checkin, Participant, ParticipantRole, ParticipantStatus
 
 log = logging.getLogger(__name__)
@@ -260,6 +260,35 @@ def _faces_reply(checkin: Checkin, question: str, action: str) -> Reply:
     return Reply(question, InlineKeyboardMarkup([faces_row(CHECKIN, str(checkin.id), action)]))
 
 
+def _reply_from_state(
+    tr: Translator, checkin: Checkin, participant: Participant, network: list[Contact]
+) -> Reply | None:
+    """The question for where the person is now, when the check-in and their map are all
+    it needs; None when it needs a look-up (:func:`_step_reply` does those)."""
+    step = checkin.step or "who"
+    data = checkin.data or {}
+    if step == "who":
+        if "since" not in data:
+            return None
+        since = data["since"]
+        return _who_reply(
+            tr,
+            checkin,
+            network,
+            participant.first_name or "",
+            date.fromisoformat(since) if since else None,
+        )
+    if step == "mode":
+        contact_id = _chosen(checkin)[int(data.get("mode_index", 0))]
+        label = next((c.label for c in network if c.contact_id == contact_id), None)
+        return None if label is None else _mode_reply(tr, checkin, label)
+    if step == "mood":
+        return _faces_reply(checkin, tr("checkin.mood"), "mood")
+    if step == "satisfaction":
+        return _faces_reply(checkin, tr("checkin.satisfaction"), "sat")
+    return None
+
+
 async def _step_reply(
     session: AsyncSession,
     tr: Translator,
@@ -275,22 +304,13 @@ async def _step_reply(
         if "since" not in (checkin.data or {}):  # looked up once, kept for every toggle
             day = await checkins.previous_answer_day(session, participant.id, checkin.slot_at)
             _set(checkin, since=day.isoformat() if day else None)
-        since = checkin.data.get("since")
-        return _who_reply(
-            tr,
-            checkin,
-            network,
-            participant.first_name or "",
-            date.fromisoformat(since) if since else None,
-        )
-    if step == "mode":
+    reply = _reply_from_state(tr, checkin, participant, network or [])
+    if reply is not None:
+        return reply
+    if step == "mode":  # a contact taken off the map since it was chosen
         index = int(checkin.data.get("mode_index", 0))
         record = await contacts.contact_of(session, participant.id, _chosen(checkin)[index])
         return _mode_reply(tr, checkin, record.label if record else "")
-    if step == "mood":
-        return _faces_reply(checkin, tr("checkin.mood"), "mood")
-    if step == "satisfaction":
-        return _faces_reply(checkin, tr("checkin.satisfaction"), "sat")
     professional = await repositories.professional_by_id(session, participant.professional_id)
     return Reply(
         tr(
@@ -311,23 +331,17 @@ async def _after_mood(session: AsyncSession, checkin: Checkin, participant: Part
     checkin.step = "satisfaction" if checkins.satisfaction_due(answered) else "message"
 
 
-async def _apply(
-    session: AsyncSession,
-    checkin: Checkin,
-    participant: Participant,
-    action: str,
-    value: str,
-    network: list[Contact],
-) -> bool:
-    """Move the check-in on by one button press; False when the button is not for this step
-    (pressed twice, or an old button): nothing changes then. ``network`` is the client's
-    current map (read with the check-in)."""
+# Who and how: presses that change only the check-in's own step and data, so the press path
+# on the driver's connection (storage.direct) can take them.
+CHOICES = ("t", "who", "pg", "nobody", "who_done", "mode")
+
+
+def _choose(checkin: Checkin, action: str, value: str, network: list[Contact]) -> bool:
+    """Move the check-in on by one of the :data:`CHOICES`; False when the button is not for
+    this step (pressed twice, or an old button): nothing changes then. ``network`` is the
+    client's current map."""
     step = checkin.step or "who"
-    if action == "start":
-        if checkin.step is not None:
-            return False
-        checkin.step = "who"
-    elif action == "t" and step == "who" and value.isdigit():
+    if action == "t" and step == "who" and value.isdigit():
         if int(value) not in {contact.contact_id for contact in network}:
             return False
         chosen = _chosen(checkin)
@@ -354,6 +368,29 @@ async def _apply(
         _set(checkin, modes=modes, mode_index=index + 1)
         if index + 1 >= len(_chosen(checkin)):
             checkin.step = "mood"
+    else:
+        return False
+    return True
+
+
+async def _apply(
+    session: AsyncSession,
+    checkin: Checkin,
+    participant: Participant,
+    action: str,
+    value: str,
+    network: list[Contact],
+) -> bool:
+    """Move the check-in on by one button press; False when the button is not for this step
+    (pressed twice, or an old button): nothing changes then. ``network`` is the client's
+    current map (read with the check-in)."""
+    step = checkin.step or "who"
+    if action in CHOICES:
+        return _choose(checkin, action, value, network)
+    if action == "start":
+        if checkin.step is not None:
+            return False
+        checkin.step = "who"
     elif action == "mood" and step == "mood" and value in "12345" and len(value) == 1:
         _set(checkin, mood=int(value))
         await _after_mood(session, checkin, participant)
@@ -365,6 +402,32 @@ async def _apply(
     else:
         return False
     return True
+
+
+async def _choose_directly(
+    context: BuddyContext, telegram_user_id: int, checkin_id: int, action: str, value: str
+) -> Reply | None:
+    """One of the :data:`CHOICES` on the driver's connection (``storage.direct``): one read,
+    one write, and the next question. None when this press needs more than that (not the
+    person's check-in, closed, not yet begun, pressed twice, someone who was unreachable,
+    a look-up for the question): nothing was changed then, and the full path takes it."""
+    async with direct.transaction(context.runtime.database) as work:
+        found = await checkins.pressed_checkin(work, telegram_user_id, checkin_id)
+        if found is None:
+            return None
+        checkin, participant, network = found
+        if (
+            not checkins.is_open(checkin)
+            or checkin.step is None
+            or participant.status is not ParticipantStatus.ACTIVE
+            or not _choose(checkin, action, value, network)
+        ):
+            return None
+        reply = _reply_from_state(_tr(participant.language, context), checkin, participant, network)
+        if reply is None:
+            return None
+        await checkins.save_choice(work, checkin)
+    return reply
 
 
 async def _thanks(
@@ -386,6 +449,14 @@ async def checkin_button(update: Update, context: BuddyContext) -> None:
         return
     checkin_id, action = int(parsed.parts[0]), parsed.parts[1]
     value = parsed.parts[2] if len(parsed.parts) > 2 else ""
+    if action in CHOICES:
+        # Most presses of a check-in; half of their time went to the ORM (storage.direct).
+        quick = await _choose_directly(context, query.from_user.id, checkin_id, action, value)
+        if quick is not None:
+            await asyncio.gather(
+                query.answer(), query.edit_message_text(quick.text, reply_markup=quick.keyboard)
+            )
+            return
     now = context.runtime.clock()
     async with context.runtime.database.transaction() as session:
         found = await checkins.open_checkin_with_map(session, query.from_user.id, checkin_id)

@@ -25,8 +25,8 @@ from buddybot.schedule import (
     local_date,
 )
 from buddybot.services import guardians, meetups
-from buddybot.services.contacts import as_contact
-from buddybot.storage import repositories
+from buddybot.services.contacts import as_contact, contact_from_columns
+from buddybot.storage import direct, repositories
 from buddybot.storage.models import (
     Checkin,
     CheckinStatus,
@@ -361,6 +361,87 @@ async def open_checkin_with_map(
     checkin, participant = rows[0][0], rows[0][1]
     network = [as_contact(row[2]) for row in rows if row[2] is not None]
     return checkin, participant, network
+
+
+# The same read for the press path on the driver's connection (storage.direct): only the
+# columns a press needs, as plain values.
+_PRESS_READ = direct.Statement(
+    select(
+        Checkin.id,
+        Checkin.participant_id,
+        Checkin.status,
+        Checkin.step,
+        Checkin.data,
+        Checkin.slot_at,
+        Participant.first_name,
+        Participant.language,
+        Participant.role,
+        Participant.status,
+        Participant.professional_id,
+        ContactRecord.id,
+        ContactRecord.kind,
+        ContactRecord.label,
+        ContactRecord.circle,
+        ContactRecord.domain,
+        ContactRecord.support_received,
+        ContactRecord.support_given,
+        ContactRecord.frequency,
+    )
+    .join(Participant, Participant.id == Checkin.participant_id)
+    .outerjoin(
+        ContactRecord,
+        (ContactRecord.client_id == Participant.id) & ContactRecord.removed_at.is_(None),
+    )
+    .where(
+        Checkin.id == bindparam("checkin_id"),
+        Participant.telegram_user_id == bindparam("telegram_user_id"),
+    )
+    .order_by(ContactRecord.id)
+)
+_PRESS_WRITE = direct.Statement(
+    update(Checkin)
+    .where(Checkin.id == bindparam("checkin_id"))
+    .values(
+        step=bindparam("step", type_=Checkin.__table__.c.step.type),
+        data=bindparam("data", type_=Checkin.__table__.c.data.type),
+    )
+)
+
+
+async def pressed_checkin(
+    work: direct.Transaction, telegram_user_id: int, checkin_id: int
+) -> tuple[Checkin, Participant, list[Contact]] | None:
+    """:func:`open_checkin_with_map` on the driver's connection: the check-in, if it belongs
+    to this person, with their current map. The check-in and participant are detached
+    copies holding only what a press needs: never add them to a session; a change to the
+    check-in's step or data is stored with :func:`save_choice`."""
+    rows = await work.rows(_PRESS_READ, checkin_id=checkin_id, telegram_user_id=telegram_user_id)
+    if not rows:
+        return None
+    first = rows[0]
+    checkin = Checkin(
+        id=first[0],
+        participant_id=first[1],
+        status=first[2],
+        step=first[3],
+        data=first[4],
+        slot_at=first[5],
+    )
+    participant = Participant(
+        id=first[1],
+        first_name=first[6],
+        language=first[7],
+        role=first[8],
+        status=first[9],
+        professional_id=first[10],
+    )
+    network = [contact_from_columns(*row[11:]) for row in rows if row[11] is not None]
+    return checkin, participant, network
+
+
+async def save_choice(work: direct.Transaction, checkin: Checkin) -> None:
+    """Store where a check-in read with :func:`pressed_checkin` stands now (step and data)."""
+    await work.run(_PRESS_WRITE, checkin_id=checkin.id, step=checkin.step, data=checkin.data)
 
 
 def is_open(checkin: Checkin) -> bool:

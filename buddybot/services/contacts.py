@@ -49,15 +49,38 @@ def as_contact(record: ContactRecord) -> Contact:
 
 
 def _contact(record: ContactRecord) -> Contact:
-    return Contact(
+    return contact_from_columns(
         record.id,
-        ContactKind(record.kind),
+        record.kind,
         record.label,
         record.circle,
-        Domain(record.domain),
-        frozenset(Support(s) for s in record.support_received),
-        frozenset(Support(s) for s in record.support_given),
-        Frequency(record.frequency) if record.frequency else None,
+        record.domain,
+        record.support_received,
+        record.support_given,
+        record.frequency,
+    )
+
+
+def contact_from_columns(
+    contact_id: int,
+    kind: str,
+    label: str,
+    circle: int,
+    domain: str,
+    support_received: list[str],
+    support_given: list[str],
+    frequency: str | None,
+) -> Contact:
+    """A contact from the columns of its record (as read without the ORM, say)."""
+    return Contact(
+        contact_id,
+        ContactKind(kind),
+        label,
+        circle,
+        Domain(domain),
+        frozenset(Support(s) for s in support_received),
+        frozenset(Support(s) for s in support_given),
+        Frequency(frequency) if frequency else None,
     )
 
 

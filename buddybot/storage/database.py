@@ -66,7 +66,7 @@ class Database:
         also claims the update, and a second delivery of it is rolled back at the end of its
         first transaction, before its handler has sent anything (``deliveries``).
         """
-        async with self._turn(), self.sessions() as session, session.begin():
+        async with self.turn(), self.sessions() as session, session.begin():
             yield session
             if deliveries.claiming():
                 # Checked at the end, before the handler can send anything: a change claims
@@ -88,7 +88,7 @@ class Database:
         hence here; the keys are checked before the commit instead.
         """
         relax = self.is_sqlite and not foreign_keys
-        async with self._turn(), self.engine.connect() as connection:
+        async with self.turn(), self.engine.connect() as connection:
             raw: Any = (await connection.get_raw_connection()).driver_connection
             if relax:
                 await raw.execute("PRAGMA foreign_keys=OFF")
@@ -108,7 +108,7 @@ class Database:
         async with self.begin() as connection:
             await connection.execute(text("SELECT 1"))
 
-    def _turn(self) -> AbstractAsyncContextManager[object]:
+    def turn(self) -> AbstractAsyncContextManager[object]:
         """Wait here, without a time limit, until this transaction can have a connection.
 
         SQLite: statements run on the event loop's own thread (see _OnLoopConnection), so a

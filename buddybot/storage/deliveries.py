@@ -31,9 +31,9 @@ _unclaimed: ContextVar[tuple[int, bool] | None] = ContextVar("unclaimed_update",
 # Plain statements, written once: every update runs one of them, and through the ORM (a
 # `get`, an `insert()` composed per call) they cost a button press 0.2 ms more each
 # (docs/decisions.md, "The answer path, once more"). ON CONFLICT DO NOTHING reads the same
-# on SQLite and PostgreSQL.
-_LOOK_UP = text("SELECT 1 FROM handled_update WHERE update_id = :update_id")
-_CLAIM = text(
+# on SQLite and PostgreSQL. ``storage.direct`` runs them on the driver's connection.
+LOOK_UP = text("SELECT 1 FROM handled_update WHERE update_id = :update_id")
+CLAIM = text(
     "INSERT INTO handled_update (update_id, at) VALUES (:update_id, :at) "
     "ON CONFLICT (update_id) DO NOTHING"
 ).bindparams(bindparam("at", type_=HandledUpdate.__table__.c.at.type))  # as the ORM stores it
@@ -57,31 +57,61 @@ def forget() -> None:
     _unclaimed.set(None)
 
 
+def take_claim() -> int | None:
+    """The update a changing transaction must claim now (:data:`CLAIM`, then
+    :func:`check_claimed`), if any; from now on nothing is left to claim in this task."""
+    unclaimed = _unclaimed.get()
+    if unclaimed is None:
+        return None
+    _unclaimed.set(None)
+    return unclaimed[0]
+
+
+def claim_values(update_id: int) -> dict[str, object]:
+    """The values of :data:`CLAIM`."""
+    return {"update_id": update_id, "at": utcnow()}
+
+
+def check_claimed(update_id: int, rows: int) -> None:
+    """Raise :class:`AlreadyHandledError` when :data:`CLAIM` inserted nothing."""
+    if not rows:
+        raise AlreadyHandledError(update_id)
+
+
+def take_look_up() -> int | None:
+    """The update a transaction that only read must look up (:data:`LOOK_UP`, then
+    :func:`check_not_handled`), if it was not looked up already in this task."""
+    unclaimed = _unclaimed.get()
+    if unclaimed is None or unclaimed[1]:
+        return None
+    _unclaimed.set((unclaimed[0], True))
+    return unclaimed[0]
+
+
+def check_not_handled(update_id: int, found: bool) -> None:
+    """Raise :class:`AlreadyHandledError` when :data:`LOOK_UP` found the update; a delivery
+    handled meanwhile elsewhere collides at the claim instead."""
+    if found:
+        _unclaimed.set(None)
+        raise AlreadyHandledError(update_id)
+
+
 async def claim(session: AsyncSession) -> None:
     """Claim the update being handled in this transaction, which changed something; raise
     :class:`AlreadyHandledError` if it was claimed before (the caller rolls back)."""
-    unclaimed = _unclaimed.get()
-    if unclaimed is None:
-        return
-    update_id = unclaimed[0]
-    _unclaimed.set(None)
-    result = await session.execute(_CLAIM, {"update_id": update_id, "at": utcnow()})
-    if not getattr(result, "rowcount", 0):
-        raise AlreadyHandledError(update_id)
+    update_id = take_claim()
+    if update_id is not None:
+        result = await session.execute(CLAIM, claim_values(update_id))
+        check_claimed(update_id, getattr(result, "rowcount", 0))
 
 
 async def refuse_if_handled(session: AsyncSession) -> None:
     """Raise :class:`AlreadyHandledError` if the update being handled was claimed before
-    (for a transaction that only read). Looked up once per update: a delivery handled
-    meanwhile elsewhere collides at the claim."""
-    unclaimed = _unclaimed.get()
-    if unclaimed is None or unclaimed[1]:
-        return
-    update_id = unclaimed[0]
-    if (await session.execute(_LOOK_UP, {"update_id": update_id})).first() is not None:
-        _unclaimed.set(None)
-        raise AlreadyHandledError(update_id)
-    _unclaimed.set((update_id, True))
+    (for a transaction that only read). Looked up once per update."""
+    update_id = take_look_up()
+    if update_id is not None:
+        found = (await session.execute(LOOK_UP, {"update_id": update_id})).first() is not None
+        check_not_handled(update_id, found)
 
 
 def claiming() -> bool:
