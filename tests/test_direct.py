@@ -188,6 +188,7 @@ async def test_a_client_taps_who_and_how_on_each_database(
     await amira.tap(prompt, "🤝 Together")
     await amira.tap(prompt, "📞 Call")
     assert prompt.content == "How were you in touch with Buur 9?"
+    assert old_toggle is not None
     stale = await amira.press_data(prompt, old_toggle)  # a button of the "who" question
     assert "already" in str((await amira.answer_to(stale)).text)
     assert prompt.content == "How were you in touch with Buur 9?"  # still where she is
