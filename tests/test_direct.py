@@ -88,6 +88,18 @@ async def test_a_press_reads_and_writes_what_the_orm_reads_and_writes(database: 
     for column in ("id", "first_name", "language", "role", "status", "professional_id"):
         assert getattr(client, column) == getattr(orm_client, column)
 
+    async with direct.transaction(database) as work:
+        assert await checkins.answered_count_directly(work, client.id) == 0
+        assert await checkins.professional_name_directly(work, None) == ""
+    async with database.transaction() as session:
+        answered = await session.get(Checkin, checkin_id)
+        assert answered is not None
+        answered.status = CheckinStatus.ANSWERED
+    async with direct.transaction(database) as work:  # ANSWERED is written into the statement
+        assert await checkins.answered_count_directly(work, client.id) == 1
+    async with database.transaction() as session:
+        assert await checkins.answered_count(session, client.id) == 1
+
     chosen = {"since": None, "chosen": [network[1].contact_id], "page": 0}
     checkin.step, checkin.data = "who", chosen
     async with direct.transaction(database) as work:
@@ -195,12 +207,14 @@ async def test_a_client_taps_who_and_how_on_each_database(
     await amira.tap(prompt, "💬 Message")
     assert prompt.content.startswith("How do you feel today?")
     await amira.tap(prompt, "🙂")
+    assert prompt.content.startswith("How happy are you with your contacts")  # the first
     await amira.tap(prompt, "😄")
+    assert prompt.content.startswith("Would you like to tell Els something?")
     await amira.tap(prompt, "Skip")
     assert prompt.content.startswith("Thank you, Amira!")
-    # Every who and how press went the direct way (the second delivery of "Buur 2" too, and
-    # was refused there); Start, the stale button, the faces and Skip took the full path.
-    assert len(saved) == 10
+    # Every who, how, mood and satisfaction press went the direct way (the second delivery of
+    # "Buur 2" too, and was refused there); Start, the stale button and Skip the full one.
+    assert len(saved) == 12
 
     assert bot.database is not None
     async with bot.database.transaction() as session:

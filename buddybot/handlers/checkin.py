@@ -261,10 +261,15 @@ def _faces_reply(checkin: Checkin, question: str, action: str) -> Reply:
 
 
 def _reply_from_state(
-    tr: Translator, checkin: Checkin, participant: Participant, network: list[Contact]
+    tr: Translator,
+    checkin: Checkin,
+    participant: Participant,
+    network: list[Contact],
+    professional: str | None = None,
 ) -> Reply | None:
-    """The question for where the person is now, when the check-in and their map are all
-    it needs; None when it needs a look-up (:func:`_step_reply` does those)."""
+    """The question for where the person is now, from the check-in, their map and (for the
+    message question) their professional's name; None when it needs a look-up
+    (:func:`_step_reply` does those)."""
     step = checkin.step or "who"
     data = checkin.data or {}
     if step == "who":
@@ -286,7 +291,12 @@ def _reply_from_state(
         return _faces_reply(checkin, tr("checkin.mood"), "mood")
     if step == "satisfaction":
         return _faces_reply(checkin, tr("checkin.satisfaction"), "sat")
-    return None
+    if professional is None:
+        return None
+    return Reply(
+        tr("checkin.message", professional=escape(professional)),
+        InlineKeyboardMarkup([[_button(tr("button.skip"), checkin.id, "msg_skip")]]),
+    )
 
 
 async def _step_reply(
@@ -312,13 +322,10 @@ async def _step_reply(
         record = await contacts.contact_of(session, participant.id, _chosen(checkin)[index])
         return _mode_reply(tr, checkin, record.label if record else "")
     professional = await repositories.professional_by_id(session, participant.professional_id)
-    return Reply(
-        tr(
-            "checkin.message",
-            professional=escape(professional.display_name if professional else ""),
-        ),
-        InlineKeyboardMarkup([[_button(tr("button.skip"), checkin.id, "msg_skip")]]),
-    )
+    name = professional.display_name if professional else ""
+    reply = _reply_from_state(tr, checkin, participant, network or [], name)
+    assert reply is not None  # every step is known once the professional is
+    return reply
 
 
 def _set(checkin: Checkin, **values: Any) -> None:
@@ -326,20 +333,23 @@ def _set(checkin: Checkin, **values: Any) -> None:
     checkin.data = {**(checkin.data or {}), **values}
 
 
-async def _after_mood(session: AsyncSession, checkin: Checkin, participant: Participant) -> None:
-    answered = await checkins.answered_count(session, participant.id)
-    checkin.step = "satisfaction" if checkins.satisfaction_due(answered) else "message"
+# Who, how, mood and satisfaction: presses that change only the check-in's own step and data
+# (the answers are written out when it is finished), so the press path on the driver's
+# connection (storage.direct) can take them.
+CHOICES = ("t", "who", "pg", "nobody", "who_done", "mode", "mood", "sat")
 
 
-# Who and how: presses that change only the check-in's own step and data, so the press path
-# on the driver's connection (storage.direct) can take them.
-CHOICES = ("t", "who", "pg", "nobody", "who_done", "mode")
+def _face(value: str) -> bool:
+    return len(value) == 1 and value in "12345"
 
 
-def _choose(checkin: Checkin, action: str, value: str, network: list[Contact]) -> bool:
+def _choose(
+    checkin: Checkin, action: str, value: str, network: list[Contact], answered_before: int
+) -> bool:
     """Move the check-in on by one of the :data:`CHOICES`; False when the button is not for
     this step (pressed twice, or an old button): nothing changes then. ``network`` is the
-    client's current map."""
+    client's current map; ``answered_before``, how many check-ins they answered (it decides,
+    after the mood, whether satisfaction is asked)."""
     step = checkin.step or "who"
     if action == "t" and step == "who" and value.isdigit():
         if int(value) not in {contact.contact_id for contact in network}:
@@ -368,6 +378,13 @@ def _choose(checkin: Checkin, action: str, value: str, network: list[Contact]) -
         _set(checkin, modes=modes, mode_index=index + 1)
         if index + 1 >= len(_chosen(checkin)):
             checkin.step = "mood"
+    elif action == "mood" and step == "mood" and _face(value):
+        _set(checkin, mood=int(value))
+        due = checkins.satisfaction_due(answered_before)
+        checkin.step = "satisfaction" if due else "message"
+    elif action == "sat" and step == "satisfaction" and _face(value):
+        _set(checkin, satisfaction=int(value))
+        checkin.step = "message"
     else:
         return False
     return True
@@ -384,20 +401,14 @@ async def _apply(
     """Move the check-in on by one button press; False when the button is not for this step
     (pressed twice, or an old button): nothing changes then. ``network`` is the client's
     current map (read with the check-in)."""
-    step = checkin.step or "who"
     if action in CHOICES:
-        return _choose(checkin, action, value, network)
+        answered = await checkins.answered_count(session, participant.id) if action == "mood" else 0
+        return _choose(checkin, action, value, network, answered)
     if action == "start":
         if checkin.step is not None:
             return False
         checkin.step = "who"
-    elif action == "mood" and step == "mood" and value in "12345" and len(value) == 1:
-        _set(checkin, mood=int(value))
-        await _after_mood(session, checkin, participant)
-    elif action == "sat" and step == "satisfaction" and value in "12345" and len(value) == 1:
-        _set(checkin, satisfaction=int(value))
-        checkin.step = "message"
-    elif action == "msg_skip" and step in ("message", "reason"):
+    elif action == "msg_skip" and (checkin.step or "who") in ("message", "reason"):
         checkin.step = "done"
     else:
         return False
@@ -420,10 +431,20 @@ async def _choose_directly(
             not checkins.is_open(checkin)
             or checkin.step is None
             or participant.status is not ParticipantStatus.ACTIVE
-            or not _choose(checkin, action, value, network)
         ):
             return None
-        reply = _reply_from_state(_tr(participant.language, context), checkin, participant, network)
+        answered = 0
+        if action == "mood":
+            answered = await checkins.answered_count_directly(work, participant.id)
+        if not _choose(checkin, action, value, network, answered):
+            return None
+        professional = None
+        if checkin.step == "message":
+            professional = await checkins.professional_name_directly(
+                work, participant.professional_id
+            )
+        tr = _tr(participant.language, context)
+        reply = _reply_from_state(tr, checkin, participant, network, professional)
         if reply is None:
             return None
         await checkins.save_choice(work, checkin)

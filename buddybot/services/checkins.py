@@ -37,6 +37,7 @@ from buddybot.storage.models import (
     Participant,
     ParticipantRole,
     ParticipantStatus,
+    Professional,
     RhythmRecord,
     SatisfactionAnswer,
 )
@@ -439,6 +440,20 @@ async def pressed_checkin(
     return checkin, participant, network
 
 
+_PROFESSIONAL_NAME = direct.Statement(
+    select(Professional.display_name).where(Professional.id == bindparam("professional_id"))
+)
+
+
+async def professional_name_directly(work: direct.Transaction, professional_id: int | None) -> str:
+    """The name of a client's professional as the client sees it, read on the driver's
+    connection ("" without one)."""
+    if professional_id is None:
+        return ""
+    rows = await work.rows(_PROFESSIONAL_NAME, professional_id=professional_id)
+    return str(rows[0][0]) if rows else ""
+
+
 async def save_choice(work: direct.Transaction, checkin: Checkin) -> None:
     """Store where a check-in read with :func:`pressed_checkin` stands now (step and data)."""
     await work.run(_PRESS_WRITE, checkin_id=checkin.id, step=checkin.step, data=checkin.data)
@@ -484,15 +499,23 @@ async def start_now(session: AsyncSession, participant: Participant, now: dateti
     return checkin
 
 
+_ANSWERED_COUNT = select(func.count()).where(
+    Checkin.participant_id == bindparam("participant_id"),
+    Checkin.status == CheckinStatus.ANSWERED,
+)
+_ANSWERED_COUNT_DIRECTLY = direct.Statement(_ANSWERED_COUNT)
+
+
 async def answered_count(session: AsyncSession, participant_id: int) -> int:
     """How many check-ins this person answered."""
-    count = await session.scalar(
-        select(func.count()).where(
-            Checkin.participant_id == participant_id,
-            Checkin.status == CheckinStatus.ANSWERED,
-        )
-    )
+    count = await session.scalar(_ANSWERED_COUNT, {"participant_id": participant_id})
     return count or 0
+
+
+async def answered_count_directly(work: direct.Transaction, participant_id: int) -> int:
+    """:func:`answered_count` on the driver's connection."""
+    rows = await work.rows(_ANSWERED_COUNT_DIRECTLY, participant_id=participant_id)
+    return int(rows[0][0] or 0)
 
 
 def satisfaction_due(answered_before: int) -> bool:

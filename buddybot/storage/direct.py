@@ -37,6 +37,7 @@ from buddybot.storage.database import Database
 class _Compiled:
     sql: str
     names: tuple[str, ...]  # the bind parameters, in the order the driver takes them
+    fixed: dict[str, Any]  # values written into the statement (``status == ANSWERED``)
     binders: tuple[Any, ...]  # per bind parameter: its type's processor, or None
     readers: tuple[Any, ...]  # per result column: its type's processor, or None (empty: text())
 
@@ -70,7 +71,8 @@ def _compile(statement: ClauseElement, dialect: Dialect) -> _Compiled:
     readers = tuple(
         column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns
     )
-    return _Compiled(compiled.string, names, binders, readers)
+    fixed = {name: binds[name].value for name in names if not binds[name].required}
+    return _Compiled(compiled.string, names, fixed, binders, readers)
 
 
 class Transaction:
@@ -85,7 +87,7 @@ class Transaction:
     def _arguments(self, compiled: _Compiled, values: dict[str, Any]) -> list[Any]:
         arguments = []
         for name, binder in zip(compiled.names, compiled.binders, strict=True):
-            value = values[name]
+            value = values[name] if name in values else compiled.fixed[name]
             arguments.append(value if binder is None else binder(value))
         return arguments
 
