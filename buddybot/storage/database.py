@@ -174,6 +174,11 @@ class _OnLoopConnection(aiosqlite.Connection):
             raise ValueError("Connection closed")
         return fn(*args, **kwargs)
 
+    def on_loop(self) -> sqlite3.Connection:
+        """The sqlite3 connection itself, to use on the event loop's thread as this class
+        does (``storage.direct``)."""
+        return self._conn
+
     async def in_thread(self, sql: str) -> list[Any]:
         """All rows of ``sql``, read on aiosqlite's own thread."""
         connection = self._conn

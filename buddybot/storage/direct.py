@@ -150,9 +150,7 @@ async def transaction(database: Database) -> AsyncIterator[Transaction]:
         driver: Any = (await connection.get_raw_connection()).driver_connection
         dialect = database.engine.dialect
         if dialect.name == "sqlite":
-            # The sqlite3 connection under aiosqlite's, used on the loop's thread as the
-            # engine uses it (database._OnLoopConnection).
-            sqlite = driver._conn
+            sqlite = driver.on_loop()  # as the engine uses it (database._OnLoopConnection)
             sqlite.execute("BEGIN IMMEDIATE")
             try:
                 work = Transaction(sqlite, dialect)
