@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -123,15 +124,21 @@ def sandbox_settings(sandbox: TelegramSandbox, database_url: str, **overrides: A
     return load_settings(**values)
 
 
-@pytest.fixture
-async def bot(sandbox: TelegramSandbox, sqlite_url: str) -> AsyncIterator[BotProcess]:
-    """The real bot in polling mode, talking to the sandbox over HTTP."""
-    process = BotProcess(sandbox_settings(sandbox, sqlite_url))
+@asynccontextmanager
+async def running(process: BotProcess) -> AsyncIterator[BotProcess]:
+    """The bot process started, and stopped afterwards whatever happens."""
     await process.start()
     try:
         yield process
     finally:
         await process.stop()
+
+
+@pytest.fixture
+async def bot(sandbox: TelegramSandbox, sqlite_url: str) -> AsyncIterator[BotProcess]:
+    """The real bot in polling mode, talking to the sandbox over HTTP."""
+    async with running(BotProcess(sandbox_settings(sandbox, sqlite_url))) as process:
+        yield process
 
 
 @pytest.fixture
@@ -158,12 +165,8 @@ async def webhook_bot(
     sandbox: TelegramSandbox, sqlite_url: str, webhook_port: int
 ) -> AsyncIterator[BotProcess]:
     """The real bot in webhook mode; the sandbox delivers updates to it over HTTP."""
-    process = BotProcess(webhook_settings(sandbox, sqlite_url, webhook_port))
-    await process.start()
-    try:
+    async with running(BotProcess(webhook_settings(sandbox, sqlite_url, webhook_port))) as process:
         yield process
-    finally:
-        await process.stop()
 
 
 @pytest.fixture
@@ -176,9 +179,16 @@ async def clocked_bot(
     sandbox: TelegramSandbox, sqlite_url: str, clock: ManualClock
 ) -> AsyncIterator[BotProcess]:
     """The bot with the test's clock and a tick that only runs when the test says so."""
-    process = BotProcess(sandbox_settings(sandbox, sqlite_url, tick_seconds=600), clock=clock)
-    await process.start()
-    try:
+    settings = sandbox_settings(sandbox, sqlite_url, tick_seconds=600)
+    async with running(BotProcess(settings, clock=clock)) as process:
         yield process
-    finally:
-        await process.stop()
+
+
+@pytest.fixture
+async def clocked_bot_on_each_database(
+    sandbox: TelegramSandbox, database_url: str, clock: ManualClock
+) -> AsyncIterator[BotProcess]:
+    """:func:`clocked_bot` on SQLite, and on PostgreSQL when configured."""
+    settings = sandbox_settings(sandbox, database_url, tick_seconds=600)
+    async with running(BotProcess(settings, clock=clock)) as process:
+        yield process

@@ -5,8 +5,6 @@ and on PostgreSQL."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 from sqlalchemy import select, text
 
@@ -25,7 +23,6 @@ from buddybot.storage.models import (
     ParticipantStatus,
 )
 from tests.clocked import client_id_of, prompted, with_network
-from tests.conftest import sandbox_settings
 from tests.journeys import joined_client
 
 TELEGRAM_ID = 4242
@@ -151,26 +148,13 @@ async def test_a_press_changes_the_database_once_per_update_and_not_at_all_on_er
     assert (await _stored(database, checkin_id))[0] == "who"
 
 
-@pytest.fixture
-async def any_database_bot(
-    sandbox: TelegramSandbox, database_url: str, clock: ManualClock
-) -> AsyncIterator[BotProcess]:
-    """The clocked bot on each database (SQLite, and PostgreSQL when configured)."""
-    process = BotProcess(sandbox_settings(sandbox, database_url, tick_seconds=600), clock=clock)
-    await process.start()
-    try:
-        yield process
-    finally:
-        await process.stop()
-
-
 async def test_a_client_taps_who_and_how_on_each_database(
-    any_database_bot: BotProcess,
+    clocked_bot_on_each_database: BotProcess,
     sandbox: TelegramSandbox,
     clock: ManualClock,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    bot = any_database_bot
+    bot = clocked_bot_on_each_database
     saved: list[int] = []
     save_choice = checkins.save_choice
 

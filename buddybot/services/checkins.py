@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import Select, bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from buddybot.network import Contact
@@ -331,20 +332,27 @@ async def expire(session: AsyncSession, now: datetime) -> list[Prompt]:
     return expired
 
 
+def _checkin_with_map(*columns: Any) -> Select[Any]:
+    """``columns`` of the check-in ``checkin_id`` of the person ``telegram_user_id``, with
+    the client's current map: a row per contact (one row with empty contact columns when
+    the map is empty)."""
+    return (
+        select(*columns)
+        .join(Participant, Participant.id == Checkin.participant_id)
+        .outerjoin(
+            ContactRecord,
+            (ContactRecord.client_id == Participant.id) & ContactRecord.removed_at.is_(None),
+        )
+        .where(
+            Checkin.id == bindparam("checkin_id"),
+            Participant.telegram_user_id == bindparam("telegram_user_id"),
+        )
+        .order_by(ContactRecord.id)
+    )
+
+
 # Built once: composing the statement took as long as running it (benchmarks.answers).
-_CHECKIN_WITH_MAP = (
-    select(Checkin, Participant, ContactRecord)
-    .join(Participant, Participant.id == Checkin.participant_id)
-    .outerjoin(
-        ContactRecord,
-        (ContactRecord.client_id == Participant.id) & ContactRecord.removed_at.is_(None),
-    )
-    .where(
-        Checkin.id == bindparam("checkin_id"),
-        Participant.telegram_user_id == bindparam("telegram_user_id"),
-    )
-    .order_by(ContactRecord.id)
-)
+_CHECKIN_WITH_MAP = _checkin_with_map(Checkin, Participant, ContactRecord)
 
 
 async def open_checkin_with_map(
@@ -366,38 +374,34 @@ async def open_checkin_with_map(
 
 # The same read for the press path on the driver's connection (storage.direct): only the
 # columns a press needs, as plain values.
+_PRESS_CHECKIN = (
+    Checkin.id,
+    Checkin.participant_id,
+    Checkin.status,
+    Checkin.step,
+    Checkin.data,
+    Checkin.slot_at,
+)
+_PRESS_PARTICIPANT = (
+    Participant.id,
+    Participant.first_name,
+    Participant.language,
+    Participant.role,
+    Participant.status,
+    Participant.professional_id,
+)
+_PRESS_CONTACT = (
+    ContactRecord.id,
+    ContactRecord.kind,
+    ContactRecord.label,
+    ContactRecord.circle,
+    ContactRecord.domain,
+    ContactRecord.support_received,
+    ContactRecord.support_given,
+    ContactRecord.frequency,
+)
 _PRESS_READ = direct.Statement(
-    select(
-        Checkin.id,
-        Checkin.participant_id,
-        Checkin.status,
-        Checkin.step,
-        Checkin.data,
-        Checkin.slot_at,
-        Participant.first_name,
-        Participant.language,
-        Participant.role,
-        Participant.status,
-        Participant.professional_id,
-        ContactRecord.id,
-        ContactRecord.kind,
-        ContactRecord.label,
-        ContactRecord.circle,
-        ContactRecord.domain,
-        ContactRecord.support_received,
-        ContactRecord.support_given,
-        ContactRecord.frequency,
-    )
-    .join(Participant, Participant.id == Checkin.participant_id)
-    .outerjoin(
-        ContactRecord,
-        (ContactRecord.client_id == Participant.id) & ContactRecord.removed_at.is_(None),
-    )
-    .where(
-        Checkin.id == bindparam("checkin_id"),
-        Participant.telegram_user_id == bindparam("telegram_user_id"),
-    )
-    .order_by(ContactRecord.id)
+    _checkin_with_map(*_PRESS_CHECKIN, *_PRESS_PARTICIPANT, *_PRESS_CONTACT)
 )
 _PRESS_WRITE = direct.Statement(
     update(Checkin)
@@ -419,24 +423,10 @@ async def pressed_checkin(
     rows = await work.rows(_PRESS_READ, checkin_id=checkin_id, telegram_user_id=telegram_user_id)
     if not rows:
         return None
-    first = rows[0]
-    checkin = Checkin(
-        id=first[0],
-        participant_id=first[1],
-        status=first[2],
-        step=first[3],
-        data=first[4],
-        slot_at=first[5],
-    )
-    participant = Participant(
-        id=first[1],
-        first_name=first[6],
-        language=first[7],
-        role=first[8],
-        status=first[9],
-        professional_id=first[10],
-    )
-    network = [contact_from_columns(*row[11:]) for row in rows if row[11] is not None]
+    first, split = rows[0], len(_PRESS_CHECKIN) + len(_PRESS_PARTICIPANT)
+    checkin = Checkin(**_by_key(_PRESS_CHECKIN, first[: len(_PRESS_CHECKIN)]))
+    participant = Participant(**_by_key(_PRESS_PARTICIPANT, first[len(_PRESS_CHECKIN) : split]))
+    network = [contact_from_columns(*row[split:]) for row in rows if row[split] is not None]
     return checkin, participant, network
 
 
@@ -452,6 +442,10 @@ async def professional_name_directly(work: direct.Transaction, professional_id: 
         return ""
     rows = await work.rows(_PROFESSIONAL_NAME, professional_id=professional_id)
     return str(rows[0][0]) if rows else ""
+
+
+def _by_key(columns: tuple[Any, ...], values: tuple[Any, ...]) -> dict[str, Any]:
+    return {column.key: value for column, value in zip(columns, values, strict=True)}
 
 
 async def save_choice(work: direct.Transaction, checkin: Checkin) -> None:
