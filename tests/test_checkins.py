@@ -312,12 +312,38 @@ async def test_schedule_time_change_pause_and_resume(
     await els.tap(rhythm, "wo")
     await els.tap(rhythm, "⬅️ Terug")
     assert rhythm.content.startswith("🗓️ Check-ins op maandag, woensdag en donderdag, om 20:00.")
+    assert "Tijdzone: Europe/Brussels" in rhythm.content
+
+    # Amira moved to New York: Els picks the place, paging through America.
+    await els.tap(rhythm, "🌍 Tijdzone")
+    assert [b.text for b in rhythm.buttons][:2] == ["Europa", "Afrika"]
+    await els.tap(rhythm, "Amerika")
+    pages = 1
+    while not any(b.text.startswith("New York (UTC") for b in rhythm.buttons):
+        await els.tap(rhythm, "Volgende ▶️")
+        pages += 1
+    assert pages > 2  # the places of America are many, twelve a page
+    await els.tap(rhythm, "◀️ Vorige")  # and back again
+    await els.tap(rhythm, "Volgende ▶️")
+    await els.tap(rhythm, next(b.text for b in rhythm.buttons if b.text.startswith("New York")))
+    assert rhythm.content.startswith("🗓️ Check-ins op maandag, woensdag en donderdag, om 20:00.")
+    assert "Tijdzone: America/New_York" in rhythm.content
+    client_id = await _client_id(clocked_bot, amira)
+    for forged in (
+        f"sch:{client_id}:zone:Mars/Olympus",
+        f"sch:{client_id}:zone:Europe/Atlantis",
+        f"sch:{client_id}:area:Etc",
+        f"sch:{client_id}:area:Europe:x",
+    ):
+        press = await els.press_data(rhythm, forged)
+        assert "werkt niet meer" in str((await els.answer_to(press)).text)
+    press = await amira.press_data(summary, f"sch:{client_id}:zone:Europe/Brussels")
+    assert "no longer works" in str((await amira.answer_to(press)).text)  # only for Els
 
     # A paused week sends nothing; after /resume the next slot comes at 20:00 local.
     question = await amira.ask("/pause")
     await amira.tap(question, "Until I type /resume")
     assert question.content.startswith("Okay, no check-ins for now.")
-    client_id = await _client_id(clocked_bot, amira)
     for _ in range(3):
         clock.now = await _next_slot(clocked_bot, client_id, clock.now) + timedelta(seconds=5)
         await tick(clocked_bot)
@@ -325,7 +351,7 @@ async def test_schedule_time_change_pause_and_resume(
     assert (await amira.ask("/resume")).content == "Great, Amira! Your check-ins are back on. ✅"
     prompt = await _prompted(clocked_bot, clock, amira)
     assert "Time for a short check-in" in prompt.content
-    assert clock.now.astimezone(ZoneInfo("Europe/Brussels")).hour == 20
+    assert clock.now.astimezone(ZoneInfo("America/New_York")).hour == 20
 
 
 async def test_a_press_before_the_sender_recorded_the_prompt_still_starts_it(

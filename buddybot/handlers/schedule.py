@@ -1,6 +1,7 @@
 """`/schedule`, `/pause`, `/resume`: when check-ins come. The client may move the time;
-their professional (from `/clients`) also sets the days. Callback data:
-``sch:<client>:<action>[:<value>]``, ``pau:<days>``, ``pau:dates`` and ``pau:on:<yyyymmdd>``."""
+their professional (from `/clients`) also sets the days, the reminder, the time to answer and
+the time zone. Callback data: ``sch:<client>:<action>[:<value>[:<page>]]``, ``pau:<days>``,
+``pau:dates`` and ``pau:on:<yyyymmdd>``."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 from html import escape
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, get_day_names
+from babel.dates import format_date, get_day_names, get_timezone_location
 from babel.lists import format_list
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup, Update
@@ -17,7 +18,7 @@ from buddybot import callbacks
 from buddybot.context import BuddyContext
 from buddybot.handlers import basics
 from buddybot.handlers.common import Reply, button, identify_sender
-from buddybot.i18n import Translator
+from buddybot.i18n import Translator, text_key
 from buddybot.services import access, checkins
 from buddybot.services.people import Role
 from buddybot.storage.models import Participant
@@ -25,6 +26,17 @@ from buddybot.storage.models import Participant
 SCHEDULE = "sch"
 PAUSE = "pau"
 PAUSE_DAYS = ("7", "14", "0")  # 0: until /resume
+ZONES_PER_PAGE = 12
+AREA_TEXT = {
+    "Europe": text_key("zone.europe"),
+    "Africa": text_key("zone.africa"),
+    "America": text_key("zone.america"),
+    "Asia": text_key("zone.asia"),
+    "Atlantic": text_key("zone.atlantic"),
+    "Australia": text_key("zone.australia"),
+    "Indian": text_key("zone.indian"),
+    "Pacific": text_key("zone.pacific"),
+}
 
 
 def day_names(tr: Translator, weekdays: tuple[int, ...]) -> str:
@@ -60,6 +72,7 @@ async def _summary(
                 button(tr("schedule.window_button"), SCHEDULE, client_id, "windows"),
             ]
         )
+        rows.append([button(tr("schedule.zone_button"), SCHEDULE, client_id, "areas")])
     return Reply("\n".join(lines), InlineKeyboardMarkup(rows))
 
 
@@ -98,6 +111,7 @@ async def schedule_button(update: Update, context: BuddyContext) -> None:
         return
     client_id, action = int(parsed.parts[0]), parsed.parts[1]
     value = parsed.parts[2] if len(parsed.parts) > 2 else ""
+    page = parsed.parts[3] if len(parsed.parts) > 3 else "0"
     tr = (await identify_sender(update, context)).tr
     if action == "show":
         await _show(update, context, tr, client_id)
@@ -110,6 +124,10 @@ async def schedule_button(update: Update, context: BuddyContext) -> None:
         if allowed is not None:
             kind, _, client = allowed
             reply = await _schedule_step(session, tr, client, kind, action, value)
+            if reply is None and kind == "professional":
+                reply = await _zone_step(
+                    session, tr, client, action, value, page, context.runtime.clock()
+                )
     if reply is None:
         await basics.stale_button(update, context)
         return
@@ -177,6 +195,58 @@ async def _schedule_step(
         [button(tr("schedule.back"), SCHEDULE, client_id, "summary")],
     ]
     return Reply(tr("schedule.pick_days"), InlineKeyboardMarkup(rows))
+
+
+async def _zone_step(
+    session: AsyncSession,
+    tr: Translator,
+    client: Participant,
+    action: str,
+    value: str,
+    page: str,
+    now: datetime,
+) -> Reply | None:
+    """The professional gives the client another time zone: a part of the world, then a
+    place with the same time there (paged)."""
+    client_id = str(client.id)
+    back = button(tr("schedule.back"), SCHEDULE, client_id, "summary")
+    if action == "areas":
+        areas = [
+            button(tr(AREA_TEXT[area]), SCHEDULE, client_id, "area", area)
+            for area in checkins.ZONE_AREAS
+        ]
+        rows = [areas[i : i + 2] for i in range(0, len(areas), 2)]
+        return Reply(tr("schedule.pick_area"), InlineKeyboardMarkup([*rows, [back]]))
+    if action == "area" and value in checkins.ZONE_AREAS and page.isdigit():
+        return _zones_page(tr, client_id, value, int(page), now)
+    if action == "zone" and await checkins.set_time_zone(session, client, value):
+        return await _summary(session, tr, client, "professional")
+    return None
+
+
+def _zones_page(tr: Translator, client_id: str, area: str, page: int, now: datetime) -> Reply:
+    """One page of the places of an area, by name in the reader's language, each with its
+    offset from UTC today."""
+    places: dict[str, str] = {}
+    for zone in checkins.zones_in(area):
+        city = get_timezone_location(zone, locale=tr.language, return_city=True)
+        offset = now.astimezone(ZoneInfo(zone)).strftime("%z")
+        places.setdefault(f"{city} (UTC{offset[:3]}:{offset[3:]})", zone)  # aliases once
+    ordered = sorted(places.items(), key=lambda place: place[0].casefold())
+    pages = -(-len(ordered) // ZONES_PER_PAGE)
+    page = min(page, pages - 1)
+    shown = ordered[page * ZONES_PER_PAGE : (page + 1) * ZONES_PER_PAGE]
+    buttons = [button(label, SCHEDULE, client_id, "zone", zone) for label, zone in shown]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    paging = []
+    if page > 0:
+        paging.append(button(tr("page.previous"), SCHEDULE, client_id, "area", area, str(page - 1)))
+    if page + 1 < pages:
+        paging.append(button(tr("page.next"), SCHEDULE, client_id, "area", area, str(page + 1)))
+    if paging:
+        rows.append(paging)
+    rows.append([button(tr("schedule.back"), SCHEDULE, client_id, "areas")])
+    return Reply(tr("schedule.pick_zone"), InlineKeyboardMarkup(rows))
 
 
 def _hours_choice(tr: Translator, client_id: str, action: str) -> Reply:

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from typing import Any
+from zoneinfo import available_timezones
 
 from sqlalchemy import Select, bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -681,6 +683,28 @@ async def set_answer_window(session: AsyncSession, participant: Participant, hou
     if record is None or hours not in WINDOW_HOURS or record.reminder_after_minutes >= hours * 60:
         return False
     record.answer_window_hours = hours
+    return True
+
+
+# The time zones a professional can give a participant, by area (the part of the zone's name
+# before the first "/"): every place of the tz database, so someone who lives or stays abroad
+# gets their prompts at their own local time.
+ZONE_AREAS = ("Europe", "Africa", "America", "Asia", "Atlantic", "Australia", "Indian", "Pacific")
+
+
+@cache
+def zones_in(area: str) -> tuple[str, ...]:
+    """The tz database's zones of one of :data:`ZONE_AREAS` ("Europe/Brussels", …), sorted."""
+    return tuple(sorted(z for z in available_timezones() if z.split("/", 1)[0] == area))
+
+
+async def set_time_zone(session: AsyncSession, participant: Participant, zone: str) -> bool:
+    """Give the participant another time zone: their days and time stay, now in that zone.
+    False for a zone not of :data:`ZONE_AREAS` (nothing changes)."""
+    area = zone.split("/", 1)[0]
+    if area not in ZONE_AREAS or zone not in zones_in(area):
+        return False
+    participant.time_zone = zone
     return True
 
 
