@@ -329,13 +329,13 @@ async def test_schedule_time_change_pause_and_resume(
     assert rhythm.content.startswith("🗓️ Check-ins op maandag, woensdag en donderdag, om 20:00.")
     assert "Tijdzone: America/New_York" in rhythm.content
     client_id = await _client_id(clocked_bot, amira)
-    for forged in (
+    for data in (
         f"sch:{client_id}:zone:Mars/Olympus",
         f"sch:{client_id}:zone:Europe/Atlantis",
         f"sch:{client_id}:area:Etc",
         f"sch:{client_id}:area:Europe:x",
     ):
-        press = await els.press_data(rhythm, forged)
+        press = await els.press_data(rhythm, data)
         assert "werkt niet meer" in str((await els.answer_to(press)).text)
     press = await amira.press_data(summary, f"sch:{client_id}:zone:Europe/Brussels")
     assert "no longer works" in str((await amira.answer_to(press)).text)  # only for Els

@@ -7,9 +7,9 @@ is ~0.2 ms; with a person tapping through their contacts it was half of the bot'
 per press (docs/decisions.md, "The press path on the driver's connection"). Here the same
 SQLAlchemy statements, compiled once per dialect, run on the pooled connection's driver
 (``sqlite3`` on the event loop, as :class:`~buddybot.storage.database.Database` runs it;
-``asyncpg`` on PostgreSQL), and every value passes through its column type's own bind and
-result processing: encryption, keyed hashes, UTC timestamps and JSON stay exactly as the
-models store them. Nothing here writes SQL by hand.
+``asyncpg`` on PostgreSQL: the two drivers the settings allow), and every value passes
+through its column type's own bind and result processing: encryption, keyed hashes, UTC
+timestamps, enums and JSON stay exactly as the models store them. No SQL by hand here.
 
 The transaction keeps the rules of :meth:`Database.transaction`: one writer at a time on
 SQLite (``BEGIN IMMEDIATE`` and the same lock), a Telegram update changes the database at
@@ -60,8 +60,12 @@ class Statement:
 
 def _compile(statement: ClauseElement, dialect: Dialect) -> _Compiled:
     compiled = cast(SQLCompiler, statement.compile(dialect=dialect))
-    names = tuple(compiled.positiontup or ())
     binds = compiled.binds
+    if not compiled.positional or any(bind.expanding for bind in binds.values()):
+        # Named parameters (another driver) or IN-lists would need SQLAlchemy's own
+        # execution; the drivers we run on take positional values.
+        raise NotImplementedError("storage.direct runs positional statements without IN lists")
+    names = tuple(compiled.positiontup or ())
     binders = tuple(
         binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names
     )
@@ -160,8 +164,10 @@ async def transaction(database: Database) -> AsyncIterator[Transaction]:
                 sqlite.execute("ROLLBACK")
                 raise
             sqlite.execute("COMMIT")
-        else:
+        elif dialect.driver == "asyncpg":
             async with driver.transaction():
                 work = Transaction(driver, dialect)
                 yield work
                 await work._settle_update()
+        else:
+            raise NotImplementedError(f"storage.direct does not know {dialect.driver}")
