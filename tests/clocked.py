@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from buddybot.clock import ManualClock, utcnow
+from buddybot.clock import ManualClock
 from buddybot.network import Contact, ContactKind, Domain
 from buddybot.runner import BotProcess
 from buddybot.sandbox import ChatMessage, SandboxUser
@@ -56,7 +56,7 @@ async def with_network(bot: BotProcess, client_id: int, *labels: str) -> None:
                 client_id,
                 Contact(0, ContactKind.PERSON, label, min(circle, 3), Domain.FAMILY),
                 by=contacts.Editor("client", client_id),
-                now=utcnow(),
+                now=bot.clock(),
             )
 
 

@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from buddybot.clock import utcnow
 from buddybot.runner import BotProcess
 from buddybot.sandbox import ChatMessage, SandboxUser, TelegramSandbox
 from buddybot.services import organisations
@@ -35,8 +34,9 @@ async def professional_invitation(bot: BotProcess, organisation: str = "Kring Ge
     assert bot.database is not None
     async with bot.database.transaction() as session:
         await organisations.create_organisation(session, organisation)
+        # Dated by the bot's clock, as everything the bot does: "now" as the bot sees it.
         created = await organisations.invite_professional(
-            session, organisation, "Els", now=utcnow(), days=14
+            session, organisation, "Els", now=bot.clock(), days=14
         )
     return created.code
 

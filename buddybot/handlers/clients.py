@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from html import escape
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup, Update
 
 from buddybot import callbacks
-from buddybot.clock import utcnow
 from buddybot.context import BuddyContext
 from buddybot.handlers import basics, invite
 from buddybot.handlers.common import Reply, button, identify_sender
@@ -133,7 +133,12 @@ async def client_button(update: Update, context: BuddyContext) -> None:
             reply = await _caseload_for(session, query.from_user.id, tr)
         else:
             reply, new_link = await _client_step(
-                session, query.from_user.id, parsed.parts, tr, context.runtime.settings
+                session,
+                query.from_user.id,
+                parsed.parts,
+                tr,
+                context.runtime.settings,
+                context.runtime.clock(),
             )
     if reply is None:
         await basics.stale_button(update, context)
@@ -159,6 +164,7 @@ async def _client_step(
     parts: tuple[str, ...],
     tr: Translator,
     settings: Settings,
+    now: datetime,
 ) -> tuple[Reply | None, tuple[str, NewInvitation] | None]:
     own = await access.own_client(session, user_id, int(parts[0]), "client.view")
     if own is None:
@@ -166,7 +172,7 @@ async def _client_step(
     if parts[1:2] == ("age",) and len(parts) == 3:
         await guardians.set_age_group(session, own, AgeGroup(parts[2]))
     elif parts[1:] == ("guardian",):
-        await guardians.confirm_guardian(session, own, utcnow())
+        await guardians.confirm_guardian(session, own, now)
     details = await caseload.client_details(session, own)
     if parts[1:] == ("age",):
         return _age_reply(tr, details), None
@@ -174,7 +180,7 @@ async def _client_step(
     if parts[1:] != ("link",):
         return reply, None
     created = await invitations.new_link(
-        session, own.professional, own.client, now=utcnow(), days=settings.invitation_days
+        session, own.professional, own.client, now=now, days=settings.invitation_days
     )
     return reply, None if created is None else (own.client.first_name or "", created)
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from html import escape
 from typing import Any
 
@@ -10,7 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from buddybot import callbacks
-from buddybot.clock import utcnow
 from buddybot.context import BuddyContext
 from buddybot.handlers import basics
 from buddybot.handlers.common import Reply, button, identify_sender
@@ -61,7 +61,9 @@ async def invite_button(update: Update, context: BuddyContext) -> None:
         return
     tr = (await identify_sender(update, context)).tr
     async with context.runtime.database.transaction() as session:
-        reply = await _invite_step(session, query.from_user.id, parsed.parts, tr)
+        reply = await _invite_step(
+            session, query.from_user.id, parsed.parts, tr, context.runtime.clock()
+        )
     if reply is None:
         await basics.stale_button(update, context)
         return
@@ -70,7 +72,7 @@ async def invite_button(update: Update, context: BuddyContext) -> None:
 
 
 async def _invite_step(
-    session: AsyncSession, user_id: int, parts: tuple[str, ...], tr: Translator
+    session: AsyncSession, user_id: int, parts: tuple[str, ...], tr: Translator, now: datetime
 ) -> Reply | None:
     professional = await access.acting_professional(session, user_id)
     if professional is None:
@@ -81,7 +83,7 @@ async def _invite_step(
         await questions.answered(session, user_id)
         return Reply(tr("invite.cancelled"))
     if step == "client":
-        await questions.expect(session, user_id, TOPIC_CLIENT, now=utcnow())
+        await questions.expect(session, user_id, TOPIC_CLIENT, now=now)
         return Reply(tr("invite.client_name"), InlineKeyboardMarkup([_cancel_row(tr)]))
     if step == "buddy":
         entries = await caseload.caseload(session, professional)
@@ -96,7 +98,7 @@ async def _invite_step(
     if own is None:
         return None
     await questions.expect(
-        session, user_id, TOPIC_BUDDY, now=utcnow(), data={"client_id": own.client.id}
+        session, user_id, TOPIC_BUDDY, now=now, data={"client_id": own.client.id}
     )
     return Reply(
         tr("invite.buddy_name", client=escape(own.client.first_name or "")),
@@ -127,13 +129,14 @@ async def name_typed(
         )
         return
     days = context.runtime.settings.invitation_days
+    now = context.runtime.clock()
     async with context.runtime.database.transaction() as session:
         created: NewInvitation | None = None
         if topic == TOPIC_CLIENT:
             professional = await access.acting_professional(session, user.id)
             if professional is not None:
                 created = await invitations.invite_client(
-                    session, professional, name, now=utcnow(), days=days
+                    session, professional, name, now=now, days=days
                 )
         else:
             own = await access.own_client(
@@ -141,7 +144,7 @@ async def name_typed(
             )
             if own is not None:
                 created = await invitations.invite_buddy(
-                    session, own.professional, own.client, name, now=utcnow(), days=days
+                    session, own.professional, own.client, name, now=now, days=days
                 )
         await questions.answered(session, user.id)
     if created is None:
@@ -178,7 +181,7 @@ async def invitations_command(update: Update, context: BuddyContext) -> None:
     tr = sender.tr
     async with context.runtime.database.transaction() as session:
         open_ones = await repositories.open_invitations_by(
-            session, sender.person.record_id, utcnow()
+            session, sender.person.record_id, context.runtime.clock()
         )
     if update.effective_message is None:
         return
@@ -214,14 +217,13 @@ async def revoke_button(update: Update, context: BuddyContext) -> None:
     if query is None or parsed is None or len(parsed.parts) != 1 or not parsed.parts[0].isdigit():
         await basics.stale_button(update, context)
         return
+    now = context.runtime.clock()
     async with context.runtime.database.transaction() as session:
         invitation = await access.own_open_invitation(
-            session, query.from_user.id, int(parsed.parts[0]), utcnow()
+            session, query.from_user.id, int(parsed.parts[0]), now
         )
         name = (
-            None
-            if invitation is None
-            else await invitations.revoke(session, invitation, now=utcnow())
+            None if invitation is None else await invitations.revoke(session, invitation, now=now)
         )
     if name is None:
         await basics.stale_button(update, context)

@@ -8,13 +8,13 @@ and a restart lose nothing. Callback data: ``net:<action>[:…]``; every press i
 
 from __future__ import annotations
 
+from datetime import datetime
 from html import escape
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from buddybot import callbacks
-from buddybot.clock import utcnow
 from buddybot.context import BuddyContext
 from buddybot.handlers import basics
 from buddybot.handlers.common import Reply, button, identify_sender
@@ -291,7 +291,8 @@ async def network_button(update: Update, context: BuddyContext) -> None:
         if draft is None or allowed is None:
             result = None
         else:
-            result = await _on_draft_action(session, tr, user_id, draft, allowed, action, args)
+            now = context.runtime.clock()
+            result = await _on_draft_action(session, tr, user_id, draft, allowed, action, args, now)
     if result is None:
         await basics.stale_button(update, context)
         return
@@ -310,10 +311,10 @@ async def _on_draft_action(
     allowed: tuple[Editor, Participant],
     action: str,
     args: tuple[str, ...],
+    now: datetime,
 ) -> tuple[Reply, tuple[str, Contact] | None] | None:
     """Apply a button to the draft; returns the next message and what to tell the client."""
     editor, client = allowed
-    now = utcnow()
     value = args[0] if args else ""
     if action == "cancel":
         await contacts.drop_draft(session, user_id)
@@ -337,12 +338,12 @@ async def _on_draft_action(
     ):
         draft.data["circle"] = int(value)
         if draft.step == "edit_circle":
-            return await _save_edit(session, tr, user_id, draft, editor, client)
+            return await _save_edit(session, tr, user_id, draft, editor, client, now)
         draft.step = "domain"
     elif action == "domain" and draft.step in ("domain", "edit_domain") and value in set(Domain):
         draft.data["domain"] = value
         if draft.step == "edit_domain":
-            return await _save_edit(session, tr, user_id, draft, editor, client)
+            return await _save_edit(session, tr, user_id, draft, editor, client, now)
         draft.step = "received"
     elif action == "sup" and draft.step in ("received", "given") and value in set(Support):
         key = f"support_{draft.step}"
@@ -352,11 +353,11 @@ async def _on_draft_action(
     elif action == "next" and draft.step in ("received", "given", "frequency"):
         following = contacts.next_step(draft.step)
         if following is None:
-            return await _save_new(session, tr, user_id, draft, editor, client)
+            return await _save_new(session, tr, user_id, draft, editor, client, now)
         draft.step = following
     elif action == "freq" and draft.step == "frequency" and value in set(Frequency):
         draft.data["frequency"] = value
-        return await _save_new(session, tr, user_id, draft, editor, client)
+        return await _save_new(session, tr, user_id, draft, editor, client, now)
     elif action == "ch" and draft.step == "what" and value in ("circle", "domain", "label"):
         draft.step = f"edit_{value}"
     else:
@@ -372,12 +373,11 @@ async def _save_new(
     draft: Draft,
     editor: Editor,
     client: Participant,
+    now: datetime,
 ) -> tuple[Reply, tuple[str, Contact] | None]:
     await contacts.drop_draft(session, user_id)
     try:
-        added = await contacts.add_contact(
-            session, client.id, draft.contact(), by=editor, now=utcnow()
-        )
+        added = await contacts.add_contact(session, client.id, draft.contact(), by=editor, now=now)
     except NetworkFullError:
         return _leave(tr, draft, tr("network.full", max=MAX_CONTACTS)), None
     checkin_id = draft.data.get("checkin")
@@ -402,14 +402,13 @@ async def _save_edit(
     draft: Draft,
     editor: Editor,
     client: Participant,
+    now: datetime,
 ) -> tuple[Reply, tuple[str, Contact] | None] | None:
     await contacts.drop_draft(session, user_id)
     record = await contacts.contact_of(session, client.id, draft.contact_id or 0)
     if record is None:
         return None
-    changed = await contacts.update_contact(
-        session, record, draft.contact(), by=editor, now=utcnow()
-    )
+    changed = await contacts.update_contact(session, record, draft.contact(), by=editor, now=now)
     return Reply(tr("change.done", **_summary(tr, changed))), ("changed", changed)
 
 
@@ -426,12 +425,13 @@ async def _on_client_action(
     assert query is not None
     user_id = query.from_user.id
     told: tuple[str, Contact] | None = None
+    now = context.runtime.clock()
     async with context.runtime.database.transaction() as session:
         allowed = await _editor(session, user_id, client_id)
         reply: Reply | None = None
         if allowed is not None and action == "add":
             draft = Draft(client_id, "kind")
-            await contacts.save_draft(session, user_id, draft, now=utcnow())
+            await contacts.save_draft(session, user_id, draft, now=now)
             reply = contact_step_reply(tr, draft)
         elif (
             allowed is not None
@@ -452,7 +452,7 @@ async def _on_client_action(
                 await access.refuse(session, user_id, "network.contact", "contact", int(args[0]))
             else:
                 reply, told = await _contact_step(
-                    session, tr, user_id, action, client_id, record, allowed[0]
+                    session, tr, user_id, action, client_id, record, allowed[0], now
                 )
     if allowed is None or (reply is None and action != "show"):
         await basics.stale_button(update, context)
@@ -500,12 +500,13 @@ async def _contact_step(
     client_id: int,
     record: ContactRecord,
     editor: Editor,
+    now: datetime,
 ) -> tuple[Reply, tuple[str, Contact] | None]:
     label = escape(record.label)
     ids = (str(client_id), str(record.id))
     if action == "edit":
         draft = Draft(client_id, "what", record.id, contacts.draft_data(record))
-        await contacts.save_draft(session, user_id, draft, now=utcnow())
+        await contacts.save_draft(session, user_id, draft, now=now)
         choices = [
             [_button(tr("change.circle"), "ch", "circle")],
             [_button(tr("change.domain"), "ch", "domain")],
@@ -519,7 +520,7 @@ async def _contact_step(
             [_button(tr("remove.no"), "cancel")],
         ]
         return Reply(tr("remove.confirm", label=label), InlineKeyboardMarkup(buttons)), None
-    removed = await contacts.remove_contact(session, record, by=editor, now=utcnow())
+    removed = await contacts.remove_contact(session, record, by=editor, now=now)
     return Reply(tr("remove.done", label=label)), ("removed", removed)
 
 
@@ -542,19 +543,20 @@ async def label_typed(update: Update, context: BuddyContext, draft: Draft) -> No
         return
     told: tuple[str, Contact] | None = None
     reply: Reply | None = None
+    now = context.runtime.clock()
     async with context.runtime.database.transaction() as session:
         allowed = await _editor(session, user.id, draft.client_id)
         if allowed is None:
             reply = None
         elif draft.step == "edit_label":
             draft.data["label"] = label
-            saved = await _save_edit(session, tr, user.id, draft, allowed[0], allowed[1])
+            saved = await _save_edit(session, tr, user.id, draft, allowed[0], allowed[1], now)
             reply, told = saved if saved is not None else (None, None)
         else:
             draft.data["label"] = label
             existing = same_label(label, await contacts.current_map(session, draft.client_id))
             draft.step = "duplicate" if existing is not None else "circle"
-            await contacts.save_draft(session, user.id, draft, now=utcnow())
+            await contacts.save_draft(session, user.id, draft, now=now)
             reply = contact_step_reply(tr, draft)
     if reply is None or allowed is None:
         await message.reply_text(tr("button.stale"))

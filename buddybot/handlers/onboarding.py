@@ -11,7 +11,6 @@ from html import escape
 from telegram import Bot, InlineKeyboardMarkup, Update
 
 from buddybot import callbacks
-from buddybot.clock import utcnow
 from buddybot.context import BuddyContext
 from buddybot.handlers import basics, privacy
 from buddybot.handlers.common import button, identify_sender
@@ -51,7 +50,9 @@ async def start(update: Update, context: BuddyContext) -> None:
     if user is None or message is None:
         return
     async with context.runtime.database.transaction() as session:
-        opened = await invitations.open_invitation(session, context.args[0], user.id, now=utcnow())
+        opened = await invitations.open_invitation(
+            session, context.args[0], user.id, now=context.runtime.clock()
+        )
     sender = await identify_sender(update, context)
     if opened.outcome is Outcome.PROFESSIONAL_JOINED:
         await set_personal_menu(context.bot, user.id, Role.PROFESSIONAL, sender.tr)
@@ -124,7 +125,7 @@ async def join_button(update: Update, context: BuddyContext) -> None:
             query.from_user.id,
             agree=parsed.parts[2] == "yes",
             language=language,
-            now=utcnow(),
+            now=context.runtime.clock(),
         )
     await query.answer()
     if parsed.parts[2] == "no":
@@ -156,7 +157,7 @@ async def _show_consent(
     assert query is not None
     async with context.runtime.database.transaction() as session:
         notice = await invitations.consent_notice(
-            session, invitation_id, query.from_user.id, now=utcnow()
+            session, invitation_id, query.from_user.id, now=context.runtime.clock()
         )
     await query.answer()
     if notice is None:
@@ -223,7 +224,9 @@ async def buddy_button(update: Update, context: BuddyContext) -> None:
         answer = (
             None
             if link is None or link.client_agreed_at is not None
-            else await invitations.answer_buddy_consent(session, link, agree=agree, now=utcnow())
+            else await invitations.answer_buddy_consent(
+                session, link, agree=agree, now=context.runtime.clock()
+            )
         )
     if answer is None:
         await basics.stale_button(update, context)

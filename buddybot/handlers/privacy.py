@@ -11,7 +11,6 @@ from telegram import Bot, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 
 from buddybot import callbacks
-from buddybot.clock import utcnow
 from buddybot.context import BuddyContext
 from buddybot.handlers import basics
 from buddybot.handlers.common import button, identify_sender
@@ -40,7 +39,7 @@ async def my_data(update: Update, context: BuddyContext) -> None:
     if message is None or update.effective_user is None:
         return
     async with context.runtime.database.transaction() as session:
-        data = await privacy.my_data(session, update.effective_user.id, now=utcnow())
+        data = await privacy.my_data(session, update.effective_user.id, now=context.runtime.clock())
     if data is None:
         await message.reply_text(sender.tr("mydata.nothing"))
         return
@@ -92,9 +91,13 @@ async def stop_button(update: Update, context: BuddyContext) -> None:
         return
     async with context.runtime.database.transaction() as session:
         if choice == "yes":
-            told = await privacy.withdraw_consent(session, query.from_user.id, now=utcnow())
+            told = await privacy.withdraw_consent(
+                session, query.from_user.id, now=context.runtime.clock()
+            )
         else:
-            told = await privacy.resume_consent(session, query.from_user.id, now=utcnow())
+            told = await privacy.resume_consent(
+                session, query.from_user.id, now=context.runtime.clock()
+            )
     if told is None:
         await basics.stale_button(update, context)
         return
@@ -167,7 +170,7 @@ async def daily_purge(context: BuddyContext) -> None:
     async with context.runtime.database.transaction() as session:
         report = await privacy.purge(
             session,
-            now=utcnow(),
+            now=context.runtime.clock(),
             grace_days=settings.consent_grace_days,
             retention_months=settings.retention_months,
         )
