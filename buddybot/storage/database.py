@@ -7,6 +7,7 @@ import sqlite3
 import weakref
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -72,10 +73,11 @@ class Database:
                 # Checked at the end, before the handler can send anything: a change claims
                 # the update, a transaction that only read looks it up (one statement either
                 # way, not a look-up before every change as well).
-                if await _changes_something(session):
-                    await deliveries.claim(session)
-                else:
-                    await deliveries.refuse_if_handled(session)
+                await deliveries.settle(
+                    await _changes_something(session),
+                    partial(_claim_rows, session),
+                    partial(_found, session),
+                )
 
     @asynccontextmanager
     async def begin(self, *, foreign_keys: bool = True) -> AsyncIterator[AsyncConnection]:
@@ -136,6 +138,15 @@ async def _changes_something(session: AsyncSession) -> bool:
         return True  # to be flushed at commit
     connection = await session.connection()
     return bool(connection.sync_connection and connection.sync_connection.info.get("wrote"))
+
+
+async def _claim_rows(session: AsyncSession, values: dict[str, object]) -> int:
+    result = await session.execute(deliveries.CLAIM, values)
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def _found(session: AsyncSession, values: dict[str, object]) -> bool:
+    return (await session.execute(deliveries.LOOK_UP, values)).first() is not None
 
 
 def _nothing_written_yet(connection: Any) -> None:

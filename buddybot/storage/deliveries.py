@@ -13,6 +13,7 @@ instead. Both happen at the end of the transaction, before the handler sends any
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from datetime import datetime
 
@@ -57,61 +58,30 @@ def forget() -> None:
     _unclaimed.set(None)
 
 
-def take_claim() -> int | None:
-    """The update a changing transaction must claim now (:data:`CLAIM`, then
-    :func:`check_claimed`), if any; from now on nothing is left to claim in this task."""
+async def settle(
+    changed: bool,
+    insert_claim: Callable[[dict[str, object]], Awaitable[int]],
+    look_up: Callable[[dict[str, object]], Awaitable[bool]],
+) -> None:
+    """At the end of a transaction of the update being handled, before its handler sends
+    anything: a transaction that ``changed`` something claims the update (``insert_claim``
+    runs :data:`CLAIM` with the values given and returns the rows it inserted), one that only
+    read looks it up, once per update (``look_up`` runs :data:`LOOK_UP` and says whether it
+    found it). Raises :class:`AlreadyHandledError` (the caller rolls back) when the update was
+    handled before; a delivery handled meanwhile elsewhere collides at the claim."""
     unclaimed = _unclaimed.get()
     if unclaimed is None:
-        return None
-    _unclaimed.set(None)
-    return unclaimed[0]
-
-
-def claim_values(update_id: int) -> dict[str, object]:
-    """The values of :data:`CLAIM`."""
-    return {"update_id": update_id, "at": utcnow()}
-
-
-def check_claimed(update_id: int, rows: int) -> None:
-    """Raise :class:`AlreadyHandledError` when :data:`CLAIM` inserted nothing."""
-    if not rows:
-        raise AlreadyHandledError(update_id)
-
-
-def take_look_up() -> int | None:
-    """The update a transaction that only read must look up (:data:`LOOK_UP`, then
-    :func:`check_not_handled`), if it was not looked up already in this task."""
-    unclaimed = _unclaimed.get()
-    if unclaimed is None or unclaimed[1]:
-        return None
-    _unclaimed.set((unclaimed[0], True))
-    return unclaimed[0]
-
-
-def check_not_handled(update_id: int, found: bool) -> None:
-    """Raise :class:`AlreadyHandledError` when :data:`LOOK_UP` found the update; a delivery
-    handled meanwhile elsewhere collides at the claim instead."""
-    if found:
-        _unclaimed.set(None)
-        raise AlreadyHandledError(update_id)
-
-
-async def claim(session: AsyncSession) -> None:
-    """Claim the update being handled in this transaction, which changed something; raise
-    :class:`AlreadyHandledError` if it was claimed before (the caller rolls back)."""
-    update_id = take_claim()
-    if update_id is not None:
-        result = await session.execute(CLAIM, claim_values(update_id))
-        check_claimed(update_id, getattr(result, "rowcount", 0))
-
-
-async def refuse_if_handled(session: AsyncSession) -> None:
-    """Raise :class:`AlreadyHandledError` if the update being handled was claimed before
-    (for a transaction that only read). Looked up once per update."""
-    update_id = take_look_up()
-    if update_id is not None:
-        found = (await session.execute(LOOK_UP, {"update_id": update_id})).first() is not None
-        check_not_handled(update_id, found)
+        return
+    update_id, looked_up = unclaimed
+    if changed:
+        _unclaimed.set(None)  # from now on nothing is left to claim in this task
+        if not await insert_claim({"update_id": update_id, "at": utcnow()}):
+            raise AlreadyHandledError(update_id)
+    elif not looked_up:
+        if await look_up({"update_id": update_id}):
+            _unclaimed.set(None)
+            raise AlreadyHandledError(update_id)
+        _unclaimed.set((update_id, True))
 
 
 def claiming() -> bool:

@@ -125,20 +125,14 @@ class Transaction:
         return int(status.rsplit(" ", 1)[-1])  # "UPDATE 1", "INSERT 0 1"
 
     async def _settle_update(self) -> None:
-        """As :meth:`Database.transaction` does at its end: a change claims the Telegram
-        update being handled, a read looks it up (raising AlreadyHandledError if it was)."""
-        if not deliveries.claiming():
-            return
-        if self.changed:
-            update_id = deliveries.take_claim()
-            if update_id is not None:
-                claimed = await self.run(CLAIM, **deliveries.claim_values(update_id))
-                deliveries.check_claimed(update_id, claimed)
-        else:
-            update_id = deliveries.take_look_up()
-            if update_id is not None:
-                found = await self.rows(LOOK_UP, update_id=update_id)
-                deliveries.check_not_handled(update_id, bool(found))
+        """As :meth:`Database.transaction` does at its end (``deliveries.settle``)."""
+        if deliveries.claiming():
+            await deliveries.settle(
+                self.changed, lambda values: self.run(CLAIM, **values), self._found
+            )
+
+    async def _found(self, values: dict[str, object]) -> bool:
+        return bool(await self.rows(LOOK_UP, **values))
 
 
 CLAIM = Statement(deliveries.CLAIM)
