@@ -123,11 +123,8 @@ async def schedule_button(update: Update, context: BuddyContext) -> None:
         reply: Reply | None = None
         if allowed is not None:
             kind, _, client = allowed
-            reply = await _schedule_step(session, tr, client, kind, action, value)
-            if reply is None and kind == "professional":
-                reply = await _zone_step(
-                    session, tr, client, action, value, page, context.runtime.clock()
-                )
+            now = context.runtime.clock()
+            reply = await _schedule_step(session, tr, client, kind, action, value, page, now)
     if reply is None:
         await basics.stale_button(update, context)
         return
@@ -142,6 +139,8 @@ async def _schedule_step(
     kind: str,
     action: str,
     value: str,
+    page: str,
+    now: datetime,
 ) -> Reply | None:
     client_id = str(client.id)
     if action == "times":
@@ -159,6 +158,8 @@ async def _schedule_step(
         return await _summary(session, tr, client, kind)
     if kind != "professional":
         return None  # only the professional sets the days
+    if action in ("areas", "area", "zone"):
+        return await _zone_step(session, tr, client, action, value, page, now)
     if action in ("reminders", "windows"):
         return _hours_choice(tr, client_id, action)
     if action in ("reminder", "window") and value.isdigit():
