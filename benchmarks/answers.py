@@ -36,13 +36,13 @@ from benchmarks import echo_bot, processes
 from benchmarks.report import figure
 from buddybot.clock import utcnow
 from buddybot.network import Contact, ContactKind, Domain
+from buddybot.roles import ParticipantRole, ParticipantStatus
 from buddybot.runner import BotProcess
 from buddybot.sandbox import DEFAULT_TOKEN, SandboxUser, TelegramSandbox
 from buddybot.services import checkins, contacts
 from buddybot.settings import load_settings
 from buddybot.storage import migrate, repositories
 from buddybot.storage.database import Database
-from buddybot.storage.models import ParticipantRole, ParticipantStatus
 
 Press = Callable[[], Awaitable[float]]  # one button press; the seconds until it was answered
 

@@ -33,10 +33,11 @@ from benchmarks.databases import postgres_database, postgres_skipped
 from benchmarks.history import seed
 from benchmarks.report import figure
 from buddybot.metrics import week_of, weeks_back
+from buddybot.roles import ParticipantRole
 from buddybot.services import digest
 from buddybot.storage import migrate
 from buddybot.storage.database import Database
-from buddybot.storage.models import Participant, ParticipantRole, Professional
+from buddybot.storage.models import Participant, Professional
 
 TODAY = date(2026, 11, 25)
 WEEKS = 52

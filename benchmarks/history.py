@@ -13,6 +13,7 @@ from sqlalchemy import insert, text
 
 from buddybot.metrics import week_of
 from buddybot.network import Domain
+from buddybot.roles import ParticipantRole, ParticipantStatus, ProfessionalStatus
 from buddybot.storage import repositories
 from buddybot.storage.database import Database
 from buddybot.storage.models import (
@@ -22,10 +23,7 @@ from buddybot.storage.models import (
     ContactRecord,
     MoodAnswer,
     Participant,
-    ParticipantRole,
-    ParticipantStatus,
     Professional,
-    ProfessionalStatus,
     SatisfactionAnswer,
 )
 

@@ -30,7 +30,7 @@ async def prepare_database(settings: Settings) -> Database:
     """Activate the encryption keys, connect to the database and apply pending migrations,
     or raise StartupError."""
     try:
-        crypto.activate(settings.keyring())
+        crypto.activate(crypto.keyring_of(settings))
     except SettingsError as error:
         raise StartupError(str(error)) from None
     database = Database(settings.database_url)

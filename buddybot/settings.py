@@ -29,8 +29,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from buddybot.i18n import LANGUAGES
-from buddybot.storage import crypto
-from buddybot.storage.models import DEFAULT_TIME_ZONE
+from buddybot.roles import DEFAULT_TIME_ZONE
 
 ENV_PREFIX = "BUDDYBOT_"
 DEFAULT_CONFIG_FILE = Path("config/buddybot.toml")
@@ -227,20 +226,6 @@ class Settings(BaseSettings):
     def log_level_number(self) -> int:
         """The log level as the number the logging module uses."""
         return logging.getLevelNamesMapping()[self.log_level]
-
-    def keyring(self) -> crypto.Keyring:
-        """The encryption keys, or a SettingsError telling how to make them."""
-        try:
-            text = self.key_file.read_text() if self.key_file is not None else None
-        except OSError as error:
-            raise SettingsError(
-                f"Cannot read {ENV_PREFIX}KEY_FILE {self.key_file}: {error.strerror}"
-            ) from None
-        secret = self.encryption_keys.get_secret_value() if self.encryption_keys else None
-        try:
-            return crypto.load(text, secret, ephemeral=self.ephemeral_keys)
-        except crypto.EncryptionKeyError as error:
-            raise SettingsError(str(error)) from None
 
     def require_token(self) -> str:
         """The bot token, or a SettingsError telling how to get one."""

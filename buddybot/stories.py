@@ -18,10 +18,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from buddybot.network import Contact, ContactKind, Domain
+from buddybot.roles import ParticipantRole
 from buddybot.services import checkins, contacts, invitations, meetups
 from buddybot.storage import repositories
 from buddybot.storage.database import Database
-from buddybot.storage.models import Checkin, Participant, ParticipantRole, Professional
+from buddybot.storage.models import Checkin, Participant, Professional
 
 MODES = ("in_person", "call", "message")
 

@@ -8,16 +8,12 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from buddybot.roles import ParticipantRole, ParticipantStatus, ProfessionalStatus
 from buddybot.runner import BotProcess
 from buddybot.sandbox import ChatMessage, SandboxUser, TelegramSandbox
 from buddybot.services import organisations
 from buddybot.storage import repositories
-from buddybot.storage.models import (
-    ParticipantRole,
-    ParticipantStatus,
-    ProfessionalStatus,
-    RhythmRecord,
-)
+from buddybot.storage.models import RhythmRecord
 
 LINK = re.compile(r"https://t\.me/(\w+)\?start=([A-Za-z0-9_-]+)")
 

@@ -13,10 +13,11 @@ import pytest
 from sqlalchemy import func, select
 
 from buddybot.clock import utcnow
+from buddybot.roles import ParticipantStatus, ProfessionalStatus
 from buddybot.services import access, invitations, organisations
 from buddybot.storage import repositories
 from buddybot.storage.database import Database
-from buddybot.storage.models import AuditEntry, ParticipantStatus, ProfessionalStatus
+from buddybot.storage.models import AuditEntry
 
 OWN_PRO, SAME_ORG_PRO, OTHER_ORG_PRO, CLIENT, OTHER_CLIENT, BUDDY, STRANGER = (
     101,

@@ -7,16 +7,11 @@ import logging
 import pytest
 from sqlalchemy import func, select
 
+from buddybot.roles import ParticipantRole, ParticipantStatus
 from buddybot.runner import BotProcess
 from buddybot.sandbox import TelegramSandbox
 from buddybot.storage import repositories
-from buddybot.storage.models import (
-    AuditEntry,
-    Participant,
-    ParticipantRole,
-    ParticipantStatus,
-    Professional,
-)
+from buddybot.storage.models import AuditEntry, Participant, Professional
 
 
 async def _add_client(bot: BotProcess, telegram_user_id: int, first_name: str) -> None:

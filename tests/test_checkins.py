@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select, update
 
 from buddybot.clock import ManualClock
+from buddybot.roles import ParticipantStatus
 from buddybot.runner import BotProcess
 from buddybot.sandbox import TelegramSandbox
 from buddybot.services import checkins
@@ -21,7 +22,6 @@ from buddybot.storage.models import (
     ContactEvent,
     MoodAnswer,
     Participant,
-    ParticipantStatus,
     RhythmRecord,
     SatisfactionAnswer,
 )

@@ -18,19 +18,12 @@ import pytest
 from benchmarks.processes import free_port
 from buddybot import cli
 from buddybot.clock import utcnow
+from buddybot.roles import ParticipantRole, ParticipantStatus
 from buddybot.sandbox import DEFAULT_TOKEN, TelegramSandbox
 from buddybot.schedule import local_date
 from buddybot.storage import crypto, migrate, repositories
 from buddybot.storage.database import Database
-from buddybot.storage.models import (
-    Checkin,
-    CheckinStatus,
-    ContactEvent,
-    ContactRecord,
-    MoodAnswer,
-    ParticipantRole,
-    ParticipantStatus,
-)
+from buddybot.storage.models import Checkin, CheckinStatus, ContactEvent, ContactRecord, MoodAnswer
 from tests.conftest import WEBHOOK_SECRET
 
 

@@ -8,11 +8,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from buddybot.network import MAX_CONTACTS, Contact, ContactKind, Domain, compare_dates, map_at
+from buddybot.roles import ParticipantRole
 from buddybot.services import contacts
 from buddybot.services.contacts import Editor, NetworkFullError
 from buddybot.storage import repositories
 from buddybot.storage.database import Database
-from buddybot.storage.models import ParticipantRole
 
 T0 = datetime(2026, 3, 1, 10, tzinfo=UTC)
 DAY = timedelta(days=1)

@@ -38,16 +38,12 @@ from sqlalchemy import text
 from buddybot.clock import utcnow
 from buddybot.commands import COMMANDS
 from buddybot.network import Contact, ContactKind, Domain
+from buddybot.roles import ParticipantRole, ParticipantStatus, ProfessionalStatus
 from buddybot.runner import BotProcess
 from buddybot.sandbox import ChatMessage, SandboxUser, TelegramSandbox
 from buddybot.services import contacts
 from buddybot.storage import repositories
-from buddybot.storage.models import (
-    ParticipantRole,
-    ParticipantStatus,
-    ProfessionalStatus,
-    RhythmRecord,
-)
+from buddybot.storage.models import RhythmRecord
 from tests.conftest import sandbox_settings
 
 T = TypeVar("T")

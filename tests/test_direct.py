@@ -10,18 +10,13 @@ from sqlalchemy import select, text
 
 from buddybot.clock import ManualClock, utcnow
 from buddybot.network import Contact, ContactKind, Domain
+from buddybot.roles import ParticipantRole, ParticipantStatus
 from buddybot.runner import BotProcess
 from buddybot.sandbox import TelegramSandbox
 from buddybot.services import checkins, contacts
 from buddybot.storage import deliveries, direct, repositories
 from buddybot.storage.database import Database
-from buddybot.storage.models import (
-    Checkin,
-    CheckinStatus,
-    ContactEvent,
-    ParticipantRole,
-    ParticipantStatus,
-)
+from buddybot.storage.models import Checkin, CheckinStatus, ContactEvent
 from tests.clocked import client_id_of, prompted, with_network
 from tests.journeys import joined_client
 

@@ -16,10 +16,11 @@ from sqlalchemy import select, text
 from buddybot.admin import new_key
 from buddybot.clock import utcnow
 from buddybot.network import Contact, ContactKind, Domain
+from buddybot.roles import ParticipantRole
 from buddybot.services import checkins, contacts
 from buddybot.storage import crypto, keys, migrate, repositories
 from buddybot.storage.database import Database
-from buddybot.storage.models import ParticipantRole, Professional
+from buddybot.storage.models import Professional
 
 TELEGRAM_ID = 7_310_442_981
 PLAIN = ["Amira", "Els Peeters", "Grootmoeder Fatma", "Tot dinsdag!", str(TELEGRAM_ID)]

@@ -144,6 +144,6 @@ def test_a_missing_key_falls_back_instead_of_failing() -> None:
 
 def test_every_status_has_words() -> None:
     from buddybot.handlers.clients import _STATUS_TEXT
-    from buddybot.storage.models import ParticipantStatus
+    from buddybot.roles import ParticipantStatus
 
     assert set(_STATUS_TEXT) == set(ParticipantStatus)

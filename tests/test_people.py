@@ -7,16 +7,12 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from sqlalchemy.exc import StatementError
 
+from buddybot.roles import ParticipantRole, ParticipantStatus, ProfessionalStatus
 from buddybot.services import people
 from buddybot.services.people import Role
 from buddybot.storage import repositories
 from buddybot.storage.database import Database
-from buddybot.storage.models import (
-    AuditEntry,
-    ParticipantRole,
-    ParticipantStatus,
-    ProfessionalStatus,
-)
+from buddybot.storage.models import AuditEntry
 
 
 async def _seed(database: Database) -> None:

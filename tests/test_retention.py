@@ -8,20 +8,13 @@ import pytest
 from sqlalchemy import func, select
 
 from buddybot.clock import utcnow
+from buddybot.roles import ParticipantRole, ParticipantStatus
 from buddybot.services import organisations, privacy
 from buddybot.services.organisations import AdminError
 from buddybot.services.people import Person, Role
 from buddybot.storage import repositories
 from buddybot.storage.database import Database
-from buddybot.storage.models import (
-    Checkin,
-    CheckinStatus,
-    MoodAnswer,
-    Organisation,
-    Participant,
-    ParticipantRole,
-    ParticipantStatus,
-)
+from buddybot.storage.models import Checkin, CheckinStatus, MoodAnswer, Organisation, Participant
 
 
 async def test_answers_older_than_the_retention_period_are_purged(database: Database) -> None:

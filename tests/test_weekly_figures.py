@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from buddybot.roles import ParticipantRole, ParticipantStatus
 from buddybot.storage import repositories, weekly
 from buddybot.storage.database import Database
 from buddybot.storage.models import (
@@ -14,8 +15,6 @@ from buddybot.storage.models import (
     ContactRecord,
     Meetup,
     MoodAnswer,
-    ParticipantRole,
-    ParticipantStatus,
     SatisfactionAnswer,
 )
 

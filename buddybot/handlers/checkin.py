@@ -27,11 +27,12 @@ from buddybot.handlers import basics, digest, meetup, network
 from buddybot.handlers.common import Reply, button, faces_row, identify_sender
 from buddybot.i18n import Translator, text_key, translator
 from buddybot.network import Contact, by_circle
+from buddybot.roles import ParticipantRole, ParticipantStatus
 from buddybot.services import access, checkins, contacts, guardians
 from buddybot.services.checkins import Prompt
 from buddybot.services.people import Role
 from buddybot.storage import direct, repositories
-from buddybot.storage.models import Checkin, Participant, ParticipantRole, ParticipantStatus
+from buddybot.storage.models import Checkin, Participant
 
 log = logging.getLogger(__name__)
 

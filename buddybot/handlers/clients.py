@@ -13,12 +13,12 @@ from buddybot.context import BuddyContext
 from buddybot.handlers import basics, invite
 from buddybot.handlers.common import Reply, button, identify_sender
 from buddybot.i18n import Translator, text_key
+from buddybot.roles import AgeGroup, ParticipantStatus
 from buddybot.services import access, caseload, guardians, invitations
 from buddybot.services.caseload import CaseloadEntry, ClientDetails
 from buddybot.services.invitations import NewInvitation
 from buddybot.services.people import Role
 from buddybot.settings import Settings
-from buddybot.storage.models import AgeGroup, ParticipantStatus
 
 CLIENTS = "cl"
 

@@ -9,9 +9,9 @@ from telegram import InputFile, Update
 from buddybot.context import BuddyContext
 from buddybot.handlers import basics
 from buddybot.handlers.common import identify_sender
+from buddybot.roles import ParticipantRole
 from buddybot.services import access, digest, export
 from buddybot.storage import repositories
-from buddybot.storage.models import ParticipantRole
 
 
 async def export_command(update: Update, context: BuddyContext) -> None:

@@ -16,11 +16,11 @@ from buddybot.handlers import basics
 from buddybot.handlers.common import Reply, button, identify_sender
 from buddybot.i18n import Translator
 from buddybot.qr import qr_png
+from buddybot.roles import ParticipantRole
 from buddybot.services import access, caseload, invitations, questions
 from buddybot.services.invitations import NewInvitation
 from buddybot.services.people import Role
 from buddybot.storage import repositories
-from buddybot.storage.models import ParticipantRole
 
 INVITE = "inv"
 REVOKE = "invx"

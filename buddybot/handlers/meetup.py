@@ -16,11 +16,12 @@ from buddybot.context import BuddyContext
 from buddybot.handlers import basics
 from buddybot.handlers.common import Reply, button, faces_row, identify_sender
 from buddybot.i18n import Translator, text_key
+from buddybot.roles import ParticipantRole
 from buddybot.schedule import local_date
 from buddybot.services import access, meetups
 from buddybot.services.people import Role
 from buddybot.storage import repositories
-from buddybot.storage.models import Meetup, Participant, ParticipantRole
+from buddybot.storage.models import Meetup, Participant
 
 MEETUP = "mt"
 ACTIVITY_TEXT = {

@@ -16,10 +16,10 @@ from buddybot.handlers import basics, privacy
 from buddybot.handlers.common import button, identify_sender
 from buddybot.handlers.menu import set_personal_menu
 from buddybot.i18n import LANGUAGES, Translator, text_key, translator
+from buddybot.roles import InvitationRole, ParticipantRole
 from buddybot.services import access, invitations
 from buddybot.services.invitations import Joined, Opened, Outcome
 from buddybot.services.people import Role
-from buddybot.storage.models import InvitationRole, ParticipantRole
 
 JOIN = "join"
 BUDDY = "bud"

@@ -9,18 +9,11 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from buddybot.roles import ParticipantRole, ParticipantStatus, ProfessionalStatus
 from buddybot.services import people
 from buddybot.services.people import Role
 from buddybot.storage import repositories
-from buddybot.storage.models import (
-    BuddyLink,
-    Invitation,
-    Participant,
-    ParticipantRole,
-    ParticipantStatus,
-    Professional,
-    ProfessionalStatus,
-)
+from buddybot.storage.models import BuddyLink, Invitation, Participant, Professional
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,10 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from buddybot.roles import AgeGroup, ParticipantRole, ParticipantStatus
 from buddybot.services.access import OwnClient, consent_stands
 from buddybot.storage import repositories
-from buddybot.storage.models import AgeGroup, ParticipantRole, ParticipantStatus, Professional
+from buddybot.storage.models import Professional
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from sqlalchemy import Select, bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from buddybot.network import Contact
+from buddybot.roles import ParticipantRole, ParticipantStatus
 from buddybot.schedule import (
     BUDDY_DEFAULT,
     CLIENT_DEFAULT,
@@ -38,8 +39,6 @@ from buddybot.storage.models import (
     Meetup,
     MoodAnswer,
     Participant,
-    ParticipantRole,
-    ParticipantStatus,
     Professional,
     RhythmRecord,
     SatisfactionAnswer,

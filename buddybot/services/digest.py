@@ -13,17 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from buddybot import metrics
 from buddybot.metrics import ClientHistory, ClientWeek, Week
+from buddybot.roles import ParticipantRole, ParticipantStatus, ProfessionalStatus
 from buddybot.services import contacts
 from buddybot.services.access import OwnClient
 from buddybot.storage import repositories, weekly
-from buddybot.storage.models import (
-    Digest,
-    Participant,
-    ParticipantRole,
-    ParticipantStatus,
-    Professional,
-    ProfessionalStatus,
-)
+from buddybot.storage.models import Digest, Participant, Professional
 
 # A digest not sent within this time after its moment (the bot was down) is not sent late.
 GRACE = timedelta(hours=48)

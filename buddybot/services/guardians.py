@@ -9,9 +9,10 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from buddybot.roles import AgeGroup
 from buddybot.services.access import OwnClient
 from buddybot.storage import repositories
-from buddybot.storage.models import AgeGroup, Participant
+from buddybot.storage.models import Participant
 
 
 def waiting_for_guardian(participant: Participant) -> bool:

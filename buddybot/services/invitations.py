@@ -17,19 +17,10 @@ from enum import StrEnum
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from buddybot.roles import InvitationRole, ParticipantRole, ParticipantStatus, ProfessionalStatus
 from buddybot.services import checkins, people
 from buddybot.storage import crypto, repositories
-from buddybot.storage.models import (
-    BuddyLink,
-    Invitation,
-    InvitationRole,
-    Organisation,
-    Participant,
-    ParticipantRole,
-    ParticipantStatus,
-    Professional,
-    ProfessionalStatus,
-)
+from buddybot.storage.models import BuddyLink, Invitation, Organisation, Participant, Professional
 
 CODE_BYTES = 16
 WRONG_CODES_PER_HOUR = 5

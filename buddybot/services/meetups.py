@@ -11,15 +11,9 @@ from datetime import date, datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from buddybot.roles import ParticipantRole, ParticipantStatus
 from buddybot.schedule import local_date
-from buddybot.storage.models import (
-    BuddyLink,
-    ContactEvent,
-    Meetup,
-    Participant,
-    ParticipantRole,
-    ParticipantStatus,
-)
+from buddybot.storage.models import BuddyLink, ContactEvent, Meetup, Participant
 
 ACTIVITIES = ("walk", "food", "sport", "culture", "home", "errands", "other")
 DURATIONS = (30, 60, 120, 240)

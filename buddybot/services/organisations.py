@@ -7,15 +7,11 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from buddybot.roles import ParticipantRole, ProfessionalStatus
 from buddybot.services import invitations
 from buddybot.services.invitations import NewInvitation
 from buddybot.storage import repositories
-from buddybot.storage.models import (
-    Organisation,
-    ParticipantRole,
-    Professional,
-    ProfessionalStatus,
-)
+from buddybot.storage.models import Organisation, Professional
 
 NAME_MAX = 200
 

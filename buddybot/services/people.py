@@ -8,14 +8,9 @@ from enum import StrEnum
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from buddybot.i18n import LANGUAGES, pick_language
+from buddybot.roles import ParticipantRole, ParticipantStatus, ProfessionalStatus
 from buddybot.storage import repositories
-from buddybot.storage.models import (
-    Participant,
-    ParticipantRole,
-    ParticipantStatus,
-    Professional,
-    ProfessionalStatus,
-)
+from buddybot.storage.models import Participant, Professional
 
 
 class Role(StrEnum):

@@ -11,16 +11,12 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from buddybot.network import Contact
+from buddybot.roles import ParticipantRole
 from buddybot.services import checkins, contacts, meetups, people
 from buddybot.services.invitations import PENDING_HOLD, attempt_hash
 from buddybot.services.people import Person, Role
 from buddybot.storage import deliveries, repositories
-from buddybot.storage.models import (
-    AuditEntry,
-    Participant,
-    ParticipantRole,
-    Professional,
-)
+from buddybot.storage.models import AuditEntry, Participant, Professional
 
 # Questions left unanswered this long are forgotten.
 AWAITED_ANSWER_HOLD = timedelta(days=1)

@@ -29,6 +29,8 @@ from typing import Any
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from buddybot.settings import ENV_PREFIX, Settings, SettingsError
+
 KEY_BYTES = 32
 NONCE_BYTES = 12
 _KEY_ID = re.compile(r"^[A-Za-z0-9_-]{1,16}$")
@@ -172,3 +174,20 @@ def encrypt_json(value: Any, purpose: str) -> str:
 def decrypt_json(stored: str, purpose: str) -> Any:
     """The JSON document of :func:`encrypt_json`."""
     return json.loads(active().decrypt(stored, purpose))
+
+
+def keyring_of(settings: Settings) -> Keyring:
+    """The encryption keys the settings name (``BUDDYBOT_KEY_FILE`` or
+    ``BUDDYBOT_ENCRYPTION_KEYS``), or a :class:`~buddybot.settings.SettingsError` telling
+    how to make them."""
+    try:
+        text = settings.key_file.read_text() if settings.key_file is not None else None
+    except OSError as error:
+        raise SettingsError(
+            f"Cannot read {ENV_PREFIX}KEY_FILE {settings.key_file}: {error.strerror}"
+        ) from None
+    secret = settings.encryption_keys.get_secret_value() if settings.encryption_keys else None
+    try:
+        return load(text, secret, ephemeral=settings.ephemeral_keys)
+    except EncryptionKeyError as error:
+        raise SettingsError(str(error)) from None

@@ -12,8 +12,9 @@ from typing import Any
 from sqlalchemy import Column, Table, Text, select, type_coerce, update
 
 from buddybot.storage import crypto
+from buddybot.storage.columns import EncryptedValue
 from buddybot.storage.database import Database
-from buddybot.storage.models import Base, EncryptedValue
+from buddybot.storage.models import Base
 
 
 def encrypted_columns() -> list[tuple[Table, Column[str], str]]:

@@ -13,8 +13,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from buddybot.clock import utcnow
+from buddybot.roles import DEFAULT_TIME_ZONE, ParticipantRole, ParticipantStatus, ProfessionalStatus
 from buddybot.storage.models import (
-    DEFAULT_TIME_ZONE,
     AuditEntry,
     AwaitedAnswer,
     BuddyLink,
@@ -22,10 +22,7 @@ from buddybot.storage.models import (
     Invitation,
     Organisation,
     Participant,
-    ParticipantRole,
-    ParticipantStatus,
     Professional,
-    ProfessionalStatus,
 )
 
 Record = TypeVar(

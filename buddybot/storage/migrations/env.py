@@ -13,7 +13,8 @@ from typing import Any, Literal
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from buddybot.storage.models import Base, UtcDateTime
+from buddybot.storage.columns import UtcDateTime
+from buddybot.storage.models import Base
 
 config = context.config
 target_metadata = Base.metadata

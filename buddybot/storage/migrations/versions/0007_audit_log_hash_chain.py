@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from buddybot.storage.models import UtcDateTime
+from buddybot.storage.columns import UtcDateTime
 from buddybot.storage.repositories import AUDIT_GENESIS, audit_hash
 
 revision: str = "0007"
