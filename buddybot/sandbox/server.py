@@ -20,15 +20,17 @@ import logging
 import secrets
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
 from aiohttp import web
 
+from buddybot.sandbox.errors import BotApiError, bad_request
 from buddybot.sandbox.formatting import EntityParseError, render, utf16_length
 from buddybot.sandbox.media import image_size
+from buddybot.sandbox.params import Handler, Params, read_params
 
 if TYPE_CHECKING:
     from buddybot.sandbox.users import SandboxUser
@@ -48,32 +50,6 @@ _NOT_MODIFIED = (
     "are exactly the same as a current content and reply markup of the message"
 )
 _QUERY_TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid"
-
-
-class BotApiError(Exception):
-    """An error answer of the Bot API: HTTP status = error_code, with its description."""
-
-    def __init__(self, code: int, description: str, retry_after: int | None = None) -> None:
-        super().__init__(description)
-        self.code = code
-        self.description = description
-        self.retry_after = retry_after
-
-    def payload(self) -> dict[str, Any]:
-        """The JSON body Telegram sends for this error."""
-        body: dict[str, Any] = {
-            "ok": False,
-            "error_code": self.code,
-            "description": self.description,
-        }
-        if self.retry_after is not None:
-            body["parameters"] = {"retry_after": self.retry_after}
-        return body
-
-
-def bad_request(detail: str) -> BotApiError:
-    """A 400 with Telegram's "Bad Request: …" description."""
-    return BotApiError(400, f"Bad Request: {detail}")
 
 
 @dataclass
@@ -193,57 +169,6 @@ class _Chat:
             if message.message_id == message_id and not message.deleted:
                 return message
         return None
-
-
-class _Params:
-    """Request parameters from a query string, a form, a multipart body or JSON."""
-
-    def __init__(self, values: dict[str, Any], files: dict[str, web.FileField]) -> None:
-        self.values = values
-        self.files = files
-
-    def has(self, name: str) -> bool:
-        return name in self.values or name in self.files
-
-    def text(self, name: str, default: str | None = None) -> str | None:
-        value = self.values.get(name, default)
-        return None if value is None else str(value)
-
-    def required_text(self, name: str) -> str:
-        value = self.text(name)
-        if value is None:
-            raise bad_request(f"{name} is empty")
-        return value
-
-    def number(self, name: str, default: int | None = None) -> int | None:
-        value = self.values.get(name)
-        if value is None or value == "":
-            return default
-        try:
-            return int(value)
-        except (TypeError, ValueError):
-            raise bad_request(f"invalid {name} specified") from None
-
-    def flag(self, name: str) -> bool:
-        value = self.values.get(name)
-        return value is True or (isinstance(value, str) and value.lower() in {"true", "1"})
-
-    def obj(self, name: str) -> Any:
-        value = self.values.get(name)
-        if isinstance(value, str):
-            try:
-                return json.loads(value)
-            except ValueError:
-                raise bad_request(f"can't parse {name} JSON object") from None
-        return value
-
-    def loggable(self) -> dict[str, Any]:
-        shown = dict(self.values)
-        shown.update({name: f"<file {item.filename}>" for name, item in self.files.items()})
-        return shown
-
-
-Handler = Callable[[_Params], Awaitable[Any]]
 
 
 class TelegramSandbox:
@@ -552,7 +477,7 @@ class TelegramSandbox:
 
     async def _serve(self, request: web.Request) -> web.Response:
         method = request.match_info["method"].lower()
-        params = await self._read_params(request)
+        params = await read_params(request)
         try:
             if request.match_info["token"] != self.token:
                 raise BotApiError(401, "Unauthorized")
@@ -577,21 +502,6 @@ class TelegramSandbox:
         if stored is None:
             return web.Response(status=404)
         return web.Response(body=stored.data, content_type=stored.mime_type)
-
-    @staticmethod
-    async def _read_params(request: web.Request) -> _Params:
-        values: dict[str, Any] = dict(request.query)
-        files: dict[str, web.FileField] = {}
-        if request.content_type == "application/json":
-            body = await request.json() if request.can_read_body else {}
-            values.update(body if isinstance(body, dict) else {})
-        elif request.can_read_body:
-            for name, value in (await request.post()).items():
-                if isinstance(value, web.FileField):
-                    files[name] = value
-                else:
-                    values[name] = value
-        return _Params(values, files)
 
     async def _apply_faults(self, method: str) -> None:
         for fault in self._faults:
@@ -618,7 +528,7 @@ class TelegramSandbox:
             raise BotApiError(429, "Too Many Requests: retry after 1", 1)
         self._send_times.append(now)
 
-    async def _notify(self, params: _Params | None = None) -> None:
+    async def _notify(self, params: Params | None = None) -> None:
         if params is not None:
             try:
                 chat = self._chats.get(params.number("chat_id") or 0)
@@ -635,7 +545,7 @@ class TelegramSandbox:
             raise bad_request("chat not found")
         return chat
 
-    def _writable_chat(self, params: _Params) -> _Chat:
+    def _writable_chat(self, params: Params) -> _Chat:
         chat_id = params.number("chat_id")
         if chat_id is None:
             raise bad_request("chat_id is empty")
@@ -651,10 +561,10 @@ class TelegramSandbox:
 
     # ----------------------------------------------------------------- getting updates
 
-    async def _get_me(self, _params: _Params) -> dict[str, Any]:
+    async def _get_me(self, _params: Params) -> dict[str, Any]:
         return self.bot_user
 
-    async def _get_updates(self, params: _Params) -> list[dict[str, Any]]:
+    async def _get_updates(self, params: Params) -> list[dict[str, Any]]:
         if self._webhook is not None:
             raise BotApiError(
                 409,
@@ -699,7 +609,7 @@ class TelegramSandbox:
         self._again -= {id(update) for update in batch}
         return batch
 
-    async def _set_webhook(self, params: _Params) -> bool:
+    async def _set_webhook(self, params: Params) -> bool:
         url = params.text("url") or ""
         if not url:
             return await self._delete_webhook(params)
@@ -724,7 +634,7 @@ class TelegramSandbox:
         await self._notify()
         return True
 
-    async def _delete_webhook(self, params: _Params) -> bool:
+    async def _delete_webhook(self, params: Params) -> bool:
         if params.flag("drop_pending_updates"):
             self._pending.clear()
         self._webhook = None
@@ -733,7 +643,7 @@ class TelegramSandbox:
             self._webhook_task = None
         return True
 
-    async def _get_webhook_info(self, _params: _Params) -> dict[str, Any]:
+    async def _get_webhook_info(self, _params: Params) -> dict[str, Any]:
         return self._webhook_info()
 
     def _webhook_info(self) -> dict[str, Any]:
@@ -800,7 +710,7 @@ class TelegramSandbox:
 
     # ----------------------------------------------------------------- sending
 
-    def _markup(self, params: _Params) -> dict[str, Any] | None:
+    def _markup(self, params: Params) -> dict[str, Any] | None:
         markup = params.obj("reply_markup")
         if markup is None:
             return None
@@ -830,7 +740,7 @@ class TelegramSandbox:
             raise bad_request("text buttons are unallowed in the inline keyboard")
 
     @staticmethod
-    def _text(params: _Params) -> tuple[str, list[dict[str, Any]]]:
+    def _text(params: Params) -> tuple[str, list[dict[str, Any]]]:
         raw = params.text("text") or ""
         try:
             text, entities = render(raw, params.text("parse_mode"), params.obj("entities"))
@@ -843,7 +753,7 @@ class TelegramSandbox:
         return text, entities
 
     @staticmethod
-    def _caption(params: _Params) -> str | None:
+    def _caption(params: Params) -> str | None:
         raw = params.text("caption")
         if raw is None:
             return None
@@ -866,7 +776,7 @@ class TelegramSandbox:
         chat.messages.append(message)
         return message
 
-    async def _send_message(self, params: _Params) -> dict[str, Any]:
+    async def _send_message(self, params: Params) -> dict[str, Any]:
         chat = self._writable_chat(params)
         text, entities = self._text(params)
         message = self._bot_message(
@@ -874,7 +784,7 @@ class TelegramSandbox:
         )
         return self.to_api(message)
 
-    def _store_file(self, params: _Params, name: str, default_mime: str) -> StoredFile:
+    def _store_file(self, params: Params, name: str, default_mime: str) -> StoredFile:
         upload = params.files.get(name)
         if upload is not None:
             data = upload.file.read()
@@ -892,12 +802,12 @@ class TelegramSandbox:
             attached = params.files.get(reference.removeprefix("attach://"))
             if attached is None:
                 raise bad_request("wrong file identifier/HTTP URL specified")
-            return self._store_file(_Params({}, {name: attached}), name, default_mime)
+            return self._store_file(Params({}, {name: attached}), name, default_mime)
         if reference and reference in self._files:
             return self._files[reference]
         raise bad_request("wrong file identifier/HTTP URL specified")
 
-    async def _send_photo(self, params: _Params) -> dict[str, Any]:
+    async def _send_photo(self, params: Params) -> dict[str, Any]:
         chat = self._writable_chat(params)
         photo = self._store_file(params, "photo", "image/jpeg")
         if image_size(photo.data) == (0, 0):
@@ -907,7 +817,7 @@ class TelegramSandbox:
         )
         return self.to_api(message)
 
-    async def _send_document(self, params: _Params) -> dict[str, Any]:
+    async def _send_document(self, params: Params) -> dict[str, Any]:
         chat = self._writable_chat(params)
         document = self._store_file(params, "document", "application/octet-stream")
         message = self._bot_message(
@@ -918,7 +828,7 @@ class TelegramSandbox:
         )
         return self.to_api(message)
 
-    async def _send_media_group(self, params: _Params) -> list[dict[str, Any]]:
+    async def _send_media_group(self, params: Params) -> list[dict[str, Any]]:
         chat = self._writable_chat(params)
         media = params.obj("media")
         if not isinstance(media, list) or not 2 <= len(media) <= 10:
@@ -929,7 +839,7 @@ class TelegramSandbox:
             kind = item.get("type") if isinstance(item, dict) else None
             if kind not in {"photo", "document"}:
                 raise bad_request("unsupported media type in the sandbox")
-            item_params = _Params(
+            item_params = Params(
                 {
                     "media": item.get("media"),
                     "caption": item.get("caption"),
@@ -946,13 +856,13 @@ class TelegramSandbox:
             )
         return [self.to_api(message) for message in sent]
 
-    async def _send_chat_action(self, params: _Params) -> bool:
+    async def _send_chat_action(self, params: Params) -> bool:
         self._writable_chat(params)
         return True
 
     # ----------------------------------------------------------------- editing
 
-    def _editable(self, params: _Params) -> ChatMessage:
+    def _editable(self, params: Params) -> ChatMessage:
         if params.has("inline_message_id"):
             raise bad_request("inline messages are not supported in the sandbox")
         chat = self._writable_chat(params)
@@ -969,7 +879,7 @@ class TelegramSandbox:
         message.edited_at = time.monotonic()
         return self.to_api(message)
 
-    async def _edit_message_text(self, params: _Params) -> dict[str, Any]:
+    async def _edit_message_text(self, params: Params) -> dict[str, Any]:
         message = self._editable(params)
         if message.text is None:
             raise bad_request("there is no text in the message to edit")
@@ -980,7 +890,7 @@ class TelegramSandbox:
         message.text, message.entities, message.reply_markup = text, entities, markup
         return self._edited(message)
 
-    async def _edit_message_reply_markup(self, params: _Params) -> dict[str, Any]:
+    async def _edit_message_reply_markup(self, params: Params) -> dict[str, Any]:
         message = self._editable(params)
         markup = self._markup(params)
         if markup == message.reply_markup or (not markup and not message.reply_markup):
@@ -988,7 +898,7 @@ class TelegramSandbox:
         message.reply_markup = markup
         return self._edited(message)
 
-    async def _delete_message(self, params: _Params) -> bool:
+    async def _delete_message(self, params: Params) -> bool:
         chat = self._chat(params.number("chat_id") or 0)
         message = chat.find(params.number("message_id") or 0)
         if message is None:
@@ -996,7 +906,7 @@ class TelegramSandbox:
         message.deleted = True
         return True
 
-    async def _answer_callback_query(self, params: _Params) -> bool:
+    async def _answer_callback_query(self, params: Params) -> bool:
         query_id = params.required_text("callback_query_id")
         if query_id not in self._callbacks or self._callbacks[query_id] is not None:
             raise bad_request(_QUERY_TOO_OLD.removeprefix("Bad Request: "))
@@ -1009,7 +919,7 @@ class TelegramSandbox:
     # ----------------------------------------------------------------- commands and files
 
     @staticmethod
-    def _scope_key(params: _Params) -> tuple[str, str]:
+    def _scope_key(params: Params) -> tuple[str, str]:
         scope = params.obj("scope") or {"type": "default"}
         if not isinstance(scope, dict) or "type" not in scope:
             raise bad_request("can't parse BotCommandScope JSON object")
@@ -1019,7 +929,7 @@ class TelegramSandbox:
             raise bad_request("invalid language code specified")
         return key, language
 
-    async def _set_my_commands(self, params: _Params) -> bool:
+    async def _set_my_commands(self, params: Params) -> bool:
         commands = params.obj("commands")
         if not isinstance(commands, list) or len(commands) > 100:
             raise bad_request("commands must be an array of at most 100 BotCommand")
@@ -1038,14 +948,14 @@ class TelegramSandbox:
         ]
         return True
 
-    async def _get_my_commands(self, params: _Params) -> list[dict[str, str]]:
+    async def _get_my_commands(self, params: Params) -> list[dict[str, str]]:
         return self.commands.get(self._scope_key(params), [])
 
-    async def _delete_my_commands(self, params: _Params) -> bool:
+    async def _delete_my_commands(self, params: Params) -> bool:
         self.commands.pop(self._scope_key(params), None)
         return True
 
-    async def _get_file(self, params: _Params) -> dict[str, Any]:
+    async def _get_file(self, params: Params) -> dict[str, Any]:
         stored = self._files.get(params.required_text("file_id"))
         if stored is None:
             raise bad_request("invalid file_id")
