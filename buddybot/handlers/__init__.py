@@ -21,7 +21,6 @@ from buddybot.handlers import (
     basics,
     checkin,
     clients,
-    delivery,
     digest,
     export,
     invite,
@@ -33,6 +32,7 @@ from buddybot.handlers import (
     privacy,
     schedule,
     typed,
+    who,
 )
 
 # Only private chats: the bot handles care data and is not meant for groups.
@@ -46,7 +46,7 @@ def _buttons(feature: str, callback: Any) -> CallbackQueryHandler[Any, Any]:
 def build_handlers() -> dict[int, Sequence[BaseHandler[Any, Any, Any]]]:
     """The handlers by group, in the order PTB tries them: every update passes group -1,
     then the first handler of group 0 that matches answers it."""
-    return {-1: [TypeHandler(Update, delivery.remember_update)], 0: _answering_handlers()}
+    return {-1: [TypeHandler(Update, who.identify)], 0: _answering_handlers()}
 
 
 def _answering_handlers() -> list[BaseHandler[Any, Any, Any]]:

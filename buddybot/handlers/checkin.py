@@ -24,7 +24,8 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 from buddybot import callbacks
 from buddybot.context import BuddyContext
 from buddybot.handlers import basics, digest, meetup, network
-from buddybot.handlers.common import Reply, button, faces_row, identify_sender
+from buddybot.handlers.buttons import button
+from buddybot.handlers.common import Reply, faces_row
 from buddybot.i18n import Translator, text_key, translator
 from buddybot.network import Contact, by_circle
 from buddybot.roles import ParticipantRole, ParticipantStatus
@@ -568,28 +569,27 @@ async def checkin_button(update: Update, context: BuddyContext) -> None:
 
 async def checkin_command(update: Update, context: BuddyContext) -> None:
     """`/checkin`: start a check-in now (or continue the open one)."""
-    sender = await identify_sender(update, context)
     user, message = update.effective_user, update.effective_message
     if (
-        sender.person.role is not Role.CLIENT
-        or sender.person.consent_withdrawn
-        or (user is None or message is None or sender.person.record_id is None)
+        context.person.role is not Role.CLIENT
+        or context.person.consent_withdrawn
+        or (user is None or message is None or context.person.record_id is None)
     ):
-        await basics.not_for_role(update, sender.tr)
+        await basics.not_for_role(update, context.tr)
         return
     now = context.runtime.clock()
     async with context.runtime.database.transaction() as session:
-        participant = await repositories.participant_by_id(session, sender.person.record_id)
+        participant = await repositories.participant_by_id(session, context.person.record_id)
         assert participant is not None
         if guardians.waiting_for_guardian(participant):
-            reply = Reply(sender.tr("checkin.waiting_for_guardian"))
+            reply = Reply(context.tr("checkin.waiting_for_guardian"))
         else:
             checkin = await checkins.current_open(session, participant.id)
             if checkin is None:
                 checkin = await checkins.start_now(session, participant, now)
             if checkin.step is None:
                 checkin.step = "who"
-            reply = await _step_reply(session, sender.tr, checkin, participant)
+            reply = await _step_reply(session, context.tr, checkin, participant)
     await message.reply_text(reply.text, reply_markup=reply.keyboard)
 
 

@@ -11,7 +11,8 @@ from telegram import InlineKeyboardMarkup, Update
 from buddybot import callbacks
 from buddybot.context import BuddyContext
 from buddybot.handlers import basics, invite
-from buddybot.handlers.common import Reply, button, identify_sender
+from buddybot.handlers.buttons import button
+from buddybot.handlers.common import Reply
 from buddybot.i18n import Translator, text_key
 from buddybot.roles import AgeGroup, ParticipantStatus
 from buddybot.services import access, caseload, guardians, invitations
@@ -106,14 +107,13 @@ def _age_reply(tr: Translator, details: ClientDetails) -> Reply:
 
 async def clients_command(update: Update, context: BuddyContext) -> None:
     """The caseload list with a button per client."""
-    sender = await identify_sender(update, context)
-    if sender.person.role is not Role.PROFESSIONAL or update.effective_user is None:
-        await basics.not_for_role(update, sender.tr)
+    if context.person.role is not Role.PROFESSIONAL or update.effective_user is None:
+        await basics.not_for_role(update, context.tr)
         return
     async with context.runtime.database.transaction() as session:
         professional = await access.acting_professional(session, update.effective_user.id)
         entries = [] if professional is None else await caseload.caseload(session, professional)
-    reply = _caseload_reply(sender.tr, entries)
+    reply = _caseload_reply(context.tr, entries)
     if update.effective_message is not None:
         await update.effective_message.reply_text(reply.text, reply_markup=reply.keyboard)
 
@@ -126,7 +126,7 @@ async def client_button(update: Update, context: BuddyContext) -> None:
     if query is None or parsed is None or not _valid(parsed.parts):
         await basics.stale_button(update, context)
         return
-    tr = (await identify_sender(update, context)).tr
+    tr = context.tr
     new_link: tuple[str, NewInvitation] | None = None
     async with context.runtime.database.transaction() as session:
         if parsed.parts == ("list",):

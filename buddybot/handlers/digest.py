@@ -19,7 +19,8 @@ from telegram.error import BadRequest, Forbidden, NetworkError
 from buddybot import callbacks, metrics
 from buddybot.context import BuddyContext
 from buddybot.handlers import basics
-from buddybot.handlers.common import FACES, button, identify_sender
+from buddybot.handlers.buttons import button
+from buddybot.handlers.common import FACES
 from buddybot.handlers.network import DOMAIN_TEXT, circle_texts
 from buddybot.i18n import Translator, text_key, translator
 from buddybot.metrics import ClientHistory, ClientWeek, Flag
@@ -271,8 +272,7 @@ def _local_today(context: BuddyContext, time_zone: str) -> date:
 
 async def digest_command(update: Update, context: BuddyContext) -> None:
     """`/digest`: which week?"""
-    sender = await identify_sender(update, context)
-    tr = sender.tr
+    tr = context.tr
     if update.effective_user is None or update.effective_message is None:
         return
     async with context.runtime.database.transaction() as session:
@@ -306,7 +306,7 @@ async def moment_button(update: Update, context: BuddyContext) -> None:
     if query is None or parsed is None or not parsed.parts:
         await basics.stale_button(update, context)
         return
-    tr = (await identify_sender(update, context)).tr
+    tr = context.tr
     parts = parsed.parts
     async with context.runtime.database.transaction() as session:
         professional = await access.acting_professional(session, query.from_user.id)
@@ -340,7 +340,7 @@ async def digest_button(update: Update, context: BuddyContext) -> None:
     if query is None or parsed is None or parsed.parts not in {("last",), ("now",)}:
         await basics.stale_button(update, context)
         return
-    tr = (await identify_sender(update, context)).tr
+    tr = context.tr
     async with context.runtime.database.transaction() as session:
         professional = await access.acting_professional(session, query.from_user.id)
         caseload = None
@@ -386,7 +386,7 @@ async def client_button(update: Update, context: BuddyContext) -> None:
     except ValueError:
         await basics.stale_button(update, context)
         return
-    tr = (await identify_sender(update, context)).tr
+    tr = context.tr
     async with context.runtime.database.transaction() as session:
         own = await access.own_client(
             session,

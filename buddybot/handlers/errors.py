@@ -9,9 +9,8 @@ from telegram import Update
 from telegram.error import Forbidden
 
 from buddybot.context import BuddyContext
-from buddybot.handlers.common import identify_sender, translator_for
+from buddybot.services import updates
 from buddybot.services.people import UNKNOWN
-from buddybot.storage import deliveries
 
 log = logging.getLogger(__name__)
 
@@ -28,10 +27,9 @@ def redacted_traceback(error: BaseException) -> str:
 
 async def on_error(update: object, context: BuddyContext) -> None:
     """Log the failure with the update id, and tell the person something went wrong."""
-    error = context.error
+    error, database = context.error, context.runtime.database
     update_id = update.update_id if isinstance(update, Update) else None
-    deliveries.forget()  # the look-ups below must not claim the update
-    if isinstance(error, deliveries.AlreadyHandledError):
+    if isinstance(error, updates.AlreadyHandledError):
         # Delivered again (a restart, a webhook retry): the first delivery changed and
         # answered; this one was rolled back, and the person needs no second answer.
         log.info("update %s was delivered again; handled once", update_id)
@@ -47,10 +45,13 @@ async def on_error(update: object, context: BuddyContext) -> None:
         return
     if isinstance(error, Forbidden):
         return  # the person blocked the bot: there is no one to tell
+    user = update.effective_user
+    app_language = user.language_code if user else None
     try:
-        tr = (await identify_sender(update, context)).tr
+        person = UNKNOWN if user is None else await updates.look_up_sender(database, user.id)
     except Exception:  # the database may be what failed; fall back to the app language
-        tr = translator_for(UNKNOWN, update.effective_user, context)
+        person = UNKNOWN
+    tr = context.runtime.translator_for(person, app_language)
     try:
         await context.bot.send_message(update.effective_chat.id, tr("error.generic"))
     except Exception as send_error:

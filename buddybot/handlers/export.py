@@ -8,7 +8,6 @@ from telegram import InputFile, Update
 
 from buddybot.context import BuddyContext
 from buddybot.handlers import basics
-from buddybot.handlers.common import identify_sender
 from buddybot.roles import ParticipantRole
 from buddybot.services import access, digest, export
 from buddybot.storage import repositories
@@ -16,7 +15,6 @@ from buddybot.storage import repositories
 
 async def export_command(update: Update, context: BuddyContext) -> None:
     """Up to last week, with first names and labels as the professional sees them."""
-    sender = await identify_sender(update, context)
     user, message = update.effective_user, update.effective_message
     if user is None or message is None:
         return
@@ -36,7 +34,7 @@ async def export_command(update: Update, context: BuddyContext) -> None:
                 actor_kind="professional",
                 actor_id=professional.id,
             )
-    tr = sender.tr
+    tr = context.tr
     if made is None:
         await basics.not_for_role(update, tr)
         return

@@ -13,7 +13,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from buddybot import callbacks
 from buddybot.context import BuddyContext
 from buddybot.handlers import basics
-from buddybot.handlers.common import Reply, button, identify_sender
+from buddybot.handlers.buttons import button
+from buddybot.handlers.common import Reply
 from buddybot.i18n import Translator
 from buddybot.qr import qr_png
 from buddybot.roles import ParticipantRole
@@ -34,11 +35,10 @@ def _cancel_row(tr: Translator) -> list[InlineKeyboardButton]:
 
 async def invite_command(update: Update, context: BuddyContext) -> None:
     """Ask whom the professional wants to invite."""
-    sender = await identify_sender(update, context)
-    if sender.person.role is not Role.PROFESSIONAL:
-        await basics.not_for_role(update, sender.tr)
+    if context.person.role is not Role.PROFESSIONAL:
+        await basics.not_for_role(update, context.tr)
         return
-    tr = sender.tr
+    tr = context.tr
     keyboard = InlineKeyboardMarkup(
         [
             [
@@ -59,7 +59,7 @@ async def invite_button(update: Update, context: BuddyContext) -> None:
     if query is None or parsed is None or not _valid_invite(parsed.parts):
         await basics.stale_button(update, context)
         return
-    tr = (await identify_sender(update, context)).tr
+    tr = context.tr
     async with context.runtime.database.transaction() as session:
         reply = await _invite_step(
             session, query.from_user.id, parsed.parts, tr, context.runtime.clock()
@@ -120,8 +120,7 @@ async def name_typed(
     user = update.effective_user
     if message is None or user is None or message.text is None:
         return
-    sender = await identify_sender(update, context)
-    tr = sender.tr
+    tr = context.tr
     name = invitations.clean_name(message.text)
     if name is None:
         await message.reply_text(
@@ -174,14 +173,13 @@ async def send_invitation(
 
 async def invitations_command(update: Update, context: BuddyContext) -> None:
     """The professional's open invitations, each with a button to withdraw it."""
-    sender = await identify_sender(update, context)
-    if sender.person.role is not Role.PROFESSIONAL or sender.person.record_id is None:
-        await basics.not_for_role(update, sender.tr)
+    if context.person.role is not Role.PROFESSIONAL or context.person.record_id is None:
+        await basics.not_for_role(update, context.tr)
         return
-    tr = sender.tr
+    tr = context.tr
     async with context.runtime.database.transaction() as session:
         open_ones = await repositories.open_invitations_by(
-            session, sender.person.record_id, context.runtime.clock()
+            session, context.person.record_id, context.runtime.clock()
         )
     if update.effective_message is None:
         return
@@ -228,6 +226,6 @@ async def revoke_button(update: Update, context: BuddyContext) -> None:
     if name is None:
         await basics.stale_button(update, context)
         return
-    tr = (await identify_sender(update, context)).tr
+    tr = context.tr
     await query.answer()
     await query.edit_message_text(tr("invitations.revoked", name=escape(name)))

@@ -7,7 +7,7 @@ from telegram import InlineKeyboardMarkup, Update
 from buddybot import callbacks
 from buddybot.context import BuddyContext
 from buddybot.handlers.basics import stale_button
-from buddybot.handlers.common import button, identify_sender
+from buddybot.handlers.buttons import button
 from buddybot.handlers.menu import set_personal_menu
 from buddybot.i18n import LANGUAGES, translator
 from buddybot.services import people
@@ -29,10 +29,9 @@ def language_keyboard() -> InlineKeyboardMarkup:
 
 async def ask_language(update: Update, context: BuddyContext) -> None:
     """Show the language buttons."""
-    sender = await identify_sender(update, context)
     if update.effective_message is not None:
         await update.effective_message.reply_text(
-            sender.tr("language.question"), reply_markup=language_keyboard()
+            context.tr("language.question"), reply_markup=language_keyboard()
         )
 
 

@@ -14,7 +14,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from buddybot import callbacks
 from buddybot.context import BuddyContext
 from buddybot.handlers import basics
-from buddybot.handlers.common import Reply, button, faces_row, identify_sender
+from buddybot.handlers.buttons import button
+from buddybot.handlers.common import Reply, faces_row
 from buddybot.i18n import Translator, text_key
 from buddybot.roles import ParticipantRole
 from buddybot.schedule import local_date
@@ -135,12 +136,11 @@ async def start_reply(
 
 async def meetup_command(update: Update, context: BuddyContext) -> None:
     """Start logging a meetup (asking which client when there are several)."""
-    sender = await identify_sender(update, context)
     user, message = update.effective_user, update.effective_message
-    if sender.person.role is not Role.BUDDY or user is None or message is None:
-        await basics.not_for_role(update, sender.tr)
+    if context.person.role is not Role.BUDDY or user is None or message is None:
+        await basics.not_for_role(update, context.tr)
         return
-    tr = sender.tr
+    tr = context.tr
     async with context.runtime.database.transaction() as session:
         buddy = await _buddy(session, user.id)
         reply = (
@@ -158,7 +158,7 @@ async def meetup_button(update: Update, context: BuddyContext) -> None:
     if query is None or parsed is None or len(parsed.parts) < 2:
         await basics.stale_button(update, context)
         return
-    tr = (await identify_sender(update, context)).tr
+    tr = context.tr
     now = context.runtime.clock()
     async with context.runtime.database.transaction() as session:
         buddy = await _buddy(session, query.from_user.id)
@@ -236,7 +236,7 @@ async def note_typed(update: Update, context: BuddyContext) -> bool:
     if user is None or message is None or message.text is None:
         return False
     now = context.runtime.clock()
-    tr = (await identify_sender(update, context)).tr  # before: one transaction at a time
+    tr = context.tr
     async with context.runtime.database.transaction() as session:
         buddy = await _buddy(session, user.id)
         meetup = None if buddy is None else await meetups.unfinished(session, buddy.id)

@@ -13,7 +13,6 @@ from telegram import Update
 
 from buddybot.context import BuddyContext
 from buddybot.handlers import basics
-from buddybot.handlers.common import identify_sender
 from buddybot.handlers.digest import FLAG_TEXT, TO_CLIENT, send_pictures, week_lines
 from buddybot.i18n import Translator
 from buddybot.services import access, contacts, digest
@@ -45,20 +44,19 @@ def own_week_text(tr: Translator, own: OwnWeek) -> str:
 
 async def myweek_command(update: Update, context: BuddyContext) -> None:
     """The client's week, then their chart and circle."""
-    sender = await identify_sender(update, context)
     user, message = update.effective_user, update.effective_message
     if (
-        sender.person.role is not Role.CLIENT
-        or sender.person.record_id is None
-        or sender.person.consent_withdrawn
+        context.person.role is not Role.CLIENT
+        or context.person.record_id is None
+        or context.person.consent_withdrawn
         or user is None
         or message is None
     ):
-        await basics.not_for_role(update, sender.tr)
+        await basics.not_for_role(update, context.tr)
         return
     async with context.runtime.database.transaction() as session:
         allowed = await access.client_or_professional(
-            session, user.id, sender.person.record_id, "myweek"
+            session, user.id, context.person.record_id, "myweek"
         )
         if allowed is None:
             found = None
@@ -68,8 +66,8 @@ async def myweek_command(update: Update, context: BuddyContext) -> None:
             own = await digest.own_week(session, client, today)
             found = (client.first_name or "", own, await contacts.current_map(session, client.id))
     if found is None:
-        await basics.not_for_role(update, sender.tr)
+        await basics.not_for_role(update, context.tr)
         return
     name, own, current = found
-    await message.reply_text(own_week_text(sender.tr, own))
-    await send_pictures(context, user.id, sender.tr, name, own.history, current, own.week.week)
+    await message.reply_text(own_week_text(context.tr, own))
+    await send_pictures(context, user.id, context.tr, name, own.history, current, own.week.week)

@@ -17,7 +17,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from buddybot import callbacks
 from buddybot.context import BuddyContext
 from buddybot.handlers import basics
-from buddybot.handlers.common import Reply, button, identify_sender
+from buddybot.handlers.buttons import button
+from buddybot.handlers.common import Reply
 from buddybot.i18n import Translator, text_key, translator
 from buddybot.network import (
     CIRCLES,
@@ -169,19 +170,18 @@ async def _send_map(
 
 async def network_command(update: Update, context: BuddyContext) -> None:
     """`/network` for a client: their own circle."""
-    sender = await identify_sender(update, context)
     user = update.effective_user
-    if sender.person.role is not Role.CLIENT or sender.person.record_id is None or user is None:
-        await basics.not_for_role(update, sender.tr)
+    if context.person.role is not Role.CLIENT or context.person.record_id is None or user is None:
+        await basics.not_for_role(update, context.tr)
         return
     async with context.runtime.database.transaction() as session:
         allowed = await access.client_or_professional(
-            session, user.id, sender.person.record_id, "network"
+            session, user.id, context.person.record_id, "network"
         )
     if allowed is None:
-        await basics.not_for_role(update, sender.tr)
+        await basics.not_for_role(update, context.tr)
         return
-    await _send_map(update, context, sender.tr, allowed[2])
+    await _send_map(update, context, context.tr, allowed[2])
 
 
 # ------------------------------------------------------------------ steps of the draft
@@ -276,7 +276,7 @@ async def network_button(update: Update, context: BuddyContext) -> None:
     if query is None or parsed is None or not parsed.parts:
         await basics.stale_button(update, context)
         return
-    tr = (await identify_sender(update, context)).tr
+    tr = context.tr
     action, args = parsed.parts[0], parsed.parts[1:]
     user_id = query.from_user.id
     if action in ("show", "add", "pick", "edit", "del", "delyes"):
@@ -530,7 +530,7 @@ async def label_typed(update: Update, context: BuddyContext, draft: Draft) -> No
     user = update.effective_user
     if message is None or user is None or message.text is None:
         return
-    tr = (await identify_sender(update, context)).tr
+    tr = context.tr
     if draft.step not in ("label", "edit_label"):
         question = contact_step_reply(tr, draft)
         await message.reply_text(

@@ -13,7 +13,7 @@ from telegram import Bot, InlineKeyboardMarkup, Update
 from buddybot import callbacks
 from buddybot.context import BuddyContext
 from buddybot.handlers import basics, privacy
-from buddybot.handlers.common import button, identify_sender
+from buddybot.handlers.buttons import button
 from buddybot.handlers.menu import set_personal_menu
 from buddybot.i18n import LANGUAGES, Translator, text_key, translator
 from buddybot.roles import InvitationRole, ParticipantRole
@@ -38,9 +38,8 @@ async def start(update: Update, context: BuddyContext) -> None:
     """`/start` with a code opens an invitation; without one it is the plain greeting, or for
     someone who said /stop, the way back in."""
     if not context.args:
-        sender = await identify_sender(update, context)
-        if sender.person.consent_withdrawn and update.effective_message is not None:
-            text, keyboard = privacy.resume_offer(sender.tr, sender.person.first_name or "")
+        if context.person.consent_withdrawn and update.effective_message is not None:
+            text, keyboard = privacy.resume_offer(context.tr, context.person.first_name or "")
             await update.effective_message.reply_text(text, reply_markup=keyboard)
         else:
             await basics.start(update, context)
@@ -53,20 +52,19 @@ async def start(update: Update, context: BuddyContext) -> None:
         opened = await invitations.open_invitation(
             session, context.args[0], user.id, now=context.runtime.clock()
         )
-    sender = await identify_sender(update, context)
     if opened.outcome is Outcome.PROFESSIONAL_JOINED:
-        await set_personal_menu(context.bot, user.id, Role.PROFESSIONAL, sender.tr)
+        await set_personal_menu(context.bot, user.id, Role.PROFESSIONAL, context.tr)
         await message.reply_text(
-            sender.tr(
+            context.tr(
                 "join.professional",
                 name=escape(opened.invitee_name or ""),
                 organisation=escape(opened.organisation_name or ""),
             )
         )
     elif opened.outcome is Outcome.ASK_CONSENT:
-        await message.reply_text(_welcome(sender.tr, opened), reply_markup=_languages(opened))
+        await message.reply_text(_welcome(context.tr, opened), reply_markup=_languages(opened))
     else:
-        await message.reply_text(sender.tr(_OUTCOME_TEXT[opened.outcome]))
+        await message.reply_text(context.tr(_OUTCOME_TEXT[opened.outcome]))
 
 
 def _welcome(tr: Translator, opened: Opened) -> str:
@@ -231,11 +229,10 @@ async def buddy_button(update: Update, context: BuddyContext) -> None:
     if answer is None:
         await basics.stale_button(update, context)
         return
-    sender = await identify_sender(update, context)
     await query.answer()
     buddy = escape(answer.buddy_first_name)
     await query.edit_message_text(
-        sender.tr("buddy.agreed" if agree else "buddy.declined", buddy=buddy)
+        context.tr("buddy.agreed" if agree else "buddy.declined", buddy=buddy)
     )
     client = escape(answer.client_first_name)
     if agree and answer.buddy_telegram_id is not None:

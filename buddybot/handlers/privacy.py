@@ -13,7 +13,7 @@ from telegram.error import TelegramError
 from buddybot import callbacks
 from buddybot.context import BuddyContext
 from buddybot.handlers import basics
-from buddybot.handlers.common import button, identify_sender
+from buddybot.handlers.buttons import button
 from buddybot.i18n import Translator, translator
 from buddybot.services import privacy
 from buddybot.services.people import Role
@@ -34,31 +34,29 @@ def _buttons(*rows: list[tuple[str, str, str]]) -> InlineKeyboardMarkup:
 
 async def my_data(update: Update, context: BuddyContext) -> None:
     """Send the person a JSON document with everything kept about them."""
-    sender = await identify_sender(update, context)
     message = update.effective_message
     if message is None or update.effective_user is None:
         return
     async with context.runtime.database.transaction() as session:
         data = await privacy.my_data(session, update.effective_user.id, now=context.runtime.clock())
     if data is None:
-        await message.reply_text(sender.tr("mydata.nothing"))
+        await message.reply_text(context.tr("mydata.nothing"))
         return
     document = json.dumps(data, ensure_ascii=False, indent=2).encode()
     await message.reply_document(
-        document, filename=sender.tr("mydata.filename"), caption=sender.tr("mydata.caption")
+        document, filename=context.tr("mydata.filename"), caption=context.tr("mydata.caption")
     )
 
 
 async def stop_command(update: Update, context: BuddyContext) -> None:
     """Ask a client or buddy to confirm that they want to stop."""
-    sender = await identify_sender(update, context)
-    if sender.person.role not in _PARTICIPANTS:
-        await basics.not_for_role(update, sender.tr)
+    if context.person.role not in _PARTICIPANTS:
+        await basics.not_for_role(update, context.tr)
         return
-    tr = sender.tr
+    tr = context.tr
     if update.effective_message is None:
         return
-    if sender.person.consent_withdrawn:
+    if context.person.consent_withdrawn:
         await update.effective_message.reply_text(tr("stop.already"))
         return
     days = context.runtime.settings.consent_grace_days
@@ -83,7 +81,7 @@ async def stop_button(update: Update, context: BuddyContext) -> None:
     if query is None or parsed is None or parsed.parts not in {("yes",), ("no",), ("resume",)}:
         await basics.stale_button(update, context)
         return
-    tr = (await identify_sender(update, context)).tr
+    tr = context.tr
     choice = parsed.parts[0]
     if choice == "no":
         await query.answer()
@@ -117,11 +115,10 @@ async def stop_button(update: Update, context: BuddyContext) -> None:
 
 async def delete_command(update: Update, context: BuddyContext) -> None:
     """Ask a client or buddy to confirm erasing everything now."""
-    sender = await identify_sender(update, context)
-    if sender.person.role not in _PARTICIPANTS:
-        await basics.not_for_role(update, sender.tr)
+    if context.person.role not in _PARTICIPANTS:
+        await basics.not_for_role(update, context.tr)
         return
-    tr = sender.tr
+    tr = context.tr
     if update.effective_message is not None:
         await update.effective_message.reply_text(
             tr("delete.confirm"),
@@ -138,7 +135,7 @@ async def delete_button(update: Update, context: BuddyContext) -> None:
     if query is None or parsed is None or parsed.parts not in {("yes",), ("no",)}:
         await basics.stale_button(update, context)
         return
-    tr = (await identify_sender(update, context)).tr
+    tr = context.tr
     if parsed.parts == ("no",):
         await query.answer()
         await query.edit_message_text(tr("delete.kept"))

@@ -17,7 +17,8 @@ from telegram import InlineKeyboardMarkup, Update
 from buddybot import callbacks
 from buddybot.context import BuddyContext
 from buddybot.handlers import basics
-from buddybot.handlers.common import Reply, button, identify_sender
+from buddybot.handlers.buttons import button
+from buddybot.handlers.common import Reply
 from buddybot.i18n import Translator, text_key
 from buddybot.services import access, checkins
 from buddybot.services.people import Role
@@ -78,11 +79,10 @@ async def _summary(
 
 async def schedule_command(update: Update, context: BuddyContext) -> None:
     """A client's own schedule."""
-    sender = await identify_sender(update, context)
-    if sender.person.role is not Role.CLIENT or sender.person.record_id is None:
-        await basics.not_for_role(update, sender.tr)
+    if context.person.role is not Role.CLIENT or context.person.record_id is None:
+        await basics.not_for_role(update, context.tr)
         return
-    await _show(update, context, sender.tr, sender.person.record_id)
+    await _show(update, context, context.tr, context.person.record_id)
 
 
 async def _show(update: Update, context: BuddyContext, tr: Translator, client_id: int) -> None:
@@ -112,7 +112,7 @@ async def schedule_button(update: Update, context: BuddyContext) -> None:
     client_id, action = int(parsed.parts[0]), parsed.parts[1]
     value = parsed.parts[2] if len(parsed.parts) > 2 else ""
     page = parsed.parts[3] if len(parsed.parts) > 3 else "0"
-    tr = (await identify_sender(update, context)).tr
+    tr = context.tr
     if action == "show":
         await _show(update, context, tr, client_id)
         return
@@ -269,11 +269,10 @@ def _hours_choice(tr: Translator, client_id: str, action: str) -> Reply:
 
 async def pause_command(update: Update, context: BuddyContext) -> None:
     """Ask how long to pause."""
-    sender = await identify_sender(update, context)
-    if sender.person.role is not Role.CLIENT or update.effective_message is None:
-        await basics.not_for_role(update, sender.tr)
+    if context.person.role is not Role.CLIENT or update.effective_message is None:
+        await basics.not_for_role(update, context.tr)
         return
-    tr = sender.tr
+    tr = context.tr
     buttons = [
         button(tr("pause.week"), PAUSE, "7"),
         button(tr("pause.two_weeks"), PAUSE, "14"),
@@ -324,20 +323,19 @@ async def pause_button(update: Update, context: BuddyContext) -> None:
     if query is None or parsed is None:
         await basics.stale_button(update, context)
         return
-    sender = await identify_sender(update, context)
     now = context.runtime.clock()
     if parsed.parts == ("dates",):
         today = now.astimezone(ZoneInfo(context.runtime.settings.timezone)).date()
         await query.answer()
         await query.edit_message_text(
-            sender.tr("pause.pick_date"), reply_markup=_pause_dates(sender.tr, today)
+            context.tr("pause.pick_date"), reply_markup=_pause_dates(context.tr, today)
         )
         return
     async with context.runtime.database.transaction() as session:
         client = None
-        if sender.person.role is Role.CLIENT and sender.person.record_id is not None:
+        if context.person.role is Role.CLIENT and context.person.record_id is not None:
             allowed = await access.client_or_professional(
-                session, query.from_user.id, sender.person.record_id, "pause"
+                session, query.from_user.id, context.person.record_id, "pause"
             )
             client = allowed[2] if allowed else None
         time_zone = client.time_zone if client else context.runtime.settings.timezone
@@ -346,7 +344,7 @@ async def pause_button(update: Update, context: BuddyContext) -> None:
     if not paused:
         await basics.stale_button(update, context)
         return
-    tr = sender.tr
+    tr = context.tr
     await query.answer()
     await query.edit_message_text(
         tr("pause.done_until", date=tr.date(until, time_zone)) if until else tr("pause.done")
@@ -355,15 +353,14 @@ async def pause_button(update: Update, context: BuddyContext) -> None:
 
 async def resume_command(update: Update, context: BuddyContext) -> None:
     """Check-ins come again from the next moment in the schedule."""
-    sender = await identify_sender(update, context)
-    if sender.person.role is not Role.CLIENT or sender.person.record_id is None:
-        await basics.not_for_role(update, sender.tr)
+    if context.person.role is not Role.CLIENT or context.person.record_id is None:
+        await basics.not_for_role(update, context.tr)
         return
     async with context.runtime.database.transaction() as session:
         allowed = await access.client_or_professional(
             session,
             update.effective_user.id if update.effective_user else 0,
-            sender.person.record_id,
+            context.person.record_id,
             "resume",
         )
         resumed = allowed is not None and await checkins.resume(
@@ -371,8 +368,8 @@ async def resume_command(update: Update, context: BuddyContext) -> None:
         )
     if update.effective_message is not None:
         await update.effective_message.reply_text(
-            sender.tr(
+            context.tr(
                 "pause.resumed" if resumed else "pause.not_paused",
-                name=escape(sender.person.first_name or ""),
+                name=escape(context.person.first_name or ""),
             )
         )
