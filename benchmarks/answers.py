@@ -41,7 +41,7 @@ from buddybot.runner import BotProcess
 from buddybot.sandbox import DEFAULT_TOKEN, SandboxUser, TelegramSandbox
 from buddybot.services import checkins, contacts
 from buddybot.settings import load_settings
-from buddybot.storage import migrate, repositories
+from buddybot.storage import migrate, people
 from buddybot.storage.database import Database
 
 Press = Callable[[], Awaitable[float]]  # one button press; the seconds until it was answered
@@ -136,8 +136,8 @@ async def _seed(url: str, telegram_user_id: int) -> None:
     try:
         await migrate.upgrade(database)
         async with database.transaction() as session:
-            organisation = await repositories.add_organisation(session, "Bench")
-            client = await repositories.add_participant(
+            organisation = await people.add_organisation(session, "Bench")
+            client = await people.add_participant(
                 session,
                 organisation,
                 ParticipantRole.CLIENT,

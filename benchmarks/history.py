@@ -14,7 +14,7 @@ from sqlalchemy import insert, text
 from buddybot.metrics import week_of
 from buddybot.network import Domain
 from buddybot.roles import ParticipantRole, ParticipantStatus, ProfessionalStatus
-from buddybot.storage import repositories
+from buddybot.storage import people
 from buddybot.storage.database import Database
 from buddybot.storage.models import (
     Checkin,
@@ -51,7 +51,7 @@ async def seed(
     satisfaction every fourth). Returns (professional id, contact events inserted)."""
     rng = random.Random(seed)
     async with database.transaction() as session:
-        organisation = await repositories.add_organisation(session, f"Bench {seed}")
+        organisation = await people.add_organisation(session, f"Bench {seed}")
         professional = Professional(
             organisation_id=organisation.id,
             display_name="Els",

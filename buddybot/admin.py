@@ -17,7 +17,7 @@ from buddybot.runner import StartupError, prepare_database
 from buddybot.services import export, invitations, organisations
 from buddybot.services.organisations import AdminError
 from buddybot.settings import Settings
-from buddybot.storage import crypto, keys, repositories
+from buddybot.storage import audit, crypto, keys
 
 
 def add_arguments(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -108,13 +108,13 @@ async def run_admin(settings: Settings, args: argparse.Namespace) -> None:
                 kept = f"{months} months" if months else "the default"
                 print(f"{args.org!r} keeps answers for {kept}; the daily purge applies it.")
             elif args.admin_command == "verify-audit":
-                broken = await repositories.broken_audit_line(session)
+                broken = await audit.broken_audit_line(session)
                 if broken is not None:
                     raise AdminError(
                         f"The audit log was tampered with: line {broken} or the one before it "
                         "was changed or removed"
                     )
-                lines = len(await repositories.audit_entries(session))
+                lines = len(await audit.audit_entries(session))
                 print(f"The audit log is intact: {lines} lines, each chained to the one before.")
             elif args.admin_command == "transfer":
                 settings.require_token()  # the people moved are told, so fail before moving

@@ -24,9 +24,9 @@ from buddybot.sandbox import DEFAULT_TOKEN, ChatMessage, SandboxUser, TelegramSa
 from buddybot.sandbox.transcript import Transcript
 from buddybot.schedule import next_slot
 from buddybot.services import checkins, organisations
-from buddybot.services.checkins import rhythm_of
+from buddybot.services.rhythms import rhythm_of
 from buddybot.settings import Mode, Settings
-from buddybot.storage import repositories
+from buddybot.storage import people as stored_people
 from buddybot.storage.models import RhythmRecord
 
 _LINK = re.compile(r"\?start=([A-Za-z0-9_-]+)")
@@ -90,7 +90,7 @@ class _Story:
         assert self.bot.application is not None
         assert self.bot.application.job_queue is not None
         async with self.bot.database.transaction() as session:
-            client = await repositories.participant_by_telegram_id(session, person.id)
+            client = await stored_people.participant_by_telegram_id(session, person.id)
             assert client is not None
             record = await session.get(RhythmRecord, client.id)
             assert record is not None
@@ -265,7 +265,7 @@ class _Story:
             self.clock.now,
         )
         async with database.transaction() as session:
-            amira_record = await repositories.participant_by_telegram_id(session, amira.id)
+            amira_record = await stored_people.participant_by_telegram_id(session, amira.id)
             assert amira_record is not None
             amira_id = amira_record.id
         joined[amira_id] = stories.AMIRA

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from buddybot.network import Contact, ContactKind, Domain
 from buddybot.roles import ParticipantRole
 from buddybot.services import checkins, contacts, invitations, meetups
-from buddybot.storage import repositories
+from buddybot.storage import people
 from buddybot.storage.database import Database
 from buddybot.storage.models import Checkin, Participant, Professional
 
@@ -311,6 +311,6 @@ class Season:
 async def professional_of(database: Database, telegram_user_id: int) -> int:
     """The id of the professional behind a Telegram account."""
     async with database.transaction() as session:
-        professional = await repositories.professional_by_telegram_id(session, telegram_user_id)
+        professional = await people.professional_by_telegram_id(session, telegram_user_id)
         assert professional is not None
         return professional.id

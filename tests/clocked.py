@@ -13,7 +13,7 @@ from buddybot.runner import BotProcess
 from buddybot.sandbox import ChatMessage, SandboxUser
 from buddybot.schedule import next_slot
 from buddybot.services import contacts
-from buddybot.services.checkins import rhythm_of
+from buddybot.services.rhythms import rhythm_of
 from buddybot.storage.models import Participant, RhythmRecord
 
 

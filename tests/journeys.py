@@ -12,7 +12,7 @@ from buddybot.roles import ParticipantRole, ParticipantStatus, ProfessionalStatu
 from buddybot.runner import BotProcess
 from buddybot.sandbox import ChatMessage, SandboxUser, TelegramSandbox
 from buddybot.services import organisations
-from buddybot.storage import repositories
+from buddybot.storage import people
 from buddybot.storage.models import RhythmRecord
 
 LINK = re.compile(r"https://t\.me/(\w+)\?start=([A-Za-z0-9_-]+)")
@@ -139,9 +139,9 @@ async def clients_due_now(
     """Clients who agreed yesterday and whose rhythm (every day, UTC) had a slot a minute
     ago: each has exactly one prompt due. For scheduler tests and benchmarks at scale,
     where joining hundreds of people through the chat would only cost time."""
-    organisation = await repositories.add_organisation(session, f"Due {now.isoformat()}")
+    organisation = await people.add_organisation(session, f"Due {now.isoformat()}")
     for number, telegram_user_id in enumerate(telegram_user_ids):
-        client = await repositories.add_participant(
+        client = await people.add_participant(
             session,
             organisation,
             ParticipantRole.CLIENT,
@@ -165,10 +165,10 @@ async def professionals_due_now(
     session: AsyncSession, telegram_user_ids: list[int], now: datetime
 ) -> None:
     """Professionals (without clients) whose weekly digest moment, in UTC, was a minute ago."""
-    organisation = await repositories.add_organisation(session, f"Digests {now.isoformat()}")
+    organisation = await people.add_organisation(session, f"Digests {now.isoformat()}")
     moment = now - timedelta(minutes=1)
     for number, telegram_user_id in enumerate(telegram_user_ids):
-        professional = await repositories.add_professional(
+        professional = await people.add_professional(
             session,
             organisation,
             f"Professional {number}",

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from buddybot.clock import utcnow
 from buddybot.roles import ParticipantStatus, ProfessionalStatus
 from buddybot.services import access, invitations, organisations
-from buddybot.storage import repositories
+from buddybot.storage import people
 from buddybot.storage.database import Database
 from buddybot.storage.models import AuditEntry
 
@@ -76,11 +76,11 @@ async def _world(database: Database) -> World:
         await _join(session, amira.code, CLIENT)
         other = await invitations.invite_client(session, tom, "Karim", now=utcnow(), days=14)
         await _join(session, other.code, OTHER_CLIENT)
-        client = await repositories.participant_by_telegram_id(session, CLIENT)
+        client = await people.participant_by_telegram_id(session, CLIENT)
         assert client is not None
         bram = await invitations.invite_buddy(session, els, client, "Bram", now=utcnow(), days=14)
         await _join(session, bram.code, BUDDY)
-        ((link, _),) = await repositories.buddy_links_of_client(session, client.id)
+        ((link, _),) = await people.buddy_links_of_client(session, client.id)
         pending = await invitations.invite_client(session, els, "Noor", now=utcnow(), days=14)
         return World(client.id, pending.invitation_id, link.id)
 
@@ -141,7 +141,7 @@ async def test_authorization_matrix(database: Database, action: str) -> None:
 async def test_a_professional_who_left_acts_on_nothing(database: Database) -> None:
     world = await _world(database)
     async with database.transaction() as session:
-        els = await repositories.professional_by_telegram_id(session, OWN_PRO)
+        els = await people.professional_by_telegram_id(session, OWN_PRO)
         assert els is not None
         els.status = ProfessionalStatus.LEFT
     assert not await _allowed(database, world, "view the client / invite a buddy for them", OWN_PRO)
@@ -150,7 +150,7 @@ async def test_a_professional_who_left_acts_on_nothing(database: Database) -> No
 async def test_a_client_who_left_is_no_longer_on_anyones_caseload(database: Database) -> None:
     world = await _world(database)
     async with database.transaction() as session:
-        client = await repositories.participant_by_id(session, world.client_id)
+        client = await people.participant_by_id(session, world.client_id)
         assert client is not None
         client.status = ParticipantStatus.LEFT
     assert not await _allowed(database, world, "view the client / invite a buddy for them", OWN_PRO)
@@ -159,7 +159,7 @@ async def test_a_client_who_left_is_no_longer_on_anyones_caseload(database: Data
 async def test_nothing_new_is_set_up_for_a_client_who_stopped(database: Database) -> None:
     world = await _world(database)
     async with database.transaction() as session:
-        client = await repositories.participant_by_id(session, world.client_id)
+        client = await people.participant_by_id(session, world.client_id)
         assert client is not None
         client.consent_withdrawn_at = utcnow()
     async with database.transaction() as session:

@@ -9,14 +9,14 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from buddybot.storage import migrate, repositories
+from buddybot.storage import audit, migrate
 from buddybot.storage.database import Database
 
 
 async def _three_lines(database: Database) -> None:
     async with database.transaction() as session:
         for action, subject in (("client.viewed", 7), ("export.made", None), ("refused.x", 9)):
-            await repositories.add_audit_entry(
+            await audit.add_audit_entry(
                 session,
                 actor_kind="professional",
                 actor_id=1,
@@ -30,9 +30,9 @@ async def _three_lines(database: Database) -> None:
 async def test_the_chain_holds_and_each_line_points_at_the_one_before(database: Database) -> None:
     await _three_lines(database)
     async with database.transaction() as session:
-        lines = await repositories.audit_entries(session)
-        assert await repositories.broken_audit_line(session) is None
-    assert lines[0].previous_hash == repositories.AUDIT_GENESIS
+        lines = await audit.audit_entries(session)
+        assert await audit.broken_audit_line(session) is None
+    assert lines[0].previous_hash == audit.AUDIT_GENESIS
     assert [line.previous_hash for line in lines[1:]] == [line.entry_hash for line in lines[:-1]]
 
 
@@ -72,7 +72,7 @@ async def test_a_changed_or_removed_line_breaks_the_chain(
     await _three_lines(database)
     await _without_the_guard(database, tampering)
     async with database.transaction() as session:
-        broken = await repositories.broken_audit_line(session)
+        broken = await audit.broken_audit_line(session)
     assert broken in (1, 2, 3)
     assert broken == (1 if "id = 1" in tampering else 2 if "UPDATE" in tampering else 3)
 
@@ -94,10 +94,10 @@ async def test_lines_written_before_the_chain_existed_are_chained_by_the_migrati
                 )
         await migrate.upgrade(database)
         async with database.transaction() as session:
-            assert await repositories.broken_audit_line(session) is None
-            await repositories.add_audit_entry(session, actor_kind="system", action="new.line")
+            assert await audit.broken_audit_line(session) is None
+            await audit.add_audit_entry(session, actor_kind="system", action="new.line")
         async with database.transaction() as session:
-            assert len(await repositories.audit_entries(session)) == 4
-            assert await repositories.broken_audit_line(session) is None
+            assert len(await audit.audit_entries(session)) == 4
+            assert await audit.broken_audit_line(session) is None
     finally:
         await database.dispose()

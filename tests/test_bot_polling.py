@@ -10,15 +10,16 @@ from sqlalchemy import func, select
 from buddybot.roles import ParticipantRole, ParticipantStatus
 from buddybot.runner import BotProcess
 from buddybot.sandbox import TelegramSandbox
-from buddybot.storage import repositories
+from buddybot.storage import audit as stored_audit
+from buddybot.storage import people
 from buddybot.storage.models import AuditEntry, Participant, Professional
 
 
 async def _add_client(bot: BotProcess, telegram_user_id: int, first_name: str) -> None:
     assert bot.database is not None
     async with bot.database.transaction() as session:
-        organisation = await repositories.add_organisation(session, "Kring Gent")
-        await repositories.add_participant(
+        organisation = await people.add_organisation(session, "Kring Gent")
+        await people.add_participant(
             session,
             organisation,
             ParticipantRole.CLIENT,
@@ -111,10 +112,10 @@ async def test_client_switches_language_and_it_is_remembered(
     assert "Hi Amira" in (await amira.ask("/start")).content
     assert bot.database is not None
     async with bot.database.transaction() as session:
-        client = await repositories.participant_by_telegram_id(session, amira.id)
+        client = await people.participant_by_telegram_id(session, amira.id)
         assert client is not None
         assert client.language == "en"
-        audit = await repositories.audit_entries(session)
+        audit = await stored_audit.audit_entries(session)
     assert [entry.action for entry in audit] == ["language.changed"]
     assert "Amira" not in str(audit[0].detail)
     personal_menu = sandbox.commands[(f"chat:{amira.id}", "")]

@@ -21,7 +21,7 @@ from buddybot.clock import utcnow
 from buddybot.roles import ParticipantRole, ParticipantStatus
 from buddybot.sandbox import DEFAULT_TOKEN, TelegramSandbox
 from buddybot.schedule import local_date
-from buddybot.storage import crypto, migrate, repositories
+from buddybot.storage import crypto, migrate, people
 from buddybot.storage.database import Database
 from buddybot.storage.models import Checkin, CheckinStatus, ContactEvent, ContactRecord, MoodAnswer
 from tests.conftest import WEBHOOK_SECRET
@@ -234,8 +234,8 @@ async def _organisation_with_a_client(url: str) -> None:
     now = utcnow() - timedelta(days=7)
     day = local_date(now, "Europe/Brussels")
     async with database.transaction() as session:
-        organisation = await repositories.add_organisation(session, "Kring Gent")
-        amira = await repositories.add_participant(
+        organisation = await people.add_organisation(session, "Kring Gent")
+        amira = await people.add_participant(
             session,
             organisation,
             ParticipantRole.CLIENT,

@@ -11,7 +11,7 @@ from buddybot.network import MAX_CONTACTS, Contact, ContactKind, Domain, compare
 from buddybot.roles import ParticipantRole
 from buddybot.services import contacts
 from buddybot.services.contacts import Editor, NetworkFullError
-from buddybot.storage import repositories
+from buddybot.storage import people
 from buddybot.storage.database import Database
 
 T0 = datetime(2026, 3, 1, 10, tzinfo=UTC)
@@ -20,8 +20,8 @@ DAY = timedelta(days=1)
 
 async def _client(database: Database) -> int:
     async with database.transaction() as session:
-        organisation = await repositories.add_organisation(session, "Kring Gent")
-        client = await repositories.add_participant(
+        organisation = await people.add_organisation(session, "Kring Gent")
+        client = await people.add_participant(
             session, organisation, ParticipantRole.CLIENT, first_name="Amira"
         )
         return client.id

@@ -42,7 +42,8 @@ from buddybot.roles import ParticipantRole, ParticipantStatus, ProfessionalStatu
 from buddybot.runner import BotProcess
 from buddybot.sandbox import ChatMessage, SandboxUser, TelegramSandbox
 from buddybot.services import contacts
-from buddybot.storage import repositories
+from buddybot.storage import audit
+from buddybot.storage import people as stored_people
 from buddybot.storage.models import RhythmRecord
 from tests.conftest import sandbox_settings
 
@@ -148,8 +149,8 @@ async def _people(live: Live) -> dict[str, SandboxUser]:
     }
     now = utcnow()
     async with bot.database.transaction() as session:
-        organisation = await repositories.add_organisation(session, f"Fuzz {people['client'].id}")
-        professional = await repositories.add_professional(
+        organisation = await stored_people.add_organisation(session, f"Fuzz {people['client'].id}")
+        professional = await stored_people.add_professional(
             session,
             organisation,
             "Els",
@@ -159,7 +160,7 @@ async def _people(live: Live) -> dict[str, SandboxUser]:
         )
         joined = {}
         for role, kind in (("client", ParticipantRole.CLIENT), ("buddy", ParticipantRole.BUDDY)):
-            joined[role] = await repositories.add_participant(
+            joined[role] = await stored_people.add_participant(
                 session,
                 organisation,
                 kind,
@@ -170,7 +171,7 @@ async def _people(live: Live) -> dict[str, SandboxUser]:
                 professional_id=professional.id,
             )
             joined[role].consent_given_at = now - timedelta(days=30)
-        link = await repositories.add_buddy_link(session, joined["buddy"], joined["client"])
+        link = await stored_people.add_buddy_link(session, joined["buddy"], joined["client"])
         link.client_agreed_at = now - timedelta(days=29)
         for label, circle, domain in (("Mama", 1, Domain.FAMILY), ("Jan", 2, Domain.FRIENDS)):
             await contacts.add_contact(
@@ -299,7 +300,7 @@ class Conversations(RuleBasedStateMachine):
                 rows = (await session.execute(text(query))).all()
                 if rows:
                     broken[rule_name] = [tuple(row) for row in rows]
-            if await repositories.broken_audit_line(session) is not None:
+            if await audit.broken_audit_line(session) is not None:
                 broken["the audit log's hash chain"] = ["broken"]
         return broken
 

@@ -14,7 +14,7 @@ from buddybot.clock import ManualClock, utcnow
 from buddybot.runner import BotProcess
 from buddybot.sandbox import TelegramSandbox
 from buddybot.services import privacy
-from buddybot.storage import deliveries, migrate, repositories
+from buddybot.storage import deliveries, migrate, people
 from buddybot.storage.database import Database
 from buddybot.storage.models import HandledUpdate, Organisation
 from tests.clocked import client_id_of, prompted, with_network
@@ -38,7 +38,7 @@ async def test_the_first_change_claims_the_update_and_a_second_delivery_changes_
             async with database.transaction() as session:  # a look-up claims nothing
                 await session.scalar(select(func.count()).select_from(Organisation))
             async with database.transaction() as session:
-                await repositories.add_organisation(session, f"Org {update_id}")
+                await people.add_organisation(session, f"Org {update_id}")
 
         await asyncio.create_task(handle(41))
         assert await _organisations(database) == 1
@@ -49,7 +49,7 @@ async def test_the_first_change_claims_the_update_and_a_second_delivery_changes_
         assert await _organisations(database) == 2
         # Outside an update (a scheduled job) nothing is claimed.
         async with database.transaction() as session:
-            await repositories.add_organisation(session, "By the scheduler")
+            await people.add_organisation(session, "By the scheduler")
         async with database.transaction() as session:
             handled = list(await session.scalars(select(HandledUpdate.update_id)))
             assert sorted(handled) == [41, 42]

@@ -14,7 +14,7 @@ from buddybot.roles import ParticipantRole, ParticipantStatus
 from buddybot.runner import BotProcess
 from buddybot.sandbox import TelegramSandbox
 from buddybot.services import checkins, contacts
-from buddybot.storage import deliveries, direct, repositories
+from buddybot.storage import deliveries, direct, people
 from buddybot.storage.database import Database
 from buddybot.storage.models import Checkin, CheckinStatus, ContactEvent
 from tests.clocked import client_id_of, prompted, with_network
@@ -27,8 +27,8 @@ async def _client_with_checkin(database: Database) -> int:
     """A client with two contacts and a check-in open at the "who" question; its id."""
     now = utcnow()
     async with database.transaction() as session:
-        organisation = await repositories.add_organisation(session, "Kring")
-        client = await repositories.add_participant(
+        organisation = await people.add_organisation(session, "Kring")
+        client = await people.add_participant(
             session,
             organisation,
             ParticipantRole.CLIENT,

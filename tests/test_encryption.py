@@ -18,7 +18,7 @@ from buddybot.clock import utcnow
 from buddybot.network import Contact, ContactKind, Domain
 from buddybot.roles import ParticipantRole
 from buddybot.services import checkins, contacts
-from buddybot.storage import crypto, keys, migrate, repositories
+from buddybot.storage import crypto, keys, migrate, people, questions
 from buddybot.storage.database import Database
 from buddybot.storage.models import Professional
 
@@ -60,12 +60,12 @@ def test_a_value_opens_only_with_its_key_and_for_its_column(keyring: crypto.Keyr
 
 async def _store_a_client(database: Database) -> int:
     async with database.transaction() as session:
-        organisation = await repositories.add_organisation(session, "Kring Gent")
+        organisation = await people.add_organisation(session, "Kring Gent")
         professional = Professional(
             organisation_id=organisation.id, display_name="Els Peeters", telegram_user_id=11
         )
         session.add(professional)
-        client = await repositories.add_participant(
+        client = await people.add_participant(
             session,
             organisation,
             ParticipantRole.CLIENT,
@@ -102,14 +102,14 @@ async def test_personal_content_is_unreadable_at_rest_and_people_are_still_found
     stored = await _every_stored_text(database)
     assert [plain for plain in PLAIN if plain in stored] == []
     async with database.transaction() as session:
-        client = await repositories.participant_by_telegram_id(session, TELEGRAM_ID)
+        client = await people.participant_by_telegram_id(session, TELEGRAM_ID)
         assert client is not None
         assert client.id == client_id
         assert (client.first_name, client.telegram_user_id) == ("Amira", TELEGRAM_ID)
         assert [c.label for c in await contacts.current_map(session, client_id)] == [
             "Grootmoeder Fatma"
         ]
-        assert await repositories.participant_by_telegram_id(session, TELEGRAM_ID + 1) is None
+        assert await people.participant_by_telegram_id(session, TELEGRAM_ID + 1) is None
 
 
 async def test_rotation_re_encrypts_in_batches_and_resumes_after_a_stop(
@@ -140,7 +140,7 @@ async def test_rotation_re_encrypts_in_batches_and_resumes_after_a_stop(
     # The old key can go: everything opens with the new one alone.
     crypto.activate(crypto.Keyring("k2", {"k2": rotated.keys["k2"]}, rotated.lookup_key))
     async with database.transaction() as session:
-        client = await repositories.participant_by_telegram_id(session, TELEGRAM_ID)
+        client = await people.participant_by_telegram_id(session, TELEGRAM_ID)
         assert client is not None
         assert client.first_name == "Amira"
         checkin = await checkins.current_open(session, client.id)
@@ -188,12 +188,12 @@ async def test_the_migration_encrypts_what_was_stored_in_plain_text(
         stored = await _every_stored_text(database)
         assert [plain for plain in PLAIN if plain in stored] == []
         async with database.transaction() as session:
-            client = await repositories.participant_by_telegram_id(session, TELEGRAM_ID)
+            client = await people.participant_by_telegram_id(session, TELEGRAM_ID)
             assert client is not None
             assert client.first_name == "Amira"
             labels = [c.label for c in await contacts.current_map(session, client.id)]
             assert labels == ["Grootmoeder Fatma"]
-            waiting: Any = await repositories.awaited_answer(session, TELEGRAM_ID)
+            waiting: Any = await questions.awaited_answer(session, TELEGRAM_ID)
             assert waiting is not None
             assert waiting.data == {"typed": "Tot dinsdag!"}
         await migrate.downgrade(database, "0008")

@@ -8,7 +8,7 @@ from datetime import timedelta
 from buddybot.clock import ManualClock
 from buddybot.runner import BotProcess
 from buddybot.sandbox import TelegramSandbox
-from buddybot.storage import repositories
+from buddybot.storage import audit
 from tests.clocked import client_id_of, next_slot_of, prompted, tick
 from tests.journeys import joined_client
 
@@ -46,6 +46,6 @@ async def test_a_child_gets_check_ins_only_after_a_guardian_agreed(
 
     assert clocked_bot.database is not None
     async with clocked_bot.database.transaction() as session:
-        actions = [entry.action for entry in await repositories.audit_entries(session)]
+        actions = [entry.action for entry in await audit.audit_entries(session)]
     assert "client.age_group" in actions
     assert "client.guardian_consent" in actions

@@ -15,7 +15,7 @@ from buddybot.sandbox import TelegramSandbox
 from buddybot.sandbox.media import image_size
 from buddybot.services import organisations
 from buddybot.services.invitations import code_hash
-from buddybot.storage import repositories
+from buddybot.storage import invitations
 from buddybot.storage.models import AuditEntry, Invitation, Participant
 from tests.journeys import code_in, invite, join, professional_invitation, professional_joins
 
@@ -166,7 +166,7 @@ async def test_guessing_codes_is_stopped_even_with_a_right_code_at_the_end(
     assert "tried links that don't work too often" in (await guesser.ask(f"/start {code}")).content
     assert bot.database is not None
     async with bot.database.transaction() as session:
-        invitation = await repositories.invitation_by_code_hash(session, code_hash(code))
+        invitation = await invitations.invitation_by_code_hash(session, code_hash(code))
         assert invitation is not None
         assert invitation.used_at is None
 

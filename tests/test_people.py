@@ -10,24 +10,25 @@ from sqlalchemy.exc import StatementError
 from buddybot.roles import ParticipantRole, ParticipantStatus, ProfessionalStatus
 from buddybot.services import people
 from buddybot.services.people import Role
-from buddybot.storage import repositories
+from buddybot.storage import audit as stored_audit
+from buddybot.storage import people as stored_people
 from buddybot.storage.database import Database
 from buddybot.storage.models import AuditEntry
 
 
 async def _seed(database: Database) -> None:
     async with database.transaction() as session:
-        organisation = await repositories.add_organisation(session, "Kring Gent")
-        await repositories.add_professional(
+        organisation = await stored_people.add_organisation(session, "Kring Gent")
+        await stored_people.add_professional(
             session, organisation, "Els", telegram_user_id=1, status=ProfessionalStatus.ACTIVE
         )
-        await repositories.add_participant(
+        await stored_people.add_participant(
             session, organisation, ParticipantRole.CLIENT, first_name="Amira", telegram_user_id=2
         )
-        await repositories.add_participant(
+        await stored_people.add_participant(
             session, organisation, ParticipantRole.BUDDY, first_name="Bram", telegram_user_id=3
         )
-        await repositories.add_participant(
+        await stored_people.add_participant(
             session,
             organisation,
             ParticipantRole.CLIENT,
@@ -62,7 +63,7 @@ async def test_language_choice_is_stored_for_known_people_only(database: Databas
             await people.choose_language(session, 2, "fr")
     async with database.transaction() as session:
         amira = await people.identify(session, 2)
-        audit = await repositories.audit_entries(session)
+        audit = await stored_audit.audit_entries(session)
     assert amira.language == "en"
     assert [(entry.actor_kind, entry.action) for entry in audit] == [
         ("client", "language.changed"),
@@ -80,13 +81,13 @@ def test_language_of_prefers_the_persons_choice() -> None:
 async def test_times_come_back_in_utc_and_aware(database: Database) -> None:
     brussels_evening = datetime(2026, 3, 29, 18, 0, tzinfo=timezone(timedelta(hours=2)))
     async with database.transaction() as session:
-        organisation = await repositories.add_organisation(session, "Kring Gent")
-        client = await repositories.add_participant(
+        organisation = await stored_people.add_organisation(session, "Kring Gent")
+        client = await stored_people.add_participant(
             session, organisation, ParticipantRole.CLIENT, first_name="Amira"
         )
         client.consent_given_at = brussels_evening
     async with database.transaction() as session:
-        stored = await repositories.participant_by_id(session, client.id)
+        stored = await stored_people.participant_by_id(session, client.id)
     assert stored is not None
     assert stored.consent_given_at is not None
     assert stored.consent_given_at == brussels_evening

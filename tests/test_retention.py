@@ -12,7 +12,7 @@ from buddybot.roles import ParticipantRole, ParticipantStatus
 from buddybot.services import organisations, privacy
 from buddybot.services.organisations import AdminError
 from buddybot.services.people import Person, Role
-from buddybot.storage import repositories
+from buddybot.storage import audit, people
 from buddybot.storage.database import Database
 from buddybot.storage.models import Checkin, CheckinStatus, MoodAnswer, Organisation, Participant
 
@@ -21,8 +21,8 @@ async def test_answers_older_than_the_retention_period_are_purged(database: Data
     now = utcnow()
     old, recent = now - timedelta(days=25 * 31), now - timedelta(days=30)
     async with database.transaction() as session:
-        organisation = await repositories.add_organisation(session, "Kring Gent")
-        client = await repositories.add_participant(
+        organisation = await people.add_organisation(session, "Kring Gent")
+        client = await people.add_participant(
             session,
             organisation,
             ParticipantRole.CLIENT,
@@ -66,8 +66,8 @@ async def test_an_organisation_keeps_answers_for_its_own_time(database: Database
     clients = {}
     async with database.transaction() as session:
         for name in ("Jeugdhulp", "Kring Gent"):
-            organisation = await repositories.add_organisation(session, name)
-            client = await repositories.add_participant(
+            organisation = await people.add_organisation(session, name)
+            client = await people.add_participant(
                 session, organisation, ParticipantRole.CLIENT, status=ParticipantStatus.ACTIVE
             )
             clients[name] = client.id
@@ -98,7 +98,7 @@ async def test_an_organisation_keeps_answers_for_its_own_time(database: Database
         assert list(left) == ["Kring Gent"]
         with pytest.raises(AdminError, match="1 to 120"):
             await organisations.set_retention(session, "Jeugdhulp", 0)
-        entries = await repositories.audit_entries(session)
+        entries = await audit.audit_entries(session)
         assert [e.detail for e in entries if e.action == "organisation.retention"] == [
             {"months": 3}
         ]

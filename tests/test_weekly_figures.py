@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from buddybot.roles import ParticipantRole, ParticipantStatus
-from buddybot.storage import repositories, weekly
+from buddybot.storage import people as stored_people
+from buddybot.storage import weekly
 from buddybot.storage.database import Database
 from buddybot.storage.models import (
     Checkin,
@@ -28,14 +29,14 @@ def test_weeks_start_on_monday() -> None:
 
 async def test_counts_per_client_per_week_on_both_databases(database: Database) -> None:
     async with database.transaction() as session:
-        organisation = await repositories.add_organisation(session, "Kring Gent")
+        organisation = await stored_people.add_organisation(session, "Kring Gent")
         people = {}
         for name, role in (
             ("Amira", ParticipantRole.CLIENT),
             ("Bram", ParticipantRole.BUDDY),
             ("Zoë", ParticipantRole.CLIENT),
         ):
-            people[name] = await repositories.add_participant(
+            people[name] = await stored_people.add_participant(
                 session, organisation, role, first_name=name, status=ParticipantStatus.ACTIVE
             )
         amira, bram, other = people["Amira"], people["Bram"], people["Zoë"]

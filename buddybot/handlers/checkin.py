@@ -32,7 +32,7 @@ from buddybot.roles import ParticipantRole, ParticipantStatus
 from buddybot.services import access, checkins, contacts, guardians
 from buddybot.services.checkins import Prompt
 from buddybot.services.people import Role
-from buddybot.storage import direct, repositories
+from buddybot.storage import direct, people
 from buddybot.storage.models import Checkin, Participant
 
 log = logging.getLogger(__name__)
@@ -323,7 +323,7 @@ async def _step_reply(
         index = int(checkin.data.get("mode_index", 0))
         record = await contacts.contact_of(session, participant.id, _chosen(checkin)[index])
         return _mode_reply(tr, checkin, record.label if record else "")
-    professional = await repositories.professional_by_id(session, participant.professional_id)
+    professional = await people.professional_by_id(session, participant.professional_id)
     name = professional.display_name if professional else ""
     reply = _reply_from_state(tr, checkin, participant, network or [], name)
     assert reply is not None  # every step is known once the professional is
@@ -579,7 +579,7 @@ async def checkin_command(update: Update, context: BuddyContext) -> None:
         return
     now = context.runtime.clock()
     async with context.runtime.database.transaction() as session:
-        participant = await repositories.participant_by_id(session, context.person.record_id)
+        participant = await people.participant_by_id(session, context.person.record_id)
         assert participant is not None
         if guardians.waiting_for_guardian(participant):
             reply = Reply(context.tr("checkin.waiting_for_guardian"))
@@ -599,7 +599,7 @@ async def member_changed(update: Update, context: BuddyContext) -> None:
     if member is None:
         return
     async with context.runtime.database.transaction() as session:
-        participant = await repositories.participant_by_telegram_id(session, member.from_user.id)
+        participant = await people.participant_by_telegram_id(session, member.from_user.id)
         if participant is None:
             return
         if member.new_chat_member.status in ("kicked", "left"):
@@ -617,7 +617,7 @@ async def message_typed(update: Update, context: BuddyContext) -> bool:
     now = context.runtime.clock()
     forward: tuple[int, str | None, str, str] | None = None
     async with context.runtime.database.transaction() as session:
-        participant = await repositories.participant_by_telegram_id(session, user.id)
+        participant = await people.participant_by_telegram_id(session, user.id)
         checkin = (
             None if participant is None else await checkins.current_open(session, participant.id)
         )
@@ -633,9 +633,7 @@ async def message_typed(update: Update, context: BuddyContext) -> bool:
             _set(checkin, message=text)
             checkin.step, checkin.answered_at = "done", now
             reply = Reply(await _thanks(session, tr, checkin, participant))
-            professional = await repositories.professional_by_id(
-                session, participant.professional_id
-            )
+            professional = await people.professional_by_id(session, participant.professional_id)
             if professional is not None and professional.telegram_user_id is not None:
                 forward = (
                     professional.telegram_user_id,

@@ -10,7 +10,7 @@ from buddybot.context import BuddyContext
 from buddybot.handlers import basics
 from buddybot.roles import ParticipantRole
 from buddybot.services import access, digest, export
-from buddybot.storage import repositories
+from buddybot.storage import people
 
 
 async def export_command(update: Update, context: BuddyContext) -> None:
@@ -22,7 +22,7 @@ async def export_command(update: Update, context: BuddyContext) -> None:
         professional = await access.acting_professional(session, user.id)
         made = None
         if professional is not None:
-            clients = await repositories.participants_of_professional(
+            clients = await people.participants_of_professional(
                 session, professional.id, ParticipantRole.CLIENT
             )
             today = context.runtime.clock().astimezone(ZoneInfo(professional.time_zone)).date()

@@ -21,7 +21,7 @@ from buddybot.roles import ParticipantRole
 from buddybot.services import access, caseload, invitations, questions
 from buddybot.services.invitations import NewInvitation
 from buddybot.services.people import Role
-from buddybot.storage import repositories
+from buddybot.storage import invitations as stored_invitations
 
 INVITE = "inv"
 REVOKE = "invx"
@@ -178,7 +178,7 @@ async def invitations_command(update: Update, context: BuddyContext) -> None:
         return
     tr = context.tr
     async with context.runtime.database.transaction() as session:
-        open_ones = await repositories.open_invitations_by(
+        open_ones = await stored_invitations.open_invitations_by(
             session, context.person.record_id, context.runtime.clock()
         )
     if update.effective_message is None:

@@ -21,7 +21,7 @@ from buddybot.roles import ParticipantRole
 from buddybot.schedule import local_date
 from buddybot.services import access, meetups
 from buddybot.services.people import Role
-from buddybot.storage import repositories
+from buddybot.storage import people
 from buddybot.storage.models import Meetup, Participant
 
 MEETUP = "mt"
@@ -56,7 +56,7 @@ def _nav(tr: Translator, meetup: Meetup) -> list[InlineKeyboardButton]:
 async def _step_reply(
     session: AsyncSession, tr: Translator, meetup: Meetup, buddy: Participant
 ) -> Reply:
-    client = await repositories.participant_by_id(session, meetup.client_id)
+    client = await people.participant_by_id(session, meetup.client_id)
     name = escape(client.first_name or "") if client else ""
     mid = str(meetup.id)
     step = meetup.step
@@ -109,7 +109,7 @@ async def _step_reply(
 
 
 async def _buddy(session: AsyncSession, telegram_user_id: int) -> Participant | None:
-    participant = await repositories.participant_by_telegram_id(session, telegram_user_id)
+    participant = await people.participant_by_telegram_id(session, telegram_user_id)
     if participant is None or participant.role is not ParticipantRole.BUDDY:
         return None
     return participant

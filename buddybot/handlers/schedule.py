@@ -20,7 +20,7 @@ from buddybot.handlers import basics
 from buddybot.handlers.buttons import button
 from buddybot.handlers.common import Reply
 from buddybot.i18n import Translator, text_key
-from buddybot.services import access, checkins
+from buddybot.services import access, rhythms
 from buddybot.services.people import Role
 from buddybot.storage.models import Participant
 
@@ -49,7 +49,7 @@ def day_names(tr: Translator, weekdays: tuple[int, ...]) -> str:
 async def _summary(
     session: AsyncSession, tr: Translator, client: Participant, editor_kind: str
 ) -> Reply:
-    view = await checkins.rhythm_view(session, client)
+    view = await rhythms.rhythm_view(session, client)
     if view is None:
         return Reply(tr("schedule.none"))
     lines = [tr("schedule.summary", days=day_names(tr, view.weekdays), time=view.local_time)]
@@ -146,12 +146,12 @@ async def _schedule_step(
     if action == "times":
         buttons = [
             button(choice, SCHEDULE, client_id, "time", choice.replace(":", ""))
-            for choice in checkins.CHOOSABLE_TIMES
+            for choice in rhythms.CHOOSABLE_TIMES
         ]
         rows = [buttons[i : i + 4] for i in range(0, len(buttons), 4)]
         return Reply(tr("schedule.pick_time"), InlineKeyboardMarkup(rows))
     if action == "time" and len(value) == 4 and value.isdigit():
-        if not await checkins.set_time(session, client, f"{value[:2]}:{value[2:]}"):
+        if not await rhythms.set_time(session, client, f"{value[:2]}:{value[2:]}"):
             return None
         return await _summary(session, tr, client, kind)
     if action == "summary":
@@ -163,7 +163,7 @@ async def _schedule_step(
     if action in ("reminders", "windows"):
         return _hours_choice(tr, client_id, action)
     if action in ("reminder", "window") and value.isdigit():
-        change = checkins.set_reminder if action == "reminder" else checkins.set_answer_window
+        change = rhythms.set_reminder if action == "reminder" else rhythms.set_answer_window
         if not await change(session, client, int(value)):
             back = button(tr("schedule.back"), SCHEDULE, client_id, "summary")
             return Reply(tr("schedule.reminder_in_window"), InlineKeyboardMarkup([[back]]))
@@ -171,12 +171,12 @@ async def _schedule_step(
     if (
         action == "day"
         and value.isdigit()
-        and not await checkins.toggle_day(session, client, int(value))
+        and not await rhythms.toggle_day(session, client, int(value))
     ):
         return Reply(tr("schedule.one_day_at_least"))
     if action not in ("day", "days"):
         return None
-    view = await checkins.rhythm_view(session, client)
+    view = await rhythms.rhythm_view(session, client)
     if view is None:
         return None
     names = get_day_names("abbreviated", locale=tr.language)
@@ -214,13 +214,13 @@ async def _zone_step(
     if action == "areas":
         areas = [
             button(tr(AREA_TEXT[area]), SCHEDULE, client_id, "area", area)
-            for area in checkins.ZONE_AREAS
+            for area in rhythms.ZONE_AREAS
         ]
         rows = [areas[i : i + 2] for i in range(0, len(areas), 2)]
         return Reply(tr("schedule.pick_area"), InlineKeyboardMarkup([*rows, [back]]))
-    if action == "area" and value in checkins.ZONE_AREAS and page.isdigit():
+    if action == "area" and value in rhythms.ZONE_AREAS and page.isdigit():
         return _zones_page(tr, client_id, value, int(page), now)
-    if action == "zone" and await checkins.set_time_zone(session, client, value):
+    if action == "zone" and await rhythms.set_time_zone(session, client, value):
         return await _summary(session, tr, client, "professional")
     return None
 
@@ -229,7 +229,7 @@ def _zones_page(tr: Translator, client_id: str, area: str, page: int, now: datet
     """One page of the places of an area, by name in the reader's language, each with its
     offset from UTC today."""
     places: dict[str, str] = {}
-    for zone in checkins.zones_in(area):
+    for zone in rhythms.zones_in(area):
         city = get_timezone_location(zone, locale=tr.language, return_city=True)
         offset = now.astimezone(ZoneInfo(zone)).strftime("%z")
         places.setdefault(f"{city} (UTC{offset[:3]}:{offset[3:]})", zone)  # aliases once
@@ -253,9 +253,9 @@ def _zones_page(tr: Translator, client_id: str, area: str, page: int, now: datet
 def _hours_choice(tr: Translator, client_id: str, action: str) -> Reply:
     """Buttons for the reminder delay or the answer window, in hours."""
     choices, step = (
-        (checkins.REMINDER_HOURS, "reminder")
+        (rhythms.REMINDER_HOURS, "reminder")
         if action == "reminders"
-        else (checkins.WINDOW_HOURS, "window")
+        else (rhythms.WINDOW_HOURS, "window")
     )
     buttons = [
         button(tr.plural("schedule.hours", hours), SCHEDULE, client_id, step, str(hours))
@@ -340,7 +340,7 @@ async def pause_button(update: Update, context: BuddyContext) -> None:
             client = allowed[2] if allowed else None
         time_zone = client.time_zone if client else context.runtime.settings.timezone
         valid, until = _until(parsed.parts, now, time_zone)
-        paused = valid and client is not None and await checkins.pause(session, client, until)
+        paused = valid and client is not None and await rhythms.pause(session, client, until)
     if not paused:
         await basics.stale_button(update, context)
         return
@@ -363,7 +363,7 @@ async def resume_command(update: Update, context: BuddyContext) -> None:
             context.person.record_id,
             "resume",
         )
-        resumed = allowed is not None and await checkins.resume(
+        resumed = allowed is not None and await rhythms.resume(
             session, allowed[2], context.runtime.clock()
         )
     if update.effective_message is not None:

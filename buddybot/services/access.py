@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from buddybot.roles import ParticipantRole, ParticipantStatus, ProfessionalStatus
 from buddybot.services import people
 from buddybot.services.people import Role
-from buddybot.storage import repositories
+from buddybot.storage import audit, invitations
+from buddybot.storage import people as stored_people
 from buddybot.storage.models import BuddyLink, Invitation, Participant, Professional
 
 
@@ -33,7 +34,7 @@ async def refuse(
 ) -> None:
     """Write a refused attempt to the audit log."""
     person = await people.identify(session, telegram_user_id)
-    await repositories.add_audit_entry(
+    await audit.add_audit_entry(
         session,
         actor_kind=person.role.value,
         actor_id=person.record_id,
@@ -45,7 +46,7 @@ async def refuse(
 
 async def acting_professional(session: AsyncSession, telegram_user_id: int) -> Professional | None:
     """The active professional behind this Telegram account, if any."""
-    professional = await repositories.professional_by_telegram_id(session, telegram_user_id)
+    professional = await stored_people.professional_by_telegram_id(session, telegram_user_id)
     if professional is None or professional.status is not ProfessionalStatus.ACTIVE:
         return None
     return professional
@@ -63,7 +64,7 @@ async def own_client(
     With ``still_taking_part``, a client who said /stop is refused too (nothing new may be
     set up for them)."""
     professional = await acting_professional(session, telegram_user_id)
-    client = await repositories.participant_by_id(session, client_id)
+    client = await stored_people.participant_by_id(session, client_id)
     if (
         professional is None
         or client is None
@@ -87,7 +88,7 @@ async def own_open_invitation(
 ) -> Invitation | None:
     """An invitation this professional made that can still be revoked; else refused."""
     professional = await acting_professional(session, telegram_user_id)
-    invitation = await repositories.invitation_by_id(session, invitation_id)
+    invitation = await invitations.invitation_by_id(session, invitation_id)
     if (
         professional is None
         or invitation is None
@@ -106,7 +107,7 @@ async def buddy_link_to_answer(
 ) -> BuddyLink | None:
     """A buddy link this client is asked to agree to; else refused."""
     person = await people.identify(session, telegram_user_id)
-    link = await repositories.buddy_link_by_id(session, link_id)
+    link = await stored_people.buddy_link_by_id(session, link_id)
     if person.role is not Role.CLIENT or link is None or link.client_id != person.record_id:
         await refuse(session, telegram_user_id, "buddy.consent", "buddy_link", link_id)
         return None
@@ -125,7 +126,7 @@ async def client_or_professional(
         and person.record_id == client_id
         and not (person.consent_withdrawn)
     ):
-        client = await repositories.participant_by_id(session, client_id)
+        client = await stored_people.participant_by_id(session, client_id)
         assert client is not None
         return "client", client_id, client
     if person.role is Role.PROFESSIONAL:

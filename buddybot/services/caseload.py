@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from buddybot.roles import AgeGroup, ParticipantRole, ParticipantStatus
 from buddybot.services.access import OwnClient, consent_stands
-from buddybot.storage import repositories
+from buddybot.storage import audit, people
 from buddybot.storage.models import Professional
 
 
@@ -26,7 +26,7 @@ class CaseloadEntry:
 async def caseload(session: AsyncSession, professional: Professional) -> list[CaseloadEntry]:
     """The professional's clients, each with the first names of their buddies."""
     entries = []
-    for client in await repositories.participants_of_professional(
+    for client in await people.participants_of_professional(
         session, professional.id, ParticipantRole.CLIENT
     ):
         stopped = client.consent_withdrawn_at is not None
@@ -42,7 +42,7 @@ async def caseload(session: AsyncSession, professional: Professional) -> list[Ca
 
 
 async def _buddy_names(session: AsyncSession, client_id: int) -> tuple[str, ...]:
-    links = await repositories.buddy_links_of_client(session, client_id)
+    links = await people.buddy_links_of_client(session, client_id)
     return tuple(
         buddy.first_name or "" for _, buddy in links if buddy.status is not ParticipantStatus.LEFT
     )
@@ -66,7 +66,7 @@ class ClientDetails:
 async def client_details(session: AsyncSession, own: OwnClient) -> ClientDetails:
     """One client's details for their professional; the view is written to the audit log."""
     client = own.client
-    await repositories.add_audit_entry(
+    await audit.add_audit_entry(
         session,
         actor_kind="professional",
         actor_id=own.professional.id,

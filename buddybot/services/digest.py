@@ -16,7 +16,7 @@ from buddybot.metrics import ClientHistory, ClientWeek, Week
 from buddybot.roles import ParticipantRole, ParticipantStatus, ProfessionalStatus
 from buddybot.services import contacts
 from buddybot.services.access import OwnClient
-from buddybot.storage import repositories, weekly
+from buddybot.storage import audit, database, people, weekly
 from buddybot.storage.models import Digest, Participant, Professional
 
 # A digest not sent within this time after its moment (the bot was down) is not sent late.
@@ -89,7 +89,7 @@ async def caseload_week(
     """The digest of ``week`` for this professional's clients who joined."""
     clients = [
         client
-        for client in await repositories.participants_of_professional(
+        for client in await people.participants_of_professional(
             session, professional.id, ParticipantRole.CLIENT
         )
         if client.consent_given_at is not None and client.status is not ParticipantStatus.LEFT
@@ -120,8 +120,8 @@ async def own_week(session: AsyncSession, client: Participant, today: date) -> O
     figures = history.weeks.get(this_week)
     known = figures is not None and metrics.reported(figures)
     week = this_week if known else last_full_week(today)
-    professional = await repositories.professional_by_id(session, client.professional_id)
-    await repositories.add_audit_entry(
+    professional = await people.professional_by_id(session, client.professional_id)
+    await audit.add_audit_entry(
         session,
         actor_kind="client",
         actor_id=client.id,
@@ -214,7 +214,7 @@ class DigestClaim:
 async def claim_due(session: AsyncSession, now: datetime) -> list[DigestClaim]:
     """Digests whose moment has come (within ``GRACE``), each claimed by exactly one
     process: the unique (professional, week) row decides who sends it."""
-    insert = repositories.upsert_insert(session)
+    insert = database.upsert_insert(session)
     professionals = await session.scalars(
         select(Professional).where(
             Professional.status == ProfessionalStatus.ACTIVE,
@@ -271,7 +271,7 @@ async def record_view(
 ) -> None:
     """A digest shows client data: one audit line per client seen (ids only)."""
     for client in caseload.clients:
-        await repositories.add_audit_entry(
+        await audit.add_audit_entry(
             session,
             actor_kind="professional",
             actor_id=professional.id,
@@ -284,7 +284,7 @@ async def record_view(
 
 async def record_client_view(session: AsyncSession, own: OwnClient) -> None:
     """A client's pictures were opened from the digest."""
-    await repositories.add_audit_entry(
+    await audit.add_audit_entry(
         session,
         actor_kind="professional",
         actor_id=own.professional.id,

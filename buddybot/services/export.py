@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from buddybot import metrics
 from buddybot.network import Domain
 from buddybot.services import digest, organisations
-from buddybot.storage import repositories
+from buddybot.storage import audit, people
 from buddybot.storage.models import (
     Checkin,
     ContactEvent,
@@ -281,7 +281,7 @@ async def export_clients(
         await events_csv(session, taking_part, naming),
         len(taking_part),
     )
-    await repositories.add_audit_entry(
+    await audit.add_audit_entry(
         session,
         actor_kind=actor_kind,
         actor_id=actor_id,
@@ -294,7 +294,7 @@ async def export_clients(
 async def research_export(session: AsyncSession, organisation_name: str, today: date) -> Export:
     """A whole organisation's clients, pseudonymous, up to last week (``buddybot export``)."""
     organisation = await organisations.existing_organisation(session, organisation_name)
-    clients = await repositories.clients_of_organisation(session, organisation.id)
+    clients = await people.clients_of_organisation(session, organisation.id)
     return await export_clients(
         session,
         clients,

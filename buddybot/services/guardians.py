@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from buddybot.roles import AgeGroup
 from buddybot.services.access import OwnClient
-from buddybot.storage import repositories
+from buddybot.storage import audit
 from buddybot.storage.models import Participant
 
 
@@ -48,7 +48,7 @@ async def confirm_guardian(session: AsyncSession, own: OwnClient, now: datetime)
 async def _audit(
     session: AsyncSession, own: OwnClient, action: str, detail: dict[str, str] | None
 ) -> None:
-    await repositories.add_audit_entry(
+    await audit.add_audit_entry(
         session,
         actor_kind="professional",
         actor_id=own.professional.id,

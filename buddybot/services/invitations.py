@@ -18,8 +18,9 @@ from enum import StrEnum
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from buddybot.roles import InvitationRole, ParticipantRole, ParticipantStatus, ProfessionalStatus
-from buddybot.services import checkins, people
-from buddybot.storage import crypto, repositories
+from buddybot.services import people, rhythms
+from buddybot.storage import audit, crypto, invitations
+from buddybot.storage import people as stored_people
 from buddybot.storage.models import BuddyLink, Invitation, Organisation, Participant, Professional
 
 CODE_BYTES = 16
@@ -79,7 +80,7 @@ async def _create(
     participant: Participant | None = None,
 ) -> NewInvitation:
     code = new_code()
-    invitation = await repositories.add_invitation(
+    invitation = await invitations.add_invitation(
         session,
         Invitation(
             organisation_id=organisation_id,
@@ -92,7 +93,7 @@ async def _create(
             expires_at=now + timedelta(days=days),
         ),
     )
-    await repositories.add_audit_entry(
+    await audit.add_audit_entry(
         session,
         actor_kind="professional" if created_by else "admin",
         actor_id=created_by.id if created_by else None,
@@ -112,7 +113,7 @@ async def invite_professional(
     days: int,
 ) -> NewInvitation:
     """An administrator invites a professional of an organisation."""
-    professional = await repositories.add_professional(session, organisation, display_name)
+    professional = await stored_people.add_professional(session, organisation, display_name)
     return await _create(
         session,
         organisation.id,
@@ -140,16 +141,16 @@ async def _invite_participant(
     for_client: Participant | None = None,
 ) -> NewInvitation:
     """The invited person's record (on the professional's caseload) and their link."""
-    participant = await repositories.add_participant(
+    participant = await stored_people.add_participant(
         session,
-        await repositories.organisation_by_id(session, professional.organisation_id),
+        await stored_people.organisation_by_id(session, professional.organisation_id),
         role,
         first_name=first_name,
         time_zone=professional.time_zone,
         professional_id=professional.id,
     )
     if for_client is not None:
-        await repositories.add_buddy_link(session, participant, for_client)
+        await stored_people.add_buddy_link(session, participant, for_client)
     return await _create(
         session,
         professional.organisation_id,
@@ -224,17 +225,17 @@ async def open_invitation(
     for consent first, and until they agree only the pending link is kept."""
     hashed_user = attempt_hash(telegram_user_id)
     since = now - timedelta(hours=1)
-    if await repositories.count_failed_code_attempts(session, hashed_user, since) >= (
+    if await invitations.count_failed_code_attempts(session, hashed_user, since) >= (
         WRONG_CODES_PER_HOUR
     ):
         return Opened(Outcome.TOO_MANY_TRIES)
     invitation = (
-        await repositories.invitation_by_code_hash(session, code_hash(code))
+        await invitations.invitation_by_code_hash(session, code_hash(code))
         if _CODE.match(code)
         else None
     )
     if invitation is None:
-        await repositories.add_failed_code_attempt(session, hashed_user, now)
+        await invitations.add_failed_code_attempt(session, hashed_user, now)
         return Opened(Outcome.UNKNOWN)
     if (await people.identify(session, telegram_user_id)).is_known:
         return Opened(Outcome.ALREADY_JOINED)
@@ -254,28 +255,28 @@ async def open_invitation(
         return Opened(Outcome.TAKEN)
     invitation.pending_telegram_user_id = telegram_user_id
     invitation.pending_since = now
-    participant = await repositories.participant_by_id(session, invitation.participant_id)
+    participant = await stored_people.participant_by_id(session, invitation.participant_id)
     assert participant is not None
-    professional = await repositories.professional_by_id(session, participant.professional_id)
+    professional = await stored_people.professional_by_id(session, participant.professional_id)
     return Opened(
         Outcome.ASK_CONSENT,
         invitation.id,
         invitation.role,
         participant.first_name,
         professional.display_name if professional else None,
-        (await repositories.organisation_by_id(session, invitation.organisation_id)).name,
+        (await stored_people.organisation_by_id(session, invitation.organisation_id)).name,
     )
 
 
 async def _professional_joins(
     session: AsyncSession, invitation: Invitation, telegram_user_id: int, now: datetime
 ) -> Opened:
-    professional = await repositories.professional_by_id(session, invitation.professional_id)
+    professional = await stored_people.professional_by_id(session, invitation.professional_id)
     assert professional is not None
     professional.telegram_user_id = telegram_user_id
     professional.status = ProfessionalStatus.ACTIVE
     invitation.used_at = now
-    await repositories.add_audit_entry(
+    await audit.add_audit_entry(
         session,
         actor_kind="professional",
         actor_id=professional.id,
@@ -283,7 +284,7 @@ async def _professional_joins(
         subject_kind="invitation",
         subject_id=invitation.id,
     )
-    organisation = await repositories.organisation_by_id(session, invitation.organisation_id)
+    organisation = await stored_people.organisation_by_id(session, invitation.organisation_id)
     return Opened(
         Outcome.PROFESSIONAL_JOINED,
         invitation.id,
@@ -308,7 +309,7 @@ async def _pending_for(
     session: AsyncSession, invitation_id: int, telegram_user_id: int, now: datetime
 ) -> Invitation | None:
     """The invitation, if this account has it open and it can still be used."""
-    invitation = await repositories.invitation_by_id(session, invitation_id)
+    invitation = await invitations.invitation_by_id(session, invitation_id)
     if (
         invitation is None
         or invitation.pending_telegram_user_id != telegram_user_id
@@ -328,10 +329,10 @@ async def consent_notice(
     invitation = await _pending_for(session, invitation_id, telegram_user_id, now)
     if invitation is None:
         return None
-    participant = await repositories.participant_by_id(session, invitation.participant_id)
+    participant = await stored_people.participant_by_id(session, invitation.participant_id)
     assert participant is not None
-    professional = await repositories.professional_by_id(session, participant.professional_id)
-    organisation = await repositories.organisation_by_id(session, invitation.organisation_id)
+    professional = await stored_people.professional_by_id(session, participant.professional_id)
+    organisation = await stored_people.organisation_by_id(session, invitation.organisation_id)
     return ConsentNotice(
         invitation.role,
         professional.display_name if professional else "",
@@ -381,7 +382,7 @@ async def answer_consent(
     invitation.pending_telegram_user_id = None
     invitation.pending_since = None
     if not agree:
-        await repositories.add_audit_entry(
+        await audit.add_audit_entry(
             session,
             actor_kind="unknown",
             action="consent.declined",
@@ -389,7 +390,7 @@ async def answer_consent(
             subject_id=invitation.id,
         )
         return None
-    participant = await repositories.participant_by_id(session, invitation.participant_id)
+    participant = await stored_people.participant_by_id(session, invitation.participant_id)
     assert participant is not None
     if (await people.identify(session, telegram_user_id)).is_known:
         return None
@@ -399,8 +400,8 @@ async def answer_consent(
     participant.consent_given_at = now
     participant.consent_withdrawn_at = None
     invitation.used_at = now
-    await checkins.start_rhythm(session, participant, now)
-    await repositories.add_audit_entry(
+    await rhythms.start_rhythm(session, participant, now)
+    await audit.add_audit_entry(
         session,
         actor_kind=participant.role.value,
         actor_id=participant.id,
@@ -408,10 +409,10 @@ async def answer_consent(
         subject_kind="invitation",
         subject_id=invitation.id,
     )
-    professional = await repositories.professional_by_id(session, participant.professional_id)
+    professional = await stored_people.professional_by_id(session, participant.professional_id)
     clients: list[ClientToAsk] = []
     if participant.role is ParticipantRole.BUDDY:
-        for link, client in await repositories.buddy_links_of_buddy(session, participant.id):
+        for link, client in await stored_people.buddy_links_of_buddy(session, participant.id):
             if client.telegram_user_id is not None and link.client_agreed_at is None:
                 clients.append(ClientToAsk(link.id, client.telegram_user_id, client.language))
     return Joined(
@@ -432,12 +433,12 @@ async def revoke(session: AsyncSession, invitation: Invitation, *, now: datetime
     invitation.revoked_at = now
     invitation.pending_telegram_user_id = None
     invitation.pending_since = None
-    participant = await repositories.participant_by_id(session, invitation.participant_id)
+    participant = await stored_people.participant_by_id(session, invitation.participant_id)
     name = (participant.first_name if participant else None) or ""
     if participant is not None and participant.status is ParticipantStatus.INVITED:
         participant.status = ParticipantStatus.LEFT
         participant.first_name = None
-    await repositories.add_audit_entry(
+    await audit.add_audit_entry(
         session,
         actor_kind="professional",
         actor_id=invitation.created_by_id,
@@ -460,7 +461,7 @@ async def new_link(
     out); earlier open links for them stop working. None if they already joined."""
     if participant.status is not ParticipantStatus.INVITED:
         return None
-    previous = await repositories.invitation_for_participant(session, participant.id)
+    previous = await invitations.invitation_for_participant(session, participant.id)
     if previous is not None and previous.used_at is None and previous.revoked_at is None:
         previous.revoked_at = now
     return await _create(
@@ -492,15 +493,15 @@ async def answer_buddy_consent(
 ) -> BuddyAnswer:
     """The client agrees (or not) that this buddy may see what the buddy logs about them.
     Saying no removes the link; the professional can talk it through with the client."""
-    client = await repositories.participant_by_id(session, link.client_id)
-    buddy = await repositories.participant_by_id(session, link.buddy_id)
+    client = await stored_people.participant_by_id(session, link.client_id)
+    buddy = await stored_people.participant_by_id(session, link.buddy_id)
     assert client is not None
     assert buddy is not None
     if agree:
         link.client_agreed_at = now
     else:
         await session.delete(link)
-    await repositories.add_audit_entry(
+    await audit.add_audit_entry(
         session,
         actor_kind="client",
         actor_id=client.id,
@@ -508,7 +509,7 @@ async def answer_buddy_consent(
         subject_kind="participant",
         subject_id=buddy.id,
     )
-    professional = await repositories.professional_by_id(session, client.professional_id)
+    professional = await stored_people.professional_by_id(session, client.professional_id)
     return BuddyAnswer(
         agree,
         client.first_name or "",

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from buddybot.roles import ParticipantRole, ProfessionalStatus
 from buddybot.services import invitations
 from buddybot.services.invitations import NewInvitation
-from buddybot.storage import repositories
+from buddybot.storage import audit, people
 from buddybot.storage.models import Organisation, Professional
 
 NAME_MAX = 200
@@ -25,10 +25,10 @@ async def create_organisation(session: AsyncSession, name: str) -> int:
     clean = " ".join(name.split())
     if not 1 <= len(clean) <= NAME_MAX:
         raise AdminError(f"An organisation name has 1 to {NAME_MAX} characters")
-    if await repositories.organisation_by_name(session, clean) is not None:
+    if await people.organisation_by_name(session, clean) is not None:
         raise AdminError(f"There is already an organisation called {clean!r}")
-    organisation = await repositories.add_organisation(session, clean)
-    await repositories.add_audit_entry(
+    organisation = await people.add_organisation(session, clean)
+    await audit.add_audit_entry(
         session,
         actor_kind="admin",
         action="organisation.created",
@@ -47,7 +47,7 @@ async def set_retention(session: AsyncSession, name: str, months: int | None) ->
         raise AdminError("Retention is 1 to 120 months")
     organisation = await existing_organisation(session, name)
     organisation.retention_months = months
-    await repositories.add_audit_entry(
+    await audit.add_audit_entry(
         session,
         actor_kind="admin",
         action="organisation.retention",
@@ -59,9 +59,9 @@ async def set_retention(session: AsyncSession, name: str, months: int | None) ->
 
 async def existing_organisation(session: AsyncSession, name: str) -> Organisation:
     """The organisation with this name; AdminError naming the known ones otherwise."""
-    organisation = await repositories.organisation_by_name(session, name)
+    organisation = await people.organisation_by_name(session, name)
     if organisation is None:
-        known = ", ".join(repr(o.name) for o in await repositories.organisations(session))
+        known = ", ".join(repr(o.name) for o in await people.organisations(session))
         raise AdminError(
             f"There is no organisation called {name!r}"
             + (
@@ -107,10 +107,10 @@ async def overview(session: AsyncSession) -> list[OrganisationSummary]:
     """Every organisation with its professionals and how many people each has (no names of
     clients or buddies: the administrator does not need them)."""
     summaries = []
-    for organisation in await repositories.organisations(session):
+    for organisation in await people.organisations(session):
         professionals = []
-        for professional in await repositories.professionals_of(session, organisation.id):
-            counts = await repositories.count_participants(session, professional.id)
+        for professional in await people.professionals_of(session, organisation.id):
+            counts = await people.count_participants(session, professional.id)
             professionals.append(
                 ProfessionalSummary(
                     professional.id,
@@ -147,7 +147,7 @@ async def _professional(
     session: AsyncSession, organisation_id: int, reference: str
 ) -> Professional:
     """A professional of the organisation by ``#id`` or by exact display name."""
-    candidates = await repositories.professionals_of(session, organisation_id)
+    candidates = await people.professionals_of(session, organisation_id)
     if reference.startswith("#") and reference[1:].isdigit():
         found = [p for p in candidates if p.id == int(reference[1:])]
     else:
@@ -174,15 +174,13 @@ async def transfer_caseload(
         raise AdminError(f"{taking_over.display_name} has left; choose someone still working")
     moved = []
     for role in ParticipantRole:
-        for participant in await repositories.participants_of_professional(
-            session, leaving.id, role
-        ):
+        for participant in await people.participants_of_professional(session, leaving.id, role):
             participant.professional_id = taking_over.id
             withdrawn = participant.consent_withdrawn_at is not None
             moved.append(
                 Moved(None if withdrawn else participant.telegram_user_id, participant.language)
             )
-            await repositories.add_audit_entry(
+            await audit.add_audit_entry(
                 session,
                 actor_kind="admin",
                 action="participant.transferred",

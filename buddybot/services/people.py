@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from buddybot.i18n import LANGUAGES, pick_language
 from buddybot.roles import ParticipantRole, ParticipantStatus, ProfessionalStatus
-from buddybot.storage import repositories
+from buddybot.storage import audit, people
 from buddybot.storage.models import Participant, Professional
 
 
@@ -49,10 +49,10 @@ async def account(
     session: AsyncSession, telegram_user_id: int
 ) -> Professional | Participant | None:
     """The record behind a Telegram account; people who left count as unknown again."""
-    professional = await repositories.professional_by_telegram_id(session, telegram_user_id)
+    professional = await people.professional_by_telegram_id(session, telegram_user_id)
     if professional is not None and professional.status is not ProfessionalStatus.LEFT:
         return professional
-    participant = await repositories.participant_by_telegram_id(session, telegram_user_id)
+    participant = await people.participant_by_telegram_id(session, telegram_user_id)
     if participant is not None and participant.status is not ParticipantStatus.LEFT:
         return participant
     return None
@@ -92,7 +92,7 @@ async def choose_language(
         return None
     record.language = language
     person = _person(record)
-    await repositories.add_audit_entry(
+    await audit.add_audit_entry(
         session,
         actor_kind=person.role.value,
         actor_id=person.record_id,

@@ -15,7 +15,9 @@ from buddybot.roles import ParticipantRole
 from buddybot.services import checkins, contacts, meetups, people
 from buddybot.services.invitations import PENDING_HOLD, attempt_hash
 from buddybot.services.people import Person, Role
-from buddybot.storage import deliveries, repositories
+from buddybot.storage import audit, deliveries, questions
+from buddybot.storage import invitations as stored_invitations
+from buddybot.storage import people as stored_people
 from buddybot.storage.models import AuditEntry, Participant, Professional
 
 # Questions left unanswered this long are forgotten.
@@ -31,7 +33,7 @@ def _when(moment: datetime | None) -> str | None:
 
 async def _actor_name(session: AsyncSession, entry: AuditEntry) -> str:
     if entry.actor_kind == "professional":
-        professional = await repositories.professional_by_id(session, entry.actor_id)
+        professional = await stored_people.professional_by_id(session, entry.actor_id)
         if professional is not None:
             return f"professional {professional.display_name}"
     return entry.actor_kind
@@ -58,7 +60,7 @@ async def my_data(
     else:
         data = await _participant_data(session, record, telegram_user_id)
         actor_kind = record.role.value
-    await repositories.add_audit_entry(
+    await audit.add_audit_entry(
         session,
         actor_kind=actor_kind,
         actor_id=record.id,
@@ -73,10 +75,10 @@ async def my_data(
 async def _participant_data(
     session: AsyncSession, participant: Participant, telegram_user_id: int
 ) -> dict[str, Any]:
-    professional = await repositories.professional_by_id(session, participant.professional_id)
-    organisation = await repositories.organisation_by_id(session, participant.organisation_id)
+    professional = await stored_people.professional_by_id(session, participant.professional_id)
+    organisation = await stored_people.organisation_by_id(session, participant.organisation_id)
     if participant.role is ParticipantRole.CLIENT:
-        links = await repositories.buddy_links_of_client(session, participant.id)
+        links = await stored_people.buddy_links_of_client(session, participant.id)
         linked = [
             {
                 "buddy": other.first_name,
@@ -86,7 +88,7 @@ async def _participant_data(
             for link, other in links
         ]
     else:
-        links = await repositories.buddy_links_of_buddy(session, participant.id)
+        links = await stored_people.buddy_links_of_buddy(session, participant.id)
         linked = [
             {
                 "client": other.first_name,
@@ -95,7 +97,7 @@ async def _participant_data(
             }
             for link, other in links
         ]
-    invitations = await repositories.invitations_for_participant(session, participant.id)
+    invitations = await stored_invitations.invitations_for_participant(session, participant.id)
     network: dict[str, Any] = {}
     if participant.role is ParticipantRole.CLIENT:
         network = {
@@ -140,11 +142,11 @@ async def _participant_data(
         **await checkins.answers_of(session, participant.id),
         "meetups": await meetups.of_participant(session, participant),
         "who_looked_at_or_changed_your_data": await _audit_lines(
-            session, await repositories.audit_entries_about(session, "participant", participant.id)
+            session, await audit.audit_entries_about(session, "participant", participant.id)
         ),
         "what_you_did": await _audit_lines(
             session,
-            await repositories.audit_entries_by(session, participant.role.value, participant.id),
+            await audit.audit_entries_by(session, participant.role.value, participant.id),
         ),
     }
 
@@ -152,8 +154,8 @@ async def _participant_data(
 async def _professional_data(
     session: AsyncSession, professional: Professional, telegram_user_id: int
 ) -> dict[str, Any]:
-    organisation = await repositories.organisation_by_id(session, professional.organisation_id)
-    counts = await repositories.count_participants(session, professional.id)
+    organisation = await stored_people.organisation_by_id(session, professional.organisation_id)
+    counts = await stored_people.count_participants(session, professional.id)
     return {
         "you": {
             "role": "professional",
@@ -170,7 +172,7 @@ async def _professional_data(
             "buddies": counts[ParticipantRole.BUDDY],
         },
         "what_you_did": await _audit_lines(
-            session, await repositories.audit_entries_by(session, "professional", professional.id)
+            session, await audit.audit_entries_by(session, "professional", professional.id)
         ),
     }
 
@@ -199,7 +201,7 @@ class Told:
 
 
 async def _told(session: AsyncSession, participant: Participant) -> Told:
-    professional = await repositories.professional_by_id(session, participant.professional_id)
+    professional = await stored_people.professional_by_id(session, participant.professional_id)
     return Told(
         participant.first_name or "",
         participant.role,
@@ -222,8 +224,8 @@ async def withdraw_consent(
     if participant is None or participant.consent_withdrawn_at is not None:
         return None
     participant.consent_withdrawn_at = now
-    await repositories.forget_awaited_answer(session, telegram_user_id)
-    await repositories.add_audit_entry(
+    await questions.forget_awaited_answer(session, telegram_user_id)
+    await audit.add_audit_entry(
         session,
         actor_kind=participant.role.value,
         actor_id=participant.id,
@@ -243,7 +245,7 @@ async def resume_consent(
         return None
     participant.consent_withdrawn_at = None
     participant.consent_given_at = now
-    await repositories.add_audit_entry(
+    await audit.add_audit_entry(
         session,
         actor_kind=participant.role.value,
         actor_id=participant.id,
@@ -261,13 +263,13 @@ async def erase(session: AsyncSession, participant: Participant, *, reason: str)
     telegram_user_id = participant.telegram_user_id
     participant_id, role = participant.id, participant.role
     if telegram_user_id is not None:
-        await repositories.forget_awaited_answer(session, telegram_user_id)
-        await repositories.release_pending_links(session, telegram_user_id)
-        await repositories.delete_failed_code_attempts(
+        await questions.forget_awaited_answer(session, telegram_user_id)
+        await stored_invitations.release_pending_links(session, telegram_user_id)
+        await stored_invitations.delete_failed_code_attempts(
             session, telegram_user_hash=attempt_hash(telegram_user_id)
         )
-    await repositories.delete_participant(session, participant)
-    await repositories.add_audit_entry(
+    await stored_people.delete_participant(session, participant)
+    await audit.add_audit_entry(
         session,
         actor_kind=role.value if reason == "delete" else "system",
         actor_id=participant_id if reason == "delete" else None,
@@ -303,10 +305,10 @@ async def retention_months(session: AsyncSession, person: Person, default: int) 
     ``default`` (BUDDYBOT_RETENTION_MONTHS)."""
     if person.role not in (Role.CLIENT, Role.BUDDY) or person.record_id is None:
         return default
-    participant = await repositories.participant_by_id(session, person.record_id)
+    participant = await stored_people.participant_by_id(session, person.record_id)
     if participant is None:
         return default
-    organisation = await repositories.organisation_by_id(session, participant.organisation_id)
+    organisation = await stored_people.organisation_by_id(session, participant.organisation_id)
     return (organisation.retention_months if organisation else None) or default
 
 
@@ -318,14 +320,14 @@ async def purge(
     questions, open links, wrong codes) are forgotten."""
     erased = [
         await erase(session, participant, reason="grace_ended")
-        for participant in await repositories.participants_withdrawn_before(
+        for participant in await stored_people.participants_withdrawn_before(
             session, now - timedelta(days=grace_days)
         )
     ]
     # A month counted as 31 days: never shorter than the months people were told. Each
     # organisation may keep answers for a shorter (or longer) time than the default.
     old_answers = 0
-    for organisation in await repositories.organisations(session):
+    for organisation in await stored_people.organisations(session):
         months = organisation.retention_months or retention_months
         old_answers += await checkins.delete_answers_before(
             session, now - timedelta(days=31 * months), organisation_id=organisation.id
@@ -333,8 +335,10 @@ async def purge(
     return PurgeReport(
         tuple(erased),
         old_answers,
-        await repositories.release_stale_pending_links(session, now - PENDING_HOLD),
-        await repositories.delete_failed_code_attempts(session, before=now - FAILED_ATTEMPT_HOLD),
-        await repositories.delete_stale_awaited_answers(session, now - AWAITED_ANSWER_HOLD),
+        await stored_invitations.release_stale_pending_links(session, now - PENDING_HOLD),
+        await stored_invitations.delete_failed_code_attempts(
+            session, before=now - FAILED_ATTEMPT_HOLD
+        ),
+        await questions.delete_stale_awaited_answers(session, now - AWAITED_ANSWER_HOLD),
         await deliveries.forget_before(session, now - HANDLED_UPDATE_HOLD),
     )

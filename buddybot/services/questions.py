@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from buddybot.storage import repositories
+from buddybot.storage import questions
 
 
 @dataclass(frozen=True)
@@ -32,15 +32,15 @@ async def expect(
     data: dict[str, Any] | None = None,
 ) -> None:
     """The next text this person types answers ``topic`` (replacing any earlier question)."""
-    await repositories.await_answer(session, telegram_user_id, topic, data or {}, now)
+    await questions.await_answer(session, telegram_user_id, topic, data or {}, now)
 
 
 async def expected(session: AsyncSession, telegram_user_id: int) -> Expected | None:
     """What this person's typed text answers, if the bot asked something."""
-    answer = await repositories.awaited_answer(session, telegram_user_id)
+    answer = await questions.awaited_answer(session, telegram_user_id)
     return None if answer is None else Expected(answer.topic, dict(answer.data))
 
 
 async def answered(session: AsyncSession, telegram_user_id: int) -> None:
     """The question was answered or cancelled."""
-    await repositories.forget_awaited_answer(session, telegram_user_id)
+    await questions.forget_awaited_answer(session, telegram_user_id)

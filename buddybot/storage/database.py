@@ -13,6 +13,8 @@ from typing import Any, TypeVar
 
 import aiosqlite
 from sqlalchemy import event, text
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -244,3 +246,10 @@ def _sqlite_begin_immediate(connection: Any) -> None:
     """SQLite's single-writer path: every transaction takes the write lock when it starts,
     so two processes never both read a row and then both change it (the second waits)."""
     connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def upsert_insert(session: AsyncSession):  # type: ignore[no-untyped-def]
+    """The database's own INSERT (it knows ON CONFLICT DO NOTHING and RETURNING), for the
+    claims that make a prompt or a digest go out once."""
+    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    return postgresql_insert if dialect == "postgresql" else sqlite_insert

@@ -236,7 +236,7 @@ class AuditEntry(Base):
     Holds ids and action names only, never names or message texts, so it can be kept after
     a person's data is erased. Append-only (database triggers refuse changes) and
     hash-chained: each line carries the hash of the line before it, so a changed or removed
-    line shows (``repositories.broken_audit_line``).
+    line shows (``audit.broken_audit_line``).
     """
 
     __tablename__ = "audit_log"

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from buddybot.storage.audit import AUDIT_GENESIS, audit_hash
 from buddybot.storage.columns import UtcDateTime
-from buddybot.storage.repositories import AUDIT_GENESIS, audit_hash
 
 revision: str = "0007"
 down_revision: str | None = "0006"

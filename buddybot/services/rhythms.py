@@ -1,0 +1,160 @@
+"""The rhythm of someone's check-ins: which days, at what local time, in which time zone,
+the one reminder and how long an answer is welcome; pausing and resuming. Rules and
+storage only; the scheduler (``services/checkins.py``) reads the rhythm of record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time
+from functools import cache
+from zoneinfo import available_timezones
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from buddybot.roles import ParticipantRole
+from buddybot.schedule import BUDDY_DEFAULT, CLIENT_DEFAULT, DEFAULT_TIME, Rhythm
+from buddybot.storage.models import Participant, RhythmRecord
+
+
+def rhythm_of(record: RhythmRecord, time_zone: str) -> Rhythm:
+    """The pure rhythm of a stored one."""
+    hours, minutes = (int(part) for part in record.local_time.split(":"))
+    weekdays = frozenset(int(day) for day in record.weekdays.split(",") if day)
+    return Rhythm(weekdays, time(hours, minutes), time_zone)
+
+
+async def start_rhythm(session: AsyncSession, participant: Participant, now: datetime) -> None:
+    """Give someone who just joined the default rhythm: clients twice a week, buddies on
+    Fridays ("Did you meet …?"), both at 18:00 local time."""
+    if await session.get(RhythmRecord, participant.id) is not None:
+        return
+    days = CLIENT_DEFAULT if participant.role is ParticipantRole.CLIENT else BUDDY_DEFAULT
+    session.add(
+        RhythmRecord(
+            participant_id=participant.id,
+            weekdays=",".join(str(day) for day in sorted(days)),
+            local_time=DEFAULT_TIME.strftime("%H:%M"),
+            checked_until=now,
+        )
+    )
+    await session.flush()
+
+
+# The times a client may choose for their check-ins (local time).
+CHOOSABLE_TIMES = ("09:00", "12:00", "15:00", "17:00", "18:00", "19:00", "20:00")
+
+
+@dataclass(frozen=True)
+class RhythmView:
+    """A rhythm as /schedule shows it."""
+
+    weekdays: tuple[int, ...]
+    local_time: str
+    time_zone: str
+    reminder_after_minutes: int
+    answer_window_hours: int
+    paused: bool
+    paused_until: datetime | None
+
+
+async def rhythm_view(session: AsyncSession, participant: Participant) -> RhythmView | None:
+    """The participant's rhythm, if they have one."""
+    record = await session.get(RhythmRecord, participant.id)
+    if record is None:
+        return None
+    return RhythmView(
+        tuple(sorted(rhythm_of(record, participant.time_zone).weekdays)),
+        record.local_time,
+        participant.time_zone,
+        record.reminder_after_minutes,
+        record.answer_window_hours,
+        record.paused,
+        record.paused_until,
+    )
+
+
+async def set_time(session: AsyncSession, participant: Participant, local_time: str) -> bool:
+    """Move the check-in time (one of ``CHOOSABLE_TIMES``); False if not allowed."""
+    record = await session.get(RhythmRecord, participant.id)
+    if record is None or local_time not in CHOOSABLE_TIMES:
+        return False
+    record.local_time = local_time
+    return True
+
+
+# What a professional may choose for the one reminder and the answer window (hours).
+REMINDER_HOURS = (1, 2, 3, 6, 12)
+WINDOW_HOURS = (12, 24, 48, 72)
+
+
+async def set_reminder(session: AsyncSession, participant: Participant, hours: int) -> bool:
+    """Set after how many hours an unanswered prompt gets its one reminder. False when not
+    one of ``REMINDER_HOURS`` or not before the end of the answer window (nothing changes)."""
+    record = await session.get(RhythmRecord, participant.id)
+    if record is None or hours not in REMINDER_HOURS or hours >= record.answer_window_hours:
+        return False
+    record.reminder_after_minutes = hours * 60
+    return True
+
+
+async def set_answer_window(session: AsyncSession, participant: Participant, hours: int) -> bool:
+    """Set how long an answer is welcome. False when not one of ``WINDOW_HOURS`` or when the
+    reminder would come after the window closed (nothing changes)."""
+    record = await session.get(RhythmRecord, participant.id)
+    if record is None or hours not in WINDOW_HOURS or record.reminder_after_minutes >= hours * 60:
+        return False
+    record.answer_window_hours = hours
+    return True
+
+
+# The time zones a professional can give a participant, by area (the part of the zone's name
+# before the first "/"): every place of the tz database, so someone who lives or stays abroad
+# gets their prompts at their own local time.
+ZONE_AREAS = ("Europe", "Africa", "America", "Asia", "Atlantic", "Australia", "Indian", "Pacific")
+
+
+@cache
+def zones_in(area: str) -> tuple[str, ...]:
+    """The tz database's zones of one of :data:`ZONE_AREAS` ("Europe/Brussels", …), sorted."""
+    return tuple(sorted(z for z in available_timezones() if z.split("/", 1)[0] == area))
+
+
+async def set_time_zone(session: AsyncSession, participant: Participant, zone: str) -> bool:
+    """Give the participant another time zone: their days and time stay, now in that zone.
+    False for a zone not of :data:`ZONE_AREAS` (nothing changes)."""
+    area = zone.split("/", 1)[0]
+    if area not in ZONE_AREAS or zone not in zones_in(area):
+        return False
+    participant.time_zone = zone
+    return True
+
+
+async def toggle_day(session: AsyncSession, participant: Participant, weekday: int) -> bool:
+    """Add or remove a weekday (the professional sets the days); at least one stays."""
+    record = await session.get(RhythmRecord, participant.id)
+    if record is None or not 0 <= weekday <= 6:
+        return False
+    days = set(rhythm_of(record, participant.time_zone).weekdays) ^ {weekday}
+    if not days:
+        return False
+    record.weekdays = ",".join(str(day) for day in sorted(days))
+    return True
+
+
+async def pause(session: AsyncSession, participant: Participant, until: datetime | None) -> bool:
+    """No prompts until ``until`` (or until /resume when None)."""
+    record = await session.get(RhythmRecord, participant.id)
+    if record is None:
+        return False
+    record.paused, record.paused_until = True, until
+    return True
+
+
+async def resume(session: AsyncSession, participant: Participant, now: datetime) -> bool:
+    """Prompts again from the next slot on (slots during the pause are not sent afterwards)."""
+    record = await session.get(RhythmRecord, participant.id)
+    if record is None or not record.paused:
+        return False
+    record.paused, record.paused_until = False, None
+    record.checked_until = max(record.checked_until, now)
+    return True
