@@ -1,14 +1,7 @@
 """A local fake Telegram Bot API server for tests and the demo (see ``server.py``)."""
 
-from buddybot.sandbox.server import (
-    DEFAULT_TOKEN,
-    ApiCall,
-    Button,
-    CallbackAnswer,
-    ChatMessage,
-    StoredFile,
-    TelegramSandbox,
-)
+from buddybot.sandbox.chats import Button, CallbackAnswer, ChatMessage, StoredFile
+from buddybot.sandbox.server import DEFAULT_TOKEN, ApiCall, TelegramSandbox
 from buddybot.sandbox.users import Press, SandboxUser
 
 __all__ = [

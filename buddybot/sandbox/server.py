@@ -21,19 +21,24 @@ import secrets
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any
 
 import aiohttp
 from aiohttp import web
 
+from buddybot.sandbox.chats import (
+    CallbackAnswer,
+    Chat,
+    ChatMessage,
+    ChatState,
+    StoredFile,
+)
 from buddybot.sandbox.errors import BotApiError, bad_request
 from buddybot.sandbox.formatting import EntityParseError, render, utf16_length
 from buddybot.sandbox.media import image_size
 from buddybot.sandbox.params import Handler, Params, read_params
-
-if TYPE_CHECKING:
-    from buddybot.sandbox.users import SandboxUser
+from buddybot.sandbox.users import SandboxUser
 
 log = logging.getLogger(__name__)
 
@@ -50,76 +55,6 @@ _NOT_MODIFIED = (
     "are exactly the same as a current content and reply markup of the message"
 )
 _QUERY_TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid"
-
-
-@dataclass
-class StoredFile:
-    """A file the bot uploaded, kept so tests can look at it."""
-
-    file_id: str
-    file_unique_id: str
-    file_name: str
-    mime_type: str
-    data: bytes
-
-    @property
-    def size(self) -> int:
-        """Size in bytes."""
-        return len(self.data)
-
-
-@dataclass
-class Button:
-    """An inline keyboard button as the person sees it."""
-
-    text: str
-    callback_data: str | None = None
-    url: str | None = None
-
-
-@dataclass
-class ChatMessage:
-    """A message in a private chat, with the bot's later edits applied."""
-
-    message_id: int
-    chat_id: int
-    from_bot: bool
-    date: int
-    text: str | None = None
-    entities: list[dict[str, Any]] = field(default_factory=list)
-    caption: str | None = None
-    reply_markup: dict[str, Any] | None = None
-    photo: StoredFile | None = None
-    document: StoredFile | None = None
-    media_group_id: str | None = None
-    edit_date: int | None = None
-    edits: int = 0
-    edited_at: float | None = None  # time.monotonic() of the last edit, for latency figures
-    deleted: bool = False
-
-    @property
-    def buttons(self) -> list[Button]:
-        """The inline buttons under the message, row by row flattened."""
-        rows = (self.reply_markup or {}).get("inline_keyboard", [])
-        return [
-            Button(button["text"], button.get("callback_data"), button.get("url"))
-            for row in rows
-            for button in row
-        ]
-
-    @property
-    def content(self) -> str:
-        """The text or caption, whichever the message has."""
-        return self.text if self.text is not None else (self.caption or "")
-
-
-@dataclass
-class CallbackAnswer:
-    """What the bot answered to a button press (answerCallbackQuery)."""
-
-    text: str | None
-    show_alert: bool
-    at: float = field(default_factory=time.monotonic)  # when it came, for latency figures
 
 
 @dataclass
@@ -141,34 +76,6 @@ class Fault:
     retry_after: int | None = None
     delay: float = 0.0
     times: int = 1
-
-
-@dataclass
-class _Chat:
-    user: dict[str, Any]
-    blocked: bool = False
-    next_message_id: int = 1
-    messages: list[ChatMessage] = field(default_factory=list)
-    # Who waits for something in this chat: woken only by calls about this chat, so a
-    # thousand people waiting at once do not each re-check after every call of the bot.
-    waiters: list[asyncio.Future[None]] = field(default_factory=list)
-
-    def wake(self) -> None:
-        for waiter in self.waiters:
-            if not waiter.done():
-                waiter.set_result(None)
-        self.waiters.clear()
-
-    def new_message_id(self) -> int:
-        message_id = self.next_message_id
-        self.next_message_id += 1
-        return message_id
-
-    def find(self, message_id: int) -> ChatMessage | None:
-        for message in self.messages:
-            if message.message_id == message_id and not message.deleted:
-                return message
-        return None
 
 
 class TelegramSandbox:
@@ -201,7 +108,7 @@ class TelegramSandbox:
         self._host = host
         self._port = port
         self._runner: web.AppRunner | None = None
-        self._chats: dict[int, _Chat] = {}
+        self._state = ChatState(self.bot_user)
         self._user_ids = itertools.count(1001)
         self._update_ids = itertools.count(1)
         self._pending: list[dict[str, Any]] = []
@@ -216,13 +123,9 @@ class TelegramSandbox:
         self.webhook_deliveries: Counter[str] = Counter()
         self._http: aiohttp.ClientSession | None = None
         self._poller: asyncio.Future[None] | None = None
-        self._changed = asyncio.Condition()
         self._faults: list[Fault] = []
         self._send_times: list[float] = []
-        self._files: dict[str, StoredFile] = {}
-        self._callbacks: dict[str, CallbackAnswer | None] = {}
         self.calls: list[ApiCall] = []
-        self.commands: dict[tuple[str, str], list[dict[str, str]]] = {}
         self.flood_violations = 0
         self._methods: dict[str, Handler] = {
             "getme": self._get_me,
@@ -285,6 +188,11 @@ class TelegramSandbox:
         """The Bot API base URL in PTB's ``base_url`` form (the token is appended to it)."""
         return f"http://{self._host}:{self._port}/bot"
 
+    @property
+    def commands(self) -> dict[tuple[str, str], list[dict[str, str]]]:
+        """The command menus the bot set, by (scope, language code)."""
+        return self._state.commands
+
     # ----------------------------------------------------------------- control side
 
     def user(
@@ -297,8 +205,6 @@ class TelegramSandbox:
         user_id: int | None = None,
     ) -> SandboxUser:
         """A new person with a private chat with the bot."""
-        from buddybot.sandbox.users import SandboxUser
-
         uid = user_id if user_id is not None else next(self._user_ids)
         user: dict[str, Any] = {"id": uid, "is_bot": False, "first_name": first_name}
         if last_name:
@@ -307,7 +213,7 @@ class TelegramSandbox:
             user["username"] = username
         if language_code:
             user["language_code"] = language_code
-        self._chats[uid] = _Chat(user=user)
+        self._state.by_id[uid] = Chat(user=user)
         return SandboxUser(self, user)
 
     def inject_fault(
@@ -334,13 +240,13 @@ class TelegramSandbox:
 
     def messages(self, chat_id: int) -> list[ChatMessage]:
         """All messages of a chat, both directions, deleted ones left out."""
-        return [message for message in self._chat(chat_id).messages if not message.deleted]
+        return [message for message in self._state.chat(chat_id).messages if not message.deleted]
 
     def personal_texts(self, shortest: int = 3) -> set[str]:
         """What people put in: their names and every text they typed that is not a command
         (invited names, contact labels, messages). Tests check none of it reaches a log."""
         texts: set[str] = set()
-        for chat in self._chats.values():
+        for chat in self._state.by_id.values():
             user = chat.user
             texts |= {
                 str(user[key]) for key in ("first_name", "last_name", "username") if user.get(key)
@@ -354,11 +260,11 @@ class TelegramSandbox:
 
     def file(self, file_id: str) -> StoredFile:
         """An uploaded file by its file_id."""
-        return self._files[file_id]
+        return self._state.files[file_id]
 
     def callback_answer(self, query_id: str) -> CallbackAnswer | None:
         """What the bot answered to a button press, or None if it has not answered (yet)."""
-        return self._callbacks.get(query_id)
+        return self._state.callbacks.get(query_id)
 
     def calls_of(self, method: str) -> list[ApiCall]:
         """The recorded calls of one method."""
@@ -370,15 +276,15 @@ class TelegramSandbox:
 
     async def wait_for(self, condition: Callable[[], bool], timeout: float = 10.0) -> None:
         """Wait until ``condition()`` holds; it is re-checked after every change."""
-        async with asyncio.timeout(timeout), self._changed:
-            await self._changed.wait_for(condition)
+        async with asyncio.timeout(timeout), self._state.changed:
+            await self._state.changed.wait_for(condition)
 
     async def wait_in_chat(
         self, chat_id: int, condition: Callable[[], bool], timeout: float = 10.0
     ) -> None:
         """Wait until ``condition()`` holds; it is re-checked after every call of the bot
         about this chat (cheaper than ``wait_for`` when many people wait at once)."""
-        chat = self._chat(chat_id)
+        chat = self._state.chat(chat_id)
         loop = asyncio.get_running_loop()
         async with asyncio.timeout(timeout):
             while not condition():
@@ -406,72 +312,25 @@ class TelegramSandbox:
 
     def add_user_message(self, chat_id: int, message: ChatMessage) -> None:
         """Record a message a person sent (used by SandboxUser)."""
-        self._chat(chat_id).messages.append(message)
+        self._state.chat(chat_id).messages.append(message)
 
     def new_message_id(self, chat_id: int) -> int:
         """The next message id in a chat."""
-        return self._chat(chat_id).new_message_id()
+        return self._state.chat(chat_id).new_message_id()
 
     def register_callback(self) -> str:
         """A new callback query id, waiting for its answer."""
         query_id = secrets.token_hex(8)
-        self._callbacks[query_id] = None
+        self._state.callbacks[query_id] = None
         return query_id
 
     def set_blocked(self, chat_id: int, blocked: bool) -> None:
         """Mark whether a person has blocked the bot."""
-        self._chat(chat_id).blocked = blocked
+        self._state.chat(chat_id).blocked = blocked
 
     def to_api(self, message: ChatMessage) -> dict[str, Any]:
         """A stored message as the Bot API's Message object."""
-        chat = self._chat(message.chat_id)
-        chat_json: dict[str, Any] = {
-            "id": message.chat_id,
-            "type": "private",
-            **{
-                key: chat.user[key]
-                for key in ("first_name", "last_name", "username")
-                if key in chat.user
-            },
-        }
-        data: dict[str, Any] = {
-            "message_id": message.message_id,
-            "from": self.bot_user if message.from_bot else chat.user,
-            "chat": chat_json,
-            "date": message.date,
-        }
-        if message.text is not None:
-            data["text"] = message.text
-            if message.entities:
-                data["entities"] = message.entities
-        if message.caption is not None:
-            data["caption"] = message.caption
-        if message.reply_markup and "inline_keyboard" in message.reply_markup:
-            data["reply_markup"] = message.reply_markup
-        if message.photo is not None:
-            width, height = image_size(message.photo.data)
-            data["photo"] = [
-                {
-                    "file_id": message.photo.file_id,
-                    "file_unique_id": message.photo.file_unique_id,
-                    "width": width,
-                    "height": height,
-                    "file_size": message.photo.size,
-                }
-            ]
-        if message.document is not None:
-            data["document"] = {
-                "file_id": message.document.file_id,
-                "file_unique_id": message.document.file_unique_id,
-                "file_name": message.document.file_name,
-                "mime_type": message.document.mime_type,
-                "file_size": message.document.size,
-            }
-        if message.media_group_id is not None:
-            data["media_group_id"] = message.media_group_id
-        if message.edit_date is not None:
-            data["edit_date"] = message.edit_date
-        return data
+        return self._state.to_api(message)
 
     # ----------------------------------------------------------------- HTTP side
 
@@ -498,7 +357,7 @@ class TelegramSandbox:
     async def _serve_file(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != self.token:
             return web.Response(status=401)
-        stored = self._files.get(request.match_info["path"].rsplit("/", 1)[-1])
+        stored = self._state.files.get(request.match_info["path"].rsplit("/", 1)[-1])
         if stored is None:
             return web.Response(status=404)
         return web.Response(body=stored.data, content_type=stored.mime_type)
@@ -529,30 +388,15 @@ class TelegramSandbox:
         self._send_times.append(now)
 
     async def _notify(self, params: Params | None = None) -> None:
+        chat_id = None
         if params is not None:
-            try:
-                chat = self._chats.get(params.number("chat_id") or 0)
-            except BotApiError:  # a malformed chat_id: the call was refused, nobody to wake
-                chat = None
-            if chat is not None:
-                chat.wake()
-        async with self._changed:
-            self._changed.notify_all()
+            # A malformed chat_id: the call was refused, nobody to wake.
+            with contextlib.suppress(BotApiError):
+                chat_id = params.number("chat_id") or 0
+        await self._state.notify(chat_id)
 
-    def _chat(self, chat_id: int) -> _Chat:
-        chat = self._chats.get(chat_id)
-        if chat is None:
-            raise bad_request("chat not found")
-        return chat
-
-    def _writable_chat(self, params: Params) -> _Chat:
-        chat_id = params.number("chat_id")
-        if chat_id is None:
-            raise bad_request("chat_id is empty")
-        chat = self._chat(chat_id)
-        if chat.blocked:
-            raise BotApiError(403, "Forbidden: bot was blocked by the user")
-        return chat
+    def _writable_chat(self, params: Params) -> Chat:
+        return self._state.writable_chat(params.number("chat_id"))
 
     def _allowed(self, kind: str) -> bool:
         if self._allowed_updates:
@@ -591,14 +435,14 @@ class TelegramSandbox:
         poller: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._poller = poller
         deadline = time.monotonic() + timeout
-        async with self._changed:
+        async with self._state.changed:
             while not self._pending and not poller.done():
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     break
                 with contextlib.suppress(TimeoutError):
                     async with asyncio.timeout(remaining):
-                        await self._changed.wait()
+                        await self._state.changed.wait()
         if poller.done() and self._poller is not poller:
             raise BotApiError(
                 409,
@@ -676,8 +520,10 @@ class TelegramSandbox:
         assert self._http is not None
         while self._webhook is not None:
             if not self._pending:
-                async with self._changed:
-                    await self._changed.wait_for(lambda: bool(self._pending) or not self._webhook)
+                async with self._state.changed:
+                    await self._state.changed.wait_for(
+                        lambda: bool(self._pending) or not self._webhook
+                    )
                 continue
             update, webhook = self._pending[0], self._webhook
             headers = {"Content-Type": "application/json"}
@@ -765,7 +611,7 @@ class TelegramSandbox:
             raise bad_request("message caption is too long")
         return caption
 
-    def _bot_message(self, chat: _Chat, **content: Any) -> ChatMessage:
+    def _bot_message(self, chat: Chat, **content: Any) -> ChatMessage:
         message = ChatMessage(
             message_id=chat.new_message_id(),
             chat_id=int(chat.user["id"]),
@@ -795,7 +641,7 @@ class TelegramSandbox:
                 upload.content_type or default_mime,
                 data,
             )
-            self._files[stored.file_id] = stored
+            self._state.files[stored.file_id] = stored
             return stored
         reference = params.text(name)
         if reference and reference.startswith("attach://"):
@@ -803,8 +649,8 @@ class TelegramSandbox:
             if attached is None:
                 raise bad_request("wrong file identifier/HTTP URL specified")
             return self._store_file(Params({}, {name: attached}), name, default_mime)
-        if reference and reference in self._files:
-            return self._files[reference]
+        if reference and reference in self._state.files:
+            return self._state.files[reference]
         raise bad_request("wrong file identifier/HTTP URL specified")
 
     async def _send_photo(self, params: Params) -> dict[str, Any]:
@@ -899,7 +745,7 @@ class TelegramSandbox:
         return self._edited(message)
 
     async def _delete_message(self, params: Params) -> bool:
-        chat = self._chat(params.number("chat_id") or 0)
+        chat = self._state.chat(params.number("chat_id") or 0)
         message = chat.find(params.number("message_id") or 0)
         if message is None:
             raise bad_request("message to delete not found")
@@ -908,12 +754,12 @@ class TelegramSandbox:
 
     async def _answer_callback_query(self, params: Params) -> bool:
         query_id = params.required_text("callback_query_id")
-        if query_id not in self._callbacks or self._callbacks[query_id] is not None:
+        if query_id not in self._state.callbacks or self._state.callbacks[query_id] is not None:
             raise bad_request(_QUERY_TOO_OLD.removeprefix("Bad Request: "))
         text = params.text("text")
         if text is not None and len(text) > MAX_CALLBACK_ANSWER:
             raise bad_request("MESSAGE_TOO_LONG")
-        self._callbacks[query_id] = CallbackAnswer(text, params.flag("show_alert"))
+        self._state.callbacks[query_id] = CallbackAnswer(text, params.flag("show_alert"))
         return True
 
     # ----------------------------------------------------------------- commands and files
@@ -942,21 +788,21 @@ class TelegramSandbox:
                 raise bad_request("BOT_COMMAND_INVALID")
             if not (1 <= len(description) <= 256):
                 raise bad_request("BOT_COMMAND_DESCRIPTION_INVALID")
-        self.commands[self._scope_key(params)] = [
+        self._state.commands[self._scope_key(params)] = [
             {"command": command["command"], "description": command["description"]}
             for command in commands
         ]
         return True
 
     async def _get_my_commands(self, params: Params) -> list[dict[str, str]]:
-        return self.commands.get(self._scope_key(params), [])
+        return self._state.commands.get(self._scope_key(params), [])
 
     async def _delete_my_commands(self, params: Params) -> bool:
-        self.commands.pop(self._scope_key(params), None)
+        self._state.commands.pop(self._scope_key(params), None)
         return True
 
     async def _get_file(self, params: Params) -> dict[str, Any]:
-        stored = self._files.get(params.required_text("file_id"))
+        stored = self._state.files.get(params.required_text("file_id"))
         if stored is None:
             raise bad_request("invalid file_id")
         return {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from buddybot.sandbox.server import ChatMessage
+from buddybot.sandbox.chats import ChatMessage
 from buddybot.sandbox.users import SandboxUser
 
 

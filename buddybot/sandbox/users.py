@@ -3,15 +3,60 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from buddybot.sandbox.server import Button, CallbackAnswer, ChatMessage
-
-if TYPE_CHECKING:
-    from buddybot.sandbox.server import TelegramSandbox
+from buddybot.sandbox.chats import Button, CallbackAnswer, ChatMessage
 
 DEFAULT_TIMEOUT = 10.0
+
+
+class SandboxSide(Protocol):
+    """The sandbox as its people act through it; ``TelegramSandbox`` is one.
+
+    A protocol rather than the server's class, so that the server can make people without
+    the two modules importing each other.
+    """
+
+    @property
+    def bot_user(self) -> dict[str, Any]:
+        """The bot as a Telegram User object."""
+
+    def new_message_id(self, chat_id: int) -> int:
+        """The next message id in a chat."""
+
+    def add_user_message(self, chat_id: int, message: ChatMessage) -> None:
+        """Record a message a person sent."""
+
+    def to_api(self, message: ChatMessage) -> dict[str, Any]:
+        """A stored message as the Bot API's Message object."""
+
+    async def push_update(self, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
+        """Queue an update for the bot."""
+
+    async def deliver_again(self, update_id: int) -> None:
+        """Deliver an update once more with its own id (scripts reach it through a person)."""
+
+    def register_callback(self) -> str:
+        """A new callback query id, waiting for its answer."""
+
+    def set_blocked(self, chat_id: int, blocked: bool) -> None:
+        """Mark whether a person has blocked the bot."""
+
+    def messages(self, chat_id: int) -> list[ChatMessage]:
+        """All messages of a chat, both directions, deleted ones left out."""
+
+    def callback_answer(self, query_id: str) -> CallbackAnswer | None:
+        """What the bot answered to a button press, or None if it has not answered (yet)."""
+
+    async def wait_for(self, condition: Callable[[], bool], timeout: float = 10.0) -> None:
+        """Wait until ``condition()`` holds."""
+
+    async def wait_in_chat(
+        self, chat_id: int, condition: Callable[[], bool], timeout: float = 10.0
+    ) -> None:
+        """Wait until ``condition()`` holds, re-checked after calls about this chat."""
 
 
 @dataclass
@@ -26,7 +71,7 @@ class Press:
 class SandboxUser:
     """One person with a private chat with the bot."""
 
-    def __init__(self, sandbox: TelegramSandbox, user: dict[str, Any]) -> None:
+    def __init__(self, sandbox: SandboxSide, user: dict[str, Any]) -> None:
         self.sandbox = sandbox
         self.user = user
         self.id = int(user["id"])
