@@ -20,7 +20,7 @@ from pathlib import Path
 from benchmarks.databases import postgres_database, postgres_skipped
 from benchmarks.report import figure
 from buddybot.clock import ManualClock
-from buddybot.handlers.checkin import tick
+from buddybot.jobs import tick
 from buddybot.runner import BotProcess
 from buddybot.sandbox import DEFAULT_TOKEN, TelegramSandbox
 from buddybot.settings import load_settings

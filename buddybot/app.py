@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -11,10 +10,9 @@ from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults
 
 from buddybot.context import RUNTIME_KEY, BuddyContext, Runtime
 from buddybot.handlers import build_handlers
-from buddybot.handlers.checkin import tick
 from buddybot.handlers.errors import on_error
 from buddybot.handlers.menu import set_default_menus
-from buddybot.handlers.privacy import daily_purge
+from buddybot.jobs import schedule_jobs
 from buddybot.ordering import OneChatInOrder
 
 # How often a request that got "429 Too Many Requests" is retried after waiting retry_after.
@@ -62,12 +60,5 @@ def build_application(runtime: Runtime, token: str, *, polling: bool = True) -> 
     application.add_handlers(build_handlers())
     application.add_error_handler(on_error)
     assert application.job_queue is not None
-    # Daily, starting a few minutes after start-up; every replica may run it (it is idempotent).
-    application.job_queue.run_repeating(
-        daily_purge, interval=timedelta(days=1), first=timedelta(minutes=5), name="daily-purge"
-    )
-    # The schedule of record is in the database; this tick only looks at it (any replica).
-    application.job_queue.run_repeating(
-        tick, interval=settings.tick_seconds, first=settings.tick_seconds, name="checkin-tick"
-    )
+    schedule_jobs(application.job_queue, settings)
     return application

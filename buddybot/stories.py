@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from buddybot.flows import checkin as checkin_flow
+from buddybot.flows import meetup as meetup_flow
 from buddybot.network import Contact, ContactKind, Domain
 from buddybot.roles import ParticipantRole
 from buddybot.services import checkins, contacts, invitations, meetups
@@ -249,7 +251,7 @@ class Season:
         if said is None:
             return
         network = {c.label: c.contact_id for c in await contacts.current_map(session, person.id)}
-        due = checkins.satisfaction_due(await checkins.answered_count(session, person.id))
+        due = checkin_flow.satisfaction_due(await checkins.answered_count(session, person.id))
         await checkins.answer_all(
             session,
             checkin,
@@ -276,7 +278,7 @@ class Season:
         meetup = await meetups.start(session, buddy, client.id, now)
         assert meetup is not None
         meetup.local_date = checkin.local_date - timedelta(days=self.rng.choice((1, 2, 3)))
-        meetup.activity = self.rng.choice(meetups.ACTIVITIES[:4])
+        meetup.activity = self.rng.choice(meetup_flow.ACTIVITIES[:4])
         meetup.duration_minutes = self.rng.choice((60, 120))
         meetup.how_it_went = self.rng.choice((4, 5, 5))
         await meetups.save(session, meetup, buddy, now)

@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, get_day_names
 from babel.numbers import format_decimal
 from telegram import InlineKeyboardMarkup, Update
-from telegram.error import BadRequest, Forbidden, NetworkError
 
 from buddybot import callbacks, metrics
 from buddybot.context import BuddyContext
@@ -22,7 +21,7 @@ from buddybot.handlers import basics
 from buddybot.handlers.buttons import button
 from buddybot.handlers.common import FACES
 from buddybot.handlers.network import DOMAIN_TEXT, circle_texts
-from buddybot.i18n import Translator, text_key, translator
+from buddybot.i18n import Translator, text_key
 from buddybot.metrics import ClientHistory, ClientWeek, Flag
 from buddybot.network import Contact
 from buddybot.pictures.caseload import CaseloadRow, CaseloadTexts, render_caseload
@@ -434,26 +433,3 @@ async def send_pictures(
     await context.bot.send_photo(
         chat_id, circle, caption=tr("digest.circle_caption", name=escape(name))
     )
-
-
-async def send_weekly(context: BuddyContext) -> None:
-    """The tick's part: each professional whose digest time has come gets last week's
-    digest once (claimed in the database, so replicas and restarts do not repeat it)."""
-    database, now = context.runtime.database, context.runtime.clock()
-    async with database.transaction() as session:
-        due = await digest.claim_due(session, now)
-    for claim in due:
-        tr = translator(claim.language, context.runtime.settings.default_language)
-        try:
-            async with database.transaction() as session:
-                caseload = await digest.caseload_for(session, claim)
-            await send_digest(context, claim.telegram_user_id, tr, caseload, so_far=False)
-        except (Forbidden, BadRequest) as error:
-            # Blocked or gone: this week's digest is given up, not retried in a loop.
-            log.warning("digest %s: given up (%s)", claim.digest_id, type(error).__name__)
-        except NetworkError as error:
-            # Telegram unreachable: the claim goes stale and is tried again in 5 minutes.
-            log.warning("digest %s: not sent (%s)", claim.digest_id, type(error).__name__)
-            continue
-        async with database.transaction() as session:
-            await digest.record_sent(session, claim.digest_id, context.runtime.clock())

@@ -1,28 +1,25 @@
 """`/meetup`: a buddy logs a meetup with their client in a few taps — which client (if
 several), when, what, how long, how it went, an optional note. Back and Cancel on each step.
-Callback data: ``mt:new:<client>`` and ``mt:<meetup>:<action>[:<value>]``."""
+Callback data: ``mt:new:<client>`` and ``mt:<meetup>:<action>[:<value>]``; the flow is
+``flows/meetup.py``, applied by ``services/meetups.py``."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from html import escape
 
 from babel.dates import format_date
-from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from buddybot import callbacks
 from buddybot.context import BuddyContext
+from buddybot.flows.meetup import MeetupPress, parse_press
 from buddybot.handlers import basics
-from buddybot.handlers.buttons import button
+from buddybot.handlers.buttons import STALE, Pressed, Stale, button, on_press
 from buddybot.handlers.common import Reply, faces_row
 from buddybot.i18n import Translator, text_key
-from buddybot.roles import ParticipantRole
-from buddybot.schedule import local_date
-from buddybot.services import access, meetups
+from buddybot.services import meetups
+from buddybot.services.meetups import MeetupQuestion, MeetupSaved, MeetupStart
 from buddybot.services.people import Role
-from buddybot.storage import people
-from buddybot.storage.models import Meetup, Participant
 
 MEETUP = "mt"
 ACTIVITY_TEXT = {
@@ -46,36 +43,25 @@ def _button(text: str, *parts: str) -> InlineKeyboardButton:
     return button(text, MEETUP, *parts)
 
 
-def _nav(tr: Translator, meetup: Meetup) -> list[InlineKeyboardButton]:
-    return [
-        _button(tr("button.back"), str(meetup.id), "back"),
-        _button(tr("button.cancel"), str(meetup.id), "cancel"),
-    ]
+def _nav(tr: Translator, mid: str) -> list[InlineKeyboardButton]:
+    return [_button(tr("button.back"), mid, "back"), _button(tr("button.cancel"), mid, "cancel")]
 
 
-async def _step_reply(
-    session: AsyncSession, tr: Translator, meetup: Meetup, buddy: Participant
-) -> Reply:
-    client = await people.participant_by_id(session, meetup.client_id)
-    name = escape(client.first_name or "") if client else ""
-    mid = str(meetup.id)
-    step = meetup.step
+def question_reply(tr: Translator, question: MeetupQuestion) -> Reply:
+    """The question of the meetup's current step."""
+    name, mid, step = escape(question.client_name), str(question.meetup_id), question.step
     if step == "when":
-        return Reply(
-            tr("meetup.when", client=name),
-            InlineKeyboardMarkup(
-                [
-                    [
-                        _button(tr("meetup.today"), mid, "day", "0"),
-                        _button(tr("meetup.yesterday"), mid, "day", "1"),
-                    ],
-                    [_button(tr("meetup.other_day"), mid, "days")],
-                    [_button(tr("button.cancel"), mid, "cancel")],
-                ]
-            ),
-        )
+        rows = [
+            [
+                _button(tr("meetup.today"), mid, "day", "0"),
+                _button(tr("meetup.yesterday"), mid, "day", "1"),
+            ],
+            [_button(tr("meetup.other_day"), mid, "days")],
+            [_button(tr("button.cancel"), mid, "cancel")],
+        ]
+        return Reply(tr("meetup.when", client=name), InlineKeyboardMarkup(rows))
     if step == "days":
-        today = local_date(meetup.started_at, buddy.time_zone)
+        today = question.started_on
         days = [
             _button(
                 format_date(today - timedelta(days=n), "EEEE d MMM", locale=tr.language),
@@ -86,52 +72,37 @@ async def _step_reply(
             for n in range(2, 8)
         ]
         rows = [days[i : i + 2] for i in range(0, len(days), 2)]
-        return Reply(
-            tr("meetup.when", client=name), InlineKeyboardMarkup([*rows, _nav(tr, meetup)])
-        )
+        return Reply(tr("meetup.when", client=name), InlineKeyboardMarkup([*rows, _nav(tr, mid)]))
     if step == "activity":
         choices = [_button(tr(key), mid, "act", value) for value, key in ACTIVITY_TEXT.items()]
         rows = [choices[i : i + 2] for i in range(0, len(choices), 2)]
-        return Reply(tr("meetup.activity"), InlineKeyboardMarkup([*rows, _nav(tr, meetup)]))
+        return Reply(tr("meetup.activity"), InlineKeyboardMarkup([*rows, _nav(tr, mid)]))
     if step == "duration":
         choices = [_button(tr(key), mid, "dur", str(value)) for value, key in DURATION_TEXT.items()]
         return Reply(
-            tr("meetup.duration"),
-            InlineKeyboardMarkup([choices[:2], choices[2:], _nav(tr, meetup)]),
+            tr("meetup.duration"), InlineKeyboardMarkup([choices[:2], choices[2:], _nav(tr, mid)])
         )
     if step == "how":
         faces = faces_row(MEETUP, mid, "how")
-        return Reply(tr("meetup.how"), InlineKeyboardMarkup([faces, _nav(tr, meetup)]))
+        return Reply(tr("meetup.how"), InlineKeyboardMarkup([faces, _nav(tr, mid)]))
     return Reply(
         tr("meetup.note"),
-        InlineKeyboardMarkup([[_button(tr("button.skip"), mid, "skip")], _nav(tr, meetup)]),
+        InlineKeyboardMarkup([[_button(tr("button.skip"), mid, "skip")], _nav(tr, mid)]),
     )
 
 
-async def _buddy(session: AsyncSession, telegram_user_id: int) -> Participant | None:
-    participant = await people.participant_by_telegram_id(session, telegram_user_id)
-    if participant is None or participant.role is not ParticipantRole.BUDDY:
-        return None
-    return participant
-
-
-async def start_reply(
-    session: AsyncSession, tr: Translator, buddy: Participant, now: datetime
-) -> Reply:
+def start_reply(tr: Translator, start: MeetupStart) -> Reply:
     """The first question of a new meetup: which client (if several), or when."""
-    clients = await meetups.agreed_clients(session, buddy.id)
-    if not clients:
+    if start.question is not None:
+        return question_reply(tr, start.question)
+    if not start.clients:
         return Reply(tr("meetup.no_clients"))
-    if len(clients) > 1:
-        return Reply(
-            tr("meetup.which_client"),
-            InlineKeyboardMarkup(
-                [[_button(c.first_name or "", "new", str(c.id))] for c in clients]
-            ),
-        )
-    started = await meetups.start(session, buddy, clients[0].id, now)
-    assert started is not None
-    return await _step_reply(session, tr, started, buddy)
+    rows = [[_button(name, "new", str(client_id))] for client_id, name in start.clients]
+    return Reply(tr("meetup.which_client"), InlineKeyboardMarkup(rows))
+
+
+def _saved_reply(tr: Translator, saved: MeetupSaved) -> Reply:
+    return Reply(tr.plural("meetup.saved", saved.this_month))
 
 
 async def meetup_command(update: Update, context: BuddyContext) -> None:
@@ -140,93 +111,34 @@ async def meetup_command(update: Update, context: BuddyContext) -> None:
     if context.person.role is not Role.BUDDY or user is None or message is None:
         await basics.not_for_role(update, context.tr)
         return
-    tr = context.tr
-    async with context.runtime.database.transaction() as session:
-        buddy = await _buddy(session, user.id)
-        reply = (
-            Reply(tr("meetup.no_clients"))
-            if buddy is None
-            else await start_reply(session, tr, buddy, context.runtime.clock())
-        )
+    start = await meetups.begin_for(context.runtime.database, user.id, context.runtime.clock())
+    reply = start_reply(context.tr, start)
     await message.reply_text(reply.text, reply_markup=reply.keyboard)
 
 
-async def meetup_button(update: Update, context: BuddyContext) -> None:
-    """Every button of the meetup flow."""
-    query = update.callback_query
-    parsed = callbacks.decode(query.data if query else None)
-    if query is None or parsed is None or len(parsed.parts) < 2:
-        await basics.stale_button(update, context)
-        return
+async def _pressed(pressed: Pressed, event: MeetupPress, context: BuddyContext) -> Stale | None:
     tr = context.tr
-    now = context.runtime.clock()
-    async with context.runtime.database.transaction() as session:
-        buddy = await _buddy(session, query.from_user.id)
-        reply = None if buddy is None else await _on_button(session, tr, buddy, parsed.parts, now)
-        if buddy is not None and reply is None:
-            await access.refuse(session, query.from_user.id, "meetup", "meetup", None)
-    if reply is None:
-        await basics.stale_button(update, context)
-        return
-    await query.answer()
-    await query.edit_message_text(reply.text, reply_markup=reply.keyboard)
-
-
-async def _on_button(
-    session: AsyncSession,
-    tr: Translator,
-    buddy: Participant,
-    parts: tuple[str, ...],
-    now: datetime,
-) -> Reply | None:
-    if parts[0] == "new" and parts[1].isdigit():
-        meetup = await meetups.start(session, buddy, int(parts[1]), now)
-        return None if meetup is None else await _step_reply(session, tr, meetup, buddy)
-    if not parts[0].isdigit():
-        return None
-    meetup = await meetups.unfinished(session, buddy.id, int(parts[0]))
-    if meetup is None:
-        return None
-    action, value = parts[1], parts[2] if len(parts) > 2 else ""
-    if action == "cancel":
-        await meetups.cancel(session, meetup)
-        return Reply(tr("flow.cancelled"))
-    if action == "back":
-        meetup.step = (
-            "when"
-            if meetup.step == "days"
-            else meetups.previous_step(meetup.step or "when") or "when"
-        )
-    elif action == "days" and meetup.step == "when":
-        meetup.step = "days"
-    elif (
-        action == "day" and meetup.step in ("when", "days") and value.isdigit() and int(value) <= 7
-    ):
-        meetup.local_date = local_date(now, buddy.time_zone) - timedelta(days=int(value))
-        meetup.step = "activity"
-    elif action == "act" and meetup.step == "activity" and value in ACTIVITY_TEXT:
-        meetup.activity, meetup.step = value, "duration"
-    elif (
-        action == "dur"
-        and meetup.step == "duration"
-        and value.isdigit()
-        and int(value) in DURATION_TEXT
-    ):
-        meetup.duration_minutes, meetup.step = int(value), "how"
-    elif action == "how" and meetup.step == "how" and value in ("1", "2", "3", "4", "5"):
-        meetup.how_it_went, meetup.step = int(value), "note"
-    elif action == "skip" and meetup.step == "note":
-        return Reply(await _saved(session, tr, meetup, buddy, now))
+    outcome = await meetups.press(
+        context.runtime.database, pressed.telegram_user_id, event, context.runtime.clock()
+    )
+    if outcome is None:
+        return STALE
+    if isinstance(outcome, MeetupQuestion):
+        reply = question_reply(tr, outcome)
+    elif isinstance(outcome, MeetupStart):
+        reply = start_reply(tr, outcome)
+    elif isinstance(outcome, MeetupSaved):
+        reply = _saved_reply(tr, outcome)
+    elif isinstance(outcome, meetups.MeetupCancelled):
+        reply = Reply(tr("flow.cancelled"))
     else:
-        return Reply(tr("checkin.already_answered"))  # an older button of this flow
-    return await _step_reply(session, tr, meetup, buddy)
+        reply = Reply(tr("checkin.already_answered"))  # an older button of this flow
+    await pressed.query.answer()
+    await pressed.query.edit_message_text(reply.text, reply_markup=reply.keyboard)
+    return None
 
 
-async def _saved(
-    session: AsyncSession, tr: Translator, meetup: Meetup, buddy: Participant, now: datetime
-) -> str:
-    count = await meetups.save(session, meetup, buddy, now)
-    return tr.plural("meetup.saved", count)
+meetup_button = on_press(parse_press, _pressed)
 
 
 async def note_typed(update: Update, context: BuddyContext) -> bool:
@@ -235,18 +147,15 @@ async def note_typed(update: Update, context: BuddyContext) -> bool:
     user, message = update.effective_user, update.effective_message
     if user is None or message is None or message.text is None:
         return False
-    now = context.runtime.clock()
-    tr = context.tr
-    async with context.runtime.database.transaction() as session:
-        buddy = await _buddy(session, user.id)
-        meetup = None if buddy is None else await meetups.unfinished(session, buddy.id)
-        if buddy is None or meetup is None:
-            return False
-        if meetup.step == "note":
-            meetup.note = message.text.strip()[:1000]
-            reply = Reply(await _saved(session, tr, meetup, buddy, now))
-        else:
-            question = await _step_reply(session, tr, meetup, buddy)
-            reply = Reply(tr("flow.use_buttons") + "\n\n" + question.text, question.keyboard)
+    outcome = await meetups.note_typed(
+        context.runtime.database, user.id, message.text, context.runtime.clock()
+    )
+    if outcome is None:
+        return False
+    if isinstance(outcome, MeetupSaved):
+        reply = _saved_reply(context.tr, outcome)
+    else:
+        question = question_reply(context.tr, outcome)
+        reply = Reply(context.tr("flow.use_buttons") + "\n\n" + question.text, question.keyboard)
     await message.reply_text(reply.text, reply_markup=reply.keyboard)
     return True

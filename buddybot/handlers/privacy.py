@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
 from html import escape
 
-from telegram import Bot, InlineKeyboardMarkup, Update
-from telegram.error import TelegramError
+from telegram import InlineKeyboardMarkup, Update
 
 from buddybot import callbacks
 from buddybot.context import BuddyContext
 from buddybot.handlers import basics
 from buddybot.handlers.buttons import button
-from buddybot.i18n import Translator, translator
+from buddybot.i18n import Translator
+from buddybot.notes import tell_professional
 from buddybot.services import privacy
 from buddybot.services.people import Role
-from buddybot.services.privacy import Told
 
 log = logging.getLogger(__name__)
 
@@ -103,13 +101,19 @@ async def stop_button(update: Update, context: BuddyContext) -> None:
     days = context.runtime.settings.consent_grace_days
     if choice == "yes":
         await query.edit_message_text(tr("stop.done"))
-        await _tell_professional(
-            context.bot, told, lambda tr, name: tr.plural("notify.stopped", days, name=name)
+        await tell_professional(
+            context.bot,
+            told,
+            lambda tr, name: tr.plural("notify.stopped", days, name=name),
+            default_language=context.runtime.settings.default_language,
         )
     else:
         await query.edit_message_text(tr("stop.resumed", name=escape(told.first_name)))
-        await _tell_professional(
-            context.bot, told, lambda tr, name: tr("notify.resumed", name=name)
+        await tell_professional(
+            context.bot,
+            told,
+            lambda tr, name: tr("notify.resumed", name=name),
+            default_language=context.runtime.settings.default_language,
         )
 
 
@@ -147,39 +151,9 @@ async def delete_button(update: Update, context: BuddyContext) -> None:
         return
     await query.answer()
     await query.edit_message_text(tr("delete.done"))
-    await _tell_professional(context.bot, told, lambda tr, name: tr("notify.left", name=name))
-
-
-async def _tell_professional(bot: Bot, told: Told, text: Callable[[Translator, str], str]) -> None:
-    """Send the professional a note in their language; ``text(tr, name)`` writes it."""
-    if told.professional_telegram_id is None:
-        return
-    tr = translator(told.professional_language)
-    try:
-        await bot.send_message(told.professional_telegram_id, text(tr, escape(told.first_name)))
-    except TelegramError as error:  # the person's own request is done; the note is a courtesy
-        log.warning("could not tell a professional (%s)", type(error).__name__)
-
-
-async def daily_purge(context: BuddyContext) -> None:
-    """The scheduled clean-up; professionals hear whose data was erased after the grace period."""
-    settings = context.runtime.settings
-    async with context.runtime.database.transaction() as session:
-        report = await privacy.purge(
-            session,
-            now=context.runtime.clock(),
-            grace_days=settings.consent_grace_days,
-            retention_months=settings.retention_months,
-        )
-    log.info(
-        "purge: %d erased, %d old check-ins and meetups, %d links released, "
-        "%d wrong codes, %d questions and %d handled updates forgotten",
-        len(report.erased),
-        report.old_answers,
-        report.released_links,
-        report.failed_attempts,
-        report.awaited_answers,
-        report.handled_updates,
+    await tell_professional(
+        context.bot,
+        told,
+        lambda tr, name: tr("notify.left", name=name),
+        default_language=context.runtime.settings.default_language,
     )
-    for told in report.erased:
-        await _tell_professional(context.bot, told, lambda tr, name: tr("notify.erased", name=name))

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Select, bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from buddybot.flows.checkin import CheckinState, contact_chosen
 from buddybot.network import Contact
 from buddybot.roles import ParticipantRole, ParticipantStatus
 from buddybot.schedule import (
@@ -23,9 +24,10 @@ from buddybot.schedule import (
     local_date,
 )
 from buddybot.services import guardians, meetups
-from buddybot.services.contacts import as_contact, contact_from_columns
+from buddybot.services.contacts import as_contact
 from buddybot.services.rhythms import rhythm_of
-from buddybot.storage import database, direct
+from buddybot.storage import database, people
+from buddybot.storage.database import Database
 from buddybot.storage.models import (
     Checkin,
     CheckinStatus,
@@ -34,7 +36,6 @@ from buddybot.storage.models import (
     Meetup,
     MoodAnswer,
     Participant,
-    Professional,
     RhythmRecord,
     SatisfactionAnswer,
 )
@@ -228,6 +229,20 @@ async def mark_unreachable(session: AsyncSession, participant_id: int) -> None:
     )
 
 
+async def reachability_changed(
+    database: Database, telegram_user_id: int, *, reachable: bool
+) -> None:
+    """Telegram says this person blocked the bot (``reachable`` False) or unblocked it."""
+    async with database.transaction() as session:
+        participant = await people.participant_by_telegram_id(session, telegram_user_id)
+        if participant is None:
+            return
+        if reachable:
+            await mark_reachable(session, telegram_user_id)
+        else:
+            await mark_unreachable(session, participant.id)
+
+
 async def mark_reachable(session: AsyncSession, telegram_user_id: int) -> bool:
     """Someone marked unreachable wrote again (or unblocked the bot): prompts resume."""
     result = await session.execute(
@@ -344,87 +359,6 @@ async def open_checkin_with_map(
     return checkin, participant, network
 
 
-# The same read for the press path on the driver's connection (storage.direct): only the
-# columns a press needs, as plain values.
-_PRESS_CHECKIN = (
-    Checkin.id,
-    Checkin.participant_id,
-    Checkin.status,
-    Checkin.step,
-    Checkin.data,
-    Checkin.slot_at,
-)
-_PRESS_PARTICIPANT = (
-    Participant.id,
-    Participant.first_name,
-    Participant.language,
-    Participant.role,
-    Participant.status,
-    Participant.professional_id,
-)
-_PRESS_CONTACT = (
-    ContactRecord.id,
-    ContactRecord.kind,
-    ContactRecord.label,
-    ContactRecord.circle,
-    ContactRecord.domain,
-    ContactRecord.support_received,
-    ContactRecord.support_given,
-    ContactRecord.frequency,
-)
-_PRESS_READ = direct.Statement(
-    _checkin_with_map(*_PRESS_CHECKIN, *_PRESS_PARTICIPANT, *_PRESS_CONTACT)
-)
-_PRESS_WRITE = direct.Statement(
-    update(Checkin)
-    .where(Checkin.id == bindparam("checkin_id"))
-    .values(
-        step=bindparam("step", type_=Checkin.__table__.c.step.type),
-        data=bindparam("data", type_=Checkin.__table__.c.data.type),
-    )
-)
-
-
-async def pressed_checkin(
-    work: direct.Transaction, telegram_user_id: int, checkin_id: int
-) -> tuple[Checkin, Participant, list[Contact]] | None:
-    """:func:`open_checkin_with_map` on the driver's connection: the check-in, if it belongs
-    to this person, with their current map. The check-in and participant are detached
-    copies holding only what a press needs: never add them to a session; a change to the
-    check-in's step or data is stored with :func:`save_choice`."""
-    rows = await work.rows(_PRESS_READ, checkin_id=checkin_id, telegram_user_id=telegram_user_id)
-    if not rows:
-        return None
-    first, split = rows[0], len(_PRESS_CHECKIN) + len(_PRESS_PARTICIPANT)
-    checkin = Checkin(**_by_key(_PRESS_CHECKIN, first[: len(_PRESS_CHECKIN)]))
-    participant = Participant(**_by_key(_PRESS_PARTICIPANT, first[len(_PRESS_CHECKIN) : split]))
-    network = [contact_from_columns(*row[split:]) for row in rows if row[split] is not None]
-    return checkin, participant, network
-
-
-_PROFESSIONAL_NAME = direct.Statement(
-    select(Professional.display_name).where(Professional.id == bindparam("professional_id"))
-)
-
-
-async def professional_name_directly(work: direct.Transaction, professional_id: int | None) -> str:
-    """The name of a client's professional as the client sees it, read on the driver's
-    connection ("" without one)."""
-    if professional_id is None:
-        return ""
-    rows = await work.rows(_PROFESSIONAL_NAME, professional_id=professional_id)
-    return str(rows[0][0]) if rows else ""
-
-
-def _by_key(columns: tuple[Any, ...], values: tuple[Any, ...]) -> dict[str, Any]:
-    return {column.key: value for column, value in zip(columns, values, strict=True)}
-
-
-async def save_choice(work: direct.Transaction, checkin: Checkin) -> None:
-    """Store where a check-in read with :func:`pressed_checkin` stands now (step and data)."""
-    await work.run(_PRESS_WRITE, checkin_id=checkin.id, step=checkin.step, data=checkin.data)
-
-
 def is_open(checkin: Checkin) -> bool:
     """True while the check-in can still be answered."""
     return checkin.status in OPEN
@@ -469,25 +403,12 @@ _ANSWERED_COUNT = select(func.count()).where(
     Checkin.participant_id == bindparam("participant_id"),
     Checkin.status == CheckinStatus.ANSWERED,
 )
-_ANSWERED_COUNT_DIRECTLY = direct.Statement(_ANSWERED_COUNT)
 
 
 async def answered_count(session: AsyncSession, participant_id: int) -> int:
     """How many check-ins this person answered."""
     count = await session.scalar(_ANSWERED_COUNT, {"participant_id": participant_id})
     return count or 0
-
-
-async def answered_count_directly(work: direct.Transaction, participant_id: int) -> int:
-    """:func:`answered_count` on the driver's connection."""
-    rows = await work.rows(_ANSWERED_COUNT_DIRECTLY, participant_id=participant_id)
-    return int(rows[0][0] or 0)
-
-
-def satisfaction_due(answered_before: int) -> bool:
-    """Satisfaction with one's contacts is asked at the first check-in (a baseline) and then
-    every fourth: often enough to see a trend, rare enough not to tire."""
-    return answered_before % 4 == 0
 
 
 async def previous_answer_day(
@@ -670,7 +591,6 @@ async def choose_contact(
     checkin = await session.get(Checkin, checkin_id)
     if checkin is None or checkin.participant_id != client_id or not is_open(checkin):
         return False
-    chosen = [int(c) for c in (checkin.data or {}).get("chosen", [])]
-    if contact_id not in chosen:
-        checkin.data = {**(checkin.data or {}), "chosen": [*chosen, contact_id]}
+    state = CheckinState.from_row(checkin.step, checkin.data)
+    checkin.data = contact_chosen(state, contact_id).row_data(checkin.data)
     return True

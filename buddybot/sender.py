@@ -1,0 +1,104 @@
+"""The one way a message goes out to someone who did not just write to the bot: check-in
+prompts and reminders, weekly digests, notes to professionals, a client's message for their
+professional, transfer notes. One error policy for all of them (architecture notes, "Talking
+to Telegram"; Bot API docs, "Making requests" and error 429):
+
+- a server error or time-out is temporary: tried again, :data:`SEND_ATTEMPTS` times in all
+  with growing pauses; still failing, the message is :attr:`Delivery.LATER` (the caller keeps
+  it pending: a prompt's claim goes stale and is retried, a digest's likewise);
+- "Too Many Requests" (429) was already waited out and retried by the rate limiter (PTB's
+  ``AIORateLimiter``); still refused, it is :attr:`Delivery.LATER` too;
+- blocked, deactivated or unknown chat (403, 400) is permanent: :attr:`Delivery.GONE`, never
+  retried in a loop; the caller marks the person unreachable where that applies.
+
+The log gets what was sent (``what``, a kind without personal data) and the error type only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from telegram import Bot, InlineKeyboardMarkup, Message
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+
+log = logging.getLogger(__name__)
+
+SEND_ATTEMPTS = 3
+BACKOFF_SECONDS = 0.5
+
+
+class Delivery(StrEnum):
+    """What became of one message."""
+
+    SENT = "sent"
+    LATER = "later"  # temporary trouble: keep it pending, it is tried again later
+    GONE = "gone"  # the person cannot be reached (blocked, deactivated): never retried
+
+
+@dataclass(frozen=True)
+class Sent:
+    """The outcome of one send: how it went and, when sent, the message's id."""
+
+    delivery: Delivery
+    message_id: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when the message reached Telegram."""
+        return self.delivery is Delivery.SENT
+
+
+async def deliver(
+    attempt: Callable[[], Awaitable[Any]], *, what: str, attempts: int = SEND_ATTEMPTS
+) -> Sent:
+    """Run ``attempt`` (one Bot API call, or a few that form one message such as a digest)
+    under the error policy above. ``attempts``: how often a temporary failure is tried in
+    this call (1 for a message of several parts, which its caller retries as a whole).
+    Never raises a Telegram error."""
+    for number in range(1, attempts + 1):
+        try:
+            result = await attempt()
+        except (Forbidden, BadRequest) as error:
+            log.info("%s: not delivered, person unreachable (%s)", what, type(error).__name__)
+            return Sent(Delivery.GONE)
+        except RetryAfter as error:
+            log.warning("%s: not sent, still too many requests (%s)", what, type(error).__name__)
+            return Sent(Delivery.LATER)
+        except (NetworkError, TelegramError) as error:
+            if number == attempts:
+                log.warning("%s: not sent (%s)", what, type(error).__name__)
+                return Sent(Delivery.LATER)
+            await asyncio.sleep(BACKOFF_SECONDS * 2 ** (number - 1))
+            continue
+        return Sent(Delivery.SENT, result.message_id if isinstance(result, Message) else None)
+    raise AssertionError("unreachable")
+
+
+async def send(
+    bot: Bot,
+    chat_id: int,
+    text: str,
+    *,
+    what: str,
+    keyboard: InlineKeyboardMarkup | None = None,
+) -> Sent:
+    """Send ``text`` (HTML) with optional buttons to ``chat_id`` under the error policy."""
+    return await deliver(
+        lambda: bot.send_message(chat_id, text, reply_markup=keyboard, parse_mode=ParseMode.HTML),
+        what=what,
+    )
+
+
+async def replace(bot: Bot, chat_id: int, message_id: int, text: str, *, what: str) -> Sent:
+    """Put ``text`` in place of an earlier message (and its buttons), e.g. a prompt whose
+    answer window passed. A message already changed or deleted counts as gone."""
+    return await deliver(
+        lambda: bot.edit_message_text(text, chat_id=chat_id, message_id=message_id),
+        what=what,
+    )

@@ -1,0 +1,275 @@
+"""Answering a check-in: the pure flow (``flows/checkin.py``) applied to the check-in row
+inside the update's transaction. Each function owns one transaction and returns a typed
+outcome for the handler to render; no Telegram types.
+
+Who may press: the check-in must belong to the person pressing (re-checked on every press,
+whatever the callback data says); anything else is refused and written to the audit log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from buddybot.flows import checkin as flow
+from buddybot.flows.checkin import Action, CheckinState, Press, Step
+from buddybot.network import Contact
+from buddybot.roles import ParticipantRole, ParticipantStatus
+from buddybot.services import access, checkins, contacts, guardians, meetups
+from buddybot.services.meetups import MeetupStart
+from buddybot.storage import people
+from buddybot.storage.database import Database
+from buddybot.storage.models import Checkin, Participant
+
+
+@dataclass(frozen=True)
+class Question:
+    """Where a check-in stands, with what its question needs: the client's first name,
+    their current map, and (for the message question) their professional's name."""
+
+    checkin_id: int
+    state: CheckinState
+    first_name: str
+    network: tuple[Contact, ...]
+    professional: str = ""
+
+
+@dataclass(frozen=True)
+class Asked:
+    """The next question (``again``: the press was not for this step, e.g. pressed twice;
+    nothing changed and the question where they are now is shown again)."""
+
+    language: str | None
+    question: Question
+    again: bool = False
+
+
+@dataclass(frozen=True)
+class Finished:
+    """The check-in is answered: a thank-you (clients hear how many people they saw in
+    the last seven days)."""
+
+    language: str | None
+    first_name: str
+    buddy: bool
+    contacts_this_week: int
+    # A client's message for their professional, to forward: (their Telegram id, language).
+    forward_to: tuple[int, str | None] | None = None
+    message: str | None = None
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """ "Not now": recorded as skipped."""
+
+    language: str | None
+
+
+@dataclass(frozen=True)
+class Closed:
+    """The answer window passed: nothing can be answered any more."""
+
+    language: str | None
+
+
+@dataclass(frozen=True)
+class NotBegun:
+    """An old press on a prompt not yet begun: nothing was stored, the prompt stays."""
+
+    language: str | None
+
+
+@dataclass(frozen=True)
+class MeetupStarted:
+    """A buddy met their client: the check-in is answered and the meetup log begins."""
+
+    language: str | None
+    start: MeetupStart
+
+
+@dataclass(frozen=True)
+class SomeoneNew:
+    """ "Someone new": the network's add flow begins, and leads back to this check-in."""
+
+    language: str | None
+    draft: contacts.Draft
+
+
+@dataclass(frozen=True)
+class Refused:
+    """Not this person's check-in (an old or forged button)."""
+
+
+PressOutcome = Asked | Finished | Skipped | Closed | NotBegun | MeetupStarted | SomeoneNew | Refused
+
+
+async def press(
+    database: Database, telegram_user_id: int, event: Press, message_id: int | None, now: datetime
+) -> PressOutcome:
+    """Apply one button press of check-in ``event.checkin_id`` by ``telegram_user_id``.
+    ``message_id``: the message the button was on (a prompt whose sending was not yet
+    recorded is open from the first press on)."""
+    async with database.transaction() as session:
+        found = await checkins.open_checkin_with_map(session, telegram_user_id, event.checkin_id)
+        if found is None:
+            await access.refuse(session, telegram_user_id, "checkin", "checkin", event.checkin_id)
+            return Refused()
+        checkin, participant, network = found
+        return await _press(session, checkin, participant, network, event, message_id, now)
+
+
+async def _press(
+    session: AsyncSession,
+    checkin: Checkin,
+    participant: Participant,
+    network: list[Contact],
+    event: Press,
+    message_id: int | None,
+    now: datetime,
+) -> PressOutcome:
+    language = participant.language
+    if participant.status is ParticipantStatus.UNREACHABLE:
+        participant.status = ParticipantStatus.ACTIVE  # they tap, so they can be reached
+    checkins.arrived(checkin, message_id, now)
+    if not checkins.is_open(checkin):
+        return Closed(language)
+    state = CheckinState.from_row(checkin.step, checkin.data)
+    buddy = participant.role is ParticipantRole.BUDDY
+    if state.step is None and event.action is Action.NOT_NOW:
+        await checkins.skip(session, checkin, now)
+        return Skipped(language)
+    if state.step is None and event.action is Action.MET and buddy:
+        # Yes: the check-in is answered, and the meetup is logged right away.
+        checkin.answered_at = now
+        await checkins.finish(session, checkin, participant, now)
+        return MeetupStarted(language, await meetups.begin(session, participant, now))
+    if state.step is Step.WHO and event.action is Action.SOMEONE_NEW:
+        draft = contacts.Draft(participant.id, "kind", data={"checkin": checkin.id})
+        await contacts.save_draft(session, participant.telegram_user_id or 0, draft, now=now)
+        return SomeoneNew(language, draft)
+    answered = (
+        await checkins.answered_count(session, participant.id) if event.action is Action.MOOD else 0
+    )
+    ids = frozenset(contact.contact_id for contact in network)
+    moved = flow.press(state, event, network=ids, answered_before=answered, buddy=buddy)
+    if moved is None:
+        if state.step is None:
+            return NotBegun(language)
+        return Asked(language, await _question(session, checkin, participant, network), True)
+    _store(checkin, moved)
+    if moved.step is Step.DONE:
+        checkin.answered_at = now
+        return await _finished(session, checkin, participant)
+    return Asked(language, await _question(session, checkin, participant, network))
+
+
+def _store(checkin: Checkin, state: CheckinState) -> None:
+    checkin.step = state.step.value if state.step else None
+    checkin.data = state.row_data(checkin.data)  # a new dict: SQLAlchemy sees the change
+
+
+async def _question(
+    session: AsyncSession, checkin: Checkin, participant: Participant, network: list[Contact]
+) -> Question:
+    """The question where the check-in is now, with the look-ups it needs (the day of the
+    last answer once, the professional's name for the message question)."""
+    state = CheckinState.from_row(checkin.step, checkin.data)
+    if state.step is Step.WHO and not state.since_known:  # looked up once, kept for toggles
+        day = await checkins.previous_answer_day(session, participant.id, checkin.slot_at)
+        state = replace(state, since=day, since_known=True)
+        _store(checkin, state)
+    professional = ""
+    if state.step is Step.MESSAGE:
+        found = await people.professional_by_id(session, participant.professional_id)
+        professional = found.display_name if found else ""
+    if state.current_contact is not None and state.current_contact not in {
+        c.contact_id for c in network
+    }:  # a contact taken off the map since it was chosen: still asked about, by its name
+        record = await contacts.contact_of(session, participant.id, state.current_contact)
+        if record is not None:
+            network = [*network, contacts.as_contact(record)]
+    return Question(checkin.id, state, participant.first_name or "", tuple(network), professional)
+
+
+async def _finished(session: AsyncSession, checkin: Checkin, participant: Participant) -> Finished:
+    await checkins.finish(session, checkin, participant, checkin.answered_at or checkin.slot_at)
+    buddy = participant.role is ParticipantRole.BUDDY
+    count = (
+        0
+        if buddy
+        else await checkins.contacts_this_week(session, participant.id, checkin.local_date)
+    )
+    return Finished(participant.language, participant.first_name or "", buddy, count)
+
+
+@dataclass(frozen=True)
+class Opened:
+    """`/checkin`: the question of the check-in now open."""
+
+    language: str | None
+    question: Question
+
+
+@dataclass(frozen=True)
+class WaitingForGuardian:
+    """A child's check-ins wait until a parent or guardian agreed."""
+
+
+async def open_now(
+    database: Database, client_id: int, now: datetime
+) -> Opened | WaitingForGuardian | None:
+    """`/checkin` of client ``client_id``: continue the open check-in, or start one now.
+    None when the client is not there (any more)."""
+    async with database.transaction() as session:
+        participant = await people.participant_by_id(session, client_id)
+        if participant is None:
+            return None
+        if guardians.waiting_for_guardian(participant):
+            return WaitingForGuardian()
+        checkin = await checkins.current_open(session, participant.id)
+        if checkin is None:
+            checkin = await checkins.start_now(session, participant, now)
+        if checkin.step is None:
+            checkin.step = Step.WHO.value
+        network = await contacts.current_map(session, participant.id)
+        question = await _question(session, checkin, participant, network)
+        return Opened(participant.language, question)
+
+
+async def text_typed(
+    database: Database, telegram_user_id: int, text: str, now: datetime
+) -> Asked | Finished | None:
+    """Typed text during a check-in: the message for the professional or a buddy's reason
+    (at that step; the check-in is then done), or else the question where they are
+    (``again``). None when no check-in of theirs is going on."""
+    async with database.transaction() as session:
+        participant = await people.participant_by_telegram_id(session, telegram_user_id)
+        checkin = (
+            None if participant is None else await checkins.current_open(session, participant.id)
+        )
+        if participant is None or checkin is None or checkin.step is None:
+            return None
+        state = CheckinState.from_row(checkin.step, checkin.data)
+        answered = flow.typed(state, text)
+        if answered is None:
+            network = await contacts.current_map(session, participant.id)
+            question = await _question(session, checkin, participant, network)
+            return Asked(participant.language, question, again=True)
+        _store(checkin, answered)
+        checkin.answered_at = now
+        finished = await _finished(session, checkin, participant)
+        if answered.message is None or state.step is not Step.MESSAGE:
+            return finished
+        professional = await people.professional_by_id(session, participant.professional_id)
+        if professional is None or professional.telegram_user_id is None:
+            return finished
+        return Finished(
+            finished.language,
+            finished.first_name,
+            finished.buddy,
+            finished.contacts_this_week,
+            (professional.telegram_user_id, professional.language),
+            answered.message,
+        )
