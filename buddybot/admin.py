@@ -8,9 +8,11 @@ from html import escape
 from pathlib import Path
 
 from telegram import Bot
-from telegram.constants import ParseMode
 from telegram.error import TelegramError
+from telegram.ext import ExtBot
 
+from buddybot import sender
+from buddybot.app import rate_limiter
 from buddybot.clock import utcnow
 from buddybot.i18n import translator
 from buddybot.runner import StartupError, prepare_database
@@ -161,7 +163,13 @@ async def _tell_about_transfer(settings: Settings, transfer: organisations.Trans
     """Tell everyone moved who their professional is now, and the new professional how many
     people they took over. Returns how many moved people were told."""
     told = 0
-    async with Bot(settings.require_token(), base_url=settings.telegram_api_url) as bot:
+    # Within Telegram's limit like the bot itself: a large caseload is many notes at once.
+    bot = ExtBot(
+        settings.require_token(),
+        base_url=settings.telegram_api_url,
+        rate_limiter=rate_limiter(settings.send_rate),
+    )
+    async with bot:
         for person in transfer.moved:
             if person.telegram_user_id is None:
                 continue
@@ -189,11 +197,8 @@ async def _tell_about_transfer(settings: Settings, transfer: organisations.Trans
 
 
 async def _send(bot: Bot, chat_id: int, text: str) -> bool:
-    try:
-        await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
-    except TelegramError:
-        return False  # blocked or gone: the transfer stands, the count says who was not told
-    return True
+    # Blocked or gone: the transfer stands, the count says who was not told.
+    return (await sender.send(bot, chat_id, text, what="transfer note")).ok
 
 
 async def _bot_username(settings: Settings) -> str:

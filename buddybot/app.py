@@ -27,6 +27,16 @@ def file_url_for(api_url: str) -> str:
     return f"{root}/file/{last}"
 
 
+def rate_limiter(send_rate: float) -> AIORateLimiter:
+    """PTB's rate limiter at ``send_rate`` messages a second over all chats (Telegram allows
+    about 30: Bot API FAQ, "My bot is hitting limits"), waiting out 429s a few times."""
+    # One message per 1/rate s instead of "rate per second": aiolimiter's bucket would
+    # allow a burst of that many on top of the steady rate, and Telegram counts any second.
+    return AIORateLimiter(
+        overall_max_rate=1, overall_time_period=1 / send_rate, max_retries=RETRIES_AFTER_429
+    )
+
+
 def build_application(runtime: Runtime, token: str, *, polling: bool = True) -> BuddyApplication:
     """Build the Application: Bot API URL, rate limiter, defaults, handlers, command menus."""
     settings = runtime.settings
@@ -39,15 +49,7 @@ def build_application(runtime: Runtime, token: str, *, polling: bool = True) -> 
         .token(token)
         .base_url(settings.telegram_api_url)
         .base_file_url(file_url_for(settings.telegram_api_url))
-        .rate_limiter(
-            # One message per 1/30 s instead of "30 per second": aiolimiter's bucket would
-            # allow a burst of 30 on top of the steady 30/s, and Telegram counts any second.
-            AIORateLimiter(
-                overall_max_rate=1,
-                overall_time_period=1 / settings.send_rate,
-                max_retries=RETRIES_AFTER_429,
-            )
-        )
+        .rate_limiter(rate_limiter(settings.send_rate))
         .concurrent_updates(OneChatInOrder(settings.concurrent_updates))
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=ZoneInfo(settings.timezone)))
         .context_types(ContextTypes(context=BuddyContext))
