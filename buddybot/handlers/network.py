@@ -2,24 +2,38 @@
 contacts one tap at a time. A professional opens the same from `/clients` and edits together
 with the client, who is told about each change made for them.
 
-What has been chosen so far lives in a draft row (``services/contacts.py``), so Back, Cancel
-and a restart lose nothing. Callback data: ``net:<action>[:…]``; every press is re-checked.
+What has been chosen so far lives in a draft row (the flow is ``flows/contact_draft.py``,
+applied by ``services/contacts.py``), so Back, Cancel and a restart lose nothing. Callback
+data: ``net:<action>[:…]``, decoded into a typed press here; every press is re-checked by the
+service.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
 from html import escape
 
-from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
-from buddybot import callbacks
 from buddybot.context import BuddyContext
+from buddybot.flows import contact_draft as flow
+from buddybot.flows.contact_draft import Step
 from buddybot.handlers import basics
-from buddybot.handlers.buttons import button
+from buddybot.handlers.buttons import STALE, Pressed, Stale, button, on_press, show
 from buddybot.handlers.common import Reply
-from buddybot.i18n import Translator, text_key, translator
+from buddybot.handlers.network_presses import (
+    NET as NET,
+)
+from buddybot.handlers.network_presses import (
+    ClientAction,
+    ClientPress,
+    ContactPress,
+    DraftPress,
+    NetworkPress,
+    PickMode,
+    PickPress,
+    parse_network,
+)
+from buddybot.i18n import Translator, text_key
 from buddybot.network import (
     CIRCLES,
     MAX_CONTACTS,
@@ -29,15 +43,22 @@ from buddybot.network import (
     Frequency,
     Support,
     by_circle,
-    same_label,
 )
 from buddybot.pictures.circle import CircleTexts, render_circle
-from buddybot.services import access, checkins, contacts, invitations
-from buddybot.services.contacts import Draft, Editor, NetworkFullError
+from buddybot.services import contacts, invitations
+from buddybot.services.contacts import (
+    Asked,
+    ContactAction,
+    DraftAnswer,
+    Editing,
+    Ended,
+    EndReason,
+    MapEdit,
+    NetworkView,
+    Saved,
+)
 from buddybot.services.people import Role
-from buddybot.storage.models import ContactRecord, Participant
 
-NET = "net"
 PAGE_SIZE = 12
 
 KIND_TEXT = {
@@ -130,11 +151,17 @@ def circle_texts(tr: Translator, client_name: str) -> CircleTexts:
     )
 
 
+TOLD_TEXT = {
+    MapEdit.ADDED: text_key("told.added"),
+    MapEdit.CHANGED: text_key("told.changed"),
+    MapEdit.REMOVED: text_key("told.removed"),
+}
+
+
 # ------------------------------------------------------------------ the map itself
 
 
-def _map_reply(tr: Translator, client: Participant, current: list[Contact]) -> Reply:
-    client_id = str(client.id)
+def _map_reply(tr: Translator, client_id: int, current: tuple[Contact, ...]) -> Reply:
     lines = []
     if not current:
         lines.append(tr("network.empty"))
@@ -143,28 +170,23 @@ def _map_reply(tr: Translator, client: Participant, current: list[Contact]) -> R
         for circle, members in by_circle(current).items():
             lines += ["", f"<b>{escape(circle_name(tr, circle))}</b>"]
             lines += [f"• {escape(c.label)} ({escape(tr(DOMAIN_TEXT[c.domain]))})" for c in members]
-    buttons = [_button(tr("network.add"), "add", client_id)]
+    buttons = [_button(tr("network.add"), "add", str(client_id))]
     if current:
         buttons += [
-            _button(tr("network.change"), "pick", client_id, "c", "0"),
-            _button(tr("network.remove"), "pick", client_id, "r", "0"),
+            _button(tr("network.change"), "pick", str(client_id), "c", "0"),
+            _button(tr("network.remove"), "pick", str(client_id), "r", "0"),
         ]
     return Reply("\n".join(lines), InlineKeyboardMarkup([buttons]))
 
 
-async def _send_map(
-    update: Update, context: BuddyContext, tr: Translator, client: Participant
-) -> None:
+async def _send_map(message: Message | None, tr: Translator, view: NetworkView) -> None:
     """The circle picture, then the list with the buttons to change it."""
-    async with context.runtime.database.transaction() as session:
-        current = await contacts.current_map(session, client.id)
-    message = update.effective_message
     if message is None:
         return
-    name = client.first_name or ""
-    picture = render_circle(current, circle_texts(tr, name))
+    name = view.editing.client_name
+    picture = render_circle(view.contacts, circle_texts(tr, name))
     await message.reply_photo(picture, caption=tr("network.title", name=escape(name)))
-    reply = _map_reply(tr, client, current)
+    reply = _map_reply(tr, view.editing.client_id, view.contacts)
     await message.reply_text(reply.text, reply_markup=reply.keyboard)
 
 
@@ -174,65 +196,71 @@ async def network_command(update: Update, context: BuddyContext) -> None:
     if context.person.role is not Role.CLIENT or context.person.record_id is None or user is None:
         await basics.not_for_role(update, context.tr)
         return
-    async with context.runtime.database.transaction() as session:
-        allowed = await access.client_or_professional(
-            session, user.id, context.person.record_id, "network"
-        )
-    if allowed is None:
+    view = await contacts.network_for(context.runtime.database, user.id, context.person.record_id)
+    if view is None:
         await basics.not_for_role(update, context.tr)
         return
-    await _send_map(update, context, context.tr, allowed[2])
+    await _send_map(update.effective_message, context.tr, view)
 
 
 # ------------------------------------------------------------------ steps of the draft
 
 
-def contact_step_reply(tr: Translator, draft: Draft) -> Reply:
+def contact_step_reply(tr: Translator, draft: contacts.Draft) -> Reply:
     """The question of the draft's current step, with its buttons."""
-    label = escape(str(draft.data.get("label", "")))
-    step = draft.step
-    if step == "kind":
+    return _question(tr, draft.state() or flow.start_adding())
+
+
+def _question(tr: Translator, state: flow.State) -> Reply:
+    label = escape(state.label or "")
+    step = state.step
+    if step is Step.KIND:
         kinds = [
             _button(f"{KIND_ICON[k]} {tr(KIND_TEXT[k])}", "kind", k.value) for k in ContactKind
         ]
         return Reply(tr("add.kind"), InlineKeyboardMarkup([*_pairs(kinds), _nav(tr)]))
-    if step in ("label", "edit_label"):
+    if step in flow.LABEL_STEPS:
         return Reply(tr("add.label"), InlineKeyboardMarkup([_nav(tr)]))
-    if step == "duplicate":
+    if step is Step.DUPLICATE:
         return Reply(
             tr("add.duplicate", label=label),
             InlineKeyboardMarkup([[_button(tr("add.anyway"), "dup")], _nav(tr)]),
         )
-    if step in ("circle", "edit_circle"):
+    if step in (Step.CIRCLE, Step.EDIT_CIRCLE):
         rows = [[_button(tr(CIRCLE_BUTTON[c]), "circle", str(c))] for c in CIRCLES]
         return Reply(tr("add.circle", label=label), InlineKeyboardMarkup([*rows, _nav(tr)]))
-    if step in ("domain", "edit_domain"):
+    if step in (Step.DOMAIN, Step.EDIT_DOMAIN):
         domains = [
             _button(f"{DOMAIN_ICON[d]} {tr(DOMAIN_TEXT[d])}", "domain", d.value) for d in Domain
         ]
         return Reply(
             tr("add.domain", label=label), InlineKeyboardMarkup([*_pairs(domains), _nav(tr)])
         )
-    if step in ("received", "given"):
-        chosen = set(draft.data.get(f"support_{step}", []))
-        toggles = [
-            _button(("✅ " if s.value in chosen else "") + tr(SUPPORT_TEXT[s]), "sup", s.value)
-            for s in Support
-        ]
-        go_on = [_button(tr("button.next"), "next")]
-        return Reply(
-            tr(
-                "add.support_received" if step == "received" else "add.support_given",
-                label=label,
-            ),
-            InlineKeyboardMarkup([*_pairs(toggles), go_on, _nav(tr)]),
-        )
+    if step in flow.SUPPORT_STEPS:
+        return _support_question(tr, state, label)
+    # The frequency (and, as before, anything else: "what" is answered with buttons only).
     frequencies = [_button(tr(FREQUENCY_TEXT[f]), "freq", f.value) for f in Frequency]
     return Reply(
         tr("add.frequency", label=label),
         InlineKeyboardMarkup(
             [*_pairs(frequencies), [_button(tr("button.skip"), "next")], _nav(tr)]
         ),
+    )
+
+
+def _support_question(tr: Translator, state: flow.State, label: str) -> Reply:
+    chosen = state.chosen(state.step)
+    toggles = [
+        _button(("✅ " if s in chosen else "") + tr(SUPPORT_TEXT[s]), "sup", s.value)
+        for s in Support
+    ]
+    go_on = [_button(tr("button.next"), "next")]
+    return Reply(
+        tr(
+            "add.support_received" if state.step is Step.RECEIVED else "add.support_given",
+            label=label,
+        ),
+        InlineKeyboardMarkup([*_pairs(toggles), go_on, _nav(tr)]),
     )
 
 
@@ -244,294 +272,170 @@ def _summary(tr: Translator, contact: Contact) -> dict[str, str]:
     }
 
 
-async def _editor(
-    session: AsyncSession, telegram_user_id: int, client_id: int
-) -> tuple[Editor, Participant] | None:
-    allowed = await access.client_or_professional(session, telegram_user_id, client_id, "network")
-    if allowed is None:
-        return None
-    kind, record_id, client = allowed
-    return Editor(kind, record_id), client
+def _answer_reply(tr: Translator, answer: DraftAnswer) -> Reply:
+    """The message after a step of the draft: the next question, or how it ended."""
+    result = answer.result
+    if isinstance(result, Asked):
+        return _question(tr, result.state)
+    if isinstance(result, Ended):
+        if result.reason is EndReason.FULL:
+            return _leave(tr, result.checkin_id, tr("network.full", max=MAX_CONTACTS))
+        return _leave(tr, result.checkin_id, tr("flow.cancelled"))
+    if result.edit is MapEdit.ADDED:
+        return _leave(tr, result.checkin_id, tr("add.done", **_summary(tr, result.contact)))
+    if result.edit is MapEdit.CHANGED:
+        return Reply(tr("change.done", **_summary(tr, result.contact)))
+    return Reply(tr("remove.done", label=escape(result.contact.label)))
 
 
-async def _tell_client(
-    context: BuddyContext, editor: Editor, client: Participant, key: str, contact: Contact
-) -> None:
-    """A professional changed the client's map: the client hears what, in their language."""
-    if editor.kind != "professional" or client.telegram_user_id is None:
-        return
-    tr = translator(client.language, context.runtime.settings.default_language)
-    what = {
-        "added": tr("told.added", **_summary(tr, contact)),
-        "changed": tr("told.changed", **_summary(tr, contact)),
-        "removed": tr("told.removed", **_summary(tr, contact)),
-    }[key]
-    await context.bot.send_message(client.telegram_user_id, tr("told.by_professional", what=what))
-
-
-async def network_button(update: Update, context: BuddyContext) -> None:
-    """Every button of the network conversation."""
-    query = update.callback_query
-    parsed = callbacks.decode(query.data if query else None)
-    if query is None or parsed is None or not parsed.parts:
-        await basics.stale_button(update, context)
-        return
-    tr = context.tr
-    action, args = parsed.parts[0], parsed.parts[1:]
-    user_id = query.from_user.id
-    if action in ("show", "add", "pick", "edit", "del", "delyes"):
-        if not args or not args[0].isdigit():
-            await basics.stale_button(update, context)
-            return
-        await _on_client_action(update, context, tr, action, int(args[0]), args[1:])
-        return
-    async with context.runtime.database.transaction() as session:
-        draft = await contacts.draft(session, user_id)
-        allowed = None if draft is None else await _editor(session, user_id, draft.client_id)
-        if draft is None or allowed is None:
-            result = None
-        else:
-            now = context.runtime.clock()
-            result = await _on_draft_action(session, tr, user_id, draft, allowed, action, args, now)
-    if result is None:
-        await basics.stale_button(update, context)
-        return
-    reply, told = result
-    await query.answer()
-    await query.edit_message_text(reply.text, reply_markup=reply.keyboard)
-    if told is not None and allowed is not None:
-        await _tell_client(context, allowed[0], allowed[1], *told)
-
-
-async def _on_draft_action(
-    session: AsyncSession,
-    tr: Translator,
-    user_id: int,
-    draft: Draft,
-    allowed: tuple[Editor, Participant],
-    action: str,
-    args: tuple[str, ...],
-    now: datetime,
-) -> tuple[Reply, tuple[str, Contact] | None] | None:
-    """Apply a button to the draft; returns the next message and what to tell the client."""
-    editor, client = allowed
-    value = args[0] if args else ""
-    if action == "cancel":
-        await contacts.drop_draft(session, user_id)
-        return _leave(tr, draft, tr("flow.cancelled")), None
-    if action == "back":
-        previous = contacts.previous_step(draft.step)
-        if previous is None:
-            await contacts.drop_draft(session, user_id)
-            return _leave(tr, draft, tr("flow.cancelled")), None
-        draft.step = previous
-    elif action == "kind" and draft.step == "kind" and value in set(ContactKind):
-        draft.data["kind"] = value
-        draft.step = "label"
-    elif action == "dup" and draft.step == "duplicate":
-        draft.step = "circle"
-    elif (
-        action == "circle"
-        and draft.step in ("circle", "edit_circle")
-        and value.isdigit()
-        and (int(value) in CIRCLES)
-    ):
-        draft.data["circle"] = int(value)
-        if draft.step == "edit_circle":
-            return await _save_edit(session, tr, user_id, draft, editor, client, now)
-        draft.step = "domain"
-    elif action == "domain" and draft.step in ("domain", "edit_domain") and value in set(Domain):
-        draft.data["domain"] = value
-        if draft.step == "edit_domain":
-            return await _save_edit(session, tr, user_id, draft, editor, client, now)
-        draft.step = "received"
-    elif action == "sup" and draft.step in ("received", "given") and value in set(Support):
-        key = f"support_{draft.step}"
-        chosen = set(draft.data.get(key, []))
-        chosen ^= {value}
-        draft.data[key] = sorted(chosen)
-    elif action == "next" and draft.step in ("received", "given", "frequency"):
-        following = contacts.next_step(draft.step)
-        if following is None:
-            return await _save_new(session, tr, user_id, draft, editor, client, now)
-        draft.step = following
-    elif action == "freq" and draft.step == "frequency" and value in set(Frequency):
-        draft.data["frequency"] = value
-        return await _save_new(session, tr, user_id, draft, editor, client, now)
-    elif action == "ch" and draft.step == "what" and value in ("circle", "domain", "label"):
-        draft.step = f"edit_{value}"
-    else:
-        return None  # a button of another step: stale
-    await contacts.save_draft(session, user_id, draft, now=now)
-    return contact_step_reply(tr, draft), None
-
-
-async def _save_new(
-    session: AsyncSession,
-    tr: Translator,
-    user_id: int,
-    draft: Draft,
-    editor: Editor,
-    client: Participant,
-    now: datetime,
-) -> tuple[Reply, tuple[str, Contact] | None]:
-    await contacts.drop_draft(session, user_id)
-    try:
-        added = await contacts.add_contact(session, client.id, draft.contact(), by=editor, now=now)
-    except NetworkFullError:
-        return _leave(tr, draft, tr("network.full", max=MAX_CONTACTS)), None
-    checkin_id = draft.data.get("checkin")
-    if checkin_id is not None:  # "Someone new" during a check-in: they were seen, too
-        await checkins.choose_contact(session, int(checkin_id), client.id, added.contact_id)
-    return _leave(tr, draft, tr("add.done", **_summary(tr, added))), ("added", added)
-
-
-def _leave(tr: Translator, draft: Draft, text: str) -> Reply:
+def _leave(tr: Translator, checkin_id: int | None, text: str) -> Reply:
     """How the add flow ends: on its own, or with a way back into the check-in it came from."""
-    checkin_id = draft.data.get("checkin")
     if checkin_id is None:
         return Reply(text)
     back = button(tr("checkin.continue"), "ci", str(checkin_id), "who")
     return Reply(text, InlineKeyboardMarkup([[back]]))
 
 
-async def _save_edit(
-    session: AsyncSession,
-    tr: Translator,
-    user_id: int,
-    draft: Draft,
-    editor: Editor,
-    client: Participant,
-    now: datetime,
-) -> tuple[Reply, tuple[str, Contact] | None] | None:
-    await contacts.drop_draft(session, user_id)
-    record = await contacts.contact_of(session, client.id, draft.contact_id or 0)
-    if record is None:
-        return None
-    changed = await contacts.update_contact(session, record, draft.contact(), by=editor, now=now)
-    return Reply(tr("change.done", **_summary(tr, changed))), ("changed", changed)
-
-
-async def _on_client_action(
-    update: Update,
-    context: BuddyContext,
-    tr: Translator,
-    action: str,
-    client_id: int,
-    args: tuple[str, ...],
+async def _tell_client(
+    context: BuddyContext, editing: Editing, result: Asked | Ended | Saved
 ) -> None:
-    """Buttons that name the client (and a contact): show, add, pick, edit, remove."""
-    query = update.callback_query
-    assert query is not None
-    user_id = query.from_user.id
-    told: tuple[str, Contact] | None = None
-    now = context.runtime.clock()
-    async with context.runtime.database.transaction() as session:
-        allowed = await _editor(session, user_id, client_id)
-        reply: Reply | None = None
-        if allowed is not None and action == "add":
-            draft = Draft(client_id, "kind")
-            await contacts.save_draft(session, user_id, draft, now=now)
-            reply = contact_step_reply(tr, draft)
-        elif (
-            allowed is not None
-            and action == "pick"
-            and len(args) == 2
-            and args[0] in "cr"
-            and (args[1].isdigit())
-        ):
-            reply = await _pick_reply(session, tr, client_id, args[0], int(args[1]))
-        elif (
-            allowed is not None
-            and action in ("edit", "del", "delyes")
-            and len(args) == 1
-            and (args[0].isdigit())
-        ):
-            record = await contacts.contact_of(session, client_id, int(args[0]))
-            if record is None:
-                await access.refuse(session, user_id, "network.contact", "contact", int(args[0]))
-            else:
-                reply, told = await _contact_step(
-                    session, tr, user_id, action, client_id, record, allowed[0], now
-                )
-    if allowed is None or (reply is None and action != "show"):
-        await basics.stale_button(update, context)
+    """A professional changed the client's map: the client hears what, in their language."""
+    if not isinstance(result, Saved) or not editing.tells_client:
         return
-    await query.answer()
-    if action == "show":
-        await _send_map(update, context, tr, allowed[1])
-        return
-    assert reply is not None
-    await query.edit_message_text(reply.text, reply_markup=reply.keyboard)
-    if told is not None:
-        await _tell_client(context, allowed[0], allowed[1], *told)
+    assert editing.client_telegram_id is not None
+    tr = context.runtime.translator_in(editing.client_language)
+    what = tr(TOLD_TEXT[result.edit], **_summary(tr, result.contact))
+    await context.bot.send_message(
+        editing.client_telegram_id, tr("told.by_professional", what=what)
+    )
 
 
-async def _pick_reply(
-    session: AsyncSession, tr: Translator, client_id: int, mode: str, page: int
-) -> Reply:
-    """The contacts as buttons, a page at a time, to change (c) or remove (r) one."""
-    current = [
-        c
-        for members in by_circle(await contacts.current_map(session, client_id)).values()
-        for c in members
-    ]
-    pages = max(1, -(-len(current) // PAGE_SIZE))
-    page = min(page, pages - 1)
-    shown = current[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
-    action = "edit" if mode == "c" else "del"
-    rows = _pairs([_button(c.label, action, str(client_id), str(c.contact_id)) for c in shown])
-    paging = []
-    if page > 0:
-        paging.append(_button(tr("page.previous"), "pick", str(client_id), mode, str(page - 1)))
-    if page + 1 < pages:
-        paging.append(_button(tr("page.next"), "pick", str(client_id), mode, str(page + 1)))
-    if paging:
-        rows.append(paging)
-    rows.append([_button(tr("button.cancel"), "cancel")])
-    return Reply(tr("change.pick" if mode == "c" else "remove.pick"), InlineKeyboardMarkup(rows))
+# ------------------------------------------------------------------ the presses
 
 
-async def _contact_step(
-    session: AsyncSession,
-    tr: Translator,
-    user_id: int,
-    action: str,
-    client_id: int,
-    record: ContactRecord,
-    editor: Editor,
-    now: datetime,
-) -> tuple[Reply, tuple[str, Contact] | None]:
-    label = escape(record.label)
-    ids = (str(client_id), str(record.id))
-    if action == "edit":
-        draft = Draft(client_id, "what", record.id, contacts.draft_data(record))
-        await contacts.save_draft(session, user_id, draft, now=now)
+async def _on_network_press(
+    pressed: Pressed, data: NetworkPress, context: BuddyContext
+) -> Stale | None:
+    """Every button of the network conversation, checked and applied by the service."""
+    database, now = context.runtime.database, context.runtime.clock()
+    user_id = pressed.telegram_user_id
+    if isinstance(data, ContactPress):
+        return await _on_contact(pressed, data, context)
+    answer: DraftAnswer | None = None
+    if isinstance(data, DraftPress):
+        answer = await contacts.press(database, user_id, data.event, now)
+    elif isinstance(data, ClientPress) and data.action is ClientAction.ADD:
+        answer = await contacts.start_adding(database, user_id, data.client_id, now)
+    elif isinstance(data, (ClientPress, PickPress)):
+        return await _on_map_press(pressed, data, context)
+    if answer is None:
+        return STALE
+    await _show_answer(pressed, context, answer)
+    return None
+
+
+async def _on_map_press(
+    pressed: Pressed, data: ClientPress | PickPress, context: BuddyContext
+) -> Stale | None:
+    """Show the map again, or a page of contacts to pick one from."""
+    view = await contacts.network_for(
+        context.runtime.database, pressed.telegram_user_id, data.client_id
+    )
+    if view is None:
+        return STALE
+    await pressed.query.answer()
+    if isinstance(data, PickPress):
+        reply = _pick_reply(context.tr, view, data.mode, data.page)
+        await show(pressed.query, reply.text, reply.keyboard)
+        return None
+    message = pressed.query.message
+    await _send_map(message if isinstance(message, Message) else None, context.tr, view)
+    return None
+
+
+network_button = on_press(parse_network, _on_network_press)
+
+
+async def _show_answer(pressed: Pressed, context: BuddyContext, answer: DraftAnswer) -> None:
+    await pressed.query.answer()
+    reply = _answer_reply(context.tr, answer)
+    await show(pressed.query, reply.text, reply.keyboard)
+    await _tell_client(context, answer.editing, answer.result)
+
+
+async def _on_contact(pressed: Pressed, data: ContactPress, context: BuddyContext) -> Stale | None:
+    """Change, or remove (asked first), one contact of the client."""
+    acted = await contacts.act_on_contact(
+        context.runtime.database,
+        pressed.telegram_user_id,
+        data.client_id,
+        data.contact_id,
+        data.action,
+        context.runtime.clock(),
+    )
+    if acted is None:
+        return STALE
+    editing, result = acted
+    if isinstance(result, Saved):
+        await _show_answer(pressed, context, DraftAnswer(editing, result))
+        return None
+    tr = context.tr
+    label = escape(result.label)
+    await pressed.query.answer()
+    reply = _contact_question(tr, data, label)
+    await show(pressed.query, reply.text, reply.keyboard)
+    return None
+
+
+def _contact_question(tr: Translator, data: ContactPress, label: str) -> Reply:
+    if data.action is ContactAction.CHANGE:
         choices = [
             [_button(tr("change.circle"), "ch", "circle")],
             [_button(tr("change.domain"), "ch", "domain")],
             [_button(tr("change.label"), "ch", "label")],
             [_button(tr("button.cancel"), "cancel")],
         ]
-        return Reply(tr("change.what", label=label), InlineKeyboardMarkup(choices)), None
-    if action == "del":
-        buttons = [
-            [_button(tr("remove.yes"), "delyes", *ids)],
-            [_button(tr("remove.no"), "cancel")],
-        ]
-        return Reply(tr("remove.confirm", label=label), InlineKeyboardMarkup(buttons)), None
-    removed = await contacts.remove_contact(session, record, by=editor, now=now)
-    return Reply(tr("remove.done", label=label)), ("removed", removed)
+        return Reply(tr("change.what", label=label), InlineKeyboardMarkup(choices))
+    ids = (str(data.client_id), str(data.contact_id))
+    buttons = [
+        [_button(tr("remove.yes"), "delyes", *ids)],
+        [_button(tr("remove.no"), "cancel")],
+    ]
+    return Reply(tr("remove.confirm", label=label), InlineKeyboardMarkup(buttons))
 
 
-async def label_typed(update: Update, context: BuddyContext, draft: Draft) -> None:
+def _pick_reply(tr: Translator, view: NetworkView, mode: PickMode, page: int) -> Reply:
+    """The contacts as buttons, a page at a time, to change or remove one."""
+    current = [c for members in by_circle(view.contacts).values() for c in members]
+    pages = max(1, -(-len(current) // PAGE_SIZE))
+    page = min(page, pages - 1)
+    shown = current[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    action = "edit" if mode is PickMode.CHANGE else "del"
+    client_id = str(view.editing.client_id)
+    rows = _pairs([_button(c.label, action, client_id, str(c.contact_id)) for c in shown])
+    paging = []
+    if page > 0:
+        paging.append(_button(tr("page.previous"), "pick", client_id, mode.value, str(page - 1)))
+    if page + 1 < pages:
+        paging.append(_button(tr("page.next"), "pick", client_id, mode.value, str(page + 1)))
+    if paging:
+        rows.append(paging)
+    rows.append([_button(tr("button.cancel"), "cancel")])
+    text = tr("change.pick" if mode is PickMode.CHANGE else "remove.pick")
+    return Reply(text, InlineKeyboardMarkup(rows))
+
+
+# ------------------------------------------------------------------ typed text
+
+
+async def label_typed(update: Update, context: BuddyContext, draft: contacts.Draft) -> None:
     """Typed text while a draft is open: the name (checked), or a kind hint to use the buttons."""
     message = update.effective_message
     user = update.effective_user
     if message is None or user is None or message.text is None:
         return
     tr = context.tr
-    if draft.step not in ("label", "edit_label"):
+    if draft.step not in (Step.LABEL.value, Step.EDIT_LABEL.value):
         question = contact_step_reply(tr, draft)
         await message.reply_text(
             tr("flow.use_buttons") + "\n\n" + question.text, reply_markup=question.keyboard
@@ -541,26 +445,11 @@ async def label_typed(update: Update, context: BuddyContext, draft: Draft) -> No
     if label is None:
         await message.reply_text(tr("add.bad_label"), reply_markup=InlineKeyboardMarkup([_nav(tr)]))
         return
-    told: tuple[str, Contact] | None = None
-    reply: Reply | None = None
-    now = context.runtime.clock()
-    async with context.runtime.database.transaction() as session:
-        allowed = await _editor(session, user.id, draft.client_id)
-        if allowed is None:
-            reply = None
-        elif draft.step == "edit_label":
-            draft.data["label"] = label
-            saved = await _save_edit(session, tr, user.id, draft, allowed[0], allowed[1], now)
-            reply, told = saved if saved is not None else (None, None)
-        else:
-            draft.data["label"] = label
-            existing = same_label(label, await contacts.current_map(session, draft.client_id))
-            draft.step = "duplicate" if existing is not None else "circle"
-            await contacts.save_draft(session, user.id, draft, now=now)
-            reply = contact_step_reply(tr, draft)
-    if reply is None or allowed is None:
+    database, now = context.runtime.database, context.runtime.clock()
+    answer = await contacts.type_label(database, user.id, draft, label, now)
+    if answer is None:
         await message.reply_text(tr("button.stale"))
         return
+    reply = _answer_reply(tr, answer)
     await message.reply_text(reply.text, reply_markup=reply.keyboard)
-    if told is not None:
-        await _tell_client(context, allowed[0], allowed[1], *told)
+    await _tell_client(context, answer.editing, answer.result)
