@@ -124,11 +124,6 @@ class ClientHistory:
         object.__setattr__(self, "answered_days", sorted(self.answered_days))
 
     @cached_property
-    def usual_gaps(self) -> dict[tuple[int, int], int | None]:
-        """Usual gaps already worked out, by (contact, number of mentions known)."""
-        return {}
-
-    @cached_property
     def answered_weeks(self) -> list[date]:
         """The Mondays of weeks with an answered check-in, oldest first."""
         return sorted(monday for monday, figures in self.weeks.items() if figures.answered)
@@ -201,13 +196,11 @@ def fading_ties(
     labels: Mapping[int, str],
     answered_days: Sequence[date],
     today: date,
-    gaps: dict[tuple[int, int], int | None] | None = None,
 ) -> list[FadingTie]:
     """Close contacts whose silence is clearly longer than their usual gap between mentions
     (> max(2 × median gap, 3 weeks)), counted only while the client kept answering: someone
     who stopped answering tells us nothing about their ties. ``mentions`` and
-    ``answered_days`` are sorted, oldest first (``ClientHistory`` keeps them so); ``gaps``
-    remembers usual gaps between calls for the same client (an export asks every week)."""
+    ``answered_days`` are sorted, oldest first (``ClientHistory`` keeps them so)."""
     answered_until_today = bisect_right(answered_days, today)
     fading = []
     for contact_id, label in labels.items():
@@ -218,13 +211,7 @@ def fading_ties(
         last = days[known - 1]
         if today - last <= FADING_FLOOR:
             continue  # mentioned within three weeks: never fading, whatever the usual gap
-        if gaps is None:
-            usual = usual_gap(days, known)
-        else:
-            key = (contact_id, known)
-            if key not in gaps:
-                gaps[key] = usual_gap(days, known)
-            usual = gaps[key]
+        usual = usual_gap(days, known)
         limit = max(FADING_FLOOR, timedelta(days=FADING_FACTOR * (usual or 0)))
         answers_since = answered_until_today - bisect_right(answered_days, last)
         if today - last > limit and answers_since >= FADING_ANSWERS_SINCE:
