@@ -37,8 +37,7 @@ async def help_command(update: Update, context: BuddyContext) -> None:
 async def privacy(update: Update, context: BuddyContext) -> None:
     """The privacy notice in plain language."""
     default = context.runtime.settings.retention_months
-    async with context.runtime.database.transaction() as session:
-        months = await privacy_service.retention_months(session, context.person, default)
+    months = await privacy_service.retention_of(context.runtime.database, context.person, default)
     retention = context.tr.plural("privacy.retention", months)
     await _reply(update, context.tr("privacy.notice", retention=retention))
 

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from telegram import InputFile, Update
 
 from buddybot.context import BuddyContext
 from buddybot.handlers import basics
-from buddybot.roles import ParticipantRole
-from buddybot.services import access, digest, export
-from buddybot.storage import people
+from buddybot.services import export
 
 
 async def export_command(update: Update, context: BuddyContext) -> None:
@@ -18,22 +14,9 @@ async def export_command(update: Update, context: BuddyContext) -> None:
     user, message = update.effective_user, update.effective_message
     if user is None or message is None:
         return
-    async with context.runtime.database.transaction() as session:
-        professional = await access.acting_professional(session, user.id)
-        made = None
-        if professional is not None:
-            clients = await people.participants_of_professional(
-                session, professional.id, ParticipantRole.CLIENT
-            )
-            today = context.runtime.clock().astimezone(ZoneInfo(professional.time_zone)).date()
-            made = await export.export_clients(
-                session,
-                clients,
-                digest.last_full_week(today),
-                export.Naming.by_name(),
-                actor_kind="professional",
-                actor_id=professional.id,
-            )
+    made = await export.professional_export(
+        context.runtime.database, user.id, context.runtime.clock()
+    )
     tr = context.tr
     if made is None:
         await basics.not_for_role(update, tr)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 from html import escape
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 from telegram import Update
@@ -15,7 +14,7 @@ from buddybot.context import BuddyContext
 from buddybot.handlers import basics
 from buddybot.handlers.digest import FLAG_TEXT, TO_CLIENT, send_pictures, week_lines
 from buddybot.i18n import Translator
-from buddybot.services import access, contacts, digest
+from buddybot.services import digest
 from buddybot.services.digest import OwnWeek
 from buddybot.services.people import Role
 
@@ -54,20 +53,19 @@ async def myweek_command(update: Update, context: BuddyContext) -> None:
     ):
         await basics.not_for_role(update, context.tr)
         return
-    async with context.runtime.database.transaction() as session:
-        allowed = await access.client_or_professional(
-            session, user.id, context.person.record_id, "myweek"
-        )
-        if allowed is None:
-            found = None
-        else:
-            client = allowed[2]
-            today = context.runtime.clock().astimezone(ZoneInfo(client.time_zone)).date()
-            own = await digest.own_week(session, client, today)
-            found = (client.first_name or "", own, await contacts.current_map(session, client.id))
+    found = await digest.my_week(
+        context.runtime.database, user.id, context.person.record_id, context.runtime.clock()
+    )
     if found is None:
         await basics.not_for_role(update, context.tr)
         return
-    name, own, current = found
-    await message.reply_text(own_week_text(context.tr, own))
-    await send_pictures(context, user.id, context.tr, name, own.history, current, own.week.week)
+    await message.reply_text(own_week_text(context.tr, found.own))
+    await send_pictures(
+        context,
+        user.id,
+        context.tr,
+        found.first_name,
+        found.own.history,
+        list(found.contacts),
+        found.own.week.week,
+    )

@@ -13,10 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from buddybot import metrics
 from buddybot.metrics import ClientHistory, ClientWeek, Week
+from buddybot.network import Contact
 from buddybot.roles import ParticipantRole, ParticipantStatus, ProfessionalStatus
-from buddybot.services import contacts
+from buddybot.services import access, contacts
 from buddybot.services.access import OwnClient
 from buddybot.storage import audit, database, people, weekly
+from buddybot.storage.database import Database
 from buddybot.storage.models import Digest, Participant, Professional
 
 # A digest not sent within this time after its moment (the bot was down) is not sent late.
@@ -134,6 +136,33 @@ async def own_week(session: AsyncSession, client: Participant, today: date) -> O
         history,
         professional.display_name if professional else None,
     )
+
+
+@dataclass(frozen=True)
+class MyWeek:
+    """``/myweek``: the client's first name, their own week and their map now."""
+
+    first_name: str
+    own: OwnWeek
+    contacts: tuple[Contact, ...]
+
+
+async def my_week(
+    db: Database, telegram_user_id: int, client_id: int, now: datetime
+) -> MyWeek | None:
+    """The client's own week (today in their time zone), checked through
+    ``access.client_or_professional``; None when refused."""
+    async with db.transaction() as session:
+        allowed = await access.client_or_professional(
+            session, telegram_user_id, client_id, "myweek"
+        )
+        if allowed is None:
+            return None
+        client = allowed[2]
+        today = now.astimezone(ZoneInfo(client.time_zone)).date()
+        own = await own_week(session, client, today)
+        current = await contacts.current_map(session, client.id)
+        return MyWeek(client.first_name or "", own, tuple(current))
 
 
 # Clients per round of aggregate queries in a bulk pass: bounds memory (a round's figures

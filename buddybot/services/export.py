@@ -15,16 +15,19 @@ import io
 import secrets
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from buddybot import metrics
 from buddybot.network import Domain
-from buddybot.services import digest, organisations
+from buddybot.roles import ParticipantRole
+from buddybot.services import access, digest, organisations
 from buddybot.storage import audit, people
+from buddybot.storage.database import Database
 from buddybot.storage.models import (
     Checkin,
     ContactEvent,
@@ -289,6 +292,30 @@ async def export_clients(
         detail={"clients": [client.id for client in taking_part], "until": last_week.isoformat()},
     )
     return export
+
+
+async def professional_export(
+    database: Database, telegram_user_id: int, now: datetime
+) -> Export | None:
+    """``/export``: a professional's own clients up to last week (in the professional's time
+    zone), by first name, in one transaction. None when this account is no active
+    professional."""
+    async with database.transaction() as session:
+        professional = await access.acting_professional(session, telegram_user_id)
+        if professional is None:
+            return None
+        clients = await people.participants_of_professional(
+            session, professional.id, ParticipantRole.CLIENT
+        )
+        today = now.astimezone(ZoneInfo(professional.time_zone)).date()
+        return await export_clients(
+            session,
+            clients,
+            digest.last_full_week(today),
+            Naming.by_name(),
+            actor_kind="professional",
+            actor_id=professional.id,
+        )
 
 
 async def research_export(session: AsyncSession, organisation_name: str, today: date) -> Export:

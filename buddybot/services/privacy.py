@@ -18,6 +18,7 @@ from buddybot.services.people import Person, Role
 from buddybot.storage import audit, deliveries, questions
 from buddybot.storage import invitations as stored_invitations
 from buddybot.storage import people as stored_people
+from buddybot.storage.database import Database
 from buddybot.storage.models import AuditEntry, Participant, Professional
 
 # Questions left unanswered this long are forgotten.
@@ -310,6 +311,12 @@ async def retention_months(session: AsyncSession, person: Person, default: int) 
         return default
     organisation = await stored_people.organisation_by_id(session, participant.organisation_id)
     return (organisation.retention_months if organisation else None) or default
+
+
+async def retention_of(database: Database, person: Person, default: int) -> int:
+    """:func:`retention_months` in a transaction of its own (for the privacy notice)."""
+    async with database.transaction() as session:
+        return await retention_months(session, person, default)
 
 
 async def purge(
