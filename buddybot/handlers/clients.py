@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
 from html import escape
 
-from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 
-from buddybot import callbacks
 from buddybot.context import BuddyContext
 from buddybot.handlers import basics, invite
-from buddybot.handlers.buttons import button
+from buddybot.handlers.buttons import STALE, Pressed, Stale, button, number, on_press, show
 from buddybot.handlers.common import Reply
 from buddybot.i18n import Translator, text_key
 from buddybot.roles import AgeGroup, ParticipantStatus
-from buddybot.services import access, caseload, guardians, invitations
-from buddybot.services.caseload import CaseloadEntry, ClientDetails
-from buddybot.services.invitations import NewInvitation
+from buddybot.services import caseload
+from buddybot.services.caseload import CaseloadEntry, ClientAction, ClientDetails
 from buddybot.services.people import Role
-from buddybot.settings import Settings
 
 CLIENTS = "cl"
 
@@ -110,84 +106,78 @@ async def clients_command(update: Update, context: BuddyContext) -> None:
     if context.person.role is not Role.PROFESSIONAL or update.effective_user is None:
         await basics.not_for_role(update, context.tr)
         return
-    async with context.runtime.database.transaction() as session:
-        professional = await access.acting_professional(session, update.effective_user.id)
-        entries = [] if professional is None else await caseload.caseload(session, professional)
-    reply = _caseload_reply(context.tr, entries)
+    entries = await caseload.own_caseload(
+        context.runtime.database, update.effective_user.id, refuse_others=False
+    )
+    reply = _caseload_reply(context.tr, entries or [])
     if update.effective_message is not None:
         await update.effective_message.reply_text(reply.text, reply_markup=reply.keyboard)
 
 
-async def client_button(update: Update, context: BuddyContext) -> None:
-    """`cl:list`, `cl:<id>` (details), `cl:<id>:link` (a new invitation link),
-    `cl:<id>:age[:<group>]` (the age group) or `cl:<id>:guardian` (a guardian agreed)."""
-    query = update.callback_query
-    parsed = callbacks.decode(query.data if query else None)
-    if query is None or parsed is None or not _valid(parsed.parts):
-        await basics.stale_button(update, context)
-        return
-    tr = context.tr
-    new_link: tuple[str, NewInvitation] | None = None
-    async with context.runtime.database.transaction() as session:
-        if parsed.parts == ("list",):
-            reply = await _caseload_for(session, query.from_user.id, tr)
-        else:
-            reply, new_link = await _client_step(
-                session,
-                query.from_user.id,
-                parsed.parts,
-                tr,
-                context.runtime.settings,
-                context.runtime.clock(),
-            )
-    if reply is None:
-        await basics.stale_button(update, context)
-        return
-    await query.answer()
-    if new_link is not None:
-        await invite.send_invitation(update, context, tr, *new_link)
-    else:
-        await query.edit_message_text(reply.text, reply_markup=reply.keyboard)
+@dataclass(frozen=True)
+class ClientPress:
+    """``cl:list`` (client_id None), ``cl:<id>`` (details), ``cl:<id>:link`` (a new
+    invitation link), ``cl:<id>:age[:<group>]`` (the age group) or ``cl:<id>:guardian``."""
+
+    client_id: int | None
+    action: ClientAction = ClientAction.VIEW
+    age_group: AgeGroup | None = None
 
 
-async def _caseload_for(session: AsyncSession, user_id: int, tr: Translator) -> Reply | None:
-    professional = await access.acting_professional(session, user_id)
-    if professional is None:
-        await access.refuse(session, user_id, "client.list", "professional", None)
-        return None
-    return _caseload_reply(tr, await caseload.caseload(session, professional))
-
-
-async def _client_step(
-    session: AsyncSession,
-    user_id: int,
-    parts: tuple[str, ...],
-    tr: Translator,
-    settings: Settings,
-    now: datetime,
-) -> tuple[Reply | None, tuple[str, NewInvitation] | None]:
-    own = await access.own_client(session, user_id, int(parts[0]), "client.view")
-    if own is None:
-        return None, None
-    if parts[1:2] == ("age",) and len(parts) == 3:
-        await guardians.set_age_group(session, own, AgeGroup(parts[2]))
-    elif parts[1:] == ("guardian",):
-        await guardians.confirm_guardian(session, own, now)
-    details = await caseload.client_details(session, own)
-    if parts[1:] == ("age",):
-        return _age_reply(tr, details), None
-    reply = _details_reply(tr, details, settings.timezone)
-    if parts[1:] != ("link",):
-        return reply, None
-    created = await invitations.new_link(
-        session, own.professional, own.client, now=now, days=settings.invitation_days
-    )
-    return reply, None if created is None else (own.client.first_name or "", created)
-
-
-def _valid(parts: tuple[str, ...]) -> bool:
+def _parse_client(parts: tuple[str, ...]) -> ClientPress | None:
     if parts == ("list",):
-        return True
-    ages = tuple(("age", group.value) for group in AgeGroup)
-    actions = ((), ("link",), ("age",), ("guardian",), *ages)
-    return parts[:1] != () and parts[0].isdigit() and parts[1:] in actions
+        return ClientPress(None)
+    client_id = number(parts[0])
+    rest = parts[1:]
+    if client_id is None:
+        return None
+    if rest in ((), ("link",), ("age",), ("guardian",)):
+        action = ClientAction(rest[0]) if rest else ClientAction.VIEW
+        return ClientPress(client_id, action)
+    if len(rest) == 2 and rest[0] == "age" and rest[1] in {g.value for g in AgeGroup}:
+        return ClientPress(client_id, ClientAction.SET_AGE, AgeGroup(rest[1]))
+    return None
+
+
+async def _on_client_press(
+    pressed: Pressed, data: ClientPress, context: BuddyContext
+) -> Stale | None:
+    tr = context.tr
+    database = context.runtime.database
+    if data.client_id is None:
+        entries = await caseload.own_caseload(
+            database, pressed.telegram_user_id, refuse_others=True
+        )
+        if entries is None:
+            return STALE
+        await pressed.query.answer()
+        reply = _caseload_reply(tr, entries)
+        await show(pressed.query, reply.text, reply.keyboard)
+        return None
+    settings = context.runtime.settings
+    outcome = await caseload.act_on_client(
+        database,
+        pressed.telegram_user_id,
+        data.client_id,
+        data.action,
+        age_group=data.age_group,
+        now=context.runtime.clock(),
+        invitation_days=settings.invitation_days,
+    )
+    if outcome is None:
+        return STALE
+    await pressed.query.answer()
+    if outcome.new_link is not None:
+        message = pressed.query.message
+        target = message if isinstance(message, Message) else None
+        await invite.send_invitation_to(target, context, tr, *outcome.new_link)
+        return None
+    if data.action is ClientAction.ASK_AGE:
+        reply = _age_reply(tr, outcome.details)
+    else:
+        reply = _details_reply(tr, outcome.details, settings.timezone)
+    await show(pressed.query, reply.text, reply.keyboard)
+    return None
+
+
+client_button = on_press(_parse_client, _on_client_press)

@@ -8,7 +8,7 @@ from html import escape
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from buddybot import callbacks
 from buddybot.context import BuddyContext
@@ -156,7 +156,17 @@ async def send_invitation(
     update: Update, context: BuddyContext, tr: Translator, name: str, created: NewInvitation
 ) -> None:
     """The link as text and as a QR picture, with how long it works."""
-    message = update.effective_message
+    await send_invitation_to(update.effective_message, context, tr, name, created)
+
+
+async def send_invitation_to(
+    message: Message | None,
+    context: BuddyContext,
+    tr: Translator,
+    name: str,
+    created: NewInvitation,
+) -> None:
+    """:func:`send_invitation` as a reply to ``message`` (the pressed one, say)."""
     if message is None:
         return
     link = invitations.deep_link(context.bot.username, created.code)

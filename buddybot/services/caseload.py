@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import Enum
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from buddybot.roles import AgeGroup, ParticipantRole, ParticipantStatus
+from buddybot.services import access, guardians, invitations
 from buddybot.services.access import OwnClient, consent_stands
+from buddybot.services.invitations import NewInvitation
 from buddybot.storage import audit, people
+from buddybot.storage.database import Database
 from buddybot.storage.models import Professional
 
 
@@ -86,3 +90,68 @@ async def client_details(session: AsyncSession, own: OwnClient) -> ClientDetails
         client.age_group,
         client.guardian_consent_at,
     )
+
+
+async def own_caseload(
+    database: Database, telegram_user_id: int, *, refuse_others: bool
+) -> list[CaseloadEntry] | None:
+    """The caseload of the professional behind this account. Anyone else gets an empty one
+    (``/clients``), or, with ``refuse_others`` (a forged or old button), None and the refusal
+    in the audit log."""
+    async with database.transaction() as session:
+        professional = await access.acting_professional(session, telegram_user_id)
+        if professional is not None:
+            return await caseload(session, professional)
+        if not refuse_others:
+            return []
+        await access.refuse(session, telegram_user_id, "client.list", "professional", None)
+        return None
+
+
+class ClientAction(Enum):
+    """What a professional does on one client's page."""
+
+    VIEW = "view"
+    NEW_LINK = "link"  # a new invitation link for a client who has not joined yet
+    ASK_AGE = "age"
+    SET_AGE = "set_age"
+    GUARDIAN = "guardian"  # a guardian agreed for a child
+
+
+@dataclass(frozen=True)
+class ClientOutcome:
+    """A client's details after the action, and the invitation made by NEW_LINK (with the
+    client's first name), if one could be made."""
+
+    details: ClientDetails
+    new_link: tuple[str, NewInvitation] | None = None
+
+
+async def act_on_client(
+    database: Database,
+    telegram_user_id: int,
+    client_id: int,
+    action: ClientAction,
+    *,
+    age_group: AgeGroup | None = None,
+    now: datetime,
+    invitation_days: int,
+) -> ClientOutcome | None:
+    """Do ``action`` for the professional's own client (SET_AGE needs ``age_group``) in one
+    transaction; None when this is not their client (refused and written down)."""
+    async with database.transaction() as session:
+        own = await access.own_client(session, telegram_user_id, client_id, "client.view")
+        if own is None:
+            return None
+        if action is ClientAction.SET_AGE and age_group is not None:
+            await guardians.set_age_group(session, own, age_group)
+        elif action is ClientAction.GUARDIAN:
+            await guardians.confirm_guardian(session, own, now)
+        details = await client_details(session, own)
+        if action is not ClientAction.NEW_LINK:
+            return ClientOutcome(details)
+        created = await invitations.new_link(
+            session, own.professional, own.client, now=now, days=invitation_days
+        )
+        new_link = None if created is None else (own.client.first_name or "", created)
+        return ClientOutcome(details, new_link)
