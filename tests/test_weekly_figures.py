@@ -151,3 +151,62 @@ async def test_counts_per_client_per_week_on_both_databases(database: Database) 
     assert sorted(figures.mentions[mama.id]) == [date(2026, 12, 30), date(2026, 12, 31)]
     assert figures.close_contacts == {mama.id: "Mama"}  # Jan is in circle 3
     assert figures.answered_days == [date(2026, 12, 28)] * 2  # by the Monday of their week
+
+
+async def test_mentions_and_answers_are_read_from_further_back_than_the_counts(
+    database: Database,
+) -> None:
+    async with database.transaction() as session:
+        organisation = await stored_people.add_organisation(session, "Kring Gent")
+        amira = await stored_people.add_participant(
+            session,
+            organisation,
+            ParticipantRole.CLIENT,
+            first_name="Amira",
+            status=ParticipantStatus.ACTIVE,
+        )
+        mama = ContactRecord(
+            client_id=amira.id, kind="person", label="Mama", circle=2, domain="family"
+        )
+        session.add(mama)
+        await session.flush()
+        checkins = [
+            Checkin(
+                participant_id=amira.id,
+                slot_at=AT.replace(day=day),
+                local_date=local,
+                status=CheckinStatus.ANSWERED,
+            )
+            for day, local in ((1, date(2026, 11, 4)), (2, date(2026, 12, 9)))
+        ]
+        session.add_all(checkins)
+        await session.flush()
+        for checkin in checkins:
+            session.add(
+                ContactEvent(
+                    client_id=amira.id,
+                    contact_id=mama.id,
+                    checkin_id=checkin.id,
+                    at=AT,
+                    local_date=checkin.local_date,
+                    reported_by="client",
+                )
+            )
+
+    async with database.transaction() as session:
+        found = await weekly.client_figures(
+            session,
+            [amira.id],
+            date(2026, 12, 1),
+            date(2026, 12, 31),
+            mentions_since=date(2026, 10, 1),
+        )
+
+    figures = found[amira.id]
+    assert set(figures.weeks) == {date(2026, 12, 7)}  # November is before ``first``
+    week = figures.weeks[date(2026, 12, 7)]
+    assert (week.sent, week.answered, week.events) == (1, 1, 1)
+    assert sorted(figures.answered_days) == [date(2026, 11, 2), date(2026, 12, 7)]
+    assert set(figures.mentions) == {mama.id}
+    assert sorted(figures.mentions[mama.id]) == [date(2026, 11, 4), date(2026, 12, 9)]
+    assert figures.close_contacts == {mama.id: "Mama"}

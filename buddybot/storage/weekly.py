@@ -99,8 +99,52 @@ class ClientFigures:
     close_contacts: dict[int, str] = field(default_factory=dict)
 
 
-def _filter(column: Any, clients: Collection[int] | None) -> list[ColumnElement[bool]]:
-    return [] if clients is None else [column.in_(sorted(clients))]
+@dataclass(frozen=True, slots=True)
+class _Scope:
+    """Whose figures a pass reads, and which local dates."""
+
+    clients: Collection[int] | None  # None: everyone
+    first: date
+    last: date
+    since: date  # answered check-ins and mentions are read from here, counts from ``first``
+
+    def of(self, column: Any) -> list[ColumnElement[bool]]:
+        """The condition that ``column`` is one of the clients (none for everyone)."""
+        return [] if self.clients is None else [column.in_(sorted(self.clients))]
+
+
+class _Tally:
+    """The figures while they are read: each client as it turns up, and one flat table of
+    weeks (millions of rows in a region's pass: every dictionary level and call per row
+    shows in the time), sorted into the clients at the end."""
+
+    __slots__ = ("cells", "clients")
+
+    def __init__(self) -> None:
+        self.clients: dict[int, ClientFigures] = {}
+        self.cells: dict[tuple[int, date], WeekCounts] = {}
+
+    def client(self, client_id: int) -> ClientFigures:
+        """The figures of one client, new when it is the first time it turns up."""
+        found = self.clients.get(client_id)
+        if found is None:
+            found = self.clients[client_id] = ClientFigures()
+        return found
+
+    def cell(self, client_id: int, day: date) -> WeekCounts:
+        """The counts of one client in the week of ``day``."""
+        key = (client_id, monday(day))
+        counts = self.cells.get(key)
+        if counts is None:
+            counts = self.cells[key] = WeekCounts()
+        return counts
+
+    def figures(self) -> dict[int, ClientFigures]:
+        """Every client's figures, with the weeks sorted into them."""
+        for (client_id, week_start), counts in self.cells.items():
+            counts.distinct_contacts = len(counts.people)
+            self.client(client_id).weeks[week_start] = counts
+        return self.clients
 
 
 async def _rows(session: AsyncSession, statement: Select[*tuple[Any, ...]]) -> list[Sequence[Any]]:
@@ -137,30 +181,26 @@ async def client_figures(
     """Weekly counts for local dates ``first``..``last`` and the days close contacts were
     mentioned from ``mentions_since`` (default ``first``), for ``clients`` (None: everyone).
     Weeks in which nobody was asked and nothing was reported are simply absent."""
-    since = min(first, mentions_since or first)
-    result: dict[int, ClientFigures] = {}
-
-    def client(client_id: int) -> ClientFigures:
-        found = result.get(client_id)
-        if found is None:
-            found = result[client_id] = ClientFigures()
-        return found
-
-    # One flat table of weeks while reading (millions of rows in a region's pass: every
-    # dictionary level and call per row shows in the time); sorted into clients at the end.
-    cells: dict[tuple[int, date], WeekCounts] = {}
-
-    def cell(client_id: int, day: date) -> WeekCounts:
-        key = (client_id, monday(day))
-        counts = cells.get(key)
-        if counts is None:
-            counts = cells[key] = WeekCounts()
-        return counts
-
+    scope = _Scope(clients, first, last, min(first, mentions_since or first))
+    tally = _Tally()
     # Check-ins, moods and satisfaction summed per client and week by the database (a
     # region's pass reads millions of answers: whole weeks keep the rows few). Separate
     # queries, not one join: the join cost the database more than it saved (measured).
     dialect = (await session.connection()).dialect.name
+    await _count_checkins(session, dialect, scope, tally)
+    await _count_scores(session, dialect, scope, MoodAnswer, tally)
+    await _count_scores(session, dialect, scope, SatisfactionAnswer, tally)
+    places = await _read_contacts(session, scope, tally)
+    await _count_events(session, scope, places, tally)
+    await _count_meetups(session, scope, tally)
+    return tally.figures()
+
+
+async def _count_checkins(
+    session: AsyncSession, dialect: str, scope: _Scope, tally: _Tally
+) -> None:
+    """Check-ins sent and answered per week from ``first``, and the answered ones (by the
+    Monday of their week) from ``since``."""
     week = _week(dialect, Checkin.local_date)
     rows = await _rows(
         session,
@@ -170,36 +210,52 @@ async def client_figures(
             func.sum(case((Checkin.status.in_(SENT), 1), else_=0)),
             func.sum(case((Checkin.status == CheckinStatus.ANSWERED, 1), else_=0)),
         )
-        .where(Checkin.local_date.between(since, last), *_filter(Checkin.participant_id, clients))
+        .where(
+            Checkin.local_date.between(scope.since, scope.last), *scope.of(Checkin.participant_id)
+        )
         .group_by(Checkin.participant_id, week),
     )
-    first_week = monday(first)
+    first_week = monday(scope.first)
     for client_id, number, sent, answered in rows:
         week_start = monday_of_week(number)
         if answered:
-            client(client_id).answered_days.extend([week_start] * answered)
+            tally.client(client_id).answered_days.extend([week_start] * answered)
         if week_start >= first_week:
-            counts = cell(client_id, week_start)
+            counts = tally.cell(client_id, week_start)
             counts.sent += sent or 0
             counts.answered += answered or 0
 
-    for table in (MoodAnswer, SatisfactionAnswer):
-        week = _week(dialect, table.local_date)
-        rows = await _rows(
-            session,
-            select(table.participant_id, week, func.sum(table.score), func.count())
-            .where(table.local_date.between(first, last), *_filter(table.participant_id, clients))
-            .group_by(table.participant_id, week),
-        )
-        for client_id, number, total, answers in rows:
-            counts = cell(client_id, monday_of_week(number))
-            if table is MoodAnswer:
-                counts.mood_sum += total
-                counts.moods += answers
-            else:
-                counts.satisfaction_sum += total
-                counts.satisfactions += answers
 
+async def _count_scores(
+    session: AsyncSession,
+    dialect: str,
+    scope: _Scope,
+    table: type[MoodAnswer] | type[SatisfactionAnswer],
+    tally: _Tally,
+) -> None:
+    """The moods or the satisfaction scores per week: their sum and how many."""
+    week = _week(dialect, table.local_date)
+    rows = await _rows(
+        session,
+        select(table.participant_id, week, func.sum(table.score), func.count())
+        .where(table.local_date.between(scope.first, scope.last), *scope.of(table.participant_id))
+        .group_by(table.participant_id, week),
+    )
+    for client_id, number, total, answers in rows:
+        counts = tally.cell(client_id, monday_of_week(number))
+        if table is MoodAnswer:
+            counts.mood_sum += total
+            counts.moods += answers
+        else:
+            counts.satisfaction_sum += total
+            counts.satisfactions += answers
+
+
+async def _read_contacts(
+    session: AsyncSession, scope: _Scope, tally: _Tally
+) -> dict[int, tuple[str, int]]:
+    """Every contact's life domain and circle as the map has them now (by contact id); the
+    labels of the contacts now in circle 1 or 2 go to their client's close contacts."""
     contacts = await session.execute(
         select(
             ContactRecord.id,
@@ -208,14 +264,21 @@ async def client_figures(
             ContactRecord.domain,
             ContactRecord.circle,
             ContactRecord.removed_at.is_(None),
-        ).where(*_filter(ContactRecord.client_id, clients))
+        ).where(*scope.of(ContactRecord.client_id))
     )
     places: dict[int, tuple[str, int]] = {}
     for contact_id, client_id, label, domain, circle, current in contacts:
         places[contact_id] = (domain, circle)
         if current and circle <= CLOSE:
-            client(client_id).close_contacts[contact_id] = label
+            tally.client(client_id).close_contacts[contact_id] = label
+    return places
 
+
+async def _count_events(
+    session: AsyncSession, scope: _Scope, places: dict[int, tuple[str, int]], tally: _Tally
+) -> None:
+    """Contact events per week from ``first`` (by life domain, circle and who), and the days
+    each close contact was mentioned from ``since``."""
     # Life domain and circle are the contact's as it is on the map now; a buddy's meetup
     # counts under "buddy" (the buddy is not necessarily on the map).
     rows = await _rows(
@@ -228,7 +291,8 @@ async def client_figures(
             func.count(),
         )
         .where(
-            ContactEvent.local_date.between(since, last), *_filter(ContactEvent.client_id, clients)
+            ContactEvent.local_date.between(scope.since, scope.last),
+            *scope.of(ContactEvent.client_id),
         )
         .group_by(
             ContactEvent.client_id,
@@ -237,14 +301,15 @@ async def client_figures(
             ContactEvent.buddy_id,
         ),
     )
-    close = {client_id: figures.close_contacts for client_id, figures in result.items()}
+    close = {client_id: figures.close_contacts for client_id, figures in tally.clients.items()}
+    first = scope.first
     for client_id, raw_day, contact_id, buddy_id, events in rows:
         day = _day(raw_day)
         if contact_id in close.get(client_id, ()):
-            client(client_id).mentions.setdefault(contact_id, []).append(day)
+            tally.client(client_id).mentions.setdefault(contact_id, []).append(day)
         if day < first:
             continue
-        counts = cell(client_id, day)
+        counts = tally.cell(client_id, day)
         counts.events += events
         if contact_id is None:
             counts.people.add(-(buddy_id or 0))  # the buddy, who need not be on the map
@@ -256,6 +321,9 @@ async def client_figures(
         if circle:
             counts.by_circle[circle] = counts.by_circle.get(circle, 0) + events
 
+
+async def _count_meetups(session: AsyncSession, scope: _Scope, tally: _Tally) -> None:
+    """Saved meetups per week: how many, and how many minutes together."""
     meetup_rows = await session.execute(
         select(
             Meetup.client_id,
@@ -265,19 +333,14 @@ async def client_figures(
         )
         .where(
             Meetup.saved_at.is_not(None),
-            Meetup.local_date.between(first, last),
-            *_filter(Meetup.client_id, clients),
+            Meetup.local_date.between(scope.first, scope.last),
+            *scope.of(Meetup.client_id),
         )
         .group_by(Meetup.client_id, Meetup.local_date)
     )
     for client_id, meetup_day, meetups, minutes in meetup_rows:
         if meetup_day is None:
             continue
-        counts = cell(client_id, meetup_day)
+        counts = tally.cell(client_id, meetup_day)
         counts.meetups += int(meetups)
         counts.meetup_minutes += int(minutes or 0)
-
-    for (client_id, week_start), counts in cells.items():
-        counts.distinct_contacts = len(counts.people)
-        client(client_id).weeks[week_start] = counts
-    return result
