@@ -5,24 +5,29 @@ the time zone. Callback data: ``sch:<client>:<action>[:<value>[:<page>]]``, ``pa
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from html import escape
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, get_day_names, get_timezone_location
 from babel.lists import format_list
-from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 
-from buddybot import callbacks
 from buddybot.context import BuddyContext
 from buddybot.handlers import basics
-from buddybot.handlers.buttons import button
+from buddybot.handlers.buttons import STALE, Pressed, Stale, button, on_press, show
 from buddybot.handlers.common import Reply
 from buddybot.i18n import Translator, text_key
-from buddybot.services import access, rhythms
+from buddybot.services import rhythms
 from buddybot.services.people import Role
-from buddybot.storage.models import Participant
+from buddybot.services.rhythms import (
+    PAUSE_DATES,
+    PauseChoice,
+    ScheduleAction,
+    ScheduleNote,
+    ScheduleState,
+)
 
 SCHEDULE = "sch"
 PAUSE = "pau"
@@ -46,16 +51,14 @@ def day_names(tr: Translator, weekdays: tuple[int, ...]) -> str:
     return format_list([names[day] for day in weekdays], locale=tr.language)
 
 
-async def _summary(
-    session: AsyncSession, tr: Translator, client: Participant, editor_kind: str
-) -> Reply:
-    view = await rhythms.rhythm_view(session, client)
+def _summary(tr: Translator, state: ScheduleState) -> Reply:
+    view = state.view
     if view is None:
         return Reply(tr("schedule.none"))
     lines = [tr("schedule.summary", days=day_names(tr, view.weekdays), time=view.local_time)]
     lines.append(tr.plural("schedule.reminder", view.reminder_after_minutes // 60))
     lines.append(tr.plural("schedule.window", view.answer_window_hours))
-    if editor_kind == "professional":
+    if state.by_professional:
         lines.append(tr("schedule.time_zone", zone=view.time_zone))
     if view.paused:
         lines.append(
@@ -63,9 +66,9 @@ async def _summary(
             if view.paused_until
             else tr("schedule.paused")
         )
-    client_id = str(client.id)
+    client_id = str(state.client_id)
     rows = [[button(tr("schedule.other_time"), SCHEDULE, client_id, "times")]]
-    if editor_kind == "professional":
+    if state.by_professional:
         rows.append([button(tr("schedule.days"), SCHEDULE, client_id, "days")])
         rows.append(
             [
@@ -79,106 +82,94 @@ async def _summary(
 
 async def schedule_command(update: Update, context: BuddyContext) -> None:
     """A client's own schedule."""
-    if context.person.role is not Role.CLIENT or context.person.record_id is None:
+    user = update.effective_user
+    if context.person.role is not Role.CLIENT or context.person.record_id is None or user is None:
         await basics.not_for_role(update, context.tr)
         return
-    await _show(update, context, context.tr, context.person.record_id)
-
-
-async def _show(update: Update, context: BuddyContext, tr: Translator, client_id: int) -> None:
-    """The schedule summary as a new message (from /schedule or a client's card)."""
-    user = update.effective_user
-    assert user is not None
-    async with context.runtime.database.transaction() as session:
-        allowed = await access.client_or_professional(session, user.id, client_id, "schedule")
-        reply = None if allowed is None else await _summary(session, tr, allowed[2], allowed[0])
-    if reply is None:
-        await basics.stale_button(update, context)  # answers the press, if it was one
-        return
-    if update.effective_message is not None:
+    state = await rhythms.act_on_schedule(
+        context.runtime.database, user.id, context.person.record_id, ScheduleAction.SHOW, ""
+    )
+    if state is not None and update.effective_message is not None:
+        reply = _summary(context.tr, state)
         await update.effective_message.reply_text(reply.text, reply_markup=reply.keyboard)
-    if update.callback_query is not None:
-        await update.callback_query.answer()
 
 
-async def schedule_button(update: Update, context: BuddyContext) -> None:
+@dataclass(frozen=True)
+class SchedulePress:
+    """``sch:<client>:<action>[:<value>[:<page>]]``; the value is checked with the change."""
+
+    client_id: int
+    action: ScheduleAction
+    value: str = ""
+    page: str = "0"
+
+
+def _parse_schedule(parts: tuple[str, ...]) -> SchedulePress | None:
+    if len(parts) < 2 or not parts[0].isdigit():
+        return None
+    try:
+        action = ScheduleAction(parts[1])
+    except ValueError:
+        return None
+    value = parts[2] if len(parts) > 2 else ""
+    return SchedulePress(int(parts[0]), action, value, parts[3] if len(parts) > 3 else "0")
+
+
+async def _on_schedule_press(
+    pressed: Pressed, data: SchedulePress, context: BuddyContext
+) -> Stale | None:
     """show, times, time:<HHMM>; for the professional also days, day:<n>, reminders,
-    reminder:<hours>, windows, window:<hours>."""
-    query = update.callback_query
-    parsed = callbacks.decode(query.data if query else None)
-    if query is None or parsed is None or len(parsed.parts) < 2 or not parsed.parts[0].isdigit():
-        await basics.stale_button(update, context)
-        return
-    client_id, action = int(parsed.parts[0]), parsed.parts[1]
-    value = parsed.parts[2] if len(parsed.parts) > 2 else ""
-    page = parsed.parts[3] if len(parsed.parts) > 3 else "0"
-    tr = context.tr
-    if action == "show":
-        await _show(update, context, tr, client_id)
-        return
-    async with context.runtime.database.transaction() as session:
-        allowed = await access.client_or_professional(
-            session, query.from_user.id, client_id, "schedule"
-        )
-        reply: Reply | None = None
-        if allowed is not None:
-            kind, _, client = allowed
-            now = context.runtime.clock()
-            reply = await _schedule_step(session, tr, client, kind, action, value, page, now)
+    reminder:<hours>, windows, window:<hours>, areas, area:<area>[:<page>], zone:<zone>."""
+    state = await rhythms.act_on_schedule(
+        context.runtime.database, pressed.telegram_user_id, data.client_id, data.action, data.value
+    )
+    reply = (
+        None if state is None else _schedule_reply(context.tr, state, data, context.runtime.clock())
+    )
     if reply is None:
-        await basics.stale_button(update, context)
-        return
-    await query.answer()
-    await query.edit_message_text(reply.text, reply_markup=reply.keyboard)
+        return STALE
+    if data.action is ScheduleAction.SHOW:  # a new message under the client's card
+        message = pressed.query.message
+        if isinstance(message, Message):
+            await message.reply_text(reply.text, reply_markup=reply.keyboard)
+        await pressed.query.answer()
+        return None
+    await pressed.query.answer()
+    await show(pressed.query, reply.text, reply.keyboard)
+    return None
 
 
-async def _schedule_step(
-    session: AsyncSession,
-    tr: Translator,
-    client: Participant,
-    kind: str,
-    action: str,
-    value: str,
-    page: str,
-    now: datetime,
+schedule_button = on_press(_parse_schedule, _on_schedule_press)
+
+
+def _schedule_reply(
+    tr: Translator, state: ScheduleState, data: SchedulePress, now: datetime
 ) -> Reply | None:
-    client_id = str(client.id)
-    if action == "times":
+    """What to show after the press; None for a press that shows nothing (stale)."""
+    client_id = str(state.client_id)
+    action = data.action
+    if action is ScheduleAction.TIMES:
         buttons = [
             button(choice, SCHEDULE, client_id, "time", choice.replace(":", ""))
             for choice in rhythms.CHOOSABLE_TIMES
         ]
         rows = [buttons[i : i + 4] for i in range(0, len(buttons), 4)]
         return Reply(tr("schedule.pick_time"), InlineKeyboardMarkup(rows))
-    if action == "time" and len(value) == 4 and value.isdigit():
-        if not await rhythms.set_time(session, client, f"{value[:2]}:{value[2:]}"):
-            return None
-        return await _summary(session, tr, client, kind)
-    if action == "summary":
-        return await _summary(session, tr, client, kind)
-    if kind != "professional":
-        return None  # only the professional sets the days
-    if action in ("areas", "area", "zone"):
-        return await _zone_step(session, tr, client, action, value, page, now)
-    if action in ("reminders", "windows"):
-        return _hours_choice(tr, client_id, action)
-    if action in ("reminder", "window") and value.isdigit():
-        change = rhythms.set_reminder if action == "reminder" else rhythms.set_answer_window
-        if not await change(session, client, int(value)):
-            back = button(tr("schedule.back"), SCHEDULE, client_id, "summary")
-            return Reply(tr("schedule.reminder_in_window"), InlineKeyboardMarkup([[back]]))
-        return await _summary(session, tr, client, kind)
-    if (
-        action == "day"
-        and value.isdigit()
-        and not await rhythms.toggle_day(session, client, int(value))
-    ):
+    if state.note is ScheduleNote.REMINDER_IN_WINDOW:
+        back = button(tr("schedule.back"), SCHEDULE, client_id, "summary")
+        return Reply(tr("schedule.reminder_in_window"), InlineKeyboardMarkup([[back]]))
+    if state.note is ScheduleNote.ONE_DAY_AT_LEAST:
         return Reply(tr("schedule.one_day_at_least"))
-    if action not in ("day", "days"):
-        return None
-    view = await rhythms.rhythm_view(session, client)
-    if view is None:
-        return None
+    if action in (ScheduleAction.AREAS, ScheduleAction.AREA):
+        return _zone_step(tr, client_id, data, now)
+    if action in (ScheduleAction.REMINDERS, ScheduleAction.WINDOWS):
+        return _hours_choice(tr, client_id, action.value)
+    if action in (ScheduleAction.DAYS, ScheduleAction.TOGGLE_DAY):
+        return None if state.view is None else _days_reply(tr, client_id, state.view)
+    return _summary(tr, state)
+
+
+def _days_reply(tr: Translator, client_id: str, view: rhythms.RhythmView) -> Reply:
     names = get_day_names("abbreviated", locale=tr.language)
     toggles = [
         button(
@@ -198,30 +189,19 @@ async def _schedule_step(
     return Reply(tr("schedule.pick_days"), InlineKeyboardMarkup(rows))
 
 
-async def _zone_step(
-    session: AsyncSession,
-    tr: Translator,
-    client: Participant,
-    action: str,
-    value: str,
-    page: str,
-    now: datetime,
-) -> Reply | None:
+def _zone_step(tr: Translator, client_id: str, data: SchedulePress, now: datetime) -> Reply | None:
     """The professional gives the client another time zone: a part of the world, then a
     place with the same time there (paged)."""
-    client_id = str(client.id)
     back = button(tr("schedule.back"), SCHEDULE, client_id, "summary")
-    if action == "areas":
+    if data.action is ScheduleAction.AREAS:
         areas = [
             button(tr(AREA_TEXT[area]), SCHEDULE, client_id, "area", area)
             for area in rhythms.ZONE_AREAS
         ]
         rows = [areas[i : i + 2] for i in range(0, len(areas), 2)]
         return Reply(tr("schedule.pick_area"), InlineKeyboardMarkup([*rows, [back]]))
-    if action == "area" and value in rhythms.ZONE_AREAS and page.isdigit():
-        return _zones_page(tr, client_id, value, int(page), now)
-    if action == "zone" and await rhythms.set_time_zone(session, client, value):
-        return await _summary(session, tr, client, "professional")
+    if data.value in rhythms.ZONE_AREAS and data.page.isdigit():
+        return _zones_page(tr, client_id, data.value, int(data.page), now)
     return None
 
 
@@ -284,10 +264,6 @@ async def pause_command(update: Update, context: BuddyContext) -> None:
     )
 
 
-# "Until a date": the Mondays of the coming weeks (one tap, no typing).
-PAUSE_DATES = 8
-
-
 def _pause_dates(tr: Translator, today: date) -> InlineKeyboardMarkup:
     mondays = [today + timedelta(days=7 * n - today.weekday()) for n in range(1, PAUSE_DATES + 1)]
     buttons = [
@@ -299,56 +275,53 @@ def _pause_dates(tr: Translator, today: date) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
 
 
-def _until(parts: tuple[str, ...], now: datetime, time_zone: str) -> tuple[bool, datetime | None]:
-    """(valid, end) for the pressed pause button: the end of the pause, or None for
-    "until /resume"; not valid for a button that makes no sense (nothing is paused then)."""
+@dataclass(frozen=True)
+class PausePress:
+    """``pau:dates`` (choose a date: ``choice`` None) or a pause to set."""
+
+    choice: PauseChoice | None
+
+
+def _parse_pause(parts: tuple[str, ...]) -> PausePress | None:
+    if parts == ("dates",):
+        return PausePress(None)
     if parts in {(days,) for days in PAUSE_DAYS}:
-        days = int(parts[0])
-        return True, (now + timedelta(days=days) if days else None)
+        return PausePress(PauseChoice(days=int(parts[0])))
     if len(parts) == 2 and parts[0] == "on" and parts[1].isdigit():
         try:
             day = datetime.strptime(parts[1], "%Y%m%d").date()
         except ValueError:
-            return False, None
-        today = now.astimezone(ZoneInfo(time_zone)).date()
-        if today < day <= today + timedelta(weeks=PAUSE_DATES + 1):
-            return True, datetime.combine(day, time.min, ZoneInfo(time_zone))
-    return False, None
+            return PausePress(PauseChoice())  # not a date: refused with the rest
+        return PausePress(PauseChoice(on=day))
+    return PausePress(PauseChoice())  # nothing to pause for: refused by the service
 
 
-async def pause_button(update: Update, context: BuddyContext) -> None:
+async def _on_pause_press(
+    pressed: Pressed, data: PausePress, context: BuddyContext
+) -> Stale | None:
     """Pause for 7 or 14 days, until a chosen date, or until /resume."""
-    query = update.callback_query
-    parsed = callbacks.decode(query.data if query else None)
-    if query is None or parsed is None:
-        await basics.stale_button(update, context)
-        return
-    now = context.runtime.clock()
-    if parsed.parts == ("dates",):
+    tr, now = context.tr, context.runtime.clock()
+    if data.choice is None:
         today = now.astimezone(ZoneInfo(context.runtime.settings.timezone)).date()
-        await query.answer()
-        await query.edit_message_text(
-            context.tr("pause.pick_date"), reply_markup=_pause_dates(context.tr, today)
-        )
-        return
-    async with context.runtime.database.transaction() as session:
-        client = None
-        if context.person.role is Role.CLIENT and context.person.record_id is not None:
-            allowed = await access.client_or_professional(
-                session, query.from_user.id, context.person.record_id, "pause"
-            )
-            client = allowed[2] if allowed else None
-        time_zone = client.time_zone if client else context.runtime.settings.timezone
-        valid, until = _until(parsed.parts, now, time_zone)
-        paused = valid and client is not None and await rhythms.pause(session, client, until)
-    if not paused:
-        await basics.stale_button(update, context)
-        return
-    tr = context.tr
-    await query.answer()
-    await query.edit_message_text(
-        tr("pause.done_until", date=tr.date(until, time_zone)) if until else tr("pause.done")
+        await pressed.query.answer()
+        await show(pressed.query, tr("pause.pick_date"), _pause_dates(tr, today))
+        return None
+    client_id = context.person.record_id if context.person.role is Role.CLIENT else None
+    paused = await rhythms.pause_own(
+        context.runtime.database, pressed.telegram_user_id, client_id, data.choice, now
     )
+    if paused is None:
+        return STALE
+    await pressed.query.answer()
+    until = paused.until
+    text = (
+        tr("pause.done_until", date=tr.date(until, paused.time_zone)) if until else tr("pause.done")
+    )
+    await show(pressed.query, text, None)
+    return None
+
+
+pause_button = on_press(_parse_pause, _on_pause_press)
 
 
 async def resume_command(update: Update, context: BuddyContext) -> None:
@@ -356,16 +329,12 @@ async def resume_command(update: Update, context: BuddyContext) -> None:
     if context.person.role is not Role.CLIENT or context.person.record_id is None:
         await basics.not_for_role(update, context.tr)
         return
-    async with context.runtime.database.transaction() as session:
-        allowed = await access.client_or_professional(
-            session,
-            update.effective_user.id if update.effective_user else 0,
-            context.person.record_id,
-            "resume",
-        )
-        resumed = allowed is not None and await rhythms.resume(
-            session, allowed[2], context.runtime.clock()
-        )
+    resumed = await rhythms.resume_own(
+        context.runtime.database,
+        update.effective_user.id if update.effective_user else 0,
+        context.person.record_id,
+        context.runtime.clock(),
+    )
     if update.effective_message is not None:
         await update.effective_message.reply_text(
             context.tr(

@@ -5,14 +5,17 @@ storage only; the scheduler (``services/checkins.py``) reads the rhythm of recor
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time, timedelta
+from enum import Enum
 from functools import cache
-from zoneinfo import available_timezones
+from zoneinfo import ZoneInfo, available_timezones
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from buddybot.roles import ParticipantRole
 from buddybot.schedule import BUDDY_DEFAULT, CLIENT_DEFAULT, DEFAULT_TIME, Rhythm
+from buddybot.services import access
+from buddybot.storage.database import Database
 from buddybot.storage.models import Participant, RhythmRecord
 
 
@@ -158,3 +161,160 @@ async def resume(session: AsyncSession, participant: Participant, now: datetime)
     record.paused, record.paused_until = False, None
     record.checked_until = max(record.checked_until, now)
     return True
+
+
+# ------------------------------------------------------------------ /schedule, /pause, /resume
+
+
+class ScheduleAction(Enum):
+    """What a /schedule button asks for (``sch:<client>:<action>``)."""
+
+    SHOW = "show"  # the summary as a new message
+    SUMMARY = "summary"
+    TIMES = "times"
+    SET_TIME = "time"
+    DAYS = "days"
+    TOGGLE_DAY = "day"
+    REMINDERS = "reminders"
+    SET_REMINDER = "reminder"
+    WINDOWS = "windows"
+    SET_WINDOW = "window"
+    AREAS = "areas"
+    AREA = "area"
+    SET_ZONE = "zone"
+
+
+# Everyone may see the schedule and move the time; only the professional sets the rest.
+FOR_EVERYONE = frozenset(
+    {ScheduleAction.SHOW, ScheduleAction.SUMMARY, ScheduleAction.TIMES, ScheduleAction.SET_TIME}
+)
+
+
+class ScheduleNote(Enum):
+    """A change that was not made, and why."""
+
+    REMINDER_IN_WINDOW = "reminder_in_window"
+    ONE_DAY_AT_LEAST = "one_day_at_least"
+
+
+@dataclass(frozen=True)
+class ScheduleState:
+    """A client's schedule after a press, for the one who pressed."""
+
+    client_id: int
+    by_professional: bool
+    view: RhythmView | None
+    note: ScheduleNote | None = None
+
+
+async def act_on_schedule(
+    database: Database, telegram_user_id: int, client_id: int, action: ScheduleAction, value: str
+) -> ScheduleState | None:
+    """Check who may act (``access.client_or_professional``; the client only on
+    :data:`FOR_EVERYONE`), make the change ``action`` names with ``value`` ("HHMM", hours, a
+    weekday, a zone), and return the schedule as it is then. None when refused or when the
+    change is not one that can be made."""
+    async with database.transaction() as session:
+        allowed = await access.client_or_professional(
+            session, telegram_user_id, client_id, "schedule"
+        )
+        if allowed is None:
+            return None
+        kind, _, client = allowed
+        if kind != "professional" and action not in FOR_EVERYONE:
+            return None
+        made = await _change(session, client, action, value)
+        if made is False:
+            return None
+        note = made if isinstance(made, ScheduleNote) else None
+        view = await rhythm_view(session, client)
+        return ScheduleState(client.id, kind == "professional", view, note)
+
+
+async def _change(
+    session: AsyncSession, client: Participant, action: ScheduleAction, value: str
+) -> bool | ScheduleNote:
+    """True when made (or nothing to make), False when refused, a note when declined."""
+    if action is ScheduleAction.SET_TIME:
+        return (
+            len(value) == 4
+            and value.isdigit()
+            and await set_time(session, client, f"{value[:2]}:{value[2:]}")
+        )
+    if action is ScheduleAction.SET_ZONE:
+        return await set_time_zone(session, client, value)
+    if action in (ScheduleAction.SET_REMINDER, ScheduleAction.SET_WINDOW):
+        if not value.isdigit():
+            return False
+        change = set_reminder if action is ScheduleAction.SET_REMINDER else set_answer_window
+        return await change(session, client, int(value)) or ScheduleNote.REMINDER_IN_WINDOW
+    if action is ScheduleAction.TOGGLE_DAY and value.isdigit():
+        return await toggle_day(session, client, int(value)) or ScheduleNote.ONE_DAY_AT_LEAST
+    return True
+
+
+# "Until a date": the Mondays of the coming weeks (one tap, no typing).
+PAUSE_DATES = 8
+
+
+@dataclass(frozen=True)
+class PauseChoice:
+    """How long to pause: ``days`` (0: until /resume), or until the start of ``on``."""
+
+    days: int | None = None
+    on: date | None = None
+
+    def until(self, now: datetime, time_zone: str) -> tuple[bool, datetime | None]:
+        """(valid, end): the end of the pause, or None for "until /resume"; not valid for a
+        date outside the coming :data:`PAUSE_DATES` weeks."""
+        if self.days is not None:
+            return True, (now + timedelta(days=self.days) if self.days else None)
+        if self.on is None:
+            return False, None
+        today = now.astimezone(ZoneInfo(time_zone)).date()
+        if today < self.on <= today + timedelta(weeks=PAUSE_DATES + 1):
+            return True, datetime.combine(self.on, time.min, ZoneInfo(time_zone))
+        return False, None
+
+
+@dataclass(frozen=True)
+class Paused:
+    """A pause that was set: until when (None: until /resume), in the client's time zone."""
+
+    until: datetime | None
+    time_zone: str
+
+
+async def pause_own(
+    database: Database,
+    telegram_user_id: int,
+    client_id: int | None,
+    choice: PauseChoice,
+    now: datetime,
+) -> Paused | None:
+    """A client pauses their own check-ins; None when they may not (``client_id`` None: not a
+    client), the choice is not valid, or they have no rhythm."""
+    async with database.transaction() as session:
+        client = None
+        if client_id is not None:
+            allowed = await access.client_or_professional(
+                session, telegram_user_id, client_id, "pause"
+            )
+            client = allowed[2] if allowed else None
+        if client is None:
+            return None
+        valid, until = choice.until(now, client.time_zone)
+        if not valid or not await pause(session, client, until):
+            return None
+        return Paused(until, client.time_zone)
+
+
+async def resume_own(
+    database: Database, telegram_user_id: int, client_id: int, now: datetime
+) -> bool:
+    """A client's check-ins come again; False when they may not or were not paused."""
+    async with database.transaction() as session:
+        allowed = await access.client_or_professional(
+            session, telegram_user_id, client_id, "resume"
+        )
+        return allowed is not None and await resume(session, allowed[2], now)
