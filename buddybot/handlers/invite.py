@@ -3,30 +3,27 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
-from buddybot import callbacks
 from buddybot.context import BuddyContext
 from buddybot.handlers import basics
-from buddybot.handlers.buttons import button
+from buddybot.handlers.buttons import STALE, Pressed, Stale, button, number, on_press, show
 from buddybot.handlers.common import Reply
 from buddybot.i18n import Translator
 from buddybot.qr import qr_png
 from buddybot.roles import ParticipantRole
-from buddybot.services import access, caseload, invitations, questions
-from buddybot.services.invitations import NewInvitation
+from buddybot.services import invitations
+from buddybot.services.invitations import InviteChoice, InviteStep, NewInvitation
 from buddybot.services.people import Role
-from buddybot.storage import invitations as stored_invitations
 
 INVITE = "inv"
 REVOKE = "invx"
-TOPIC_CLIENT = "invite.client"
-TOPIC_BUDDY = "invite.buddy"
+TOPIC_CLIENT = invitations.TOPIC_CLIENT
+TOPIC_BUDDY = invitations.TOPIC_BUDDY
 
 
 def _cancel_row(tr: Translator) -> list[InlineKeyboardButton]:
@@ -52,64 +49,58 @@ async def invite_command(update: Update, context: BuddyContext) -> None:
         await update.effective_message.reply_text(tr("invite.question"), reply_markup=keyboard)
 
 
-async def invite_button(update: Update, context: BuddyContext) -> None:
+@dataclass(frozen=True)
+class InvitePress:
+    """``inv:client``, ``inv:buddy``, ``inv:cancel`` or ``inv:for:<client>``."""
+
+    choice: InviteChoice
+    client_id: int | None = None
+
+
+def _parse_invite(parts: tuple[str, ...]) -> InvitePress | None:
+    if parts in {("client",), ("buddy",), ("cancel",)}:
+        return InvitePress(InviteChoice(parts[0]))
+    if len(parts) == 2 and parts[0] == "for" and (client_id := number(parts[1])) is not None:
+        return InvitePress(InviteChoice.FOR_CLIENT, client_id)
+    return None
+
+
+async def _on_invite_press(
+    pressed: Pressed, data: InvitePress, context: BuddyContext
+) -> Stale | None:
     """The buttons of /invite: client, buddy, a client for the buddy, or cancel."""
-    query = update.callback_query
-    parsed = callbacks.decode(query.data if query else None)
-    if query is None or parsed is None or not _valid_invite(parsed.parts):
-        await basics.stale_button(update, context)
-        return
-    tr = context.tr
-    async with context.runtime.database.transaction() as session:
-        reply = await _invite_step(
-            session, query.from_user.id, parsed.parts, tr, context.runtime.clock()
-        )
-    if reply is None:
-        await basics.stale_button(update, context)
-        return
-    await query.answer()
-    await query.edit_message_text(reply.text, reply_markup=reply.keyboard)
+    step = await invitations.choose_invite(
+        context.runtime.database,
+        pressed.telegram_user_id,
+        data.choice,
+        data.client_id,
+        context.runtime.clock(),
+    )
+    if step is None:
+        return STALE
+    reply = _invite_reply(context.tr, step)
+    await pressed.query.answer()
+    await show(pressed.query, reply.text, reply.keyboard)
+    return None
 
 
-async def _invite_step(
-    session: AsyncSession, user_id: int, parts: tuple[str, ...], tr: Translator, now: datetime
-) -> Reply | None:
-    professional = await access.acting_professional(session, user_id)
-    if professional is None:
-        await access.refuse(session, user_id, "invite", "professional", None)
-        return None
-    step = parts[0]
-    if step == "cancel":
-        await questions.answered(session, user_id)
+invite_button = on_press(_parse_invite, _on_invite_press)
+
+
+def _invite_reply(tr: Translator, step: InviteStep) -> Reply:
+    if step.choice is InviteChoice.CANCEL:
         return Reply(tr("invite.cancelled"))
-    if step == "client":
-        await questions.expect(session, user_id, TOPIC_CLIENT, now=now)
+    if step.choice is InviteChoice.CLIENT:
         return Reply(tr("invite.client_name"), InlineKeyboardMarkup([_cancel_row(tr)]))
-    if step == "buddy":
-        entries = await caseload.caseload(session, professional)
-        if not entries:
+    if step.choice is InviteChoice.BUDDY:
+        if not step.clients:
             return Reply(tr("invite.no_clients"))
-        rows = [[button(e.first_name, INVITE, "for", str(e.participant_id))] for e in entries]
+        rows = [[button(name, INVITE, "for", str(client_id))] for client_id, name in step.clients]
         return Reply(tr("invite.pick_client"), InlineKeyboardMarkup([*rows, _cancel_row(tr)]))
-    # "for" + a client id: the buddy's first name comes next.
-    own = await access.own_client(
-        session, user_id, int(parts[1]), "invite.buddy", still_taking_part=True
-    )
-    if own is None:
-        return None
-    await questions.expect(
-        session, user_id, TOPIC_BUDDY, now=now, data={"client_id": own.client.id}
-    )
     return Reply(
-        tr("invite.buddy_name", client=escape(own.client.first_name or "")),
+        tr("invite.buddy_name", client=escape(step.client_name)),
         InlineKeyboardMarkup([_cancel_row(tr)]),
     )
-
-
-def _valid_invite(parts: tuple[str, ...]) -> bool:
-    if parts in {("client",), ("buddy",), ("cancel",)}:
-        return True
-    return len(parts) == 2 and parts[0] == "for" and parts[1].isdigit()
 
 
 async def name_typed(
@@ -127,25 +118,14 @@ async def name_typed(
             tr("invite.bad_name"), reply_markup=InlineKeyboardMarkup([_cancel_row(tr)])
         )
         return
-    days = context.runtime.settings.invitation_days
-    now = context.runtime.clock()
-    async with context.runtime.database.transaction() as session:
-        created: NewInvitation | None = None
-        if topic == TOPIC_CLIENT:
-            professional = await access.acting_professional(session, user.id)
-            if professional is not None:
-                created = await invitations.invite_client(
-                    session, professional, name, now=now, days=days
-                )
-        else:
-            own = await access.own_client(
-                session, user.id, int(data["client_id"]), "invite.buddy", still_taking_part=True
-            )
-            if own is not None:
-                created = await invitations.invite_buddy(
-                    session, own.professional, own.client, name, now=now, days=days
-                )
-        await questions.answered(session, user.id)
+    created = await invitations.invite_named(
+        context.runtime.database,
+        user.id,
+        name,
+        for_client=None if topic == TOPIC_CLIENT else int(data["client_id"]),
+        now=context.runtime.clock(),
+        days=context.runtime.settings.invitation_days,
+    )
     if created is None:
         await message.reply_text(tr("button.stale"))
         return
@@ -187,10 +167,9 @@ async def invitations_command(update: Update, context: BuddyContext) -> None:
         await basics.not_for_role(update, context.tr)
         return
     tr = context.tr
-    async with context.runtime.database.transaction() as session:
-        open_ones = await stored_invitations.open_invitations_by(
-            session, context.person.record_id, context.runtime.clock()
-        )
+    open_ones = await invitations.open_invitations(
+        context.runtime.database, context.person.record_id, context.runtime.clock()
+    )
     if update.effective_message is None:
         return
     if not open_ones:
@@ -199,43 +178,34 @@ async def invitations_command(update: Update, context: BuddyContext) -> None:
     time_zone = context.runtime.settings.timezone
     lines = [tr("invitations.header")]
     buttons = []
-    for invitation, person in open_ones:
-        name = escape(person.first_name or "")
-        role = tr("role.client" if person.role is ParticipantRole.CLIENT else "role.buddy")
+    for invitation in open_ones:
+        name = escape(invitation.first_name)
+        role = tr("role.client" if invitation.role is ParticipantRole.CLIENT else "role.buddy")
         until = tr.date(invitation.expires_at, time_zone)
         lines.append(tr("invitations.line", name=name, role=role, date=until))
-        buttons.append(
-            [
-                button(
-                    tr("invitations.revoke", name=person.first_name or ""),
-                    REVOKE,
-                    str(invitation.id),
-                )
-            ]
-        )
+        revoke = tr("invitations.revoke", name=invitation.first_name)
+        buttons.append([button(revoke, REVOKE, str(invitation.invitation_id))])
     await update.effective_message.reply_text(
         "\n".join(lines), reply_markup=InlineKeyboardMarkup(buttons)
     )
 
 
-async def revoke_button(update: Update, context: BuddyContext) -> None:
+def _parse_revoke(parts: tuple[str, ...]) -> int | None:
+    return number(parts[0]) if len(parts) == 1 else None
+
+
+async def _on_revoke_press(
+    pressed: Pressed, invitation_id: int, context: BuddyContext
+) -> Stale | None:
     """Withdraw one invitation (only its maker may)."""
-    query = update.callback_query
-    parsed = callbacks.decode(query.data if query else None)
-    if query is None or parsed is None or len(parsed.parts) != 1 or not parsed.parts[0].isdigit():
-        await basics.stale_button(update, context)
-        return
-    now = context.runtime.clock()
-    async with context.runtime.database.transaction() as session:
-        invitation = await access.own_open_invitation(
-            session, query.from_user.id, int(parsed.parts[0]), now
-        )
-        name = (
-            None if invitation is None else await invitations.revoke(session, invitation, now=now)
-        )
+    name = await invitations.revoke_own(
+        context.runtime.database, pressed.telegram_user_id, invitation_id, context.runtime.clock()
+    )
     if name is None:
-        await basics.stale_button(update, context)
-        return
-    tr = context.tr
-    await query.answer()
-    await query.edit_message_text(tr("invitations.revoked", name=escape(name)))
+        return STALE
+    await pressed.query.answer()
+    await show(pressed.query, context.tr("invitations.revoked", name=escape(name)), None)
+    return None
+
+
+revoke_button = on_press(_parse_revoke, _on_revoke_press)

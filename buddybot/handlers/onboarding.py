@@ -6,19 +6,19 @@ link open (the pending link on the invitation). The language they pick travels i
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from html import escape
 
 from telegram import Bot, InlineKeyboardMarkup, Update
 
-from buddybot import callbacks
 from buddybot.context import BuddyContext
 from buddybot.handlers import basics, privacy
-from buddybot.handlers.buttons import button
+from buddybot.handlers.buttons import STALE, Pressed, Stale, button, number, on_press, show
 from buddybot.handlers.menu import set_personal_menu
 from buddybot.i18n import LANGUAGES, Translator, text_key, translator
 from buddybot.roles import InvitationRole, ParticipantRole
-from buddybot.services import access, invitations
-from buddybot.services.invitations import Joined, Opened, Outcome
+from buddybot.services import joining
+from buddybot.services.joining import Joined, Opened, Outcome
 from buddybot.services.people import Role
 
 JOIN = "join"
@@ -48,10 +48,9 @@ async def start(update: Update, context: BuddyContext) -> None:
     message = update.effective_message
     if user is None or message is None:
         return
-    async with context.runtime.database.transaction() as session:
-        opened = await invitations.open_invitation(
-            session, context.args[0], user.id, now=context.runtime.clock()
-        )
+    opened = await joining.open_link(
+        context.runtime.database, context.args[0], user.id, context.runtime.clock()
+    )
     if opened.outcome is Outcome.PROFESSIONAL_JOINED:
         await set_personal_menu(context.bot, user.id, Role.PROFESSIONAL, context.tr)
         await message.reply_text(
@@ -104,72 +103,78 @@ def _consent_buttons(invitation_id: int, language: str) -> InlineKeyboardMarkup:
     )
 
 
-async def join_button(update: Update, context: BuddyContext) -> None:
+@dataclass(frozen=True)
+class JoinPress:
+    """``join:<invitation>:<language>`` (show the consent text in that language), or with
+    ``:yes`` / ``:no`` (the answer; ``agree`` None until then)."""
+
+    invitation_id: int
+    language: str
+    agree: bool | None = None
+
+
+def _parse_join(parts: tuple[str, ...]) -> JoinPress | None:
+    if len(parts) not in (2, 3) or (invitation_id := number(parts[0])) is None:
+        return None
+    if parts[1] not in LANGUAGES or (len(parts) == 3 and parts[2] not in ("yes", "no")):
+        return None
+    return JoinPress(invitation_id, parts[1], None if len(parts) == 2 else parts[2] == "yes")
+
+
+async def _on_join_press(pressed: Pressed, data: JoinPress, context: BuddyContext) -> Stale | None:
     """A button of the join flow: a language (→ consent text) or Agree / Not now."""
-    query = update.callback_query
-    parsed = callbacks.decode(query.data if query else None)
-    if query is None or parsed is None or not _valid_join(parsed.parts):
-        await basics.stale_button(update, context)
-        return
-    invitation_id, language = int(parsed.parts[0]), parsed.parts[1]
-    tr = translator(language)
-    if len(parsed.parts) == 2:
-        await _show_consent(update, context, invitation_id, tr)
-        return
-    async with context.runtime.database.transaction() as session:
-        joined = await invitations.answer_consent(
-            session,
-            invitation_id,
-            query.from_user.id,
-            agree=parsed.parts[2] == "yes",
-            language=language,
-            now=context.runtime.clock(),
-        )
-    await query.answer()
-    if parsed.parts[2] == "no":
-        await query.edit_message_text(tr("consent.declined"))
+    tr = translator(data.language)
+    if data.agree is None:
+        await _show_consent(pressed, context, data.invitation_id, tr)
+        return None
+    joined = await joining.consent(
+        context.runtime.database,
+        data.invitation_id,
+        pressed.telegram_user_id,
+        agree=data.agree,
+        language=data.language,
+        now=context.runtime.clock(),
+    )
+    await pressed.query.answer()
+    if not data.agree:
+        await show(pressed.query, tr("consent.declined"), None)
     elif joined is None:
-        await query.edit_message_text(tr("join.no_longer_valid"))
+        await show(pressed.query, tr("join.no_longer_valid"), None)
     else:
-        await _welcome_joined(context.bot, query.from_user.id, joined, tr)
-        await query.edit_message_text(
-            tr(
-                "consent.welcome_client"
-                if joined.role is ParticipantRole.CLIENT
-                else "consent.welcome_buddy",
-                name=escape(joined.first_name),
-            )
+        await _welcome_joined(context.bot, pressed.telegram_user_id, joined, tr)
+        welcome = tr(
+            "consent.welcome_client"
+            if joined.role is ParticipantRole.CLIENT
+            else "consent.welcome_buddy",
+            name=escape(joined.first_name),
         )
+        await show(pressed.query, welcome, None)
+    return None
 
 
-def _valid_join(parts: tuple[str, ...]) -> bool:
-    if len(parts) not in (2, 3) or not parts[0].isdigit() or parts[1] not in LANGUAGES:
-        return False
-    return len(parts) == 2 or parts[2] in ("yes", "no")
+join_button = on_press(_parse_join, _on_join_press)
 
 
 async def _show_consent(
-    update: Update, context: BuddyContext, invitation_id: int, tr: Translator
+    pressed: Pressed, context: BuddyContext, invitation_id: int, tr: Translator
 ) -> None:
-    query = update.callback_query
-    assert query is not None
-    async with context.runtime.database.transaction() as session:
-        notice = await invitations.consent_notice(
-            session, invitation_id, query.from_user.id, now=context.runtime.clock()
-        )
-    await query.answer()
+    notice = await joining.notice_for(
+        context.runtime.database, invitation_id, pressed.telegram_user_id, context.runtime.clock()
+    )
+    await pressed.query.answer()
     if notice is None:
-        await query.edit_message_text(tr("join.no_longer_valid"))
+        await show(pressed.query, tr("join.no_longer_valid"), None)
         return
     months = notice.retention_months or context.runtime.settings.retention_months
-    await query.edit_message_text(
+    await show(
+        pressed.query,
         tr(
             "consent.buddy" if notice.role is InvitationRole.BUDDY else "consent.client",
             professional=escape(notice.professional_name),
             organisation=escape(notice.organisation_name),
             retention=tr.plural("privacy.retention", months),
         ),
-        reply_markup=_consent_buttons(invitation_id, tr.language),
+        _consent_buttons(invitation_id, tr.language),
     )
 
 
@@ -203,37 +208,38 @@ async def _welcome_joined(bot: Bot, telegram_user_id: int, joined: Joined, tr: T
         )
 
 
-async def buddy_button(update: Update, context: BuddyContext) -> None:
+@dataclass(frozen=True)
+class BuddyPress:
+    """``bud:<link>:yes|no``: a client's answer about a new buddy."""
+
+    link_id: int
+    agree: bool
+
+
+def _parse_buddy(parts: tuple[str, ...]) -> BuddyPress | None:
+    if len(parts) != 2 or (link_id := number(parts[0])) is None or parts[1] not in ("yes", "no"):
+        return None
+    return BuddyPress(link_id, parts[1] == "yes")
+
+
+async def _on_buddy_press(
+    pressed: Pressed, data: BuddyPress, context: BuddyContext
+) -> Stale | None:
     """A client answers whether a new buddy may log their meetups here."""
-    query = update.callback_query
-    parsed = callbacks.decode(query.data if query else None)
-    if (
-        query is None
-        or parsed is None
-        or len(parsed.parts) != 2
-        or not parsed.parts[0].isdigit()
-        or parsed.parts[1] not in ("yes", "no")
-    ):
-        await basics.stale_button(update, context)
-        return
-    agree = parsed.parts[1] == "yes"
-    async with context.runtime.database.transaction() as session:
-        link = await access.buddy_link_to_answer(session, query.from_user.id, int(parsed.parts[0]))
-        answer = (
-            None
-            if link is None or link.client_agreed_at is not None
-            else await invitations.answer_buddy_consent(
-                session, link, agree=agree, now=context.runtime.clock()
-            )
-        )
+    agree = data.agree
+    answer = await joining.answer_about_buddy(
+        context.runtime.database,
+        pressed.telegram_user_id,
+        data.link_id,
+        agree=agree,
+        now=context.runtime.clock(),
+    )
     if answer is None:
-        await basics.stale_button(update, context)
-        return
+        return STALE
+    query = pressed.query
     await query.answer()
     buddy = escape(answer.buddy_first_name)
-    await query.edit_message_text(
-        context.tr("buddy.agreed" if agree else "buddy.declined", buddy=buddy)
-    )
+    await show(query, context.tr("buddy.agreed" if agree else "buddy.declined", buddy=buddy), None)
     client = escape(answer.client_first_name)
     if agree and answer.buddy_telegram_id is not None:
         await context.bot.send_message(
@@ -249,3 +255,7 @@ async def buddy_button(update: Update, context: BuddyContext) -> None:
                 buddy=buddy,
             ),
         )
+    return None
+
+
+buddy_button = on_press(_parse_buddy, _on_buddy_press)

@@ -13,15 +13,20 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
+from enum import Enum
+from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from buddybot.roles import InvitationRole, ParticipantRole, ParticipantStatus, ProfessionalStatus
-from buddybot.services import people, rhythms
+from buddybot.roles import InvitationRole, ParticipantRole, ParticipantStatus
+from buddybot.services import access, questions
 from buddybot.storage import audit, crypto, invitations
 from buddybot.storage import people as stored_people
-from buddybot.storage.models import BuddyLink, Invitation, Organisation, Participant, Professional
+from buddybot.storage.database import Database
+from buddybot.storage.models import Invitation, Organisation, Participant, Professional
+
+if TYPE_CHECKING:
+    from buddybot.services.joining import Joined, Opened
 
 CODE_BYTES = 16
 WRONG_CODES_PER_HOUR = 5
@@ -29,6 +34,10 @@ WRONG_CODES_PER_HOUR = 5
 PENDING_HOLD = timedelta(hours=24)
 NAME_MAX = 40
 _CODE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+# A conversation of /invite waits for a typed first name under one of these topics.
+TOPIC_CLIENT = "invite.client"
+TOPIC_BUDDY = "invite.buddy"
 
 
 def new_code() -> str:
@@ -39,6 +48,12 @@ def new_code() -> str:
 def code_hash(code: str) -> str:
     """What is stored instead of the code."""
     return hashlib.sha256(code.encode()).hexdigest()
+
+
+def looks_like_code(code: str) -> bool:
+    """True for text that could be a code (what ``new_code`` makes); only such text is
+    looked up."""
+    return _CODE.match(code) is not None
 
 
 def attempt_hash(telegram_user_id: int) -> str:
@@ -192,240 +207,6 @@ async def invite_buddy(
     )
 
 
-class Outcome(StrEnum):
-    """What opening an invitation link led to."""
-
-    PROFESSIONAL_JOINED = "professional_joined"
-    ASK_CONSENT = "ask_consent"
-    UNKNOWN = "unknown"
-    EXPIRED = "expired"
-    USED = "used"
-    REVOKED = "revoked"
-    TAKEN = "taken"
-    ALREADY_JOINED = "already_joined"
-    TOO_MANY_TRIES = "too_many_tries"
-
-
-@dataclass(frozen=True)
-class Opened:
-    """The result of opening a link, with what the welcome message needs."""
-
-    outcome: Outcome
-    invitation_id: int | None = None
-    role: InvitationRole | None = None
-    invitee_name: str | None = None
-    professional_name: str | None = None
-    organisation_name: str | None = None
-
-
-async def open_invitation(
-    session: AsyncSession, code: str, telegram_user_id: int, *, now: datetime
-) -> Opened:
-    """Someone opened a join link. Professionals join at once; clients and buddies are asked
-    for consent first, and until they agree only the pending link is kept."""
-    hashed_user = attempt_hash(telegram_user_id)
-    since = now - timedelta(hours=1)
-    if await invitations.count_failed_code_attempts(session, hashed_user, since) >= (
-        WRONG_CODES_PER_HOUR
-    ):
-        return Opened(Outcome.TOO_MANY_TRIES)
-    invitation = (
-        await invitations.invitation_by_code_hash(session, code_hash(code))
-        if _CODE.match(code)
-        else None
-    )
-    if invitation is None:
-        await invitations.add_failed_code_attempt(session, hashed_user, now)
-        return Opened(Outcome.UNKNOWN)
-    if (await people.identify(session, telegram_user_id)).is_known:
-        return Opened(Outcome.ALREADY_JOINED)
-    if invitation.revoked_at is not None:
-        return Opened(Outcome.REVOKED)
-    if invitation.used_at is not None:
-        return Opened(Outcome.USED)
-    if invitation.expires_at <= now:
-        return Opened(Outcome.EXPIRED)
-    if invitation.role is InvitationRole.PROFESSIONAL:
-        return await _professional_joins(session, invitation, telegram_user_id, now)
-    if (
-        invitation.pending_telegram_user_id not in (None, telegram_user_id)
-        and invitation.pending_since is not None
-        and now - invitation.pending_since < PENDING_HOLD
-    ):
-        return Opened(Outcome.TAKEN)
-    invitation.pending_telegram_user_id = telegram_user_id
-    invitation.pending_since = now
-    participant = await stored_people.participant_by_id(session, invitation.participant_id)
-    assert participant is not None
-    professional = await stored_people.professional_by_id(session, participant.professional_id)
-    return Opened(
-        Outcome.ASK_CONSENT,
-        invitation.id,
-        invitation.role,
-        participant.first_name,
-        professional.display_name if professional else None,
-        (await stored_people.organisation_by_id(session, invitation.organisation_id)).name,
-    )
-
-
-async def _professional_joins(
-    session: AsyncSession, invitation: Invitation, telegram_user_id: int, now: datetime
-) -> Opened:
-    professional = await stored_people.professional_by_id(session, invitation.professional_id)
-    assert professional is not None
-    professional.telegram_user_id = telegram_user_id
-    professional.status = ProfessionalStatus.ACTIVE
-    invitation.used_at = now
-    await audit.add_audit_entry(
-        session,
-        actor_kind="professional",
-        actor_id=professional.id,
-        action="invitation.used",
-        subject_kind="invitation",
-        subject_id=invitation.id,
-    )
-    organisation = await stored_people.organisation_by_id(session, invitation.organisation_id)
-    return Opened(
-        Outcome.PROFESSIONAL_JOINED,
-        invitation.id,
-        invitation.role,
-        professional.display_name,
-        professional.display_name,
-        organisation.name,
-    )
-
-
-@dataclass(frozen=True)
-class ConsentNotice:
-    """What the consent text names: the role asked for, and who will see the answers."""
-
-    role: InvitationRole
-    professional_name: str
-    organisation_name: str
-    retention_months: int | None  # the organisation's own; None: the deployment's
-
-
-async def _pending_for(
-    session: AsyncSession, invitation_id: int, telegram_user_id: int, now: datetime
-) -> Invitation | None:
-    """The invitation, if this account has it open and it can still be used."""
-    invitation = await invitations.invitation_by_id(session, invitation_id)
-    if (
-        invitation is None
-        or invitation.pending_telegram_user_id != telegram_user_id
-        or invitation.used_at is not None
-        or invitation.revoked_at is not None
-        or invitation.expires_at <= now
-        or invitation.participant_id is None
-    ):
-        return None
-    return invitation
-
-
-async def consent_notice(
-    session: AsyncSession, invitation_id: int, telegram_user_id: int, *, now: datetime
-) -> ConsentNotice | None:
-    """What to show in the consent question; None if the link is no longer theirs to answer."""
-    invitation = await _pending_for(session, invitation_id, telegram_user_id, now)
-    if invitation is None:
-        return None
-    participant = await stored_people.participant_by_id(session, invitation.participant_id)
-    assert participant is not None
-    professional = await stored_people.professional_by_id(session, participant.professional_id)
-    organisation = await stored_people.organisation_by_id(session, invitation.organisation_id)
-    return ConsentNotice(
-        invitation.role,
-        professional.display_name if professional else "",
-        organisation.name,
-        organisation.retention_months,
-    )
-
-
-@dataclass(frozen=True)
-class Joined:
-    """A client or buddy who just agreed, and who should hear about it."""
-
-    participant_id: int
-    role: ParticipantRole
-    first_name: str
-    professional_name: str
-    professional_telegram_id: int | None
-    professional_language: str | None
-    # For a buddy: the client(s) to ask whether this buddy may see what they log.
-    clients_to_ask: tuple[ClientToAsk, ...] = ()
-
-
-@dataclass(frozen=True)
-class ClientToAsk:
-    """A client who is asked to agree to a new buddy."""
-
-    link_id: int
-    telegram_user_id: int
-    language: str | None
-
-
-async def answer_consent(
-    session: AsyncSession,
-    invitation_id: int,
-    telegram_user_id: int,
-    *,
-    agree: bool,
-    language: str,
-    now: datetime,
-) -> Joined | None:
-    """The person who opened the link agreed (or not). None when the link is no longer
-    theirs to answer (used, revoked, expired, opened by someone else) or when they declined:
-    declining forgets them, and the link stays usable."""
-    invitation = await _pending_for(session, invitation_id, telegram_user_id, now)
-    if invitation is None:
-        return None
-    invitation.pending_telegram_user_id = None
-    invitation.pending_since = None
-    if not agree:
-        await audit.add_audit_entry(
-            session,
-            actor_kind="unknown",
-            action="consent.declined",
-            subject_kind="invitation",
-            subject_id=invitation.id,
-        )
-        return None
-    participant = await stored_people.participant_by_id(session, invitation.participant_id)
-    assert participant is not None
-    if (await people.identify(session, telegram_user_id)).is_known:
-        return None
-    participant.telegram_user_id = telegram_user_id
-    participant.language = language
-    participant.status = ParticipantStatus.ACTIVE
-    participant.consent_given_at = now
-    participant.consent_withdrawn_at = None
-    invitation.used_at = now
-    await rhythms.start_rhythm(session, participant, now)
-    await audit.add_audit_entry(
-        session,
-        actor_kind=participant.role.value,
-        actor_id=participant.id,
-        action="consent.given",
-        subject_kind="invitation",
-        subject_id=invitation.id,
-    )
-    professional = await stored_people.professional_by_id(session, participant.professional_id)
-    clients: list[ClientToAsk] = []
-    if participant.role is ParticipantRole.BUDDY:
-        for link, client in await stored_people.buddy_links_of_buddy(session, participant.id):
-            if client.telegram_user_id is not None and link.client_agreed_at is None:
-                clients.append(ClientToAsk(link.id, client.telegram_user_id, client.language))
-    return Joined(
-        participant.id,
-        participant.role,
-        participant.first_name or "",
-        professional.display_name if professional else "",
-        professional.telegram_user_id if professional else None,
-        professional.language if professional else None,
-        tuple(clients),
-    )
-
-
 async def revoke(session: AsyncSession, invitation: Invitation, *, now: datetime) -> str:
     """Withdraw an open invitation (checked by the caller) and return whom it was for.
     Someone invited who never joined leaves the caseload, and the name the professional
@@ -475,47 +256,157 @@ async def new_link(
     )
 
 
+# ------------------------------------------------------------------ /invite, /invitations
+
+
+class InviteChoice(Enum):
+    """A button of /invite."""
+
+    CLIENT = "client"
+    BUDDY = "buddy"  # then: for which client
+    FOR_CLIENT = "for"
+    CANCEL = "cancel"
+
+
 @dataclass(frozen=True)
-class BuddyAnswer:
-    """A client's answer about a buddy, and whom to tell."""
+class InviteStep:
+    """Where /invite goes after a button: the clients to choose from (BUDDY, as (id, first
+    name)), or the client a buddy is invited for (FOR_CLIENT)."""
 
-    agreed: bool
-    client_first_name: str
-    buddy_first_name: str
-    buddy_telegram_id: int | None
-    buddy_language: str | None
-    professional_telegram_id: int | None
-    professional_language: str | None
+    choice: InviteChoice
+    clients: tuple[tuple[int, str], ...] = ()
+    client_name: str = ""
 
 
-async def answer_buddy_consent(
-    session: AsyncSession, link: BuddyLink, *, agree: bool, now: datetime
-) -> BuddyAnswer:
-    """The client agrees (or not) that this buddy may see what the buddy logs about them.
-    Saying no removes the link; the professional can talk it through with the client."""
-    client = await stored_people.participant_by_id(session, link.client_id)
-    buddy = await stored_people.participant_by_id(session, link.buddy_id)
-    assert client is not None
-    assert buddy is not None
-    if agree:
-        link.client_agreed_at = now
-    else:
-        await session.delete(link)
-    await audit.add_audit_entry(
-        session,
-        actor_kind="client",
-        actor_id=client.id,
-        action="buddy.agreed" if agree else "buddy.declined",
-        subject_kind="participant",
-        subject_id=buddy.id,
+async def choose_invite(
+    database: Database,
+    telegram_user_id: int,
+    choice: InviteChoice,
+    client_id: int | None,
+    now: datetime,
+) -> InviteStep | None:
+    """Take a step of /invite for an active professional: wait for a typed first name
+    (CLIENT, FOR_CLIENT with ``client_id``), list the clients (BUDDY), or stop waiting
+    (CANCEL). None, with the refusal written, for anyone else or someone else's client."""
+    async with database.transaction() as session:
+        professional = await access.acting_professional(session, telegram_user_id)
+        if professional is None:
+            await access.refuse(session, telegram_user_id, "invite", "professional", None)
+            return None
+        if choice is InviteChoice.CANCEL:
+            await questions.answered(session, telegram_user_id)
+        elif choice is InviteChoice.CLIENT:
+            await questions.expect(session, telegram_user_id, TOPIC_CLIENT, now=now)
+        elif choice is InviteChoice.BUDDY:
+            clients = await stored_people.participants_of_professional(
+                session, professional.id, ParticipantRole.CLIENT
+            )
+            return InviteStep(choice, tuple((c.id, c.first_name or "") for c in clients))
+        else:
+            return await _buddy_for(session, telegram_user_id, client_id or 0, now)
+        return InviteStep(choice)
+
+
+async def _buddy_for(
+    session: AsyncSession, telegram_user_id: int, client_id: int, now: datetime
+) -> InviteStep | None:
+    own = await access.own_client(
+        session, telegram_user_id, client_id, "invite.buddy", still_taking_part=True
     )
-    professional = await stored_people.professional_by_id(session, client.professional_id)
-    return BuddyAnswer(
-        agree,
-        client.first_name or "",
-        buddy.first_name or "",
-        buddy.telegram_user_id,
-        buddy.language,
-        professional.telegram_user_id if professional else None,
-        professional.language if professional else None,
+    if own is None:
+        return None
+    await questions.expect(
+        session, telegram_user_id, TOPIC_BUDDY, now=now, data={"client_id": own.client.id}
+    )
+    return InviteStep(InviteChoice.FOR_CLIENT, client_name=own.client.first_name or "")
+
+
+async def invite_named(
+    database: Database,
+    telegram_user_id: int,
+    name: str,
+    *,
+    for_client: int | None,
+    now: datetime,
+    days: int,
+) -> NewInvitation | None:
+    """The typed first name: invite a client (``for_client`` None) or a buddy for that client,
+    and stop waiting for a name. None when this account may not (any more)."""
+    async with database.transaction() as session:
+        created: NewInvitation | None = None
+        if for_client is None:
+            professional = await access.acting_professional(session, telegram_user_id)
+            if professional is not None:
+                created = await invite_client(session, professional, name, now=now, days=days)
+        else:
+            own = await access.own_client(
+                session, telegram_user_id, for_client, "invite.buddy", still_taking_part=True
+            )
+            if own is not None:
+                created = await invite_buddy(
+                    session, own.professional, own.client, name, now=now, days=days
+                )
+        await questions.answered(session, telegram_user_id)
+        return created
+
+
+@dataclass(frozen=True)
+class OpenInvitation:
+    """An invitation that can still be used, as /invitations lists it."""
+
+    invitation_id: int
+    first_name: str
+    role: ParticipantRole
+    expires_at: datetime
+
+
+async def open_invitations(
+    database: Database, professional_id: int, now: datetime
+) -> list[OpenInvitation]:
+    """The professional's invitations that can still be used, oldest first."""
+    async with database.transaction() as session:
+        rows = await invitations.open_invitations_by(session, professional_id, now)
+    return [
+        OpenInvitation(invitation.id, person.first_name or "", person.role, invitation.expires_at)
+        for invitation, person in rows
+    ]
+
+
+async def revoke_own(
+    database: Database, telegram_user_id: int, invitation_id: int, now: datetime
+) -> str | None:
+    """Withdraw an invitation this professional made; whom it was for, or None when it is
+    not theirs or no longer open (refused and written down)."""
+    async with database.transaction() as session:
+        invitation = await access.own_open_invitation(session, telegram_user_id, invitation_id, now)
+        return None if invitation is None else await revoke(session, invitation, now=now)
+
+
+# Joining lives in services/joining.py, which builds on this module; these two stay reachable
+# here for the callers that open and answer links through it (the demo's stories).
+async def open_invitation(
+    session: AsyncSession, code: str, telegram_user_id: int, *, now: datetime
+) -> Opened:
+    """See ``joining.open_invitation``."""
+    # Imported here: joining imports this module.
+    from buddybot.services import joining
+
+    return await joining.open_invitation(session, code, telegram_user_id, now=now)
+
+
+async def answer_consent(
+    session: AsyncSession,
+    invitation_id: int,
+    telegram_user_id: int,
+    *,
+    agree: bool,
+    language: str,
+    now: datetime,
+) -> Joined | None:
+    """See ``joining.answer_consent``."""
+    # Imported here: joining imports this module.
+    from buddybot.services import joining
+
+    return await joining.answer_consent(
+        session, invitation_id, telegram_user_id, agree=agree, language=language, now=now
     )

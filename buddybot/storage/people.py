@@ -200,6 +200,11 @@ async def buddy_link_by_id(session: AsyncSession, link_id: int) -> BuddyLink | N
     return await session.get(BuddyLink, link_id)
 
 
+async def delete_buddy_link(session: AsyncSession, link: BuddyLink) -> None:
+    """Remove a buddy link (the client said no)."""
+    await session.delete(link)
+
+
 async def buddy_links_of_buddy(
     session: AsyncSession, buddy_id: int
 ) -> list[tuple[BuddyLink, Participant]]:
