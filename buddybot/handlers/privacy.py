@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 import logging
+from enum import Enum
 from html import escape
 
 from telegram import InlineKeyboardMarkup, Update
 
-from buddybot import callbacks
 from buddybot.context import BuddyContext
 from buddybot.handlers import basics
-from buddybot.handlers.buttons import button
+from buddybot.handlers.buttons import STALE, Pressed, Stale, button, on_press, show
 from buddybot.i18n import Translator
 from buddybot.notes import tell_professional
 from buddybot.services import privacy
@@ -35,8 +35,9 @@ async def my_data(update: Update, context: BuddyContext) -> None:
     message = update.effective_message
     if message is None or update.effective_user is None:
         return
-    async with context.runtime.database.transaction() as session:
-        data = await privacy.my_data(session, update.effective_user.id, now=context.runtime.clock())
+    data = await privacy.data_of(
+        context.runtime.database, update.effective_user.id, context.runtime.clock()
+    )
     if data is None:
         await message.reply_text(context.tr("mydata.nothing"))
         return
@@ -72,49 +73,57 @@ def resume_offer(tr: Translator, first_name: str) -> tuple[str, InlineKeyboardMa
     )
 
 
-async def stop_button(update: Update, context: BuddyContext) -> None:
-    """`stop:yes` withdraws consent, `stop:no` keeps going, `stop:resume` comes back."""
-    query = update.callback_query
-    parsed = callbacks.decode(query.data if query else None)
-    if query is None or parsed is None or parsed.parts not in {("yes",), ("no",), ("resume",)}:
-        await basics.stale_button(update, context)
-        return
-    tr = context.tr
-    choice = parsed.parts[0]
-    if choice == "no":
+class StopChoice(Enum):
+    """``stop:yes`` withdraws consent, ``stop:no`` keeps going, ``stop:resume`` comes back."""
+
+    YES = "yes"
+    NO = "no"
+    RESUME = "resume"
+
+
+def _parse_stop(parts: tuple[str, ...]) -> StopChoice | None:
+    return StopChoice(parts[0]) if parts in {("yes",), ("no",), ("resume",)} else None
+
+
+async def _on_stop_press(
+    pressed: Pressed, choice: StopChoice, context: BuddyContext
+) -> Stale | None:
+    """Stop, keep going, or come back; the professional hears about a stop or a return."""
+    tr, query = context.tr, pressed.query
+    if choice is StopChoice.NO:
         await query.answer()
-        await query.edit_message_text(tr("stop.kept"))
-        return
-    async with context.runtime.database.transaction() as session:
-        if choice == "yes":
-            told = await privacy.withdraw_consent(
-                session, query.from_user.id, now=context.runtime.clock()
-            )
-        else:
-            told = await privacy.resume_consent(
-                session, query.from_user.id, now=context.runtime.clock()
-            )
+        await show(query, tr("stop.kept"), None)
+        return None
+    database, now = context.runtime.database, context.runtime.clock()
+    if choice is StopChoice.YES:
+        told = await privacy.stop(database, pressed.telegram_user_id, now)
+    else:
+        told = await privacy.come_back(database, pressed.telegram_user_id, now)
     if told is None:
-        await basics.stale_button(update, context)
-        return
+        return STALE
     await query.answer()
     days = context.runtime.settings.consent_grace_days
-    if choice == "yes":
-        await query.edit_message_text(tr("stop.done"))
+    default_language = context.runtime.settings.default_language
+    if choice is StopChoice.YES:
+        await show(query, tr("stop.done"), None)
         await tell_professional(
             context.bot,
             told,
             lambda tr, name: tr.plural("notify.stopped", days, name=name),
-            default_language=context.runtime.settings.default_language,
+            default_language=default_language,
         )
     else:
-        await query.edit_message_text(tr("stop.resumed", name=escape(told.first_name)))
+        await show(query, tr("stop.resumed", name=escape(told.first_name)), None)
         await tell_professional(
             context.bot,
             told,
             lambda tr, name: tr("notify.resumed", name=name),
-            default_language=context.runtime.settings.default_language,
+            default_language=default_language,
         )
+    return None
+
+
+stop_button = on_press(_parse_stop, _on_stop_press)
 
 
 async def delete_command(update: Update, context: BuddyContext) -> None:
@@ -132,28 +141,30 @@ async def delete_command(update: Update, context: BuddyContext) -> None:
         )
 
 
-async def delete_button(update: Update, context: BuddyContext) -> None:
-    """`del:yes` erases the person now; `del:no` changes nothing."""
-    query = update.callback_query
-    parsed = callbacks.decode(query.data if query else None)
-    if query is None or parsed is None or parsed.parts not in {("yes",), ("no",)}:
-        await basics.stale_button(update, context)
-        return
-    tr = context.tr
-    if parsed.parts == ("no",):
+def _parse_delete(parts: tuple[str, ...]) -> bool | None:
+    """``del:yes`` (True) erases the person now; ``del:no`` (False) changes nothing."""
+    answers: dict[tuple[str, ...], bool] = {("yes",): True, ("no",): False}
+    return answers.get(parts)
+
+
+async def _on_delete_press(pressed: Pressed, erase: bool, context: BuddyContext) -> Stale | None:
+    tr, query = context.tr, pressed.query
+    if not erase:
         await query.answer()
-        await query.edit_message_text(tr("delete.kept"))
-        return
-    async with context.runtime.database.transaction() as session:
-        told = await privacy.delete_me(session, query.from_user.id)
+        await show(query, tr("delete.kept"), None)
+        return None
+    told = await privacy.erase_me(context.runtime.database, pressed.telegram_user_id)
     if told is None:
-        await basics.stale_button(update, context)
-        return
+        return STALE
     await query.answer()
-    await query.edit_message_text(tr("delete.done"))
+    await show(query, tr("delete.done"), None)
     await tell_professional(
         context.bot,
         told,
         lambda tr, name: tr("notify.left", name=name),
         default_language=context.runtime.settings.default_language,
     )
+    return None
+
+
+delete_button = on_press(_parse_delete, _on_delete_press)

@@ -349,3 +349,32 @@ async def purge(
         await questions.delete_stale_awaited_answers(session, now - AWAITED_ANSWER_HOLD),
         await deliveries.forget_before(session, now - HANDLED_UPDATE_HOLD),
     )
+
+
+# ------------------------------------------------------------------ one transaction each
+
+
+async def data_of(
+    database: Database, telegram_user_id: int, now: datetime
+) -> dict[str, Any] | None:
+    """:func:`my_data` in a transaction of its own (``/mydata``)."""
+    async with database.transaction() as session:
+        return await my_data(session, telegram_user_id, now=now)
+
+
+async def stop(database: Database, telegram_user_id: int, now: datetime) -> Told | None:
+    """:func:`withdraw_consent` in a transaction of its own (``/stop``, confirmed)."""
+    async with database.transaction() as session:
+        return await withdraw_consent(session, telegram_user_id, now=now)
+
+
+async def come_back(database: Database, telegram_user_id: int, now: datetime) -> Told | None:
+    """:func:`resume_consent` in a transaction of its own (the way back in after /stop)."""
+    async with database.transaction() as session:
+        return await resume_consent(session, telegram_user_id, now=now)
+
+
+async def erase_me(database: Database, telegram_user_id: int) -> Told | None:
+    """:func:`delete_me` in a transaction of its own (``/delete``, confirmed)."""
+    async with database.transaction() as session:
+        return await delete_me(session, telegram_user_id)
