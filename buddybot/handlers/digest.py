@@ -9,16 +9,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from html import escape
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, get_day_names
 from babel.numbers import format_decimal
 from telegram import InlineKeyboardMarkup, Update
 
-from buddybot import callbacks, metrics
+from buddybot import metrics
 from buddybot.context import BuddyContext
 from buddybot.handlers import basics
-from buddybot.handlers.buttons import button
+from buddybot.handlers.buttons import STALE, Pressed, Stale, button, on_press, show
+from buddybot.handlers.buttons import number as part_number
 from buddybot.handlers.common import FACES
 from buddybot.handlers.network import DOMAIN_TEXT, circle_texts
 from buddybot.i18n import Translator, text_key
@@ -27,9 +27,8 @@ from buddybot.network import Contact
 from buddybot.pictures.caseload import CaseloadRow, CaseloadTexts, render_caseload
 from buddybot.pictures.circle import render_circle
 from buddybot.pictures.weeks import WeeksTexts, render_weeks
-from buddybot.services import access, contacts, digest
-from buddybot.services.digest import CaseloadWeek
-from buddybot.storage.models import Professional
+from buddybot.services import digest
+from buddybot.services.digest import CaseloadWeek, DigestMoment
 
 log = logging.getLogger(__name__)
 
@@ -265,18 +264,13 @@ async def send_digest(
         await context.bot.send_message(chat_id, text, reply_markup=keyboard)
 
 
-def _local_today(context: BuddyContext, time_zone: str) -> date:
-    return context.runtime.clock().astimezone(ZoneInfo(time_zone)).date()
-
-
 async def digest_command(update: Update, context: BuddyContext) -> None:
     """`/digest`: which week?"""
     tr = context.tr
     if update.effective_user is None or update.effective_message is None:
         return
-    async with context.runtime.database.transaction() as session:
-        professional = await access.acting_professional(session, update.effective_user.id)
-    if professional is None:
+    moment = await digest.moment_of(context.runtime.database, update.effective_user.id)
+    if moment is None:
         await basics.not_for_role(update, tr)
         return
     keyboard = InlineKeyboardMarkup(
@@ -288,73 +282,88 @@ async def digest_command(update: Update, context: BuddyContext) -> None:
             [button(tr("digest.when_button"), MOMENT, "days")],
         ]
     )
-    text = tr("digest.which_week") + "\n\n" + _moment_text(tr, professional)
+    text = tr("digest.which_week") + "\n\n" + _moment_text(tr, moment)
     await update.effective_message.reply_text(text, reply_markup=keyboard)
 
 
-def _moment_text(tr: Translator, professional: Professional) -> str:
-    day = get_day_names("wide", locale=tr.language)[professional.digest_weekday]
-    return tr("digest.when", day=day, time=professional.digest_time)
+def _moment_text(tr: Translator, moment: DigestMoment) -> str:
+    day = get_day_names("wide", locale=tr.language)[moment.weekday]
+    return tr("digest.when", day=day, time=moment.local_time)
 
 
-async def moment_button(update: Update, context: BuddyContext) -> None:
-    """Choose the weekday, then the time, of the weekly digest:
-    ``dgm:days``, ``dgm:day:<n>``, ``dgm:at:<n>:<HHMM>``."""
-    query = update.callback_query
-    parsed = callbacks.decode(query.data if query else None)
-    if query is None or parsed is None or not parsed.parts:
-        await basics.stale_button(update, context)
-        return
-    tr = context.tr
-    parts = parsed.parts
-    async with context.runtime.database.transaction() as session:
-        professional = await access.acting_professional(session, query.from_user.id)
-        reply: tuple[str, InlineKeyboardMarkup | None] | None = None
-        if professional is None:
-            pass
-        elif parts == ("days",):
-            names = get_day_names("wide", locale=tr.language)
-            days = [button(names[d], MOMENT, "day", str(d)) for d in digest.DIGEST_DAYS]
-            reply = (tr("digest.pick_day"), InlineKeyboardMarkup([[d] for d in days]))
-        elif len(parts) == 2 and parts[0] == "day" and parts[1].isdigit():
-            times = [
-                button(t, MOMENT, "at", parts[1], t.replace(":", "")) for t in digest.DIGEST_TIMES
-            ]
-            reply = (tr("digest.pick_time"), InlineKeyboardMarkup([times]))
-        elif len(parts) == 3 and parts[0] == "at" and parts[1].isdigit() and len(parts[2]) == 4:
-            chosen = f"{parts[2][:2]}:{parts[2][2:]}"
-            if await digest.set_digest_moment(session, professional, int(parts[1]), chosen):
-                reply = (_moment_text(tr, professional), None)
-    if reply is None:
-        await basics.stale_button(update, context)
-        return
-    await query.answer()
-    await query.edit_message_text(reply[0], reply_markup=reply[1])
+@dataclass(frozen=True)
+class MomentPress:
+    """``dgm:days`` (both None), ``dgm:day:<n>`` (``weekday``) or ``dgm:at:<n>:<HHMM>``."""
+
+    weekday: int | None = None
+    local_time: str | None = None
 
 
-async def digest_button(update: Update, context: BuddyContext) -> None:
+def _parse_moment(parts: tuple[str, ...]) -> MomentPress | None:
+    if parts == ("days",):
+        return MomentPress()
+    if len(parts) == 2 and parts[0] == "day" and (weekday := part_number(parts[1])) is not None:
+        return MomentPress(weekday)
+    if len(parts) == 3 and parts[0] == "at" and (weekday := part_number(parts[1])) is not None:
+        # Four characters; whether they make an offered time is the service's rule.
+        return (
+            MomentPress(weekday, f"{parts[2][:2]}:{parts[2][2:]}") if len(parts[2]) == 4 else None
+        )
+    return None
+
+
+async def _on_moment_press(
+    pressed: Pressed, data: MomentPress, context: BuddyContext
+) -> Stale | None:
+    """Choose the weekday, then the time, of the weekly digest."""
+    tr, database, user_id = context.tr, context.runtime.database, pressed.telegram_user_id
+    markup: InlineKeyboardMarkup | None = None
+    if data.local_time is not None and data.weekday is not None:
+        moment = await digest.move_moment(database, user_id, data.weekday, data.local_time)
+        text = None if moment is None else _moment_text(tr, moment)
+    elif await digest.moment_of(database, user_id) is None:
+        text = None
+    elif data.weekday is None:
+        names = get_day_names("wide", locale=tr.language)
+        days = [button(names[d], MOMENT, "day", str(d)) for d in digest.DIGEST_DAYS]
+        text, markup = tr("digest.pick_day"), InlineKeyboardMarkup([[d] for d in days])
+    else:
+        day = str(data.weekday)
+        times = [button(t, MOMENT, "at", day, t.replace(":", "")) for t in digest.DIGEST_TIMES]
+        text, markup = tr("digest.pick_time"), InlineKeyboardMarkup([times])
+    if text is None:
+        return STALE
+    await pressed.query.answer()
+    await show(pressed.query, text, markup)
+    return None
+
+
+moment_button = on_press(_parse_moment, _on_moment_press)
+
+
+def _parse_digest(parts: tuple[str, ...]) -> bool | None:
+    """``dg:now`` (True: this week so far) or ``dg:last`` (False)."""
+    answers: dict[tuple[str, ...], bool] = {("now",): True, ("last",): False}
+    return answers.get(parts)
+
+
+async def _on_digest_press(pressed: Pressed, so_far: bool, context: BuddyContext) -> Stale | None:
     """Last week's or this week's digest, on demand."""
-    query = update.callback_query
-    parsed = callbacks.decode(query.data if query else None)
-    if query is None or parsed is None or parsed.parts not in {("last",), ("now",)}:
-        await basics.stale_button(update, context)
-        return
-    tr = context.tr
-    async with context.runtime.database.transaction() as session:
-        professional = await access.acting_professional(session, query.from_user.id)
-        caseload = None
-        if professional is not None:
-            today = _local_today(context, professional.time_zone)
-            so_far = parsed.parts == ("now",)
-            week = metrics.week_of(today) if so_far else digest.last_full_week(today)
-            caseload = await digest.caseload_week(session, professional, week)
-            await digest.record_view(session, professional, caseload)
+    caseload = await digest.on_demand(
+        context.runtime.database,
+        pressed.telegram_user_id,
+        so_far=so_far,
+        now=context.runtime.clock(),
+    )
     if caseload is None:
-        await basics.stale_button(update, context)
-        return
-    await query.answer()
-    await query.edit_message_reply_markup(None)
-    await send_digest(context, query.from_user.id, tr, caseload, so_far=so_far)
+        return STALE
+    await pressed.query.answer()
+    await pressed.query.edit_message_reply_markup(None)
+    await send_digest(context, pressed.telegram_user_id, context.tr, caseload, so_far=so_far)
+    return None
+
+
+digest_button = on_press(_parse_digest, _on_digest_press)
 
 
 def weeks_texts(tr: Translator, name: str, weeks: list[date]) -> WeeksTexts:
@@ -372,40 +381,47 @@ def weeks_texts(tr: Translator, name: str, weeks: list[date]) -> WeeksTexts:
     )
 
 
-async def client_button(update: Update, context: BuddyContext) -> None:
+@dataclass(frozen=True)
+class ClientPress:
+    """``dgc:<client>:<monday>``: a client's pictures for a week."""
+
+    client_id: int
+    week: date
+
+
+def _parse_client(parts: tuple[str, ...]) -> ClientPress | None:
+    if len(parts) != 2 or (client_id := part_number(parts[0])) is None:
+        return None
+    try:
+        return ClientPress(client_id, metrics.week_of(date.fromisoformat(parts[1])))
+    except ValueError:
+        return None
+
+
+async def _on_client_press(
+    pressed: Pressed, data: ClientPress, context: BuddyContext
+) -> Stale | None:
     """A client's twelve weeks and their circle with the week's changes, for their own
     professional only (checked again, and the view is in the audit log)."""
-    query = update.callback_query
-    parsed = callbacks.decode(query.data if query else None)
-    if query is None or parsed is None or len(parsed.parts) != 2 or not parsed.parts[0].isdigit():
-        await basics.stale_button(update, context)
-        return
-    try:
-        week = metrics.week_of(date.fromisoformat(parsed.parts[1]))
-    except ValueError:
-        await basics.stale_button(update, context)
-        return
-    tr = context.tr
-    async with context.runtime.database.transaction() as session:
-        own = await access.own_client(
-            session,
-            query.from_user.id,
-            int(parsed.parts[0]),
-            "digest.client",
-            still_taking_part=True,
-        )
-        found = None
-        if own is not None:
-            (history,) = await digest.histories(session, [own.client], week)
-            current = await contacts.current_map(session, own.client.id)
-            await digest.record_client_view(session, own)
-            found = (own.client.first_name or "", history, current)
+    found = await digest.client_pictures(
+        context.runtime.database, pressed.telegram_user_id, data.client_id, data.week
+    )
     if found is None:
-        await basics.stale_button(update, context)
-        return
-    name, history, current = found
-    await query.answer()
-    await send_pictures(context, query.from_user.id, tr, name, history, current, week)
+        return STALE
+    await pressed.query.answer()
+    await send_pictures(
+        context,
+        pressed.telegram_user_id,
+        context.tr,
+        found.first_name,
+        found.history,
+        list(found.contacts),
+        data.week,
+    )
+    return None
+
+
+client_button = on_press(_parse_client, _on_client_press)
 
 
 async def send_pictures(

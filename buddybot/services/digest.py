@@ -321,3 +321,80 @@ async def record_client_view(session: AsyncSession, own: OwnClient) -> None:
         subject_kind="participant",
         subject_id=own.client.id,
     )
+
+
+# ------------------------------------------------------------------ /digest, one transaction each
+
+
+@dataclass(frozen=True)
+class DigestMoment:
+    """When a professional's weekly digest comes: a weekday (0 = Monday) and a local time."""
+
+    weekday: int
+    local_time: str
+
+
+async def moment_of(db: Database, telegram_user_id: int) -> DigestMoment | None:
+    """The digest moment of the active professional behind this account; None for anyone
+    else."""
+    async with db.transaction() as session:
+        professional = await access.acting_professional(session, telegram_user_id)
+        if professional is None:
+            return None
+        return DigestMoment(professional.digest_weekday, professional.digest_time)
+
+
+async def move_moment(
+    db: Database, telegram_user_id: int, weekday: int, local_time: str
+) -> DigestMoment | None:
+    """Move the professional's weekly digest (see :func:`set_digest_moment`); the new moment,
+    or None when this is no active professional or the moment is not offered."""
+    async with db.transaction() as session:
+        professional = await access.acting_professional(session, telegram_user_id)
+        if professional is None or not await set_digest_moment(
+            session, professional, weekday, local_time
+        ):
+            return None
+        return DigestMoment(professional.digest_weekday, professional.digest_time)
+
+
+async def on_demand(
+    db: Database, telegram_user_id: int, *, so_far: bool, now: datetime
+) -> CaseloadWeek | None:
+    """``/digest``: last week's digest, or this week's so far (weeks in the professional's
+    time zone), written to the audit log; None for anyone but an active professional."""
+    async with db.transaction() as session:
+        professional = await access.acting_professional(session, telegram_user_id)
+        if professional is None:
+            return None
+        today = now.astimezone(ZoneInfo(professional.time_zone)).date()
+        week = metrics.week_of(today) if so_far else last_full_week(today)
+        caseload = await caseload_week(session, professional, week)
+        await record_view(session, professional, caseload)
+        return caseload
+
+
+@dataclass(frozen=True)
+class ClientPictures:
+    """What a client's pictures show: first name, history up to the week, the map now."""
+
+    first_name: str
+    history: ClientHistory
+    contacts: tuple[Contact, ...]
+
+
+async def client_pictures(
+    db: Database, telegram_user_id: int, client_id: int, week: date
+) -> ClientPictures | None:
+    """A client's pictures for their own professional only (checked again; the view is in
+    the audit log); None when refused."""
+    async with db.transaction() as session:
+        own = await access.own_client(
+            session, telegram_user_id, client_id, "digest.client", still_taking_part=True
+        )
+        if own is None:
+            return None
+        (history,) = await histories(session, [own.client], week)
+        current = await contacts.current_map(session, own.client.id)
+        await record_client_view(session, own)
+        return ClientPictures(own.client.first_name or "", history, tuple(current))
