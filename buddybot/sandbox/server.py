@@ -8,6 +8,11 @@ Telegram's error codes and descriptions, so the bot's error handling is exercise
 
 Deviations from Telegram, on purpose: webhook URLs may be plain http on any port (it is
 all on this machine), and only the HTML parse mode is parsed (others are stored as given).
+
+This module serves the Bot API over HTTP, injects faults, enforces the flood limit and is
+the control side. The methods themselves are in ``methods.py`` (chats, command menus,
+files), ``updates.py`` (getUpdates) and ``webhooks.py``, all over one ``ChatState``
+(``chats.py``).
 """
 
 from __future__ import annotations
@@ -15,8 +20,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
-import json
-import logging
 import secrets
 import time
 from collections import Counter
@@ -24,27 +27,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import aiohttp
 from aiohttp import web
 
-from buddybot.sandbox.chats import (
-    CallbackAnswer,
-    Chat,
-    ChatMessage,
-    ChatState,
-    StoredFile,
-)
-from buddybot.sandbox.errors import BotApiError, bad_request
+from buddybot.sandbox.chats import CallbackAnswer, Chat, ChatMessage, ChatState, StoredFile
+from buddybot.sandbox.errors import BotApiError
 from buddybot.sandbox.methods import ChatMethods
 from buddybot.sandbox.params import Handler, Params, read_params
+from buddybot.sandbox.updates import UpdateQueue
 from buddybot.sandbox.users import SandboxUser
-
-log = logging.getLogger(__name__)
+from buddybot.sandbox.webhooks import Webhooks
 
 DEFAULT_TOKEN = "123456789:SANDBOX-token-for-local-tests-only"  # noqa: S105 - fake, local only
 SEND_METHODS = frozenset({"sendmessage", "sendphoto", "senddocument", "sendmediagroup"})
-# Update types Telegram leaves out unless a bot asks for them in allowed_updates.
-_OPT_IN_UPDATES = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
 
 
 @dataclass
@@ -94,35 +88,21 @@ class TelegramSandbox:
             "supports_inline_queries": False,
         }
         self.flood_limit = flood_limit
-        self.webhook_retry_seconds = webhook_retry_seconds
         self._host = host
         self._port = port
         self._runner: web.AppRunner | None = None
         self._state = ChatState(self.bot_user)
         self._user_ids = itertools.count(1001)
-        self._update_ids = itertools.count(1)
-        self._pending: list[dict[str, Any]] = []
-        self._allowed_updates: list[str] = []
-        self._sent_updates: dict[int, dict[str, Any]] = {}
-        self._again: set[int] = set()  # id() of updates delivered again, not yet handed out
-        self._webhook: dict[str, Any] | None = None
-        self._webhook_error: tuple[int, str] | None = None
-        self._webhook_task: asyncio.Task[None] | None = None
-        self._backends: list[str] = []
-        self._next_backend = itertools.count()
-        self.webhook_deliveries: Counter[str] = Counter()
-        self._http: aiohttp.ClientSession | None = None
-        self._poller: asyncio.Future[None] | None = None
+        self._updates = UpdateQueue(self._state)
+        self._webhooks = Webhooks(self._state, self._updates, webhook_retry_seconds)
         self._faults: list[Fault] = []
         self._send_times: list[float] = []
         self.calls: list[ApiCall] = []
         self.flood_violations = 0
         self._methods: dict[str, Handler] = {
             **ChatMethods(self._state).handlers(),
-            "getupdates": self._get_updates,
-            "setwebhook": self._set_webhook,
-            "deletewebhook": self._delete_webhook,
-            "getwebhookinfo": self._get_webhook_info,
+            **self._updates.handlers(),
+            **self._webhooks.handlers(),
         }
 
     # ----------------------------------------------------------------- life cycle
@@ -147,16 +127,11 @@ class TelegramSandbox:
         assert server is not None
         sockets = getattr(server, "sockets", None) or []
         self._port = sockets[0].getsockname()[1]
-        self._http = aiohttp.ClientSession()
+        self._webhooks.open()
 
     async def stop(self) -> None:
         """Stop serving and delivering."""
-        if self._webhook_task is not None:
-            self._webhook_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._webhook_task
-        if self._http is not None:
-            await self._http.close()
+        await self._webhooks.close()
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -169,6 +144,16 @@ class TelegramSandbox:
     def commands(self) -> dict[tuple[str, str], list[dict[str, str]]]:
         """The command menus the bot set, by (scope, language code)."""
         return self._state.commands
+
+    @property
+    def webhook_deliveries(self) -> Counter[str]:
+        """How many updates each webhook URL (or balanced replica) got with a 2xx answer."""
+        return self._webhooks.deliveries
+
+    @property
+    def webhook_retry_seconds(self) -> float:
+        """How long a failed webhook delivery waits before it is tried again."""
+        return self._webhooks.retry_seconds
 
     # ----------------------------------------------------------------- control side
 
@@ -249,7 +234,13 @@ class TelegramSandbox:
 
     def webhook_info(self) -> dict[str, Any]:
         """The same information getWebhookInfo gives the bot."""
-        return self._webhook_info()
+        return self._webhooks.info()
+
+    def balance_webhooks(self, backends: list[str]) -> None:
+        """Act as a load balancer in front of several bot replicas: each webhook delivery goes
+        to the next of ``backends`` in turn (a failed one is retried on the next), whatever
+        URL the bot registered. An empty list delivers to the registered URL again."""
+        self._webhooks.balance(backends)
 
     async def wait_for(self, condition: Callable[[], bool], timeout: float = 10.0) -> None:
         """Wait until ``condition()`` holds; it is re-checked after every change."""
@@ -271,21 +262,12 @@ class TelegramSandbox:
 
     async def push_update(self, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
         """Queue an update for the bot (delivered by getUpdates or the webhook)."""
-        update_id = next(self._update_ids)
-        update: dict[str, Any] = {"update_id": update_id, kind: payload}
-        self._sent_updates[update_id] = update
-        if self._allowed(kind):
-            self._pending.append(update)
-            await self._notify()
-        return update
+        return await self._updates.push(kind, payload)
 
     async def deliver_again(self, update_id: int) -> None:
         """Deliver an update once more with its own id, as Telegram does after a bot restart
         (getUpdates offset not yet confirmed) or when a webhook call did not get its 200."""
-        again = dict(self._sent_updates[update_id])  # a new object, marked as such
-        self._again.add(id(again))
-        self._pending.append(again)
-        await self._notify()
+        await self._updates.deliver_again(update_id)
 
     def add_user_message(self, chat_id: int, message: ChatMessage) -> None:
         """Record a message a person sent (used by SandboxUser)."""
@@ -364,166 +346,12 @@ class TelegramSandbox:
             raise BotApiError(429, "Too Many Requests: retry after 1", 1)
         self._send_times.append(now)
 
-    async def _notify(self, params: Params | None = None) -> None:
+    async def _notify(self, params: Params) -> None:
         chat_id = None
-        if params is not None:
-            # A malformed chat_id: the call was refused, nobody to wake.
-            with contextlib.suppress(BotApiError):
-                chat_id = params.number("chat_id") or 0
+        # A malformed chat_id: the call was refused, nobody to wake.
+        with contextlib.suppress(BotApiError):
+            chat_id = params.number("chat_id") or 0
         await self._state.notify(chat_id)
-
-    def _allowed(self, kind: str) -> bool:
-        if self._allowed_updates:
-            return kind in self._allowed_updates
-        return kind not in _OPT_IN_UPDATES
-
-    # ----------------------------------------------------------------- getting updates
-
-    async def _get_updates(self, params: Params) -> list[dict[str, Any]]:
-        if self._webhook is not None:
-            raise BotApiError(
-                409,
-                "Conflict: can't use getUpdates method while webhook is "
-                "active; use deleteWebhook to delete the webhook first",
-            )
-        offset = params.number("offset", 0) or 0
-        limit = min(max(params.number("limit", 100) or 100, 1), 100)
-        timeout = max(params.number("timeout", 0) or 0, 0)
-        allowed = params.obj("allowed_updates")
-        if isinstance(allowed, list):
-            self._allowed_updates = [str(kind) for kind in allowed]
-        if offset:
-            # An update delivered again stands for one whose confirmation was lost (a crash
-            # before the next getUpdates): it is handed out once more, whatever the offset.
-            self._pending = [
-                update
-                for update in self._pending
-                if update["update_id"] >= offset or id(update) in self._again
-            ]
-        if self._poller is not None and not self._poller.done():
-            self._poller.set_result(None)  # the older request loses, as on Telegram
-            await self._notify()
-        poller: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._poller = poller
-        deadline = time.monotonic() + timeout
-        async with self._state.changed:
-            while not self._pending and not poller.done():
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    break
-                with contextlib.suppress(TimeoutError):
-                    async with asyncio.timeout(remaining):
-                        await self._state.changed.wait()
-        if poller.done() and self._poller is not poller:
-            raise BotApiError(
-                409,
-                "Conflict: terminated by other getUpdates request; make sure "
-                "that only one bot instance is running",
-            )
-        batch = self._pending[:limit]
-        self._again -= {id(update) for update in batch}
-        return batch
-
-    async def _set_webhook(self, params: Params) -> bool:
-        url = params.text("url") or ""
-        if not url:
-            return await self._delete_webhook(params)
-        if not url.startswith(("http://", "https://")):
-            raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
-        secret = params.text("secret_token")
-        if secret is not None and not (1 <= len(secret) <= 256):
-            raise bad_request("secret token is invalid")
-        allowed = params.obj("allowed_updates")
-        if isinstance(allowed, list):
-            self._allowed_updates = [str(kind) for kind in allowed]
-        if params.flag("drop_pending_updates"):
-            self._pending.clear()
-        self._webhook = {
-            "url": url,
-            "secret_token": secret,
-            "max_connections": params.number("max_connections", 40),
-        }
-        self._webhook_error = None
-        if self._webhook_task is None or self._webhook_task.done():
-            self._webhook_task = asyncio.create_task(self._deliver_webhooks())
-        await self._notify()
-        return True
-
-    async def _delete_webhook(self, params: Params) -> bool:
-        if params.flag("drop_pending_updates"):
-            self._pending.clear()
-        self._webhook = None
-        if self._webhook_task is not None:
-            self._webhook_task.cancel()
-            self._webhook_task = None
-        return True
-
-    async def _get_webhook_info(self, _params: Params) -> dict[str, Any]:
-        return self._webhook_info()
-
-    def _webhook_info(self) -> dict[str, Any]:
-        info: dict[str, Any] = {
-            "url": self._webhook["url"] if self._webhook else "",
-            "has_custom_certificate": False,
-            "pending_update_count": len(self._pending),
-        }
-        if self._webhook:
-            info["max_connections"] = self._webhook["max_connections"]
-            if self._allowed_updates:
-                info["allowed_updates"] = self._allowed_updates
-        if self._webhook_error:
-            info["last_error_date"], info["last_error_message"] = self._webhook_error
-        return info
-
-    def balance_webhooks(self, backends: list[str]) -> None:
-        """Act as a load balancer in front of several bot replicas: each webhook delivery goes
-        to the next of ``backends`` in turn (a failed one is retried on the next), whatever
-        URL the bot registered. An empty list delivers to the registered URL again."""
-        self._backends = list(backends)
-
-    def _webhook_target(self, url: str) -> str:
-        if not self._backends:
-            return url
-        return self._backends[next(self._next_backend) % len(self._backends)]
-
-    async def _deliver_webhooks(self) -> None:
-        """Post pending updates to the webhook in order; retry failures like Telegram does."""
-        assert self._http is not None
-        while self._webhook is not None:
-            if not self._pending:
-                async with self._state.changed:
-                    await self._state.changed.wait_for(
-                        lambda: bool(self._pending) or not self._webhook
-                    )
-                continue
-            update, webhook = self._pending[0], self._webhook
-            headers = {"Content-Type": "application/json"}
-            if webhook["secret_token"]:
-                headers["X-Telegram-Bot-Api-Secret-Token"] = webhook["secret_token"]
-            target = self._webhook_target(webhook["url"])
-            try:
-                async with self._http.post(
-                    target,
-                    data=json.dumps(update),
-                    headers=headers,
-                    timeout=aiohttp.ClientTimeout(total=60),
-                ) as response:
-                    delivered = 200 <= response.status < 300
-                    problem = (
-                        f"Wrong response from the webhook: {response.status} {response.reason}"
-                    )
-            except (aiohttp.ClientError, TimeoutError) as error:
-                delivered, problem = False, f"Connection failed: {type(error).__name__}"
-            if delivered:
-                self.webhook_deliveries[target] += 1
-                if self._pending and self._pending[0] is update:
-                    self._pending.pop(0)
-                    self._again.discard(id(update))
-                await self._notify()
-            else:
-                self._webhook_error = (int(time.time()), problem)
-                await self._notify()
-                await asyncio.sleep(self.webhook_retry_seconds)
 
 
 def _server_error(fault: Fault) -> str:
