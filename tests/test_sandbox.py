@@ -5,10 +5,13 @@ These tests use PTB's own Bot (as the bot does) and, where the raw shape matters
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import struct
 import zlib
 from collections.abc import AsyncIterator
+from graphlib import CycleError, TopologicalSorter
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -23,6 +26,7 @@ from telegram import (
 )
 from telegram.error import BadRequest, Conflict, Forbidden, InvalidToken, NetworkError, RetryAfter
 
+import buddybot.sandbox
 from buddybot.app import file_url_for
 from buddybot.sandbox import DEFAULT_TOKEN, TelegramSandbox
 from buddybot.sandbox.formatting import utf16_length
@@ -301,3 +305,29 @@ async def test_personal_texts_are_names_and_what_people_typed(sandbox: TelegramS
         "Mama",
         "Thanks for the letter!",
     }
+
+
+def test_no_module_of_the_sandbox_imports_one_that_imports_it_back() -> None:
+    # Imports under TYPE_CHECKING or inside functions count too: a cycle hidden there is
+    # still one module that cannot be read or changed without the other.
+    package = Path(buddybot.sandbox.__file__).parent
+    prefix = "buddybot.sandbox."
+    graph: dict[str, set[str]] = {}
+    for path in package.glob("*.py"):
+        if path.stem == "__init__":
+            continue
+        imported = graph.setdefault(path.stem, set())
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(prefix):
+                imported.add(str(node.module).removeprefix(prefix))
+            elif isinstance(node, ast.Import):
+                imported |= {
+                    alias.name.removeprefix(prefix)
+                    for alias in node.names
+                    if alias.name.startswith(prefix)
+                }
+    assert {"chats", "server", "users"} <= graph.keys()
+    try:
+        TopologicalSorter(graph).prepare()
+    except CycleError as error:
+        pytest.fail(f"import cycle in the sandbox: {error.args[1]}")
