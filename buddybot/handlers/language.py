@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup, Update
 
-from buddybot import callbacks
 from buddybot.context import BuddyContext
-from buddybot.handlers.basics import stale_button
-from buddybot.handlers.buttons import button
+from buddybot.handlers.buttons import Pressed, Stale, button, on_press, show
 from buddybot.handlers.menu import set_personal_menu
 from buddybot.i18n import LANGUAGES, translator
 from buddybot.services import people
@@ -35,20 +33,25 @@ async def ask_language(update: Update, context: BuddyContext) -> None:
         )
 
 
-async def language_chosen(update: Update, context: BuddyContext) -> None:
+def _parse_language(parts: tuple[str, ...]) -> str | None:
+    """``lang:<language>``: one of the languages we speak."""
+    return parts[0] if parts in {(lang,) for lang in LANGUAGES} else None
+
+
+async def _on_language_press(
+    pressed: Pressed, language: str, context: BuddyContext
+) -> Stale | None:
     """Store the chosen language (for people who joined) and confirm in that language."""
-    query = update.callback_query
-    parsed = callbacks.decode(query.data if query else None)
-    if query is None or parsed is None or parsed.parts not in {(lang,) for lang in LANGUAGES}:
-        await stale_button(update, context)
-        return
-    language = parsed.parts[0]
+    # services/people.py has no transaction-owning form of choose_language yet.
     async with context.runtime.database.transaction() as session:
-        person = await people.choose_language(session, query.from_user.id, language)
+        person = await people.choose_language(session, pressed.telegram_user_id, language)
     tr = translator(language)
+    query = pressed.query
     await query.answer()
-    await query.edit_message_text(
-        tr("language.chosen_unknown" if person is None else "language.chosen")
-    )
+    await show(query, tr("language.chosen_unknown" if person is None else "language.chosen"), None)
     if person is not None and query.message is not None:
         await set_personal_menu(context.bot, query.message.chat.id, person.role, tr)
+    return None
+
+
+language_chosen = on_press(_parse_language, _on_language_press)
