@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from buddybot.roles import ParticipantRole
 from buddybot.schedule import BUDDY_DEFAULT, CLIENT_DEFAULT, DEFAULT_TIME, Rhythm
 from buddybot.services import access
+from buddybot.storage import people as stored_people
 from buddybot.storage.database import Database
 from buddybot.storage.models import Participant, RhythmRecord
 
@@ -29,18 +30,13 @@ def rhythm_of(record: RhythmRecord, time_zone: str) -> Rhythm:
 async def start_rhythm(session: AsyncSession, participant: Participant, now: datetime) -> None:
     """Give someone who just joined the default rhythm: clients twice a week, buddies on
     Fridays ("Did you meet …?"), both at 18:00 local time."""
-    if await session.get(RhythmRecord, participant.id) is not None:
+    if await stored_people.rhythm_of_participant(session, participant.id) is not None:
         return
     days = CLIENT_DEFAULT if participant.role is ParticipantRole.CLIENT else BUDDY_DEFAULT
-    session.add(
-        RhythmRecord(
-            participant_id=participant.id,
-            weekdays=",".join(str(day) for day in sorted(days)),
-            local_time=DEFAULT_TIME.strftime("%H:%M"),
-            checked_until=now,
-        )
+    weekdays = ",".join(str(day) for day in sorted(days))
+    await stored_people.add_rhythm(
+        session, participant.id, weekdays, DEFAULT_TIME.strftime("%H:%M"), now
     )
-    await session.flush()
 
 
 # The times a client may choose for their check-ins (local time).
@@ -62,7 +58,7 @@ class RhythmView:
 
 async def rhythm_view(session: AsyncSession, participant: Participant) -> RhythmView | None:
     """The participant's rhythm, if they have one."""
-    record = await session.get(RhythmRecord, participant.id)
+    record = await stored_people.rhythm_of_participant(session, participant.id)
     if record is None:
         return None
     return RhythmView(
@@ -78,7 +74,7 @@ async def rhythm_view(session: AsyncSession, participant: Participant) -> Rhythm
 
 async def set_time(session: AsyncSession, participant: Participant, local_time: str) -> bool:
     """Move the check-in time (one of ``CHOOSABLE_TIMES``); False if not allowed."""
-    record = await session.get(RhythmRecord, participant.id)
+    record = await stored_people.rhythm_of_participant(session, participant.id)
     if record is None or local_time not in CHOOSABLE_TIMES:
         return False
     record.local_time = local_time
@@ -93,7 +89,7 @@ WINDOW_HOURS = (12, 24, 48, 72)
 async def set_reminder(session: AsyncSession, participant: Participant, hours: int) -> bool:
     """Set after how many hours an unanswered prompt gets its one reminder. False when not
     one of ``REMINDER_HOURS`` or not before the end of the answer window (nothing changes)."""
-    record = await session.get(RhythmRecord, participant.id)
+    record = await stored_people.rhythm_of_participant(session, participant.id)
     if record is None or hours not in REMINDER_HOURS or hours >= record.answer_window_hours:
         return False
     record.reminder_after_minutes = hours * 60
@@ -103,7 +99,7 @@ async def set_reminder(session: AsyncSession, participant: Participant, hours: i
 async def set_answer_window(session: AsyncSession, participant: Participant, hours: int) -> bool:
     """Set how long an answer is welcome. False when not one of ``WINDOW_HOURS`` or when the
     reminder would come after the window closed (nothing changes)."""
-    record = await session.get(RhythmRecord, participant.id)
+    record = await stored_people.rhythm_of_participant(session, participant.id)
     if record is None or hours not in WINDOW_HOURS or record.reminder_after_minutes >= hours * 60:
         return False
     record.answer_window_hours = hours
@@ -134,7 +130,7 @@ async def set_time_zone(session: AsyncSession, participant: Participant, zone: s
 
 async def toggle_day(session: AsyncSession, participant: Participant, weekday: int) -> bool:
     """Add or remove a weekday (the professional sets the days); at least one stays."""
-    record = await session.get(RhythmRecord, participant.id)
+    record = await stored_people.rhythm_of_participant(session, participant.id)
     if record is None or not 0 <= weekday <= 6:
         return False
     days = set(rhythm_of(record, participant.time_zone).weekdays) ^ {weekday}
@@ -146,7 +142,7 @@ async def toggle_day(session: AsyncSession, participant: Participant, weekday: i
 
 async def pause(session: AsyncSession, participant: Participant, until: datetime | None) -> bool:
     """No prompts until ``until`` (or until /resume when None)."""
-    record = await session.get(RhythmRecord, participant.id)
+    record = await stored_people.rhythm_of_participant(session, participant.id)
     if record is None:
         return False
     record.paused, record.paused_until = True, until
@@ -155,7 +151,7 @@ async def pause(session: AsyncSession, participant: Participant, until: datetime
 
 async def resume(session: AsyncSession, participant: Participant, now: datetime) -> bool:
     """Prompts again from the next slot on (slots during the pause are not sent afterwards)."""
-    record = await session.get(RhythmRecord, participant.id)
+    record = await stored_people.rhythm_of_participant(session, participant.id)
     if record is None or not record.paused:
         return False
     record.paused, record.paused_until = False, None

@@ -15,6 +15,7 @@ from buddybot.storage.models import (
     Organisation,
     Participant,
     Professional,
+    RhythmRecord,
 )
 
 T = TypeVar("T", bound=object)
@@ -248,4 +249,24 @@ async def participants_withdrawn_before(
 async def delete_participant(session: AsyncSession, participant: Participant) -> None:
     """Hard-delete a client or buddy; the database cascades to their links and invitations."""
     await session.delete(participant)
+    await session.flush()
+
+
+async def rhythm_of_participant(session: AsyncSession, participant_id: int) -> RhythmRecord | None:
+    """The stored check-in rhythm of a participant, if they have one."""
+    return await session.get(RhythmRecord, participant_id)
+
+
+async def add_rhythm(
+    session: AsyncSession, participant_id: int, weekdays: str, local_time: str, now: datetime
+) -> None:
+    """Store a participant's first rhythm (``weekdays`` as "0,3"), checked up to ``now``."""
+    session.add(
+        RhythmRecord(
+            participant_id=participant_id,
+            weekdays=weekdays,
+            local_time=local_time,
+            checked_until=now,
+        )
+    )
     await session.flush()
