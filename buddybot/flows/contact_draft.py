@@ -105,6 +105,8 @@ class State:
 
 @dataclass(frozen=True)
 class ChooseKind:
+    """A kind of contact (person, group, animal, place) was chosen."""
+
     kind: ContactKind
 
 
@@ -118,21 +120,27 @@ class TypeLabel:
 
 @dataclass(frozen=True)
 class AddAnyway:
-    pass
+    """Add the name although the map holds it already."""
 
 
 @dataclass(frozen=True)
 class ChooseCircle:
+    """How close: circle 1 (closest) to 3."""
+
     circle: int
 
 
 @dataclass(frozen=True)
 class ChooseDomain:
+    """Where the contact belongs in the client's life."""
+
     domain: Domain
 
 
 @dataclass(frozen=True)
 class ToggleSupport:
+    """Tick or untick a kind of support on a support step."""
+
     support: Support
 
 
@@ -143,22 +151,26 @@ class Next:
 
 @dataclass(frozen=True)
 class ChooseFrequency:
+    """How often they see each other; this completes a new contact."""
+
     frequency: Frequency
 
 
 @dataclass(frozen=True)
 class ChangeField:
+    """Which one thing of an existing contact to change."""
+
     field: Field
 
 
 @dataclass(frozen=True)
 class Back:
-    pass
+    """One step back."""
 
 
 @dataclass(frozen=True)
 class Cancel:
-    pass
+    """Leave without saving."""
 
 
 Event = (

@@ -36,12 +36,16 @@ class NetworkPress:
 
 @dataclass(frozen=True)
 class ClientPress(NetworkPress):
+    """``net:show|add:<client>``: the map again, or start adding a contact."""
+
     action: ClientAction
     client_id: int
 
 
 @dataclass(frozen=True)
 class PickPress(NetworkPress):
+    """``net:pick:<client>:c|r:<page>``: a page of contacts to change or remove one."""
+
     client_id: int
     mode: PickMode
     page: int
@@ -49,6 +53,8 @@ class PickPress(NetworkPress):
 
 @dataclass(frozen=True)
 class ContactPress(NetworkPress):
+    """``net:edit|del|delyes:<client>:<contact>``: change, ask to remove, remove."""
+
     client_id: int
     contact_id: int
     action: ContactAction
@@ -56,6 +62,8 @@ class ContactPress(NetworkPress):
 
 @dataclass(frozen=True)
 class DraftPress(NetworkPress):
+    """A button of the open draft, as an event of the flow."""
+
     event: flow.Event
 
 
