@@ -40,7 +40,7 @@ from buddybot.network import Contact, ContactKind, Domain
 from buddybot.roles import ParticipantRole, ParticipantStatus
 from buddybot.runner import BotProcess
 from buddybot.sandbox import DEFAULT_TOKEN, SandboxUser, TelegramSandbox
-from buddybot.services import checkins, contacts
+from buddybot.services import checkin_answers, contacts
 from buddybot.settings import load_settings
 from buddybot.storage import migrate, people
 from buddybot.storage.database import Database
@@ -156,7 +156,7 @@ async def _seed(url: str, telegram_user_id: int) -> None:
                     by=contacts.Editor("client", client.id),
                     now=utcnow(),
                 )
-            await checkins.start_now(session, client, utcnow())
+            await checkin_answers.start_now(session, client, utcnow())
     finally:
         await database.dispose()
 

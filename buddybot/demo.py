@@ -23,9 +23,10 @@ from buddybot.runner import BotProcess
 from buddybot.sandbox import DEFAULT_TOKEN, ChatMessage, SandboxUser, TelegramSandbox
 from buddybot.sandbox.transcript import Transcript
 from buddybot.schedule import next_slot
-from buddybot.services import checkins, organisations
+from buddybot.services import organisations
 from buddybot.services.rhythms import rhythm_of
 from buddybot.settings import Mode, Settings
+from buddybot.storage import checkins as stored_checkins
 from buddybot.storage import people as stored_people
 from buddybot.storage.models import RhythmRecord
 
@@ -292,7 +293,7 @@ class _Story:
             person.catch_up()
         async with database.transaction() as session:
             for client_id in joined:
-                open_checkin = await checkins.current_open(session, client_id)
+                open_checkin = await stored_checkins.current_open(session, client_id)
                 if open_checkin is not None and client_id != amira_id:
                     await season.answer(session, open_checkin.id, 11, self.clock.now)
         await tap(amira, prompt, "▶️ Start")

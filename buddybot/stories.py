@@ -21,7 +21,8 @@ from buddybot.flows import checkin as checkin_flow
 from buddybot.flows import meetup as meetup_flow
 from buddybot.network import Contact, ContactKind, Domain
 from buddybot.roles import ParticipantRole
-from buddybot.services import checkins, contacts, invitations, meetups
+from buddybot.services import checkin_answers, checkins, contacts, invitations, meetups
+from buddybot.storage import checkins as stored_checkins
 from buddybot.storage import people
 from buddybot.storage.database import Database
 from buddybot.storage.models import Checkin, Participant, Professional
@@ -251,8 +252,10 @@ class Season:
         if said is None:
             return
         network = {c.label: c.contact_id for c in await contacts.current_map(session, person.id)}
-        due = checkin_flow.satisfaction_due(await checkins.answered_count(session, person.id))
-        await checkins.answer_all(
+        due = checkin_flow.satisfaction_due(
+            await stored_checkins.answered_count(session, person.id)
+        )
+        await checkin_answers.answer_all(
             session,
             checkin,
             person,
@@ -271,7 +274,7 @@ class Season:
     ) -> None:
         """The buddy met their client this week (most weeks): the meetup is logged."""
         checkin.answered_at = now
-        await checkins.finish(session, checkin, buddy, now)
+        await checkin_answers.finish(session, checkin, buddy, now)
         if self.rng.random() < 0.15:
             return
         (client, *_) = await meetups.agreed_clients(session, buddy.id)
@@ -307,7 +310,7 @@ class Season:
                             now=now,
                         )
             if story.unreachable_from == week:
-                await checkins.mark_unreachable(session, client_id)
+                await stored_checkins.mark_unreachable(session, client_id)
 
 
 async def professional_of(database: Database, telegram_user_id: int) -> int:

@@ -15,6 +15,7 @@ from buddybot.roles import ParticipantStatus
 from buddybot.runner import BotProcess
 from buddybot.sandbox import TelegramSandbox
 from buddybot.services import checkins
+from buddybot.storage import claims
 from buddybot.storage.models import (
     AuditEntry,
     Checkin,
@@ -209,7 +210,7 @@ async def test_a_restart_between_materialising_and_sending_sends_once(
     try:
         await tick(second)
         assert amira.catch_up() == []  # the claim is fresh: another process may be sending
-        clock.now += checkins.STALE_CLAIM + timedelta(seconds=1)
+        clock.now += claims.STALE_CLAIM + timedelta(seconds=1)
         await tick(second)
         await amira.next_message()
         await tick(second)

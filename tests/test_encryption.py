@@ -17,7 +17,8 @@ from buddybot.admin import new_key
 from buddybot.clock import utcnow
 from buddybot.network import Contact, ContactKind, Domain
 from buddybot.roles import ParticipantRole
-from buddybot.services import checkins, contacts
+from buddybot.services import checkin_answers, contacts
+from buddybot.storage import checkins as stored_checkins
 from buddybot.storage import crypto, keys, migrate, people, questions
 from buddybot.storage.database import Database
 from buddybot.storage.models import Professional
@@ -79,7 +80,7 @@ async def _store_a_client(database: Database) -> int:
             by=contacts.Editor("client", client.id),
             now=utcnow(),
         )
-        checkin = await checkins.start_now(session, client, utcnow())
+        checkin = await checkin_answers.start_now(session, client, utcnow())
         checkin.data = {"message": "Tot dinsdag!"}
         return client.id
 
@@ -143,7 +144,7 @@ async def test_rotation_re_encrypts_in_batches_and_resumes_after_a_stop(
         client = await people.participant_by_telegram_id(session, TELEGRAM_ID)
         assert client is not None
         assert client.first_name == "Amira"
-        checkin = await checkins.current_open(session, client.id)
+        checkin = await stored_checkins.current_open(session, client.id)
         assert checkin is not None
         assert checkin.data["message"] == "Tot dinsdag!"
 

@@ -9,7 +9,7 @@ whatever the callback data says); anything else is refused and written to the au
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,11 +17,13 @@ from buddybot.flows import checkin as flow
 from buddybot.flows.checkin import Action, CheckinState, Press, Step
 from buddybot.network import Contact
 from buddybot.roles import ParticipantRole, ParticipantStatus
-from buddybot.services import access, checkins, contacts, guardians, meetups
+from buddybot.schedule import local_date
+from buddybot.services import access, contacts, guardians, meetups
 from buddybot.services.meetups import MeetupStart
+from buddybot.storage import checkins as stored
 from buddybot.storage import people
 from buddybot.storage.database import Database
-from buddybot.storage.models import Checkin, Participant
+from buddybot.storage.models import Checkin, CheckinStatus, Participant
 
 
 @dataclass(frozen=True)
@@ -112,7 +114,7 @@ async def press(
     ``message_id``: the message the button was on (a prompt whose sending was not yet
     recorded is open from the first press on)."""
     async with database.transaction() as session:
-        found = await checkins.open_checkin_with_map(session, telegram_user_id, event.checkin_id)
+        found = await stored.with_map(session, telegram_user_id, event.checkin_id)
         if found is None:
             await access.refuse(session, telegram_user_id, "checkin", "checkin", event.checkin_id)
             return Refused()
@@ -132,25 +134,25 @@ async def _press(
     language = participant.language
     if participant.status is ParticipantStatus.UNREACHABLE:
         participant.status = ParticipantStatus.ACTIVE  # they tap, so they can be reached
-    checkins.arrived(checkin, message_id, now)
-    if not checkins.is_open(checkin):
+    arrived(checkin, message_id, now)
+    if not is_open(checkin):
         return Closed(language)
     state = CheckinState.from_row(checkin.step, checkin.data)
     buddy = participant.role is ParticipantRole.BUDDY
     if state.step is None and event.action is Action.NOT_NOW:
-        await checkins.skip(session, checkin, now)
+        await skip(session, checkin, now)
         return Skipped(language)
     if state.step is None and event.action is Action.MET and buddy:
         # Yes: the check-in is answered, and the meetup is logged right away.
         checkin.answered_at = now
-        await checkins.finish(session, checkin, participant, now)
+        await finish(session, checkin, participant, now)
         return MeetupStarted(language, await meetups.begin(session, participant, now))
     if state.step is Step.WHO and event.action is Action.SOMEONE_NEW:
         draft = contacts.Draft(participant.id, "kind", data={"checkin": checkin.id})
         await contacts.save_draft(session, participant.telegram_user_id or 0, draft, now=now)
         return SomeoneNew(language, draft)
     answered = (
-        await checkins.answered_count(session, participant.id) if event.action is Action.MOOD else 0
+        await stored.answered_count(session, participant.id) if event.action is Action.MOOD else 0
     )
     ids = frozenset(contact.contact_id for contact in network)
     moved = flow.press(state, event, network=ids, answered_before=answered, buddy=buddy)
@@ -177,7 +179,7 @@ async def _question(
     last answer once, the professional's name for the message question)."""
     state = CheckinState.from_row(checkin.step, checkin.data)
     if state.step is Step.WHO and not state.since_known:  # looked up once, kept for toggles
-        day = await checkins.previous_answer_day(session, participant.id, checkin.slot_at)
+        day = await stored.previous_answer_day(session, participant.id, checkin.slot_at)
         state = replace(state, since=day, since_known=True)
         _store(checkin, state)
     professional = ""
@@ -194,14 +196,88 @@ async def _question(
 
 
 async def _finished(session: AsyncSession, checkin: Checkin, participant: Participant) -> Finished:
-    await checkins.finish(session, checkin, participant, checkin.answered_at or checkin.slot_at)
+    await finish(session, checkin, participant, checkin.answered_at or checkin.slot_at)
     buddy = participant.role is ParticipantRole.BUDDY
-    count = (
-        0
-        if buddy
-        else await checkins.contacts_this_week(session, participant.id, checkin.local_date)
-    )
+    count = 0 if buddy else await contacts_this_week(session, participant.id, checkin.local_date)
     return Finished(participant.language, participant.first_name or "", buddy, count)
+
+
+def is_open(checkin: Checkin) -> bool:
+    """True while the check-in can still be answered."""
+    return checkin.status in stored.OPEN
+
+
+def arrived(checkin: Checkin, message_id: int | None, now: datetime) -> None:
+    """The person pressed a button of the prompt, so it reached them, even if its sender has
+    not recorded that yet (a tap within moments, or on another replica): from now on it is
+    open. Without this the press found it "closed" and their answer was never asked for."""
+    if checkin.status == CheckinStatus.SENDING:
+        checkin.status, checkin.sent_at = CheckinStatus.SENT, now
+        checkin.message_id = checkin.message_id or message_id
+
+
+async def start_now(session: AsyncSession, participant: Participant, now: datetime) -> Checkin:
+    """`/checkin`: a check-in outside the rhythm, open at once."""
+    return await stored.add_open(
+        session, participant.id, now, local_date(now, participant.time_zone)
+    )
+
+
+async def finish(
+    session: AsyncSession, checkin: Checkin, participant: Participant, now: datetime
+) -> None:
+    """Store every answer of a completed check-in: contact events, mood, satisfaction."""
+    state = CheckinState.from_row(checkin.step, checkin.data)
+    await stored.add_answers(
+        session,
+        checkin,
+        now,
+        local_date(now, participant.time_zone),
+        modes={contact: state.modes.get(str(contact)) for contact in state.chosen},
+        mood=state.mood,
+        satisfaction=state.satisfaction,
+    )
+    checkin.status, checkin.answered_at, checkin.closed_at = CheckinStatus.ANSWERED, now, now
+    checkin.step = Step.DONE.value
+
+
+async def answer_all(
+    session: AsyncSession,
+    checkin: Checkin,
+    participant: Participant,
+    *,
+    contacts: dict[int, str | None],
+    mood: int | None,
+    satisfaction: int | None,
+    now: datetime,
+) -> None:
+    """A whole check-in answered at once (contact id → mode, mood, satisfaction), stored
+    exactly as the tapped conversation stores it. The demo's history is made with this."""
+    state = CheckinState.from_row(checkin.step, checkin.data)
+    answered = replace(
+        state,
+        chosen=tuple(contacts),
+        modes={str(contact_id): mode for contact_id, mode in contacts.items()},
+        mood=mood,
+        satisfaction=satisfaction,
+    )
+    checkin.data = answered.row_data(checkin.data)
+    await finish(session, checkin, participant, now)
+
+
+async def skip(session: AsyncSession, checkin: Checkin, now: datetime) -> None:
+    """The person said "not now": recorded as skipped, nothing filled in."""
+    checkin.status, checkin.closed_at, checkin.step = CheckinStatus.SKIPPED, now, Step.DONE.value
+    await session.flush()
+
+
+# The thank-you counts the people seen in the last seven days ("this week").
+THIS_WEEK = timedelta(days=7)
+
+
+async def contacts_this_week(session: AsyncSession, client_id: int, today: date) -> int:
+    """How many different contacts the client was in touch with in the last seven days."""
+    return await stored.contacts_since(session, client_id, today - THIS_WEEK)
 
 
 @dataclass(frozen=True)
@@ -228,9 +304,9 @@ async def open_now(
             return None
         if guardians.waiting_for_guardian(participant):
             return WaitingForGuardian()
-        checkin = await checkins.current_open(session, participant.id)
+        checkin = await stored.current_open(session, participant.id)
         if checkin is None:
-            checkin = await checkins.start_now(session, participant, now)
+            checkin = await start_now(session, participant, now)
         if checkin.step is None:
             checkin.step = Step.WHO.value
         network = await contacts.current_map(session, participant.id)
@@ -247,7 +323,7 @@ async def text_typed(
     async with database.transaction() as session:
         participant = await people.participant_by_telegram_id(session, telegram_user_id)
         checkin = (
-            None if participant is None else await checkins.current_open(session, participant.id)
+            None if participant is None else await stored.current_open(session, participant.id)
         )
         if participant is None or checkin is None or checkin.step is None:
             return None

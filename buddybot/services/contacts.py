@@ -30,7 +30,8 @@ from buddybot.network import (
     label_key,
     same_label,
 )
-from buddybot.services import access, checkins
+from buddybot.services import access
+from buddybot.storage import checkins as stored_checkins
 from buddybot.storage import contacts as stored
 from buddybot.storage.database import Database
 from buddybot.storage.models import ContactChange, ContactRecord
@@ -444,7 +445,7 @@ async def _add(
     except NetworkFullError:
         return Ended(EndReason.FULL, state.checkin_id)
     if state.checkin_id is not None:  # "Someone new" during a check-in: they were seen, too
-        await checkins.choose_contact(
+        await stored_checkins.add_chosen_contact(
             session, state.checkin_id, editing.client_id, added.contact_id
         )
     return Saved(MapEdit.ADDED, added, state.checkin_id)

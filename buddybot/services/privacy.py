@@ -12,10 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from buddybot.network import Contact
 from buddybot.roles import ParticipantRole
-from buddybot.services import checkins, contacts, meetups, people
+from buddybot.services import contacts, meetups, people
 from buddybot.services.invitations import PENDING_HOLD, attempt_hash
 from buddybot.services.people import Person, Role
 from buddybot.storage import audit, deliveries, questions
+from buddybot.storage import checkins as stored_checkins
 from buddybot.storage import invitations as stored_invitations
 from buddybot.storage import people as stored_people
 from buddybot.storage.database import Database
@@ -140,7 +141,7 @@ async def _participant_data(
             for invitation in invitations
         ],
         **network,
-        **await checkins.answers_of(session, participant.id),
+        **await stored_checkins.answers_of(session, participant.id),
         "meetups": await meetups.of_participant(session, participant),
         "who_looked_at_or_changed_your_data": await _audit_lines(
             session, await audit.audit_entries_about(session, "participant", participant.id)
@@ -336,7 +337,7 @@ async def purge(
     old_answers = 0
     for organisation in await stored_people.organisations(session):
         months = organisation.retention_months or retention_months
-        old_answers += await checkins.delete_answers_before(
+        old_answers += await stored_checkins.delete_answers_before(
             session, now - timedelta(days=31 * months), organisation_id=organisation.id
         )
     return PurgeReport(

@@ -7,8 +7,9 @@ and finds the person behind it in one transaction, so no handler looks them up a
 
 from __future__ import annotations
 
-from buddybot.services import checkins, people
+from buddybot.services import people
 from buddybot.services.people import Person
+from buddybot.storage import checkins as stored_checkins
 from buddybot.storage import deliveries
 from buddybot.storage.database import Database
 
@@ -30,7 +31,7 @@ async def identify_sender(
     async with database.transaction() as session:
         person = await people.identify(session, telegram_user_id)
         if reached and person.unreachable:
-            await checkins.mark_reachable(session, telegram_user_id)
+            await stored_checkins.mark_reachable(session, telegram_user_id)
     return person
 
 

@@ -1,0 +1,374 @@
+"""Queries and writes on check-ins and their answers (contact events, moods, satisfaction),
+and on the rhythms the scheduler reads. No rules, no texts: just rows."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, bindparam, delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from buddybot.flows.checkin import CheckinState, contact_chosen
+from buddybot.network import Contact
+from buddybot.roles import ParticipantStatus
+from buddybot.storage import claims
+from buddybot.storage.contacts import as_contact
+from buddybot.storage.database import upsert_insert
+from buddybot.storage.models import (
+    Checkin,
+    CheckinStatus,
+    ContactEvent,
+    ContactRecord,
+    Meetup,
+    MoodAnswer,
+    Participant,
+    RhythmRecord,
+    SatisfactionAnswer,
+)
+
+OPEN = (CheckinStatus.SENT, CheckinStatus.REMINDED)
+# Rows per INSERT when many slots are made at once.
+BATCH = 500
+
+
+async def due_rhythms(
+    session: AsyncSession, now: datetime, may_be_prompted: ColumnElement[bool]
+) -> list[tuple[RhythmRecord, Participant]]:
+    """Rhythms not looked at since before ``now`` of people who take part and
+    ``may_be_prompted``, locked for this process (others skip them on PostgreSQL)."""
+    rows = await session.execute(
+        select(RhythmRecord, Participant)
+        .join(Participant, Participant.id == RhythmRecord.participant_id)
+        .where(
+            RhythmRecord.checked_until < now,
+            Participant.status == ParticipantStatus.ACTIVE,
+            Participant.consent_given_at.is_not(None),
+            Participant.consent_withdrawn_at.is_(None),
+            may_be_prompted,
+        )
+        .with_for_update(of=RhythmRecord, skip_locked=True)
+    )
+    return [(record, participant) for record, participant in rows.all()]
+
+
+async def add_slots(session: AsyncSession, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert check-in rows; a row for a (participant, slot) that exists is left out, so
+    making the same slots twice (a restart, another replica) changes nothing."""
+    insert = upsert_insert(session)
+    for start in range(0, len(rows), BATCH):
+        await session.execute(
+            insert(Checkin)
+            .values(list(rows[start : start + BATCH]))
+            .on_conflict_do_nothing(index_elements=["participant_id", "slot_at"])
+        )
+    await session.flush()
+
+
+async def candidates(
+    session: AsyncSession, limit: int, *conditions: ColumnElement[bool]
+) -> list[tuple[Checkin, Participant]]:
+    """Check-ins meeting ``conditions`` with their participant, oldest slot first, locked for
+    this process (other replicas skip them on PostgreSQL)."""
+    rows = await session.execute(
+        select(Checkin, Participant)
+        .join(Participant, Participant.id == Checkin.participant_id)
+        .where(*conditions)
+        .order_by(Checkin.slot_at, Checkin.id)
+        .limit(limit)
+        .with_for_update(of=Checkin, skip_locked=True)
+    )
+    return [(checkin, participant) for checkin, participant in rows.all()]
+
+
+async def release_stale_claims(session: AsyncSession, now: datetime) -> None:
+    """Prompts whose sending was cut off (``claims.STALE_CLAIM``) are due again."""
+    await session.execute(
+        update(Checkin)
+        .where(Checkin.status == CheckinStatus.SENDING, claims.stale(Checkin.claimed_at, now))
+        .values(status=CheckinStatus.SCHEDULED)
+    )
+
+
+async def claim(session: AsyncSession, checkin_ids: list[int], now: datetime) -> set[int]:
+    """Take the still-scheduled ones of ``checkin_ids`` for sending in one conditional
+    update; returns the ids this process won."""
+    won = await session.scalars(
+        update(Checkin)
+        .where(Checkin.id.in_(checkin_ids), Checkin.status == CheckinStatus.SCHEDULED)
+        .values(status=CheckinStatus.SENDING, claimed_at=now, attempts=Checkin.attempts + 1)
+        .returning(Checkin.id)
+    )
+    return set(won)
+
+
+async def mark_sent(session: AsyncSession, checkin_id: int, message_id: int, now: datetime) -> None:
+    """The prompt being sent reached Telegram as ``message_id``."""
+    await session.execute(
+        update(Checkin)
+        .where(Checkin.id == checkin_id, Checkin.status == CheckinStatus.SENDING)
+        .values(status=CheckinStatus.SENT, sent_at=now, message_id=message_id)
+    )
+
+
+async def take_for_reminder(session: AsyncSession, checkin_id: int, now: datetime) -> bool:
+    """Mark a sent prompt as reminded; False when another process did it first."""
+    taken = await session.execute(
+        update(Checkin)
+        .where(Checkin.id == checkin_id, Checkin.status == CheckinStatus.SENT)
+        .values(status=CheckinStatus.REMINDED, reminded_at=now)
+    )
+    return getattr(taken, "rowcount", 0) == 1
+
+
+async def rhythms_of(session: AsyncSession, participant_ids: set[int]) -> dict[int, RhythmRecord]:
+    """The rhythms of these participants, by participant id."""
+    if not participant_ids:
+        return {}
+    records = await session.scalars(
+        select(RhythmRecord).where(RhythmRecord.participant_id.in_(participant_ids))
+    )
+    return {record.participant_id: record for record in records}
+
+
+async def mark_unreachable(session: AsyncSession, participant_id: int) -> None:
+    """An active participant becomes unreachable (blocked the bot, account gone)."""
+    await session.execute(
+        update(Participant)
+        .where(Participant.id == participant_id, Participant.status == ParticipantStatus.ACTIVE)
+        .values(status=ParticipantStatus.UNREACHABLE)
+    )
+
+
+async def mark_reachable(session: AsyncSession, telegram_user_id: int) -> bool:
+    """An unreachable participant is active again; False when they were not unreachable."""
+    result = await session.execute(
+        update(Participant)
+        .where(
+            Participant.telegram_user_id == telegram_user_id,
+            Participant.status == ParticipantStatus.UNREACHABLE,
+        )
+        .values(status=ParticipantStatus.ACTIVE)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+# Built once: composing the statement took as long as running it (benchmarks.answers).
+_CHECKIN_WITH_MAP = (
+    select(Checkin, Participant, ContactRecord)
+    .join(Participant, Participant.id == Checkin.participant_id)
+    .outerjoin(
+        ContactRecord,
+        (ContactRecord.client_id == Participant.id) & ContactRecord.removed_at.is_(None),
+    )
+    .where(
+        Checkin.id == bindparam("checkin_id"),
+        Participant.telegram_user_id == bindparam("telegram_user_id"),
+    )
+    .order_by(ContactRecord.id)
+)
+
+
+async def with_map(
+    session: AsyncSession, telegram_user_id: int, checkin_id: int
+) -> tuple[Checkin, Participant, list[Contact]] | None:
+    """Check-in ``checkin_id`` if it belongs to the person ``telegram_user_id`` (open or
+    not), with the client's current map, in one query: a button press costs one read."""
+    rows = (
+        await session.execute(
+            _CHECKIN_WITH_MAP, {"checkin_id": checkin_id, "telegram_user_id": telegram_user_id}
+        )
+    ).all()
+    if not rows:
+        return None
+    checkin, participant = rows[0][0], rows[0][1]
+    return checkin, participant, [as_contact(row[2]) for row in rows if row[2] is not None]
+
+
+async def current_open(session: AsyncSession, participant_id: int) -> Checkin | None:
+    """The newest check-in this person can still answer."""
+    return await session.scalar(
+        select(Checkin)
+        .where(Checkin.participant_id == participant_id, Checkin.status.in_(OPEN))
+        .order_by(Checkin.slot_at.desc())
+        .limit(1)
+    )
+
+
+async def add_open(session: AsyncSession, participant_id: int, now: datetime, day: date) -> Checkin:
+    """A check-in outside the rhythm, open at once (sent ``now``, local day ``day``)."""
+    checkin = Checkin(
+        participant_id=participant_id,
+        slot_at=now,
+        local_date=day,
+        status=CheckinStatus.SENT,
+        sent_at=now,
+        attempts=0,
+        data={},
+    )
+    session.add(checkin)
+    await session.flush()
+    return checkin
+
+
+async def answered_count(session: AsyncSession, participant_id: int) -> int:
+    """How many check-ins this person answered."""
+    count = await session.scalar(
+        select(func.count()).where(
+            Checkin.participant_id == participant_id, Checkin.status == CheckinStatus.ANSWERED
+        )
+    )
+    return count or 0
+
+
+async def previous_answer_day(
+    session: AsyncSession, participant_id: int, before: datetime
+) -> date | None:
+    """The local day of the last answered check-in before ``before``."""
+    return await session.scalar(
+        select(Checkin.local_date)
+        .where(
+            Checkin.participant_id == participant_id,
+            Checkin.status == CheckinStatus.ANSWERED,
+            Checkin.slot_at < before,
+        )
+        .order_by(Checkin.slot_at.desc())
+        .limit(1)
+    )
+
+
+async def add_answers(
+    session: AsyncSession,
+    checkin: Checkin,
+    at: datetime,
+    day: date,
+    *,
+    modes: Mapping[int, str | None],
+    mood: int | None,
+    satisfaction: int | None,
+) -> None:
+    """The answers of a check-in as rows: a contact event per contact seen (with how),
+    the mood and the satisfaction (when given), all at ``at`` on the local ``day``."""
+    participant_id = checkin.participant_id
+    for contact_id, mode in modes.items():
+        session.add(
+            ContactEvent(
+                client_id=participant_id,
+                contact_id=contact_id,
+                checkin_id=checkin.id,
+                at=at,
+                local_date=day,
+                mode=mode,
+                reported_by="client",
+            )
+        )
+    for table, score in ((MoodAnswer, mood), (SatisfactionAnswer, satisfaction)):
+        if score is not None:
+            session.add(
+                table(
+                    participant_id=participant_id,
+                    checkin_id=checkin.id,
+                    at=at,
+                    local_date=day,
+                    score=score,
+                )
+            )
+    await session.flush()
+
+
+async def contacts_since(session: AsyncSession, client_id: int, after: date) -> int:
+    """How many different contacts the client was in touch with on local days after
+    ``after``."""
+    count = await session.scalar(
+        select(func.count(func.distinct(ContactEvent.contact_id))).where(
+            ContactEvent.client_id == client_id, ContactEvent.local_date > after
+        )
+    )
+    return count or 0
+
+
+async def answers_of(
+    session: AsyncSession, participant_id: int
+) -> dict[str, list[dict[str, object]]]:
+    """Every check-in of a person and what they answered, as plain data (for /mydata)."""
+    rows = await session.scalars(
+        select(Checkin).where(Checkin.participant_id == participant_id).order_by(Checkin.slot_at)
+    )
+    moods = await session.scalars(
+        select(MoodAnswer)
+        .where(MoodAnswer.participant_id == participant_id)
+        .order_by(MoodAnswer.at)
+    )
+    satisfaction = await session.scalars(
+        select(SatisfactionAnswer)
+        .where(SatisfactionAnswer.participant_id == participant_id)
+        .order_by(SatisfactionAnswer.at)
+    )
+    events = await session.scalars(
+        select(ContactEvent)
+        .where(ContactEvent.client_id == participant_id)
+        .order_by(ContactEvent.at)
+    )
+    return {
+        "check_ins": [
+            {
+                "planned_for": row.slot_at.isoformat(timespec="minutes"),
+                "status": row.status.value,
+                "answered": row.answered_at.isoformat(timespec="minutes")
+                if row.answered_at
+                else None,
+                "message_to_professional": (row.data or {}).get("message"),
+            }
+            for row in rows
+        ],
+        "moods": [{"day": m.local_date.isoformat(), "score_1_to_5": m.score} for m in moods],
+        "satisfaction": [
+            {"day": s.local_date.isoformat(), "score_1_to_5": s.score} for s in satisfaction
+        ],
+        "contact_events": [
+            {
+                "day": e.local_date.isoformat(),
+                "contact": e.contact_id,
+                "how": e.mode,
+                "reported_by": e.reported_by,
+            }
+            for e in events
+        ],
+    }
+
+
+async def delete_answers_before(
+    session: AsyncSession, before: datetime, *, organisation_id: int
+) -> int:
+    """An organisation's check-ins, moods, satisfaction, contact events and meetups older
+    than ``before`` are deleted; returns how many check-ins and meetups went."""
+    people = select(Participant.id).where(Participant.organisation_id == organisation_id)
+    for table, column, person in (
+        (MoodAnswer, MoodAnswer.at, MoodAnswer.participant_id),
+        (SatisfactionAnswer, SatisfactionAnswer.at, SatisfactionAnswer.participant_id),
+        (ContactEvent, ContactEvent.at, ContactEvent.client_id),
+    ):
+        await session.execute(delete(table).where(column < before, person.in_(people)))
+    old_checkins = await session.execute(
+        delete(Checkin).where(Checkin.slot_at < before, Checkin.participant_id.in_(people))
+    )
+    old_meetups = await session.execute(
+        delete(Meetup).where(Meetup.started_at < before, Meetup.client_id.in_(people))
+    )
+    return int(getattr(old_checkins, "rowcount", 0) or 0) + int(
+        getattr(old_meetups, "rowcount", 0) or 0
+    )
+
+
+async def add_chosen_contact(
+    session: AsyncSession, checkin_id: int, client_id: int, contact_id: int
+) -> bool:
+    """Count ``contact_id`` as seen in the open check-in ``checkin_id`` of this client (a
+    contact added through "Someone new"); False when there is no such open check-in."""
+    checkin = await session.get(Checkin, checkin_id)
+    if checkin is None or checkin.participant_id != client_id or checkin.status not in OPEN:
+        return False
+    state = CheckinState.from_row(checkin.step, checkin.data)
+    checkin.data = contact_chosen(state, contact_id).row_data(checkin.data)
+    return True
