@@ -14,6 +14,7 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
+from buddybot import sender
 from buddybot.context import BuddyContext
 from buddybot.flows import contact_draft as flow
 from buddybot.flows.contact_draft import Step
@@ -305,8 +306,11 @@ async def _tell_client(
     assert editing.client_telegram_id is not None
     tr = context.runtime.translator_in(editing.client_language)
     what = tr(TOLD_TEXT[result.edit], **_summary(tr, result.contact))
-    await context.bot.send_message(
-        editing.client_telegram_id, tr("told.by_professional", what=what)
+    await sender.send(
+        context.bot,
+        editing.client_telegram_id,
+        tr("told.by_professional", what=what),
+        what="a client told of a change to their map",
     )
 
 

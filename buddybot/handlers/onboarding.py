@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
-from telegram import Bot, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Update
 
+from buddybot import sender
 from buddybot.context import BuddyContext
 from buddybot.handlers import basics, privacy
 from buddybot.handlers.buttons import STALE, Pressed, Stale, button, number, on_press, show
@@ -141,7 +142,7 @@ async def _on_join_press(pressed: Pressed, data: JoinPress, context: BuddyContex
     elif joined is None:
         await show(pressed.query, tr("join.no_longer_valid"), None)
     else:
-        await _welcome_joined(context.bot, pressed.telegram_user_id, joined, tr)
+        await _welcome_joined(context, pressed.telegram_user_id, joined, tr)
         welcome = tr(
             "consent.welcome_client"
             if joined.role is ParticipantRole.CLIENT
@@ -178,21 +179,26 @@ async def _show_consent(
     )
 
 
-async def _welcome_joined(bot: Bot, telegram_user_id: int, joined: Joined, tr: Translator) -> None:
+async def _welcome_joined(
+    context: BuddyContext, telegram_user_id: int, joined: Joined, tr: Translator
+) -> None:
     """Tell the professional, ask the buddy's client(s), and set the newcomer's menu."""
     role = Role.CLIENT if joined.role is ParticipantRole.CLIENT else Role.BUDDY
+    bot, runtime = context.bot, context.runtime
     await set_personal_menu(bot, telegram_user_id, role, tr)
     name = escape(joined.first_name)
     if joined.professional_telegram_id is not None:
-        professional_tr = translator(joined.professional_language)
-        await bot.send_message(
+        professional_tr = runtime.translator_in(joined.professional_language)
+        await sender.send(
+            bot,
             joined.professional_telegram_id,
             professional_tr(
                 "notify.client_joined" if role is Role.CLIENT else "notify.buddy_joined", name=name
             ),
+            what="note to a professional",
         )
     for client in joined.clients_to_ask:
-        client_tr = translator(client.language)
+        client_tr = runtime.translator_in(client.language)
         buttons = InlineKeyboardMarkup(
             [
                 [
@@ -201,10 +207,12 @@ async def _welcome_joined(bot: Bot, telegram_user_id: int, joined: Joined, tr: T
                 ]
             ]
         )
-        await bot.send_message(
+        await sender.send(
+            bot,
             client.telegram_user_id,
             client_tr("buddy.ask", buddy=name, professional=escape(joined.professional_name)),
-            reply_markup=buttons,
+            keyboard=buttons,
+            what="a client asked about a buddy",
         )
 
 
@@ -242,18 +250,24 @@ async def _on_buddy_press(
     await show(query, context.tr("buddy.agreed" if agree else "buddy.declined", buddy=buddy), None)
     client = escape(answer.client_first_name)
     if agree and answer.buddy_telegram_id is not None:
-        await context.bot.send_message(
+        buddy_tr = context.runtime.translator_in(answer.buddy_language)
+        await sender.send(
+            context.bot,
             answer.buddy_telegram_id,
-            translator(answer.buddy_language)("buddy.agreed_for_buddy", client=client),
+            buddy_tr("buddy.agreed_for_buddy", client=client),
+            what="note to a buddy",
         )
     if answer.professional_telegram_id is not None:
-        await context.bot.send_message(
+        professional_tr = context.runtime.translator_in(answer.professional_language)
+        await sender.send(
+            context.bot,
             answer.professional_telegram_id,
-            translator(answer.professional_language)(
+            professional_tr(
                 "notify.buddy_agreed" if agree else "notify.buddy_declined",
                 client=client,
                 buddy=buddy,
             ),
+            what="note to a professional",
         )
     return None
 
