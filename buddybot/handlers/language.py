@@ -42,9 +42,7 @@ async def _on_language_press(
     pressed: Pressed, language: str, context: BuddyContext
 ) -> Stale | None:
     """Store the chosen language (for people who joined) and confirm in that language."""
-    # services/people.py has no transaction-owning form of choose_language yet.
-    async with context.runtime.database.transaction() as session:
-        person = await people.choose_language(session, pressed.telegram_user_id, language)
+    person = await people.set_language(context.runtime.database, pressed.telegram_user_id, language)
     tr = translator(language)
     query = pressed.query
     await query.answer()

@@ -10,7 +10,8 @@ from telegram import Update
 
 from buddybot.context import BuddyContext
 from buddybot.handlers import basics, checkin, invite, meetup, network
-from buddybot.services import contacts, questions
+from buddybot.services import questions
+from buddybot.services.contacts import Draft
 
 TopicHandler = Callable[[Update, BuddyContext, str, dict[str, Any]], Awaitable[None]]
 
@@ -26,14 +27,12 @@ async def typed_text(update: Update, context: BuddyContext) -> None:
     user = update.effective_user
     if user is None:
         return
-    async with context.runtime.database.transaction() as session:
-        expected = await questions.expected(session, user.id)
-        draft = None if expected else await contacts.draft(session, user.id)
-    handler = TOPICS.get(expected.topic) if expected else None
-    if expected is not None and handler is not None:
-        await handler(update, context, expected.topic, expected.data)
-    elif draft is not None:
-        await network.label_typed(update, context, draft)
+    awaited = await questions.awaited(context.runtime.database, user.id)
+    handler = TOPICS.get(awaited.topic) if isinstance(awaited, questions.Expected) else None
+    if isinstance(awaited, questions.Expected) and handler is not None:
+        await handler(update, context, awaited.topic, awaited.data)
+    elif isinstance(awaited, Draft):
+        await network.label_typed(update, context, awaited)
     elif not await checkin.message_typed(update, context) and not await meetup.note_typed(
         update, context
     ):

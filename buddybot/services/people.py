@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from buddybot.i18n import LANGUAGES, pick_language
 from buddybot.roles import ParticipantRole, ParticipantStatus, ProfessionalStatus
 from buddybot.storage import audit, people
+from buddybot.storage.database import Database
 from buddybot.storage.models import Participant, Professional
 
 
@@ -100,3 +101,9 @@ async def choose_language(
         detail={"language": language},
     )
     return person
+
+
+async def set_language(database: Database, telegram_user_id: int, language: str) -> Person | None:
+    """:func:`choose_language` in a transaction of its own (the language buttons)."""
+    async with database.transaction() as session:
+        return await choose_language(session, telegram_user_id, language)

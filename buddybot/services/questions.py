@@ -12,7 +12,10 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from buddybot.services import contacts
+from buddybot.services.contacts import Draft
 from buddybot.storage import questions
+from buddybot.storage.database import Database
 
 
 @dataclass(frozen=True)
@@ -44,3 +47,12 @@ async def expected(session: AsyncSession, telegram_user_id: int) -> Expected | N
 async def answered(session: AsyncSession, telegram_user_id: int) -> None:
     """The question was answered or cancelled."""
     await questions.forget_awaited_answer(session, telegram_user_id)
+
+
+async def awaited(database: Database, telegram_user_id: int) -> Expected | Draft | None:
+    """What this person's typed text answers: the question the bot asked, else the contact
+    they are adding or changing (its draft), else nothing (a check-in's or a meetup's own
+    text step, or no question at all)."""
+    async with database.transaction() as session:
+        question = await expected(session, telegram_user_id)
+        return question or await contacts.draft(session, telegram_user_id)
