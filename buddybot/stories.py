@@ -21,7 +21,7 @@ from buddybot.flows import checkin as checkin_flow
 from buddybot.flows import meetup as meetup_flow
 from buddybot.network import Contact, ContactKind, Domain
 from buddybot.roles import ParticipantRole
-from buddybot.services import checkin_answers, checkins, contacts, invitations, meetups
+from buddybot.services import checkin_answers, checkins, contacts, invitations, joining, meetups
 from buddybot.storage import checkins as stored_checkins
 from buddybot.storage import people
 from buddybot.storage.database import Database
@@ -148,9 +148,9 @@ async def join_clients(
                 session, professional, story.name, now=now, days=14
             )
             telegram_id = telegram_ids[story.name]
-            opened = await invitations.open_invitation(session, made.code, telegram_id, now=now)
+            opened = await joining.open_invitation(session, made.code, telegram_id, now=now)
             assert opened.invitation_id is not None
-            result = await invitations.answer_consent(
+            result = await joining.answer_consent(
                 session,
                 opened.invitation_id,
                 telegram_id,

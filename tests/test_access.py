@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from buddybot.clock import utcnow
 from buddybot.roles import ParticipantStatus, ProfessionalStatus
-from buddybot.services import access, invitations, organisations
+from buddybot.services import access, invitations, joining, organisations
 from buddybot.storage import people
 from buddybot.storage.database import Database
 from buddybot.storage.models import AuditEntry
@@ -50,13 +50,13 @@ async def _join_professional(session, organisation: str, name: str, telegram_id:
     created = await organisations.invite_professional(
         session, organisation, name, now=utcnow(), days=14
     )
-    await invitations.open_invitation(session, created.code, telegram_id, now=utcnow())
+    await joining.open_invitation(session, created.code, telegram_id, now=utcnow())
 
 
 async def _join(session, code: str, telegram_id: int) -> None:
-    opened = await invitations.open_invitation(session, code, telegram_id, now=utcnow())
+    opened = await joining.open_invitation(session, code, telegram_id, now=utcnow())
     assert opened.invitation_id is not None
-    await invitations.answer_consent(
+    await joining.answer_consent(
         session, opened.invitation_id, telegram_id, agree=True, language="nl", now=utcnow()
     )
 

@@ -14,7 +14,6 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
-from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,9 +23,6 @@ from buddybot.storage import audit, crypto, invitations
 from buddybot.storage import people as stored_people
 from buddybot.storage.database import Database
 from buddybot.storage.models import Invitation, Organisation, Participant, Professional
-
-if TYPE_CHECKING:
-    from buddybot.services.joining import Joined, Opened
 
 CODE_BYTES = 16
 WRONG_CODES_PER_HOUR = 5
@@ -380,33 +376,3 @@ async def revoke_own(
     async with database.transaction() as session:
         invitation = await access.own_open_invitation(session, telegram_user_id, invitation_id, now)
         return None if invitation is None else await revoke(session, invitation, now=now)
-
-
-# Joining lives in services/joining.py, which builds on this module; these two stay reachable
-# here for the callers that open and answer links through it (the demo's stories).
-async def open_invitation(
-    session: AsyncSession, code: str, telegram_user_id: int, *, now: datetime
-) -> Opened:
-    """See ``joining.open_invitation``."""
-    # Imported here: joining imports this module.
-    from buddybot.services import joining
-
-    return await joining.open_invitation(session, code, telegram_user_id, now=now)
-
-
-async def answer_consent(
-    session: AsyncSession,
-    invitation_id: int,
-    telegram_user_id: int,
-    *,
-    agree: bool,
-    language: str,
-    now: datetime,
-) -> Joined | None:
-    """See ``joining.answer_consent``."""
-    # Imported here: joining imports this module.
-    from buddybot.services import joining
-
-    return await joining.answer_consent(
-        session, invitation_id, telegram_user_id, agree=agree, language=language, now=now
-    )
