@@ -8,23 +8,20 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from buddybot import metrics
 from buddybot.metrics import ClientHistory, ClientWeek, Week
 from buddybot.network import Contact
-from buddybot.roles import ParticipantRole, ParticipantStatus, ProfessionalStatus
+from buddybot.roles import ParticipantRole, ParticipantStatus
 from buddybot.services import access, contacts
 from buddybot.services.access import OwnClient
-from buddybot.storage import audit, database, people, weekly
+from buddybot.storage import audit, digests, people, weekly
 from buddybot.storage.database import Database
-from buddybot.storage.models import Digest, Participant, Professional
+from buddybot.storage.models import Participant, Professional
 
 # A digest not sent within this time after its moment (the bot was down) is not sent late.
 GRACE = timedelta(hours=48)
-# A claim that was not marked sent after this long is taken as a crashed sender.
-STALE_CLAIM = timedelta(minutes=5)
 # How far back the digest looks: the chart shows 12 weeks; a close tie's usual gap is
 # learnt from half a year.
 CHART_WEEKS = 12
@@ -242,48 +239,31 @@ class DigestClaim:
 
 async def claim_due(session: AsyncSession, now: datetime) -> list[DigestClaim]:
     """Digests whose moment has come (within ``GRACE``), each claimed by exactly one
-    process: the unique (professional, week) row decides who sends it."""
-    insert = database.upsert_insert(session)
-    professionals = await session.scalars(
-        select(Professional).where(
-            Professional.status == ProfessionalStatus.ACTIVE,
-            Professional.telegram_user_id.is_not(None),
-        )
-    )
-    claims = []
+    process: the unique (professional, week) row decides who sends it. A claim that went
+    stale (the sender was cut off) is taken again."""
+    claimed = []
     by_id: dict[int, Professional] = {}
-    for professional in professionals:
+    for professional in await digests.recipients(session):
         by_id[professional.id] = professional
         moment = digest_moment(professional, now)
         if not moment <= now < moment + GRACE:
             continue
         week = metrics.week_of(moment.date()) - timedelta(weeks=1)
-        won = await session.scalar(
-            insert(Digest)
-            .values(professional_id=professional.id, week=week, claimed_at=now)
-            .on_conflict_do_nothing(index_elements=["professional_id", "week"])
-            .returning(Digest.id)
-        )
+        won = await digests.claim(session, professional.id, week, now)
         if won is not None:
-            claims.append((won, professional, week))
-    stale = await session.execute(
-        update(Digest)
-        .where(Digest.sent_at.is_(None), Digest.claimed_at < now - STALE_CLAIM)
-        .values(claimed_at=now)
-        .returning(Digest.id, Digest.professional_id, Digest.week)
-    )
-    for digest_id, professional_id, week in stale:
+            claimed.append((won, professional, week))
+    for digest_id, professional_id, week in await digests.retake_stale(session, now):
         if professional_id in by_id:
-            claims.append((digest_id, by_id[professional_id], week))
+            claimed.append((digest_id, by_id[professional_id], week))
     return [
         DigestClaim(digest_id, p.id, p.telegram_user_id or 0, p.language, week)
-        for digest_id, p, week in claims
+        for digest_id, p, week in claimed
     ]
 
 
 async def caseload_for(session: AsyncSession, claim: DigestClaim) -> CaseloadWeek:
     """The caseload week a claimed digest is about."""
-    professional = await session.get(Professional, claim.professional_id)
+    professional = await people.professional_by_id(session, claim.professional_id)
     assert professional is not None
     caseload = await caseload_week(session, professional, claim.week)
     await record_view(session, professional, caseload)
@@ -292,7 +272,7 @@ async def caseload_for(session: AsyncSession, claim: DigestClaim) -> CaseloadWee
 
 async def record_sent(session: AsyncSession, digest_id: int, now: datetime) -> None:
     """The digest went out (or was given up: the professional blocked the bot)."""
-    await session.execute(update(Digest).where(Digest.id == digest_id).values(sent_at=now))
+    await digests.mark_sent(session, digest_id, now)
 
 
 async def record_view(
