@@ -19,12 +19,12 @@ from buddybot.storage.database import Database
 from buddybot.storage.models import (
     Checkin,
     CheckinStatus,
+    Contact,
     ContactEvent,
-    ContactRecord,
-    MoodAnswer,
+    Mood,
     Participant,
     Professional,
-    SatisfactionAnswer,
+    Satisfaction,
 )
 
 CONTACTS_PER_CLIENT = 8
@@ -171,14 +171,14 @@ async def seed(
     tables = {
         "checkin": Checkin,
         "event": ContactEvent,
-        "mood": MoodAnswer,
-        "satisfaction": SatisfactionAnswer,
+        "mood": Mood,
+        "satisfaction": Satisfaction,
     }
     async with database.transaction() as session:
         for batch in _batches(iter(participant_rows)):
             await session.execute(insert(Participant), batch)
         for batch in _batches(iter(contact_rows)):
-            await session.execute(insert(ContactRecord), batch)
+            await session.execute(insert(Contact), batch)
     pending: dict[str, list[dict[str, Any]]] = {name: [] for name in tables}
 
     async def flush(names: list[str]) -> None:

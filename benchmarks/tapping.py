@@ -14,7 +14,7 @@ from buddybot.clock import utcnow
 from buddybot.sandbox import ChatMessage, SandboxUser
 from buddybot.storage import migrate
 from buddybot.storage.database import Database
-from buddybot.storage.models import Checkin, CheckinStatus, MoodAnswer
+from buddybot.storage.models import Checkin, CheckinStatus, Mood
 from tests.journeys import clients_due_now, professionals_due_now
 
 # The buttons a client presses, by the end of their callback data.
@@ -100,8 +100,8 @@ async def answered_with_mood(database_url: str) -> set[int]:
     try:
         async with database.transaction() as session:
             answered = await session.execute(
-                select(Checkin.participant_id, func.count(MoodAnswer.id))
-                .join(MoodAnswer, MoodAnswer.checkin_id == Checkin.id)
+                select(Checkin.participant_id, func.count(Mood.id))
+                .join(Mood, Mood.checkin_id == Checkin.id)
                 .where(Checkin.status == CheckinStatus.ANSWERED)
                 .group_by(Checkin.participant_id)
             )

@@ -28,7 +28,7 @@ from buddybot.services.rhythms import rhythm_of
 from buddybot.settings import Mode, Settings
 from buddybot.storage import checkins as stored_checkins
 from buddybot.storage import people as stored_people
-from buddybot.storage.models import RhythmRecord
+from buddybot.storage.models import Rhythm
 
 _LINK = re.compile(r"\?start=([A-Za-z0-9_-]+)")
 
@@ -93,7 +93,7 @@ class _Story:
         async with self.bot.database.transaction() as session:
             client = await stored_people.participant_by_telegram_id(session, person.id)
             assert client is not None
-            record = await session.get(RhythmRecord, client.id)
+            record = await session.get(Rhythm, client.id)
             assert record is not None
             slot = next_slot(rhythm_of(record, client.time_zone), self.clock.now)
             local = ZoneInfo(client.time_zone)

@@ -14,7 +14,7 @@ from buddybot.sandbox import ChatMessage, SandboxUser
 from buddybot.schedule import next_slot
 from buddybot.services import contacts
 from buddybot.services.rhythms import rhythm_of
-from buddybot.storage.models import Participant, RhythmRecord
+from buddybot.storage.models import Participant, Rhythm
 
 
 async def tick(bot: BotProcess) -> None:
@@ -38,7 +38,7 @@ async def client_id_of(bot: BotProcess, person: SandboxUser) -> int:
 async def next_slot_of(bot: BotProcess, client_id: int, after: datetime) -> datetime:
     assert bot.database is not None
     async with bot.database.transaction() as session:
-        record = await session.get(RhythmRecord, client_id)
+        record = await session.get(Rhythm, client_id)
         client = await session.get(Participant, client_id)
     assert record is not None
     assert client is not None

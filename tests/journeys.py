@@ -13,7 +13,7 @@ from buddybot.runner import BotProcess
 from buddybot.sandbox import ChatMessage, SandboxUser, TelegramSandbox
 from buddybot.services import organisations
 from buddybot.storage import people
-from buddybot.storage.models import RhythmRecord
+from buddybot.storage.models import Rhythm
 
 LINK = re.compile(r"https://t\.me/(\w+)\?start=([A-Za-z0-9_-]+)")
 
@@ -152,7 +152,7 @@ async def clients_due_now(
         )
         client.consent_given_at = now - timedelta(days=1)
         session.add(
-            RhythmRecord(
+            Rhythm(
                 participant_id=client.id,
                 weekdays="0,1,2,3,4,5,6",
                 local_time=(now - timedelta(minutes=1)).strftime("%H:%M"),

@@ -17,7 +17,7 @@ from buddybot.roles import ParticipantStatus, ProfessionalStatus
 from buddybot.services import access, invitations, joining, organisations
 from buddybot.storage import people
 from buddybot.storage.database import Database
-from buddybot.storage.models import AuditEntry
+from buddybot.storage.models import AuditLog
 
 OWN_PRO, SAME_ORG_PRO, OTHER_ORG_PRO, CLIENT, OTHER_CLIENT, BUDDY, STRANGER = (
     101,
@@ -87,9 +87,7 @@ async def _world(database: Database) -> World:
 
 async def _refusals(database: Database) -> int:
     async with database.transaction() as session:
-        count = await session.scalar(
-            select(func.count()).where(AuditEntry.action.like("refused.%"))
-        )
+        count = await session.scalar(select(func.count()).where(AuditLog.action.like("refused.%")))
     return count or 0
 
 

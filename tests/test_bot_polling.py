@@ -12,7 +12,7 @@ from buddybot.runner import BotProcess
 from buddybot.sandbox import TelegramSandbox
 from buddybot.storage import audit as stored_audit
 from buddybot.storage import people
-from buddybot.storage.models import AuditEntry, Participant, Professional
+from buddybot.storage.models import AuditLog, Participant, Professional
 
 
 async def _add_client(bot: BotProcess, telegram_user_id: int, first_name: str) -> None:
@@ -34,7 +34,7 @@ async def _count_rows(bot: BotProcess) -> int:
     async with bot.database.transaction() as session:
         counts = [
             await session.scalar(select(func.count()).select_from(model))
-            for model in (Participant, Professional, AuditEntry)
+            for model in (Participant, Professional, AuditLog)
         ]
     return sum(count or 0 for count in counts)
 

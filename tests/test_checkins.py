@@ -17,14 +17,14 @@ from buddybot.sandbox import TelegramSandbox
 from buddybot.services import checkins
 from buddybot.storage import claims
 from buddybot.storage.models import (
-    AuditEntry,
+    AuditLog,
     Checkin,
     CheckinStatus,
     ContactEvent,
-    MoodAnswer,
+    Mood,
     Participant,
-    RhythmRecord,
-    SatisfactionAnswer,
+    Rhythm,
+    Satisfaction,
 )
 from tests.clocked import client_id_of as _client_id
 from tests.clocked import next_slot_of as _next_slot
@@ -73,8 +73,8 @@ async def test_a_client_answers_a_check_in_at_their_local_time_by_tapping(
     async with clocked_bot.database.transaction() as session:
         checkin = await session.scalar(select(Checkin))
         events = list(await session.scalars(select(ContactEvent).order_by(ContactEvent.id)))
-        mood = await session.scalar(select(MoodAnswer.score))
-        satisfaction = await session.scalar(select(SatisfactionAnswer.score))
+        mood = await session.scalar(select(Mood.score))
+        satisfaction = await session.scalar(select(Satisfaction.score))
     assert checkin is not None
     assert checkin.status is CheckinStatus.ANSWERED
     assert checkin.sent_at is not None
@@ -121,7 +121,7 @@ async def test_one_reminder_then_the_check_in_expires_and_stays_missing(
     assert clocked_bot.database is not None
     async with clocked_bot.database.transaction() as session:
         checkin = await session.scalar(select(Checkin))
-        moods = await session.scalar(select(func.count()).select_from(MoodAnswer))
+        moods = await session.scalar(select(func.count()).select_from(Mood))
     assert checkin is not None
     assert checkin.status is CheckinStatus.EXPIRED
     assert moods == 0  # missing stays missing
@@ -400,7 +400,7 @@ async def test_someone_elses_check_in_buttons_are_refused_and_logged(
     async with clocked_bot.database.transaction() as session:
         refused = list(
             await session.scalars(
-                select(AuditEntry.action).where(AuditEntry.action == "refused.checkin")
+                select(AuditLog.action).where(AuditLog.action == "refused.checkin")
             )
         )
     assert len(refused) == 2  # Mallory's press, and the check-in that does not exist
@@ -454,7 +454,7 @@ async def test_the_week_the_clocks_go_back_prompts_stay_at_six_in_the_evening(
     client_id = await _client_id(clocked_bot, amira)
     assert clocked_bot.database is not None
     async with clocked_bot.database.transaction() as session:
-        record = await session.get(RhythmRecord, client_id)
+        record = await session.get(Rhythm, client_id)
         assert record is not None
         record.checked_until = datetime(2026, 10, 20, tzinfo=UTC)
     clock.now = datetime(2026, 10, 20, tzinfo=UTC)

@@ -23,7 +23,7 @@ from buddybot.sandbox import DEFAULT_TOKEN, TelegramSandbox
 from buddybot.schedule import local_date
 from buddybot.storage import crypto, migrate, people
 from buddybot.storage.database import Database
-from buddybot.storage.models import Checkin, CheckinStatus, ContactEvent, ContactRecord, MoodAnswer
+from buddybot.storage.models import Checkin, CheckinStatus, Contact, ContactEvent, Mood
 from tests.conftest import WEBHOOK_SECRET
 
 
@@ -243,9 +243,7 @@ async def _organisation_with_a_client(url: str) -> None:
             status=ParticipantStatus.ACTIVE,
         )
         amira.consent_given_at = now - timedelta(days=7)
-        mama = ContactRecord(
-            client_id=amira.id, kind="person", label="Mama", circle=1, domain="family"
-        )
+        mama = Contact(client_id=amira.id, kind="person", label="Mama", circle=1, domain="family")
         checkin = Checkin(
             participant_id=amira.id, slot_at=now, local_date=day, status=CheckinStatus.ANSWERED
         )
@@ -261,7 +259,7 @@ async def _organisation_with_a_client(url: str) -> None:
                     local_date=day,
                     reported_by="client",
                 ),
-                MoodAnswer(
+                Mood(
                     participant_id=amira.id, checkin_id=checkin.id, at=now, local_date=day, score=4
                 ),
             ]

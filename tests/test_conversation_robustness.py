@@ -44,7 +44,7 @@ from buddybot.sandbox import ChatMessage, SandboxUser, TelegramSandbox
 from buddybot.services import contacts
 from buddybot.storage import audit
 from buddybot.storage import people as stored_people
-from buddybot.storage.models import RhythmRecord
+from buddybot.storage.models import Rhythm
 from tests.conftest import sandbox_settings
 
 T = TypeVar("T")
@@ -182,7 +182,7 @@ async def _people(live: Live) -> dict[str, SandboxUser]:
                 now=now,
             )
         session.add(
-            RhythmRecord(
+            Rhythm(
                 participant_id=joined["client"].id,
                 weekdays="0,3",
                 local_time="18:00",

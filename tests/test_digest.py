@@ -17,7 +17,7 @@ from buddybot.handlers.digest import split_message
 from buddybot.metrics import week_of
 from buddybot.runner import BotProcess
 from buddybot.sandbox import ChatMessage, SandboxUser, TelegramSandbox
-from buddybot.storage.models import AuditEntry, Digest
+from buddybot.storage.models import AuditLog, Digest
 from tests.clocked import client_id_of, prompted, tick, with_network
 from tests.journeys import (
     invite,
@@ -138,7 +138,7 @@ async def test_a_month_of_check_ins_becomes_the_monday_digest(
         weeks = list(await session.scalars(select(Digest.week).order_by(Digest.week)))
         # One digest per week: also the Mondays during the month had theirs.
         assert weeks == [monday - timedelta(weeks=n) for n in range(4, 0, -1)]
-        viewed = select(func.count()).where(AuditEntry.action == "digest.viewed")
+        viewed = select(func.count()).where(AuditLog.action == "digest.viewed")
         assert await session.scalar(viewed) == 2 * len(weeks)  # each client, each digest
 
     # The pictures of one client, on a button.

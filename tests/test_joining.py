@@ -16,7 +16,7 @@ from buddybot.sandbox.media import image_size
 from buddybot.services import organisations
 from buddybot.services.invitations import code_hash
 from buddybot.storage import invitations
-from buddybot.storage.models import AuditEntry, Invitation, Participant
+from buddybot.storage.models import AuditLog, Invitation, Participant
 from tests.journeys import code_in, invite, join, professional_invitation, professional_joins
 
 
@@ -238,7 +238,7 @@ async def test_forged_buttons_for_someone_elses_client_are_refused_and_logged(
     async with bot.database.transaction() as session:
         refused = list(
             await session.scalars(
-                select(AuditEntry.action).where(AuditEntry.action.like("refused.%"))
+                select(AuditLog.action).where(AuditLog.action.like("refused.%"))
             )
         )
     assert refused == [
@@ -284,6 +284,6 @@ async def test_a_leaving_professionals_caseload_moves_and_everyone_is_told(
     assert "Ik ben BuddyBot" in (await els.ask("/start")).content  # Els has left
     async with bot.database.transaction() as session:
         moved = await session.scalar(
-            select(func.count()).where(AuditEntry.action == "participant.transferred")
+            select(func.count()).where(AuditLog.action == "participant.transferred")
         )
     assert moved == 2

@@ -10,7 +10,7 @@ from buddybot.network import MAX_CONTACTS
 from buddybot.runner import BotProcess
 from buddybot.sandbox import ChatMessage, SandboxUser, TelegramSandbox
 from buddybot.sandbox.media import image_size
-from buddybot.storage.models import ContactChange, ContactRecord
+from buddybot.storage.models import Contact, ContactChange
 from tests.journeys import add_contact, joined_client
 
 EIGHT = [
@@ -74,7 +74,7 @@ async def test_client_builds_changes_and_prunes_their_circle(
     assert bot.database is not None
     async with bot.database.transaction() as session:
         changes = list(await session.scalars(select(ContactChange.change)))
-        contacts = await session.scalars(select(ContactRecord))  # labels are encrypted
+        contacts = await session.scalars(select(Contact))  # labels are encrypted
         mama = next((contact for contact in contacts if contact.label == "Mama"), None)
     assert changes.count("added") == 8
     assert changes[-2:] == ["moved", "removed"]
@@ -187,7 +187,7 @@ async def test_nobody_else_opens_or_edits_a_network(
     )
     assert bot.database is not None
     async with bot.database.transaction() as session:
-        mama = await session.scalar(select(ContactRecord))
+        mama = await session.scalar(select(Contact))
     assert mama is not None
     stranger = sandbox.user("Mallory", language_code="en")
     assert "can't do that here" in (await stranger.ask("/network")).content

@@ -13,7 +13,7 @@ from buddybot.services.people import Role
 from buddybot.storage import audit as stored_audit
 from buddybot.storage import people as stored_people
 from buddybot.storage.database import Database
-from buddybot.storage.models import AuditEntry
+from buddybot.storage.models import AuditLog
 
 
 async def _seed(database: Database) -> None:
@@ -98,6 +98,6 @@ async def test_times_come_back_in_utc_and_aware(database: Database) -> None:
 
 async def test_naive_times_are_refused(database: Database) -> None:
     async with database.sessions() as session:
-        session.add(AuditEntry(actor_kind="system", action="t", at=datetime(2026, 1, 1, 12, 0)))
+        session.add(AuditLog(actor_kind="system", action="t", at=datetime(2026, 1, 1, 12, 0)))
         with pytest.raises(StatementError, match="naive datetime"):
             await session.flush()

@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from buddybot.clock import utcnow
 from buddybot.runner import BotProcess
 from buddybot.sandbox import SandboxUser, TelegramSandbox
-from buddybot.storage.models import AuditEntry, Base, Participant
+from buddybot.storage.models import AuditLog, Base, Participant
 from tests.journeys import add_contact, invite, join, professional_joins
 
 
@@ -120,7 +120,7 @@ async def test_delete_erases_every_trace_and_tells_the_professional(
     assert bot.database is not None
     async with bot.database.transaction() as session:
         erased = await session.scalar(
-            select(AuditEntry).where(AuditEntry.action == "participant.erased.delete")
+            select(AuditLog).where(AuditLog.action == "participant.erased.delete")
         )
     assert erased is not None
     assert erased.detail is None

@@ -14,7 +14,7 @@ from buddybot.services.organisations import AdminError
 from buddybot.services.people import Person, Role
 from buddybot.storage import audit, people
 from buddybot.storage.database import Database
-from buddybot.storage.models import Checkin, CheckinStatus, MoodAnswer, Organisation, Participant
+from buddybot.storage.models import Checkin, CheckinStatus, Mood, Organisation, Participant
 
 
 async def test_answers_older_than_the_retention_period_are_purged(database: Database) -> None:
@@ -41,7 +41,7 @@ async def test_answers_older_than_the_retention_period_are_purged(database: Data
             session.add(checkin)
             await session.flush()
             session.add(
-                MoodAnswer(
+                Mood(
                     participant_id=client.id,
                     checkin_id=checkin.id,
                     at=moment,
@@ -54,7 +54,7 @@ async def test_answers_older_than_the_retention_period_are_purged(database: Data
     assert report.old_answers == 1
     async with database.transaction() as session:
         checkins = list(await session.scalars(select(Checkin.slot_at)))
-        moods = await session.scalar(select(func.count()).select_from(MoodAnswer))
+        moods = await session.scalar(select(func.count()).select_from(Mood))
     assert checkins == [recent]
     assert moods == 1
 

@@ -12,11 +12,11 @@ from buddybot.storage.database import Database
 from buddybot.storage.models import (
     Checkin,
     CheckinStatus,
+    Contact,
     ContactEvent,
-    ContactRecord,
     Meetup,
-    MoodAnswer,
-    SatisfactionAnswer,
+    Mood,
+    Satisfaction,
 )
 
 AT = datetime(2026, 12, 1, tzinfo=UTC)
@@ -40,10 +40,8 @@ async def test_counts_per_client_per_week_on_both_databases(database: Database) 
                 session, organisation, role, first_name=name, status=ParticipantStatus.ACTIVE
             )
         amira, bram, other = people["Amira"], people["Bram"], people["Zoë"]
-        mama = ContactRecord(
-            client_id=amira.id, kind="person", label="Mama", circle=1, domain="family"
-        )
-        jan = ContactRecord(client_id=amira.id, kind="person", label="Jan", circle=3, domain="work")
+        mama = Contact(client_id=amira.id, kind="person", label="Mama", circle=1, domain="family")
+        jan = Contact(client_id=amira.id, kind="person", label="Jan", circle=3, domain="work")
         session.add_all([mama, jan])
         await session.flush()
         checkins = [
@@ -104,21 +102,21 @@ async def test_counts_per_client_per_week_on_both_databases(database: Database) 
         )
         session.add_all(
             [
-                MoodAnswer(
+                Mood(
                     participant_id=amira.id,
                     checkin_id=first.id,
                     at=AT,
                     local_date=date(2026, 12, 31),
                     score=4,
                 ),
-                MoodAnswer(
+                Mood(
                     participant_id=amira.id,
                     checkin_id=checkins[2].id,
                     at=AT,
                     local_date=date(2027, 1, 1),
                     score=1,
                 ),
-                SatisfactionAnswer(
+                Satisfaction(
                     participant_id=amira.id,
                     checkin_id=first.id,
                     at=AT,
@@ -165,9 +163,7 @@ async def test_mentions_and_answers_are_read_from_further_back_than_the_counts(
             first_name="Amira",
             status=ParticipantStatus.ACTIVE,
         )
-        mama = ContactRecord(
-            client_id=amira.id, kind="person", label="Mama", circle=2, domain="family"
-        )
+        mama = Contact(client_id=amira.id, kind="person", label="Mama", circle=2, domain="family")
         session.add(mama)
         await session.flush()
         checkins = [

@@ -23,7 +23,7 @@ from buddybot.services.rhythms import rhythm_of
 from buddybot.storage import checkins as stored
 from buddybot.storage import people
 from buddybot.storage.database import Database
-from buddybot.storage.models import Checkin, CheckinStatus, Participant, RhythmRecord
+from buddybot.storage.models import Checkin, CheckinStatus, Participant, Rhythm
 
 # A prompt that came due while the bot was down is still sent within this time.
 CATCH_UP_GRACE = timedelta(hours=6)
@@ -78,7 +78,7 @@ async def materialise(session: AsyncSession, now: datetime) -> int:
 
 
 def _slots(
-    record: RhythmRecord, participant: Participant, now: datetime
+    record: Rhythm, participant: Participant, now: datetime
 ) -> list[tuple[datetime, CheckinStatus]]:
     """The slots of one rhythm due since it was last looked at: the latest to send (skipped
     while paused), older ones expired."""

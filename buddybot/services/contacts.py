@@ -33,8 +33,9 @@ from buddybot.network import (
 from buddybot.services import access
 from buddybot.storage import checkins as stored_checkins
 from buddybot.storage import contacts as stored
+from buddybot.storage import models
 from buddybot.storage.database import Database
-from buddybot.storage.models import ContactChange, ContactRecord
+from buddybot.storage.models import ContactChange
 
 
 class NetworkFullError(Exception):
@@ -89,7 +90,7 @@ def _snapshot_of(row: ContactChange) -> Contact | None:
 
 async def contact_of(
     session: AsyncSession, client_id: int, contact_id: int
-) -> ContactRecord | None:
+) -> models.Contact | None:
     """A contact on this client's current map; None for anyone else's or a removed one."""
     record = await stored.record_by_id(session, contact_id)
     if record is None or record.client_id != client_id or record.removed_at is not None:
@@ -99,7 +100,7 @@ async def contact_of(
 
 async def _record_change(
     session: AsyncSession,
-    record: ContactRecord,
+    record: models.Contact,
     kind: ChangeKind,
     contact: Contact | None,
     by: Editor,
@@ -140,14 +141,14 @@ async def add_contact(
 
 async def _removed_with_label(
     session: AsyncSession, client_id: int, label: str
-) -> ContactRecord | None:
+) -> models.Contact | None:
     wanted = label_key(label)
     removed = await stored.removed_records(session, client_id)
     return next((r for r in removed if label_key(r.label) == wanted), None)
 
 
 async def update_contact(
-    session: AsyncSession, record: ContactRecord, changed: Contact, *, by: Editor, now: datetime
+    session: AsyncSession, record: models.Contact, changed: Contact, *, by: Editor, now: datetime
 ) -> Contact:
     """Change a contact (circle, label, domain, …); the history names the change."""
     before = stored.as_contact(record)
@@ -159,7 +160,7 @@ async def update_contact(
 
 
 async def remove_contact(
-    session: AsyncSession, record: ContactRecord, *, by: Editor, now: datetime
+    session: AsyncSession, record: models.Contact, *, by: Editor, now: datetime
 ) -> Contact:
     """Take a contact off the map; the history keeps what it was."""
     removed = stored.as_contact(record)

@@ -20,7 +20,7 @@ from buddybot.storage import checkins as stored_checkins
 from buddybot.storage import invitations as stored_invitations
 from buddybot.storage import people as stored_people
 from buddybot.storage.database import Database
-from buddybot.storage.models import AuditEntry, Participant, Professional
+from buddybot.storage.models import AuditLog, Participant, Professional
 
 # Questions left unanswered this long are forgotten.
 AWAITED_ANSWER_HOLD = timedelta(days=1)
@@ -33,7 +33,7 @@ def _when(moment: datetime | None) -> str | None:
     return None if moment is None else moment.isoformat(timespec="seconds")
 
 
-async def _actor_name(session: AsyncSession, entry: AuditEntry) -> str:
+async def _actor_name(session: AsyncSession, entry: AuditLog) -> str:
     if entry.actor_kind == "professional":
         professional = await stored_people.professional_by_id(session, entry.actor_id)
         if professional is not None:
@@ -41,7 +41,7 @@ async def _actor_name(session: AsyncSession, entry: AuditEntry) -> str:
     return entry.actor_kind
 
 
-async def _audit_lines(session: AsyncSession, entries: list[AuditEntry]) -> list[dict[str, Any]]:
+async def _audit_lines(session: AsyncSession, entries: list[AuditLog]) -> list[dict[str, Any]]:
     return [
         {"when": _when(entry.at), "who": await _actor_name(session, entry), "what": entry.action}
         for entry in entries

@@ -15,12 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from buddybot.roles import ParticipantRole
 from buddybot.schedule import BUDDY_DEFAULT, CLIENT_DEFAULT, DEFAULT_TIME, Rhythm
 from buddybot.services import access
+from buddybot.storage import models
 from buddybot.storage import people as stored_people
 from buddybot.storage.database import Database
-from buddybot.storage.models import Participant, RhythmRecord
+from buddybot.storage.models import Participant
 
 
-def rhythm_of(record: RhythmRecord, time_zone: str) -> Rhythm:
+def rhythm_of(record: models.Rhythm, time_zone: str) -> Rhythm:
     """The pure rhythm of a stored one."""
     hours, minutes = (int(part) for part in record.local_time.split(":"))
     weekdays = frozenset(int(day) for day in record.weekdays.split(",") if day)

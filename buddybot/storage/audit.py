@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from buddybot.clock import utcnow
 from buddybot.storage.models import (
-    AuditEntry,
+    AuditLog,
 )
 
 T = TypeVar("T", bound=object)
@@ -35,7 +35,7 @@ async def add_audit_entry(
     subject_kind: str | None = None,
     subject_id: int | None = None,
     detail: dict[str, Any] | None = None,
-) -> AuditEntry:
+) -> AuditLog:
     """Append a line to the audit log. Ids and action names only: never names or texts.
     The line is chained to the one before it by hash."""
     if session.get_bind().dialect.name == "postgresql":
@@ -43,9 +43,9 @@ async def add_audit_entry(
         # already gives that); released at the end of the transaction.
         await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_LOCK})
     previous = await session.scalar(
-        select(AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1)
+        select(AuditLog.entry_hash).order_by(AuditLog.id.desc()).limit(1)
     )
-    entry = AuditEntry(
+    entry = AuditLog(
         at=utcnow(),
         actor_kind=actor_kind,
         actor_id=actor_id,
@@ -78,7 +78,7 @@ def audit_hash(previous_hash: str, at: datetime, fields: list[Any]) -> str:
     return hashlib.sha256(content.encode()).hexdigest()
 
 
-def entry_fields(entry: AuditEntry) -> list[Any]:
+def entry_fields(entry: AuditLog) -> list[Any]:
     """What an audit line says, in the order ``audit_hash`` takes it."""
     return [
         entry.actor_kind,
@@ -102,32 +102,32 @@ async def broken_audit_line(session: AsyncSession) -> int | None:
     return None
 
 
-async def audit_entries(session: AsyncSession) -> list[AuditEntry]:
+async def audit_entries(session: AsyncSession) -> list[AuditLog]:
     """The whole audit log, oldest first."""
-    return list(await session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
+    return list(await session.scalars(select(AuditLog).order_by(AuditLog.id)))
 
 
 async def audit_entries_about(
     session: AsyncSession, subject_kind: str, subject_id: int
-) -> list[AuditEntry]:
+) -> list[AuditLog]:
     """Audit lines about one record (who looked at or changed it), oldest first."""
     return list(
         await session.scalars(
-            select(AuditEntry)
-            .where(AuditEntry.subject_kind == subject_kind, AuditEntry.subject_id == subject_id)
-            .order_by(AuditEntry.id)
+            select(AuditLog)
+            .where(AuditLog.subject_kind == subject_kind, AuditLog.subject_id == subject_id)
+            .order_by(AuditLog.id)
         )
     )
 
 
 async def audit_entries_by(
     session: AsyncSession, actor_kind: str, actor_id: int
-) -> list[AuditEntry]:
+) -> list[AuditLog]:
     """Audit lines of what one person did, oldest first."""
     return list(
         await session.scalars(
-            select(AuditEntry)
-            .where(AuditEntry.actor_kind == actor_kind, AuditEntry.actor_id == actor_id)
-            .order_by(AuditEntry.id)
+            select(AuditLog)
+            .where(AuditLog.actor_kind == actor_kind, AuditLog.actor_id == actor_id)
+            .order_by(AuditLog.id)
         )
     )

@@ -13,19 +13,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from buddybot.flows.checkin import CheckinState, contact_chosen
 from buddybot.network import Contact
 from buddybot.roles import ParticipantStatus
-from buddybot.storage import claims
+from buddybot.storage import claims, models
 from buddybot.storage.contacts import as_contact
 from buddybot.storage.database import upsert_insert
 from buddybot.storage.models import (
     Checkin,
     CheckinStatus,
     ContactEvent,
-    ContactRecord,
     Meetup,
-    MoodAnswer,
+    Mood,
     Participant,
-    RhythmRecord,
-    SatisfactionAnswer,
+    Rhythm,
+    Satisfaction,
 )
 
 OPEN = (CheckinStatus.SENT, CheckinStatus.REMINDED)
@@ -35,20 +34,20 @@ BATCH = 500
 
 async def due_rhythms(
     session: AsyncSession, now: datetime, may_be_prompted: ColumnElement[bool]
-) -> list[tuple[RhythmRecord, Participant]]:
+) -> list[tuple[Rhythm, Participant]]:
     """Rhythms not looked at since before ``now`` of people who take part and
     ``may_be_prompted``, locked for this process (others skip them on PostgreSQL)."""
     rows = await session.execute(
-        select(RhythmRecord, Participant)
-        .join(Participant, Participant.id == RhythmRecord.participant_id)
+        select(Rhythm, Participant)
+        .join(Participant, Participant.id == Rhythm.participant_id)
         .where(
-            RhythmRecord.checked_until < now,
+            Rhythm.checked_until < now,
             Participant.status == ParticipantStatus.ACTIVE,
             Participant.consent_given_at.is_not(None),
             Participant.consent_withdrawn_at.is_(None),
             may_be_prompted,
         )
-        .with_for_update(of=RhythmRecord, skip_locked=True)
+        .with_for_update(of=Rhythm, skip_locked=True)
     )
     return [(record, participant) for record, participant in rows.all()]
 
@@ -122,12 +121,12 @@ async def take_for_reminder(session: AsyncSession, checkin_id: int, now: datetim
     return getattr(taken, "rowcount", 0) == 1
 
 
-async def rhythms_of(session: AsyncSession, participant_ids: set[int]) -> dict[int, RhythmRecord]:
+async def rhythms_of(session: AsyncSession, participant_ids: set[int]) -> dict[int, Rhythm]:
     """The rhythms of these participants, by participant id."""
     if not participant_ids:
         return {}
     records = await session.scalars(
-        select(RhythmRecord).where(RhythmRecord.participant_id.in_(participant_ids))
+        select(Rhythm).where(Rhythm.participant_id.in_(participant_ids))
     )
     return {record.participant_id: record for record in records}
 
@@ -156,17 +155,17 @@ async def mark_reachable(session: AsyncSession, telegram_user_id: int) -> bool:
 
 # Built once: composing the statement took as long as running it (benchmarks.answers).
 _CHECKIN_WITH_MAP = (
-    select(Checkin, Participant, ContactRecord)
+    select(Checkin, Participant, models.Contact)
     .join(Participant, Participant.id == Checkin.participant_id)
     .outerjoin(
-        ContactRecord,
-        (ContactRecord.client_id == Participant.id) & ContactRecord.removed_at.is_(None),
+        models.Contact,
+        (models.Contact.client_id == Participant.id) & models.Contact.removed_at.is_(None),
     )
     .where(
         Checkin.id == bindparam("checkin_id"),
         Participant.telegram_user_id == bindparam("telegram_user_id"),
     )
-    .order_by(ContactRecord.id)
+    .order_by(models.Contact.id)
 )
 
 
@@ -263,7 +262,7 @@ async def add_answers(
                 reported_by="client",
             )
         )
-    for table, score in ((MoodAnswer, mood), (SatisfactionAnswer, satisfaction)):
+    for table, score in ((Mood, mood), (Satisfaction, satisfaction)):
         if score is not None:
             session.add(
                 table(
@@ -296,14 +295,12 @@ async def answers_of(
         select(Checkin).where(Checkin.participant_id == participant_id).order_by(Checkin.slot_at)
     )
     moods = await session.scalars(
-        select(MoodAnswer)
-        .where(MoodAnswer.participant_id == participant_id)
-        .order_by(MoodAnswer.at)
+        select(Mood).where(Mood.participant_id == participant_id).order_by(Mood.at)
     )
     satisfaction = await session.scalars(
-        select(SatisfactionAnswer)
-        .where(SatisfactionAnswer.participant_id == participant_id)
-        .order_by(SatisfactionAnswer.at)
+        select(Satisfaction)
+        .where(Satisfaction.participant_id == participant_id)
+        .order_by(Satisfaction.at)
     )
     events = await session.scalars(
         select(ContactEvent)
@@ -345,8 +342,8 @@ async def delete_answers_before(
     than ``before`` are deleted; returns how many check-ins and meetups went."""
     people = select(Participant.id).where(Participant.organisation_id == organisation_id)
     for table, column, person in (
-        (MoodAnswer, MoodAnswer.at, MoodAnswer.participant_id),
-        (SatisfactionAnswer, SatisfactionAnswer.at, SatisfactionAnswer.participant_id),
+        (Mood, Mood.at, Mood.participant_id),
+        (Satisfaction, Satisfaction.at, Satisfaction.participant_id),
         (ContactEvent, ContactEvent.at, ContactEvent.client_id),
     ):
         await session.execute(delete(table).where(column < before, person.in_(people)))

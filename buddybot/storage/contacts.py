@@ -18,10 +18,11 @@ from buddybot.network import (
     Support,
     tidy_label,
 )
-from buddybot.storage.models import ContactChange, ContactDraft, ContactRecord
+from buddybot.storage import models
+from buddybot.storage.models import ContactChange, ContactDraft
 
 
-def as_contact(record: ContactRecord) -> Contact:
+def as_contact(record: models.Contact) -> Contact:
     """A contact record as the network map's plain value."""
     return contact_from_columns(
         record.id,
@@ -85,7 +86,7 @@ def from_snapshot(contact_id: int, data: dict[str, Any]) -> Contact:
     )
 
 
-def apply(record: ContactRecord, contact: Contact) -> None:
+def apply(record: models.Contact, contact: Contact) -> None:
     """Write a contact's values into its record (the label tidied)."""
     record.kind = contact.kind.value
     record.label = tidy_label(contact.label)
@@ -96,12 +97,12 @@ def apply(record: ContactRecord, contact: Contact) -> None:
     record.frequency = contact.frequency.value if contact.frequency else None
 
 
-async def current_records(session: AsyncSession, client_id: int) -> Sequence[ContactRecord]:
+async def current_records(session: AsyncSession, client_id: int) -> Sequence[models.Contact]:
     """The client's contacts on the map now, in the order they were first added."""
     records = await session.scalars(
-        select(ContactRecord)
-        .where(ContactRecord.client_id == client_id, ContactRecord.removed_at.is_(None))
-        .order_by(ContactRecord.id)
+        select(models.Contact)
+        .where(models.Contact.client_id == client_id, models.Contact.removed_at.is_(None))
+        .order_by(models.Contact.id)
     )
     return records.all()
 
@@ -110,30 +111,30 @@ async def count_current(session: AsyncSession, client_id: int) -> int:
     """How many contacts the client's map holds now."""
     count = await session.scalar(
         select(func.count()).where(
-            ContactRecord.client_id == client_id, ContactRecord.removed_at.is_(None)
+            models.Contact.client_id == client_id, models.Contact.removed_at.is_(None)
         )
     )
     return count or 0
 
 
-async def removed_records(session: AsyncSession, client_id: int) -> Sequence[ContactRecord]:
+async def removed_records(session: AsyncSession, client_id: int) -> Sequence[models.Contact]:
     """The client's contacts taken off the map, the most recently removed first."""
     records = await session.scalars(
-        select(ContactRecord)
-        .where(ContactRecord.client_id == client_id, ContactRecord.removed_at.is_not(None))
-        .order_by(ContactRecord.removed_at.desc())
+        select(models.Contact)
+        .where(models.Contact.client_id == client_id, models.Contact.removed_at.is_not(None))
+        .order_by(models.Contact.removed_at.desc())
     )
     return records.all()
 
 
-async def record_by_id(session: AsyncSession, contact_id: int) -> ContactRecord | None:
+async def record_by_id(session: AsyncSession, contact_id: int) -> models.Contact | None:
     """A contact record by id, whoever's and whether removed or not."""
-    return await session.get(ContactRecord, contact_id)
+    return await session.get(models.Contact, contact_id)
 
 
-async def new_record(session: AsyncSession, client_id: int, now: datetime) -> ContactRecord:
+async def new_record(session: AsyncSession, client_id: int, now: datetime) -> models.Contact:
     """An empty contact record for the client, added to the session (the caller fills it)."""
-    record = ContactRecord(client_id=client_id, created_at=now)
+    record = models.Contact(client_id=client_id, created_at=now)
     session.add(record)
     return record
 

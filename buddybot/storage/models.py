@@ -2,6 +2,11 @@
 
 Every change to these models needs an Alembic migration in ``storage/migrations/versions``;
 a test compares the models with the migrated database on SQLite and PostgreSQL.
+
+Naming: a model is its table's name in CamelCase (``contact`` → ``Contact``, ``audit_log`` →
+``AuditLog``). Where a pure type of the same name exists (``network.Contact``,
+``schedule.Rhythm``, what services pass around), a module that needs both calls the row
+``models.Contact``.
 """
 
 from __future__ import annotations
@@ -230,7 +235,7 @@ class AwaitedAnswer(Base):
     asked_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
-class AuditEntry(Base):
+class AuditLog(Base):
     """One line of the audit log: who did what to which record, and when.
 
     Holds ids and action names only, never names or message texts, so it can be kept after
@@ -253,7 +258,7 @@ class AuditEntry(Base):
     entry_hash: Mapped[str] = mapped_column(String(64))
 
 
-class ContactRecord(Base):
+class Contact(Base):
     """One entry of a client's network map as it stands now (see ``buddybot.network``).
 
     ``removed_at`` is set when the client takes the contact off the map; the history in
@@ -318,7 +323,7 @@ class ContactDraft(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
 
 
-class RhythmRecord(Base):
+class Rhythm(Base):
     """When someone is asked: weekdays and a local time (their time zone is on the
     participant), how long until one reminder, how long an answer is welcome, any pause."""
 
@@ -381,7 +386,7 @@ class Checkin(Base):
     data: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON("checkin.data"), default=dict)
 
 
-class MoodAnswer(Base):
+class Mood(Base):
     """How someone felt, on five faces (1 = 😞 … 5 = 😄), from a check-in (one per check-in:
     the weekly figures sum check-ins and their moods in one join)."""
 
@@ -423,7 +428,7 @@ class ContactEvent(Base):
     reported_by: Mapped[str] = mapped_column(String(16))  # client or buddy
 
 
-class SatisfactionAnswer(Base):
+class Satisfaction(Base):
     """How satisfied a client is with their contacts, on five faces (the L.ink outcome); at
     most one per check-in."""
 

@@ -15,7 +15,7 @@ from buddybot.storage.models import (
     Organisation,
     Participant,
     Professional,
-    RhythmRecord,
+    Rhythm,
 )
 
 T = TypeVar("T", bound=object)
@@ -252,9 +252,9 @@ async def delete_participant(session: AsyncSession, participant: Participant) ->
     await session.flush()
 
 
-async def rhythm_of_participant(session: AsyncSession, participant_id: int) -> RhythmRecord | None:
+async def rhythm_of_participant(session: AsyncSession, participant_id: int) -> Rhythm | None:
     """The stored check-in rhythm of a participant, if they have one."""
-    return await session.get(RhythmRecord, participant_id)
+    return await session.get(Rhythm, participant_id)
 
 
 async def add_rhythm(
@@ -262,7 +262,7 @@ async def add_rhythm(
 ) -> None:
     """Store a participant's first rhythm (``weekdays`` as "0,3"), checked up to ``now``."""
     session.add(
-        RhythmRecord(
+        Rhythm(
             participant_id=participant_id,
             weekdays=weekdays,
             local_time=local_time,

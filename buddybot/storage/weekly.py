@@ -19,11 +19,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from buddybot.storage.models import (
     Checkin,
     CheckinStatus,
+    Contact,
     ContactEvent,
-    ContactRecord,
     Meetup,
-    MoodAnswer,
-    SatisfactionAnswer,
+    Mood,
+    Satisfaction,
 )
 
 SENT = (CheckinStatus.SENT, CheckinStatus.REMINDED, CheckinStatus.ANSWERED, CheckinStatus.EXPIRED)
@@ -188,8 +188,8 @@ async def client_figures(
     # queries, not one join: the join cost the database more than it saved (measured).
     dialect = (await session.connection()).dialect.name
     await _count_checkins(session, dialect, scope, tally)
-    await _count_scores(session, dialect, scope, MoodAnswer, tally)
-    await _count_scores(session, dialect, scope, SatisfactionAnswer, tally)
+    await _count_scores(session, dialect, scope, Mood, tally)
+    await _count_scores(session, dialect, scope, Satisfaction, tally)
     places = await _read_contacts(session, scope, tally)
     await _count_events(session, scope, places, tally)
     await _count_meetups(session, scope, tally)
@@ -230,7 +230,7 @@ async def _count_scores(
     session: AsyncSession,
     dialect: str,
     scope: _Scope,
-    table: type[MoodAnswer] | type[SatisfactionAnswer],
+    table: type[Mood] | type[Satisfaction],
     tally: _Tally,
 ) -> None:
     """The moods or the satisfaction scores per week: their sum and how many."""
@@ -243,7 +243,7 @@ async def _count_scores(
     )
     for client_id, number, total, answers in rows:
         counts = tally.cell(client_id, monday_of_week(number))
-        if table is MoodAnswer:
+        if table is Mood:
             counts.mood_sum += total
             counts.moods += answers
         else:
@@ -258,13 +258,13 @@ async def _read_contacts(
     labels of the contacts now in circle 1 or 2 go to their client's close contacts."""
     contacts = await session.execute(
         select(
-            ContactRecord.id,
-            ContactRecord.client_id,
-            ContactRecord.label,
-            ContactRecord.domain,
-            ContactRecord.circle,
-            ContactRecord.removed_at.is_(None),
-        ).where(*scope.of(ContactRecord.client_id))
+            Contact.id,
+            Contact.client_id,
+            Contact.label,
+            Contact.domain,
+            Contact.circle,
+            Contact.removed_at.is_(None),
+        ).where(*scope.of(Contact.client_id))
     )
     places: dict[int, tuple[str, int]] = {}
     for contact_id, client_id, label, domain, circle, current in contacts:
