@@ -6,24 +6,16 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from buddybot.clock import utcnow
+from buddybot.storage.database import saved
 from buddybot.storage.models import (
     AuditLog,
 )
-
-T = TypeVar("T", bound=object)
-
-
-async def _saved(session: AsyncSession, record: T) -> T:
-    """Add a new record and flush, so its id is known."""
-    session.add(record)
-    await session.flush()
-    return record
 
 
 async def add_audit_entry(
@@ -60,7 +52,7 @@ async def add_audit_entry(
         entry.at,
         [actor_kind, actor_id, action, subject_kind, subject_id, detail],
     )
-    return await _saved(session, entry)
+    return await saved(session, entry)
 
 
 AUDIT_GENESIS = "0" * 64  # what the first line of the log is chained to
@@ -120,9 +112,7 @@ async def audit_entries_about(
     )
 
 
-async def audit_entries_by(
-    session: AsyncSession, actor_kind: str, actor_id: int
-) -> list[AuditLog]:
+async def audit_entries_by(session: AsyncSession, actor_kind: str, actor_id: int) -> list[AuditLog]:
     """Audit lines of what one person did, oldest first."""
     return list(
         await session.scalars(

@@ -253,3 +253,13 @@ def upsert_insert(session: AsyncSession):  # type: ignore[no-untyped-def]
     claims that make a prompt or a digest go out once."""
     dialect = session.bind.dialect.name if session.bind else "sqlite"
     return postgresql_insert if dialect == "postgresql" else sqlite_insert
+
+
+Row = TypeVar("Row")
+
+
+async def saved(session: AsyncSession, row: Row) -> Row:
+    """Add a new row and flush, so its id is known; returns the row."""
+    session.add(row)
+    await session.flush()
+    return row

@@ -4,30 +4,21 @@ codes counted per account."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TypeVar
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from buddybot.storage.database import saved
 from buddybot.storage.models import (
     FailedCodeAttempt,
     Invitation,
     Participant,
 )
 
-T = TypeVar("T", bound=object)
-
-
-async def _saved(session: AsyncSession, record: T) -> T:
-    """Add a new record and flush, so its id is known."""
-    session.add(record)
-    await session.flush()
-    return record
-
 
 async def add_invitation(session: AsyncSession, invitation: Invitation) -> Invitation:
     """Store a new invitation."""
-    return await _saved(session, invitation)
+    return await saved(session, invitation)
 
 
 async def invitation_by_id(session: AsyncSession, invitation_id: int) -> Invitation | None:
@@ -88,7 +79,7 @@ async def add_failed_code_attempt(
 ) -> None:
     """Count a wrong code, and forget attempts older than a day while at it."""
     await delete_failed_code_attempts(session, before=now - timedelta(days=1))
-    await _saved(session, FailedCodeAttempt(telegram_user_hash=telegram_user_hash, at=now))
+    await saved(session, FailedCodeAttempt(telegram_user_hash=telegram_user_hash, at=now))
 
 
 async def invitations_for_participant(

@@ -4,12 +4,12 @@ and the links between buddies and clients. No Telegram types, no texts: just rec
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from buddybot.roles import DEFAULT_TIME_ZONE, ParticipantRole, ParticipantStatus, ProfessionalStatus
+from buddybot.storage.database import saved
 from buddybot.storage.models import (
     BuddyLink,
     Organisation,
@@ -17,15 +17,6 @@ from buddybot.storage.models import (
     Professional,
     Rhythm,
 )
-
-T = TypeVar("T", bound=object)
-
-
-async def _saved(session: AsyncSession, record: T) -> T:
-    """Add a new record and flush, so its id is known."""
-    session.add(record)
-    await session.flush()
-    return record
 
 
 async def professional_by_telegram_id(
@@ -53,7 +44,7 @@ async def organisation_by_name(session: AsyncSession, name: str) -> Organisation
 
 async def add_organisation(session: AsyncSession, name: str) -> Organisation:
     """Create an organisation."""
-    return await _saved(session, Organisation(name=name))
+    return await saved(session, Organisation(name=name))
 
 
 async def add_professional(
@@ -67,7 +58,7 @@ async def add_professional(
     status: ProfessionalStatus = ProfessionalStatus.INVITED,
 ) -> Professional:
     """Create a professional in an organisation."""
-    return await _saved(
+    return await saved(
         session,
         Professional(
             organisation_id=organisation.id,
@@ -93,7 +84,7 @@ async def add_participant(
     professional_id: int | None = None,
 ) -> Participant:
     """Create a client or buddy in an organisation."""
-    return await _saved(
+    return await saved(
         session,
         Participant(
             organisation_id=organisation.id,
@@ -193,7 +184,7 @@ async def add_buddy_link(
     session: AsyncSession, buddy: Participant, client: Participant
 ) -> BuddyLink:
     """Link a buddy to a client (the client has not agreed yet)."""
-    return await _saved(session, BuddyLink(buddy_id=buddy.id, client_id=client.id))
+    return await saved(session, BuddyLink(buddy_id=buddy.id, client_id=client.id))
 
 
 async def buddy_link_by_id(session: AsyncSession, link_id: int) -> BuddyLink | None:
