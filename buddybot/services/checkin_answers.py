@@ -64,7 +64,7 @@ class Finished:
 
 @dataclass(frozen=True)
 class Skipped:
-    """ "Not now": recorded as skipped."""
+    """The person said "not now": recorded as skipped."""
 
     language: str | None
 
