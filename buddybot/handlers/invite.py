@@ -1,15 +1,16 @@
 """Professionals invite clients and buddies: `/invite` → whom → first name → link + QR code;
-`/invitations` lists open invitations with a button to withdraw each."""
+`/invitations` lists open invitations with a button to withdraw each. The conversation is
+``flows/invitation.py``, applied by ``services/invitations.py``; this module renders."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from html import escape
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from buddybot.context import BuddyContext
+from buddybot.flows import invitation as flow
 from buddybot.handlers import basics
 from buddybot.handlers.buttons import STALE, Pressed, Stale, button, number, on_press, show
 from buddybot.handlers.common import Reply
@@ -17,7 +18,7 @@ from buddybot.i18n import Translator
 from buddybot.qr import qr_png
 from buddybot.roles import ParticipantRole
 from buddybot.services import invitations
-from buddybot.services.invitations import InviteChoice, InviteStep, NewInvitation
+from buddybot.services.invitations import InviteStep, NewInvitation
 from buddybot.services.people import Role
 
 INVITE = "inv"
@@ -49,32 +50,12 @@ async def invite_command(update: Update, context: BuddyContext) -> None:
         await update.effective_message.reply_text(tr("invite.question"), reply_markup=keyboard)
 
 
-@dataclass(frozen=True)
-class InvitePress:
-    """``inv:client``, ``inv:buddy``, ``inv:cancel`` or ``inv:for:<client>``."""
-
-    choice: InviteChoice
-    client_id: int | None = None
-
-
-def _parse_invite(parts: tuple[str, ...]) -> InvitePress | None:
-    if parts in {("client",), ("buddy",), ("cancel",)}:
-        return InvitePress(InviteChoice(parts[0]))
-    if len(parts) == 2 and parts[0] == "for" and (client_id := number(parts[1])) is not None:
-        return InvitePress(InviteChoice.FOR_CLIENT, client_id)
-    return None
-
-
 async def _on_invite_press(
-    pressed: Pressed, data: InvitePress, context: BuddyContext
+    pressed: Pressed, event: flow.Press, context: BuddyContext
 ) -> Stale | None:
     """The buttons of /invite: client, buddy, a client for the buddy, or cancel."""
     step = await invitations.choose_invite(
-        context.runtime.database,
-        pressed.telegram_user_id,
-        data.choice,
-        data.client_id,
-        context.runtime.clock(),
+        context.runtime.database, pressed.telegram_user_id, event, context.runtime.clock()
     )
     if step is None:
         return STALE
@@ -84,19 +65,20 @@ async def _on_invite_press(
     return None
 
 
-invite_button = on_press(_parse_invite, _on_invite_press)
+invite_button = on_press(flow.parse_press, _on_invite_press)
 
 
 def _invite_reply(tr: Translator, step: InviteStep) -> Reply:
-    if step.choice is InviteChoice.CANCEL:
+    outcome = step.outcome
+    if isinstance(outcome, flow.Cancelled):
         return Reply(tr("invite.cancelled"))
-    if step.choice is InviteChoice.CLIENT:
-        return Reply(tr("invite.client_name"), InlineKeyboardMarkup([_cancel_row(tr)]))
-    if step.choice is InviteChoice.BUDDY:
+    if isinstance(outcome, flow.PickClient):
         if not step.clients:
             return Reply(tr("invite.no_clients"))
         rows = [[button(name, INVITE, "for", str(client_id))] for client_id, name in step.clients]
         return Reply(tr("invite.pick_client"), InlineKeyboardMarkup([*rows, _cancel_row(tr)]))
+    if outcome.state.for_client is None:
+        return Reply(tr("invite.client_name"), InlineKeyboardMarkup([_cancel_row(tr)]))
     return Reply(
         tr("invite.buddy_name", client=escape(step.client_name)),
         InlineKeyboardMarkup([_cancel_row(tr)]),
@@ -106,30 +88,34 @@ def _invite_reply(tr: Translator, step: InviteStep) -> Reply:
 async def name_typed(
     update: Update, context: BuddyContext, topic: str, data: dict[str, Any]
 ) -> None:
-    """The first name for an invitation was typed: make the invitation, send link and QR."""
+    """The first name for an invitation was typed (the awaited question ``topic`` with
+    ``data``): make the invitation, send link and QR; or ask again."""
     message = update.effective_message
     user = update.effective_user
     if message is None or user is None or message.text is None:
         return
     tr = context.tr
-    name = invitations.clean_name(message.text)
-    if name is None:
+    state = flow.from_question(topic, data)
+    outcome = (
+        None
+        if state is None
+        else await invitations.name_typed(
+            context.runtime.database,
+            user.id,
+            state,
+            message.text,
+            now=context.runtime.clock(),
+            days=context.runtime.settings.invitation_days,
+        )
+    )
+    if isinstance(outcome, flow.BadName):
         await message.reply_text(
             tr("invite.bad_name"), reply_markup=InlineKeyboardMarkup([_cancel_row(tr)])
         )
-        return
-    created = await invitations.invite_named(
-        context.runtime.database,
-        user.id,
-        name,
-        for_client=None if topic == TOPIC_CLIENT else int(data["client_id"]),
-        now=context.runtime.clock(),
-        days=context.runtime.settings.invitation_days,
-    )
-    if created is None:
+    elif outcome is None:
         await message.reply_text(tr("button.stale"))
-        return
-    await send_invitation(update, context, tr, name, created)
+    else:
+        await send_invitation(update, context, tr, outcome.name, outcome.invitation)
 
 
 async def send_invitation(

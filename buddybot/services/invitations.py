@@ -10,13 +10,12 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import Enum
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from buddybot.flows import invitation as flow
 from buddybot.roles import InvitationRole, ParticipantRole, ParticipantStatus
 from buddybot.services import access, questions
 from buddybot.storage import audit, crypto, invitations
@@ -28,12 +27,13 @@ CODE_BYTES = 16
 WRONG_CODES_PER_HOUR = 5
 # Someone who opened a link but neither agreed nor declined lets go of it after this long.
 PENDING_HOLD = timedelta(hours=24)
-NAME_MAX = 40
 _CODE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
-# A conversation of /invite waits for a typed first name under one of these topics.
-TOPIC_CLIENT = "invite.client"
-TOPIC_BUDDY = "invite.buddy"
+# Other modules name these through this one; the conversation's own rules are its flow's.
+NAME_MAX = flow.NAME_MAX
+TOPIC_CLIENT = flow.TOPIC_CLIENT
+TOPIC_BUDDY = flow.TOPIC_BUDDY
+clean_name = flow.clean_name
 
 
 def new_code() -> str:
@@ -61,13 +61,6 @@ def attempt_hash(telegram_user_id: int) -> str:
 def deep_link(bot_username: str, code: str) -> str:
     """The link that opens the bot with the code: https://t.me/<bot>?start=<code>."""
     return f"https://t.me/{bot_username}?start={code}"
-
-
-def clean_name(text: str) -> str | None:
-    """A first name as typed: trimmed, control characters removed, 1-40 characters; else None."""
-    visible = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C")
-    name = " ".join(visible.split())
-    return name if 1 <= len(name) <= NAME_MAX else None
 
 
 @dataclass(frozen=True)
@@ -255,66 +248,98 @@ async def new_link(
 # ------------------------------------------------------------------ /invite, /invitations
 
 
-class InviteChoice(Enum):
-    """A button of /invite."""
-
-    CLIENT = "client"
-    BUDDY = "buddy"  # then: for which client
-    FOR_CLIENT = "for"
-    CANCEL = "cancel"
-
-
 @dataclass(frozen=True)
 class InviteStep:
-    """Where /invite goes after a button: the clients to choose from (BUDDY, as (id, first
-    name)), or the client a buddy is invited for (FOR_CLIENT)."""
+    """Where /invite goes after a button (``outcome``, from ``flows/invitation.py``), with
+    what its screen needs: the clients to choose from (PickClient, as (id, first name)), or
+    the client a buddy's name is asked for."""
 
-    choice: InviteChoice
+    outcome: flow.PressOutcome
     clients: tuple[tuple[int, str], ...] = ()
     client_name: str = ""
 
 
 async def choose_invite(
-    database: Database,
-    telegram_user_id: int,
-    choice: InviteChoice,
-    client_id: int | None,
-    now: datetime,
+    database: Database, telegram_user_id: int, event: flow.Press, now: datetime
 ) -> InviteStep | None:
-    """Take a step of /invite for an active professional: wait for a typed first name
-    (CLIENT, FOR_CLIENT with ``client_id``), list the clients (BUDDY), or stop waiting
-    (CANCEL). None, with the refusal written, for anyone else or someone else's client."""
+    """Apply a button of /invite for an active professional: wait for a typed first name,
+    list the clients, or stop waiting (:func:`flows.invitation.press`). None, with the
+    refusal written, for anyone else or someone else's client."""
     async with database.transaction() as session:
         professional = await access.acting_professional(session, telegram_user_id)
         if professional is None:
             await access.refuse(session, telegram_user_id, "invite", "professional", None)
             return None
-        if choice is InviteChoice.CANCEL:
+        outcome = flow.press(event)
+        if isinstance(outcome, flow.Cancelled):
             await questions.answered(session, telegram_user_id)
-        elif choice is InviteChoice.CLIENT:
-            await questions.expect(session, telegram_user_id, TOPIC_CLIENT, now=now)
-        elif choice is InviteChoice.BUDDY:
+        elif isinstance(outcome, flow.PickClient):
             clients = await stored_people.participants_of_professional(
                 session, professional.id, ParticipantRole.CLIENT
             )
-            return InviteStep(choice, tuple((c.id, c.first_name or "") for c in clients))
+            return InviteStep(outcome, tuple((c.id, c.first_name or "") for c in clients))
+        elif outcome.state.for_client is None:
+            await _await_name(session, telegram_user_id, outcome.state, now)
         else:
-            return await _buddy_for(session, telegram_user_id, client_id or 0, now)
-        return InviteStep(choice)
+            return await _buddy_for(session, telegram_user_id, outcome, now)
+        return InviteStep(outcome)
+
+
+async def _await_name(
+    session: AsyncSession, telegram_user_id: int, state: flow.Awaiting, now: datetime
+) -> None:
+    topic, data = flow.to_question(state)
+    await questions.expect(session, telegram_user_id, topic, now=now, data=data)
 
 
 async def _buddy_for(
-    session: AsyncSession, telegram_user_id: int, client_id: int, now: datetime
+    session: AsyncSession, telegram_user_id: int, asked: flow.AskName, now: datetime
 ) -> InviteStep | None:
     own = await access.own_client(
-        session, telegram_user_id, client_id, "invite.buddy", still_taking_part=True
+        session,
+        telegram_user_id,
+        asked.state.for_client or 0,
+        "invite.buddy",
+        still_taking_part=True,
     )
     if own is None:
         return None
-    await questions.expect(
-        session, telegram_user_id, TOPIC_BUDDY, now=now, data={"client_id": own.client.id}
+    await _await_name(session, telegram_user_id, flow.Awaiting(own.client.id), now)
+    return InviteStep(asked, client_name=own.client.first_name or "")
+
+
+@dataclass(frozen=True)
+class Invited:
+    """The invitation made for the typed first name ``name``."""
+
+    name: str
+    invitation: NewInvitation
+
+
+async def name_typed(
+    database: Database,
+    telegram_user_id: int,
+    state: flow.Awaiting,
+    text: str,
+    *,
+    now: datetime,
+    days: int,
+) -> Invited | flow.BadName | None:
+    """Text typed while /invite awaits a first name (``state``): the invitation, or
+    :class:`flows.invitation.BadName` (nothing stored changes, the question stays). None
+    when this account may not invite (any more)."""
+    outcome = flow.typed(state, text)
+    if isinstance(outcome, flow.BadName):
+        return outcome
+    created = await invite_named(
+        database,
+        telegram_user_id,
+        outcome.name,
+        for_client=outcome.state.for_client,
+        now=now,
+        days=days,
     )
-    return InviteStep(InviteChoice.FOR_CLIENT, client_name=own.client.first_name or "")
+    return None if created is None else Invited(outcome.name, created)
 
 
 async def invite_named(
