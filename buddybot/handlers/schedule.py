@@ -1,12 +1,12 @@
 """`/schedule`, `/pause`, `/resume`: when check-ins come. The client may move the time;
 their professional (from `/clients`) also sets the days, the reminder, the time to answer and
 the time zone. Callback data: ``sch:<client>:<action>[:<value>[:<page>]]``, ``pau:<days>``,
-``pau:dates`` and ``pau:on:<yyyymmdd>``."""
+``pau:dates`` and ``pau:on:<yyyymmdd>``. What may be chosen and which screen follows a
+press is ``flows/schedule.py``, applied by ``services/rhythms.py``; this module renders."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from html import escape
 from zoneinfo import ZoneInfo
 
@@ -15,24 +15,18 @@ from babel.lists import format_list
 from telegram import InlineKeyboardMarkup, Message, Update
 
 from buddybot.context import BuddyContext
+from buddybot.flows import schedule as flow
+from buddybot.flows.schedule import Action, SchedulePress, Screen
 from buddybot.handlers import basics
 from buddybot.handlers.buttons import STALE, Pressed, Stale, button, on_press, show
 from buddybot.handlers.common import Reply
 from buddybot.i18n import Translator, text_key
 from buddybot.services import rhythms
 from buddybot.services.people import Role
-from buddybot.services.rhythms import (
-    PAUSE_DATES,
-    PauseChoice,
-    ScheduleAction,
-    ScheduleNote,
-    ScheduleState,
-)
+from buddybot.services.rhythms import ScheduleState
 
 SCHEDULE = "sch"
 PAUSE = "pau"
-PAUSE_DAYS = ("7", "14", "0")  # 0: until /resume
-ZONES_PER_PAGE = 12
 AREA_TEXT = {
     "Europe": text_key("zone.europe"),
     "Africa": text_key("zone.africa"),
@@ -87,32 +81,11 @@ async def schedule_command(update: Update, context: BuddyContext) -> None:
         await basics.not_for_role(update, context.tr)
         return
     state = await rhythms.act_on_schedule(
-        context.runtime.database, user.id, context.person.record_id, ScheduleAction.SHOW, ""
+        context.runtime.database, user.id, context.person.record_id, Action.SHOW, ""
     )
     if state is not None and update.effective_message is not None:
         reply = _summary(context.tr, state)
         await update.effective_message.reply_text(reply.text, reply_markup=reply.keyboard)
-
-
-@dataclass(frozen=True)
-class SchedulePress:
-    """``sch:<client>:<action>[:<value>[:<page>]]``; the value is checked with the change."""
-
-    client_id: int
-    action: ScheduleAction
-    value: str = ""
-    page: str = "0"
-
-
-def _parse_schedule(parts: tuple[str, ...]) -> SchedulePress | None:
-    if len(parts) < 2 or not parts[0].isdigit():
-        return None
-    try:
-        action = ScheduleAction(parts[1])
-    except ValueError:
-        return None
-    value = parts[2] if len(parts) > 2 else ""
-    return SchedulePress(int(parts[0]), action, value, parts[3] if len(parts) > 3 else "0")
 
 
 async def _on_schedule_press(
@@ -128,7 +101,7 @@ async def _on_schedule_press(
     )
     if reply is None:
         return STALE
-    if data.action is ScheduleAction.SHOW:  # a new message under the client's card
+    if data.action is Action.SHOW:  # a new message under the client's card
         message = pressed.query.message
         if isinstance(message, Message):
             await message.reply_text(reply.text, reply_markup=reply.keyboard)
@@ -139,7 +112,7 @@ async def _on_schedule_press(
     return None
 
 
-schedule_button = on_press(_parse_schedule, _on_schedule_press)
+schedule_button = on_press(flow.parse_press, _on_schedule_press)
 
 
 def _schedule_reply(
@@ -147,25 +120,29 @@ def _schedule_reply(
 ) -> Reply | None:
     """What to show after the press; None for a press that shows nothing (stale)."""
     client_id = str(state.client_id)
-    action = data.action
-    if action is ScheduleAction.TIMES:
+    screen = flow.screen_after(data, state.note, state.view is not None)
+    if screen is None:
+        return None
+    if screen is Screen.TIMES:
         buttons = [
             button(choice, SCHEDULE, client_id, "time", choice.replace(":", ""))
-            for choice in rhythms.CHOOSABLE_TIMES
+            for choice in flow.CHOOSABLE_TIMES
         ]
         rows = [buttons[i : i + 4] for i in range(0, len(buttons), 4)]
         return Reply(tr("schedule.pick_time"), InlineKeyboardMarkup(rows))
-    if state.note is ScheduleNote.REMINDER_IN_WINDOW:
+    if screen is Screen.REMINDER_IN_WINDOW:
         back = button(tr("schedule.back"), SCHEDULE, client_id, "summary")
         return Reply(tr("schedule.reminder_in_window"), InlineKeyboardMarkup([[back]]))
-    if state.note is ScheduleNote.ONE_DAY_AT_LEAST:
+    if screen is Screen.ONE_DAY_AT_LEAST:
         return Reply(tr("schedule.one_day_at_least"))
-    if action in (ScheduleAction.AREAS, ScheduleAction.AREA):
-        return _zone_step(tr, client_id, data, now)
-    if action in (ScheduleAction.REMINDERS, ScheduleAction.WINDOWS):
-        return _hours_choice(tr, client_id, action.value)
-    if action in (ScheduleAction.DAYS, ScheduleAction.TOGGLE_DAY):
-        return None if state.view is None else _days_reply(tr, client_id, state.view)
+    if screen is Screen.AREAS:
+        return _areas_reply(tr, client_id)
+    if screen is Screen.ZONES:
+        return _zones_page(tr, client_id, data.value, int(data.page), now)
+    if screen in (Screen.REMINDERS, Screen.WINDOWS):
+        return _hours_choice(tr, client_id, screen)
+    if screen is Screen.DAYS and state.view is not None:
+        return _days_reply(tr, client_id, state.view)
     return _summary(tr, state)
 
 
@@ -189,53 +166,50 @@ def _days_reply(tr: Translator, client_id: str, view: rhythms.RhythmView) -> Rep
     return Reply(tr("schedule.pick_days"), InlineKeyboardMarkup(rows))
 
 
-def _zone_step(tr: Translator, client_id: str, data: SchedulePress, now: datetime) -> Reply | None:
-    """The professional gives the client another time zone: a part of the world, then a
-    place with the same time there (paged)."""
+def _areas_reply(tr: Translator, client_id: str) -> Reply:
+    """The professional gives the client another time zone: first a part of the world,
+    then a place with the same time there (:func:`_zones_page`)."""
     back = button(tr("schedule.back"), SCHEDULE, client_id, "summary")
-    if data.action is ScheduleAction.AREAS:
-        areas = [
-            button(tr(AREA_TEXT[area]), SCHEDULE, client_id, "area", area)
-            for area in rhythms.ZONE_AREAS
-        ]
-        rows = [areas[i : i + 2] for i in range(0, len(areas), 2)]
-        return Reply(tr("schedule.pick_area"), InlineKeyboardMarkup([*rows, [back]]))
-    if data.value in rhythms.ZONE_AREAS and data.page.isdigit():
-        return _zones_page(tr, client_id, data.value, int(data.page), now)
-    return None
+    areas = [
+        button(tr(AREA_TEXT[area]), SCHEDULE, client_id, "area", area) for area in flow.ZONE_AREAS
+    ]
+    rows = [areas[i : i + 2] for i in range(0, len(areas), 2)]
+    return Reply(tr("schedule.pick_area"), InlineKeyboardMarkup([*rows, [back]]))
 
 
-def _zones_page(tr: Translator, client_id: str, area: str, page: int, now: datetime) -> Reply:
+def _zones_page(tr: Translator, client_id: str, area: str, wanted: int, now: datetime) -> Reply:
     """One page of the places of an area, by name in the reader's language, each with its
     offset from UTC today."""
     places: dict[str, str] = {}
-    for zone in rhythms.zones_in(area):
+    for zone in flow.zones_in(area):
         city = get_timezone_location(zone, locale=tr.language, return_city=True)
         offset = now.astimezone(ZoneInfo(zone)).strftime("%z")
         places.setdefault(f"{city} (UTC{offset[:3]}:{offset[3:]})", zone)  # aliases once
     ordered = sorted(places.items(), key=lambda place: place[0].casefold())
-    pages = -(-len(ordered) // ZONES_PER_PAGE)
-    page = min(page, pages - 1)
-    shown = ordered[page * ZONES_PER_PAGE : (page + 1) * ZONES_PER_PAGE]
-    buttons = [button(label, SCHEDULE, client_id, "zone", zone) for label, zone in shown]
+    shown = flow.page_of(len(ordered), wanted)
+    buttons = [
+        button(label, SCHEDULE, client_id, "zone", zone) for label, zone in ordered[shown.items]
+    ]
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
     paging = []
-    if page > 0:
-        paging.append(button(tr("page.previous"), SCHEDULE, client_id, "area", area, str(page - 1)))
-    if page + 1 < pages:
-        paging.append(button(tr("page.next"), SCHEDULE, client_id, "area", area, str(page + 1)))
+    if shown.has_previous:
+        previous = str(shown.number - 1)
+        paging.append(button(tr("page.previous"), SCHEDULE, client_id, "area", area, previous))
+    if shown.has_next:
+        following = str(shown.number + 1)
+        paging.append(button(tr("page.next"), SCHEDULE, client_id, "area", area, following))
     if paging:
         rows.append(paging)
     rows.append([button(tr("schedule.back"), SCHEDULE, client_id, "areas")])
     return Reply(tr("schedule.pick_zone"), InlineKeyboardMarkup(rows))
 
 
-def _hours_choice(tr: Translator, client_id: str, action: str) -> Reply:
+def _hours_choice(tr: Translator, client_id: str, screen: Screen) -> Reply:
     """Buttons for the reminder delay or the answer window, in hours."""
     choices, step = (
-        (rhythms.REMINDER_HOURS, "reminder")
-        if action == "reminders"
-        else (rhythms.WINDOW_HOURS, "window")
+        (flow.REMINDER_HOURS, "reminder")
+        if screen is Screen.REMINDERS
+        else (flow.WINDOW_HOURS, "window")
     )
     buttons = [
         button(tr.plural("schedule.hours", hours), SCHEDULE, client_id, step, str(hours))
@@ -265,39 +239,17 @@ async def pause_command(update: Update, context: BuddyContext) -> None:
 
 
 def _pause_dates(tr: Translator, today: date) -> InlineKeyboardMarkup:
-    mondays = [today + timedelta(days=7 * n - today.weekday()) for n in range(1, PAUSE_DATES + 1)]
     buttons = [
         button(
             format_date(day, format="EEE d MMM", locale=tr.language), PAUSE, "on", f"{day:%Y%m%d}"
         )
-        for day in mondays
+        for day in flow.pause_dates(today)
     ]
     return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
 
 
-@dataclass(frozen=True)
-class PausePress:
-    """``pau:dates`` (choose a date: ``choice`` None) or a pause to set."""
-
-    choice: PauseChoice | None
-
-
-def _parse_pause(parts: tuple[str, ...]) -> PausePress | None:
-    if parts == ("dates",):
-        return PausePress(None)
-    if parts in {(days,) for days in PAUSE_DAYS}:
-        return PausePress(PauseChoice(days=int(parts[0])))
-    if len(parts) == 2 and parts[0] == "on" and parts[1].isdigit():
-        try:
-            day = datetime.strptime(parts[1], "%Y%m%d").date()
-        except ValueError:
-            return PausePress(PauseChoice())  # not a date: refused with the rest
-        return PausePress(PauseChoice(on=day))
-    return PausePress(PauseChoice())  # nothing to pause for: refused by the service
-
-
 async def _on_pause_press(
-    pressed: Pressed, data: PausePress, context: BuddyContext
+    pressed: Pressed, data: flow.PausePress, context: BuddyContext
 ) -> Stale | None:
     """Pause for 7 or 14 days, until a chosen date, or until /resume."""
     tr, now = context.tr, context.runtime.clock()
@@ -321,7 +273,7 @@ async def _on_pause_press(
     return None
 
 
-pause_button = on_press(_parse_pause, _on_pause_press)
+pause_button = on_press(flow.parse_pause, _on_pause_press)
 
 
 async def resume_command(update: Update, context: BuddyContext) -> None:
