@@ -2,24 +2,27 @@
 
 Until a client or buddy taps Agree, the only thing kept is that their Telegram account has the
 link open (the pending link on the invitation). The language they pick travels in the buttons.
+What follows what is ``flows/joining.py``, applied by ``services/joining.py``; this module
+renders.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from html import escape
 
 from telegram import InlineKeyboardMarkup, Update
 
 from buddybot import sender
 from buddybot.context import BuddyContext
+from buddybot.flows import joining as flow
+from buddybot.flows.joining import BuddyPress, JoinPress, Screen
 from buddybot.handlers import basics, privacy
-from buddybot.handlers.buttons import STALE, Pressed, Stale, button, number, on_press, show
+from buddybot.handlers.buttons import STALE, Pressed, Stale, button, on_press, show
 from buddybot.handlers.menu import set_personal_menu
 from buddybot.i18n import LANGUAGES, Translator, text_key, translator
 from buddybot.roles import InvitationRole, ParticipantRole
 from buddybot.services import joining
-from buddybot.services.joining import Joined, Opened, Outcome
+from buddybot.services.joining import ConsentNotice, Joined, Opened, Outcome
 from buddybot.services.people import Role
 
 JOIN = "join"
@@ -52,7 +55,7 @@ async def start(update: Update, context: BuddyContext) -> None:
     opened = await joining.open_link(
         context.runtime.database, context.args[0], user.id, context.runtime.clock()
     )
-    if opened.outcome is Outcome.PROFESSIONAL_JOINED:
+    if opened.screen is Screen.PROFESSIONAL_WELCOME:
         await set_personal_menu(context.bot, user.id, Role.PROFESSIONAL, context.tr)
         await message.reply_text(
             context.tr(
@@ -61,7 +64,7 @@ async def start(update: Update, context: BuddyContext) -> None:
                 organisation=escape(opened.organisation_name or ""),
             )
         )
-    elif opened.outcome is Outcome.ASK_CONSENT:
+    elif opened.screen is Screen.CHOOSE_LANGUAGE:
         await message.reply_text(_welcome(context.tr, opened), reply_markup=_languages(opened))
     else:
         await message.reply_text(context.tr(_OUTCOME_TEXT[opened.outcome]))
@@ -92,56 +95,34 @@ def _languages(opened: Opened) -> InlineKeyboardMarkup:
     )
 
 
-def _consent_buttons(invitation_id: int, language: str) -> InlineKeyboardMarkup:
+def _consent_buttons(press: JoinPress) -> InlineKeyboardMarkup:
+    invitation_id, language = press.invitation_id, press.language
     tr = translator(language)
     return InlineKeyboardMarkup(
         [
             [
-                button(tr("consent.agree"), JOIN, str(invitation_id), language, "yes"),
-                button(tr("consent.not_now"), JOIN, str(invitation_id), language, "no"),
+                button(tr("consent.agree"), JOIN, str(invitation_id), language, flow.Answer.AGREE),
+                button(
+                    tr("consent.not_now"), JOIN, str(invitation_id), language, flow.Answer.NOT_NOW
+                ),
             ]
         ]
     )
 
 
-@dataclass(frozen=True)
-class JoinPress:
-    """``join:<invitation>:<language>`` (show the consent text in that language), or with
-    ``:yes`` / ``:no`` (the answer; ``agree`` None until then)."""
-
-    invitation_id: int
-    language: str
-    agree: bool | None = None
-
-
-def _parse_join(parts: tuple[str, ...]) -> JoinPress | None:
-    if len(parts) not in (2, 3) or (invitation_id := number(parts[0])) is None:
-        return None
-    if parts[1] not in LANGUAGES or (len(parts) == 3 and parts[2] not in ("yes", "no")):
-        return None
-    return JoinPress(invitation_id, parts[1], None if len(parts) == 2 else parts[2] == "yes")
-
-
 async def _on_join_press(pressed: Pressed, data: JoinPress, context: BuddyContext) -> Stale | None:
     """A button of the join flow: a language (→ consent text) or Agree / Not now."""
     tr = translator(data.language)
-    if data.agree is None:
-        await _show_consent(pressed, context, data.invitation_id, tr)
-        return None
-    joined = await joining.consent(
-        context.runtime.database,
-        data.invitation_id,
-        pressed.telegram_user_id,
-        agree=data.agree,
-        language=data.language,
-        now=context.runtime.clock(),
+    step = await joining.press(
+        context.runtime.database, pressed.telegram_user_id, data, context.runtime.clock()
     )
     await pressed.query.answer()
-    if not data.agree:
+    if step.screen is Screen.CONSENT and step.notice is not None:
+        await show(pressed.query, _consent_text(context, tr, step.notice), _consent_buttons(data))
+    elif step.screen is Screen.DECLINED:
         await show(pressed.query, tr("consent.declined"), None)
-    elif joined is None:
-        await show(pressed.query, tr("join.no_longer_valid"), None)
-    else:
+    elif step.screen is Screen.WELCOME and step.joined is not None:
+        joined = step.joined
         await _welcome_joined(context, pressed.telegram_user_id, joined, tr)
         welcome = tr(
             "consent.welcome_client"
@@ -150,32 +131,21 @@ async def _on_join_press(pressed: Pressed, data: JoinPress, context: BuddyContex
             name=escape(joined.first_name),
         )
         await show(pressed.query, welcome, None)
+    else:
+        await show(pressed.query, tr("join.no_longer_valid"), None)
     return None
 
 
-join_button = on_press(_parse_join, _on_join_press)
+join_button = on_press(flow.parse_press, _on_join_press)
 
 
-async def _show_consent(
-    pressed: Pressed, context: BuddyContext, invitation_id: int, tr: Translator
-) -> None:
-    notice = await joining.notice_for(
-        context.runtime.database, invitation_id, pressed.telegram_user_id, context.runtime.clock()
-    )
-    await pressed.query.answer()
-    if notice is None:
-        await show(pressed.query, tr("join.no_longer_valid"), None)
-        return
+def _consent_text(context: BuddyContext, tr: Translator, notice: ConsentNotice) -> str:
     months = notice.retention_months or context.runtime.settings.retention_months
-    await show(
-        pressed.query,
-        tr(
-            "consent.buddy" if notice.role is InvitationRole.BUDDY else "consent.client",
-            professional=escape(notice.professional_name),
-            organisation=escape(notice.organisation_name),
-            retention=tr.plural("privacy.retention", months),
-        ),
-        _consent_buttons(invitation_id, tr.language),
+    return tr(
+        "consent.buddy" if notice.role is InvitationRole.BUDDY else "consent.client",
+        professional=escape(notice.professional_name),
+        organisation=escape(notice.organisation_name),
+        retention=tr.plural("privacy.retention", months),
     )
 
 
@@ -202,8 +172,10 @@ async def _welcome_joined(
         buttons = InlineKeyboardMarkup(
             [
                 [
-                    button(client_tr("buddy.agree"), BUDDY, str(client.link_id), "yes"),
-                    button(client_tr("buddy.decline"), BUDDY, str(client.link_id), "no"),
+                    button(client_tr("buddy.agree"), BUDDY, str(client.link_id), flow.Answer.AGREE),
+                    button(
+                        client_tr("buddy.decline"), BUDDY, str(client.link_id), flow.Answer.NOT_NOW
+                    ),
                 ]
             ]
         )
@@ -214,20 +186,6 @@ async def _welcome_joined(
             keyboard=buttons,
             what="a client asked about a buddy",
         )
-
-
-@dataclass(frozen=True)
-class BuddyPress:
-    """``bud:<link>:yes|no``: a client's answer about a new buddy."""
-
-    link_id: int
-    agree: bool
-
-
-def _parse_buddy(parts: tuple[str, ...]) -> BuddyPress | None:
-    if len(parts) != 2 or (link_id := number(parts[0])) is None or parts[1] not in ("yes", "no"):
-        return None
-    return BuddyPress(link_id, parts[1] == "yes")
 
 
 async def _on_buddy_press(
@@ -272,4 +230,4 @@ async def _on_buddy_press(
     return None
 
 
-buddy_button = on_press(_parse_buddy, _on_buddy_press)
+buddy_button = on_press(flow.parse_buddy_press, _on_buddy_press)

@@ -1,16 +1,17 @@
 """Joining by invitation link: opening a link, the consent question and its answer, and a
 client's answer about a new buddy. Rules only, no Telegram types; the codes and the making of
-invitations are in ``services/invitations.py``.
+invitations are in ``services/invitations.py``, what the newcomer sees next for what is found
+here in ``flows/joining.py``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from buddybot.flows import joining as flow
 from buddybot.roles import InvitationRole, ParticipantRole, ParticipantStatus, ProfessionalStatus
 from buddybot.services import access, people, rhythms
 from buddybot.services.invitations import (
@@ -25,19 +26,8 @@ from buddybot.storage import people as stored_people
 from buddybot.storage.database import Database
 from buddybot.storage.models import BuddyLink, Invitation
 
-
-class Outcome(StrEnum):
-    """What opening an invitation link led to."""
-
-    PROFESSIONAL_JOINED = "professional_joined"
-    ASK_CONSENT = "ask_consent"
-    UNKNOWN = "unknown"
-    EXPIRED = "expired"
-    USED = "used"
-    REVOKED = "revoked"
-    TAKEN = "taken"
-    ALREADY_JOINED = "already_joined"
-    TOO_MANY_TRIES = "too_many_tries"
+# What opening a link led to; its name is the flow's, kept here for the callers of this one.
+Outcome = flow.Outcome
 
 
 @dataclass(frozen=True)
@@ -50,6 +40,11 @@ class Opened:
     invitee_name: str | None = None
     professional_name: str | None = None
     organisation_name: str | None = None
+
+    @property
+    def screen(self) -> flow.Screen:
+        """What the one who opened the link sees next."""
+        return flow.after_opening(self.outcome)
 
 
 async def open_invitation(
@@ -315,28 +310,35 @@ async def open_link(database: Database, code: str, telegram_user_id: int, now: d
         return await open_invitation(session, code, telegram_user_id, now=now)
 
 
-async def notice_for(
-    database: Database, invitation_id: int, telegram_user_id: int, now: datetime
-) -> ConsentNotice | None:
-    """:func:`consent_notice` in a transaction of its own (a language was chosen)."""
-    async with database.transaction() as session:
-        return await consent_notice(session, invitation_id, telegram_user_id, now=now)
+@dataclass(frozen=True)
+class JoinStep:
+    """Where joining goes after a press of the newcomer: the screen
+    (``flows.joining.after_press``) with what it needs: the consent notice (CONSENT) or who
+    joined (WELCOME)."""
+
+    screen: flow.Screen
+    notice: ConsentNotice | None = None
+    joined: Joined | None = None
 
 
-async def consent(
-    database: Database,
-    invitation_id: int,
-    telegram_user_id: int,
-    *,
-    agree: bool,
-    language: str,
-    now: datetime,
-) -> Joined | None:
-    """:func:`answer_consent` in a transaction of its own (Agree / Not now)."""
+async def press(
+    database: Database, telegram_user_id: int, event: flow.JoinPress, now: datetime
+) -> JoinStep:
+    """A button of the newcomer, in a transaction of its own: a language (the consent
+    notice, :func:`consent_notice`) or Agree / Not now (:func:`answer_consent`)."""
     async with database.transaction() as session:
-        return await answer_consent(
-            session, invitation_id, telegram_user_id, agree=agree, language=language, now=now
+        if event.answer is None:
+            notice = await consent_notice(session, event.invitation_id, telegram_user_id, now=now)
+            return JoinStep(flow.after_press(event, notice is not None), notice=notice)
+        joined = await answer_consent(
+            session,
+            event.invitation_id,
+            telegram_user_id,
+            agree=event.answer is flow.Answer.AGREE,
+            language=event.language,
+            now=now,
         )
+        return JoinStep(flow.after_press(event, joined is not None), joined=joined)
 
 
 async def answer_about_buddy(

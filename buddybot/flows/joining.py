@@ -1,0 +1,110 @@
+"""Joining by an invitation link as a pure flow: opening the link (``/start <code>``) →
+choose a language → read the consent text in it → Agree / Not now; and, for a buddy who
+joined, their client's answer whether the buddy may log their meetups.
+
+No step is stored for this conversation: until Agree, all that is kept is that the account
+holds the link open (the pending link on the invitation, ``services/joining.py``), and the
+language chosen travels in the buttons (``join:<invitation>:<language>[:yes|no]``). So the
+flow says, for what the service found, what the newcomer sees next: :func:`after_opening`
+and :func:`after_press`. The rules about codes, expiry, wrong-code limits and who holds a
+link stay in the services.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum, StrEnum
+
+from buddybot.i18n import LANGUAGES
+
+
+class Outcome(StrEnum):
+    """What opening an invitation link led to (decided by ``services/joining.py``)."""
+
+    PROFESSIONAL_JOINED = "professional_joined"
+    ASK_CONSENT = "ask_consent"
+    UNKNOWN = "unknown"
+    EXPIRED = "expired"
+    USED = "used"
+    REVOKED = "revoked"
+    TAKEN = "taken"
+    ALREADY_JOINED = "already_joined"
+    TOO_MANY_TRIES = "too_many_tries"
+
+
+class Screen(Enum):
+    """What the newcomer sees next."""
+
+    PROFESSIONAL_WELCOME = "professional_welcome"  # a professional is in at once
+    CHOOSE_LANGUAGE = "choose_language"  # who invites them, and the languages
+    LINK_REFUSED = "link_refused"  # why the link does not work (the outcome says)
+    CONSENT = "consent"  # the consent text in the chosen language: Agree / Not now
+    NO_LONGER_VALID = "no_longer_valid"  # the link is not theirs to answer any more
+    DECLINED = "declined"  # Not now: nothing about them is kept
+    WELCOME = "welcome"  # they agreed and take part
+
+
+def after_opening(outcome: Outcome) -> Screen:
+    """The screen after a link was opened. Only clients and buddies are asked for consent:
+    a professional works with the bot, they do not answer check-ins."""
+    if outcome is Outcome.PROFESSIONAL_JOINED:
+        return Screen.PROFESSIONAL_WELCOME
+    if outcome is Outcome.ASK_CONSENT:
+        return Screen.CHOOSE_LANGUAGE
+    return Screen.LINK_REFUSED
+
+
+class Answer(StrEnum):
+    """The consent buttons; the value is the callback data's part."""
+
+    AGREE = "yes"
+    NOT_NOW = "no"
+
+
+@dataclass(frozen=True)
+class JoinPress:
+    """``join:<invitation>:<language>`` (show the consent text in that language), or with
+    ``:yes`` / ``:no`` (the answer; ``answer`` None until then)."""
+
+    invitation_id: int
+    language: str
+    answer: Answer | None = None
+
+
+def parse_press(parts: tuple[str, ...]) -> JoinPress | None:
+    """The callback data's parts as a press; None when malformed or in a language the bot
+    does not speak."""
+    if len(parts) not in (2, 3) or not parts[0].isdigit() or parts[1] not in LANGUAGES:
+        return None
+    if len(parts) == 2:
+        return JoinPress(int(parts[0]), parts[1])
+    try:
+        return JoinPress(int(parts[0]), parts[1], Answer(parts[2]))
+    except ValueError:
+        return None
+
+
+def after_press(press: JoinPress, found: bool) -> Screen:
+    """The screen after ``press``. ``found``: the service found the link still theirs to
+    answer (for a language: the consent notice; for Agree: they joined). Not now always
+    declines: whether or not the link was still theirs, nothing about them is kept."""
+    if press.answer is Answer.NOT_NOW:
+        return Screen.DECLINED
+    if not found:
+        return Screen.NO_LONGER_VALID
+    return Screen.CONSENT if press.answer is None else Screen.WELCOME
+
+
+@dataclass(frozen=True)
+class BuddyPress:
+    """``bud:<link>:yes|no``: a client's answer whether a new buddy may log their meetups."""
+
+    link_id: int
+    agree: bool
+
+
+def parse_buddy_press(parts: tuple[str, ...]) -> BuddyPress | None:
+    """The callback data's parts as a client's answer; None when malformed."""
+    if len(parts) != 2 or not parts[0].isdigit() or parts[1] not in tuple(Answer):
+        return None
+    return BuddyPress(int(parts[0]), parts[1] == Answer.AGREE)
