@@ -19,24 +19,15 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from buddybot import metrics
 from buddybot.network import Domain
 from buddybot.roles import ParticipantRole
 from buddybot.services import access, digest, organisations
-from buddybot.storage import audit, people
+from buddybot.storage import audit, exports, people
 from buddybot.storage.database import Database
-from buddybot.storage.models import (
-    Checkin,
-    ContactEvent,
-    ContactRecord,
-    Meetup,
-    MoodAnswer,
-    Participant,
-    SatisfactionAnswer,
-)
+from buddybot.storage.models import Participant
 
 DOMAINS: tuple[str, ...] = (*(domain.value for domain in Domain), "buddy")
 WEEK_COLUMNS: tuple[str, ...] = (
@@ -190,9 +181,7 @@ async def events_csv(session: AsyncSession, clients: list[Participant], naming: 
     by_id = {client.id: naming.client(client) for client in clients}
     ids = list(by_id)
     rows: list[dict[str, Any]] = []
-    for checkin in await session.scalars(
-        select(Checkin).where(Checkin.participant_id.in_(ids)).order_by(Checkin.slot_at)
-    ):
+    for checkin in await exports.checkins(session, ids):
         rows.append(
             {
                 "client": by_id[checkin.participant_id],
@@ -202,13 +191,7 @@ async def events_csv(session: AsyncSession, clients: list[Participant], naming: 
                 "status": checkin.status.value,
             }
         )
-    events = await session.execute(
-        select(ContactEvent, ContactRecord)
-        .outerjoin(ContactRecord, ContactRecord.id == ContactEvent.contact_id)
-        .where(ContactEvent.client_id.in_(ids))
-        .order_by(ContactEvent.at)
-    )
-    for event, contact in events:
+    for event, contact in await exports.contact_events(session, ids):
         rows.append(
             {
                 "client": by_id[event.client_id],
@@ -222,11 +205,9 @@ async def events_csv(session: AsyncSession, clients: list[Participant], naming: 
                 "reported_by": event.reported_by,
             }
         )
-    moods = await session.scalars(select(MoodAnswer).where(MoodAnswer.participant_id.in_(ids)))
-    satisfaction = await session.scalars(
-        select(SatisfactionAnswer).where(SatisfactionAnswer.participant_id.in_(ids))
-    )
-    for kind, answers in (("mood", list(moods)), ("satisfaction", list(satisfaction))):
+    moods = await exports.moods(session, ids)
+    satisfaction = await exports.satisfaction(session, ids)
+    for kind, answers in (("mood", moods), ("satisfaction", satisfaction)):
         rows += [
             {
                 "client": by_id[answer.participant_id],
@@ -237,11 +218,7 @@ async def events_csv(session: AsyncSession, clients: list[Participant], naming: 
             }
             for answer in answers
         ]
-    for meetup in await session.scalars(
-        select(Meetup)
-        .where(Meetup.client_id.in_(ids), Meetup.saved_at.is_not(None))
-        .order_by(Meetup.local_date)
-    ):
+    for meetup in await exports.saved_meetups(session, ids):
         rows.append(
             {
                 "client": by_id[meetup.client_id],
