@@ -237,9 +237,7 @@ async def test_forged_buttons_for_someone_elses_client_are_refused_and_logged(
     assert "can't do that here" in (await stranger.ask("/clients")).content
     async with bot.database.transaction() as session:
         refused = list(
-            await session.scalars(
-                select(AuditLog.action).where(AuditLog.action.like("refused.%"))
-            )
+            await session.scalars(select(AuditLog.action).where(AuditLog.action.like("refused.%")))
         )
     assert refused == [
         "refused.client.view",
