@@ -152,7 +152,7 @@ async def record_failed(
 ) -> None:
     """The prompt could not be sent; a blocked bot also makes the person unreachable (no
     more prompts until they write again; their professional hears it in the digest)."""
-    checkin = await session.get(Checkin, checkin_id)
+    checkin = await stored.by_id(session, checkin_id)
     if checkin is None:
         return
     checkin.status, checkin.closed_at = CheckinStatus.FAILED, now

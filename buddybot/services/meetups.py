@@ -1,4 +1,5 @@
-"""Buddy meetups: what a buddy logs after meeting a client. Rules and storage only.
+"""Buddy meetups: what a buddy logs after meeting a client. Rules; the rows are in
+``storage/meetups.py``.
 
 A buddy logs meetups only with clients who agreed to that buddy (``buddy_link``). A saved
 meetup also counts as a contact event for the client, with their buddy, reported by the buddy.
@@ -9,110 +10,49 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from buddybot.flows import meetup as flow
 from buddybot.flows.checkin import TEXT_LIMIT
 from buddybot.flows.meetup import MeetupPress, MeetupState
-from buddybot.roles import ParticipantRole, ParticipantStatus
+from buddybot.roles import ParticipantRole
 from buddybot.schedule import local_date
 from buddybot.services import access
+from buddybot.storage import meetups as stored
 from buddybot.storage import people
 from buddybot.storage.database import Database
-from buddybot.storage.models import BuddyLink, ContactEvent, Meetup, Participant
+from buddybot.storage.models import Meetup, Participant
 
 
 async def agreed_clients(session: AsyncSession, buddy_id: int) -> list[Participant]:
     """The clients who agreed that this buddy logs their meetups, and still take part."""
-    rows = await session.scalars(
-        select(Participant)
-        .join(BuddyLink, BuddyLink.client_id == Participant.id)
-        .where(
-            BuddyLink.buddy_id == buddy_id,
-            BuddyLink.client_agreed_at.is_not(None),
-            Participant.status != ParticipantStatus.LEFT,
-            Participant.consent_withdrawn_at.is_(None),
-        )
-    )
-    # By name, sorted here: names are stored encrypted.
-    return sorted(rows, key=lambda client: ((client.first_name or "").casefold(), client.id))
+    return await stored.agreed_clients(session, buddy_id)
 
 
 async def start(
     session: AsyncSession, buddy: Participant, client_id: int, now: datetime
 ) -> Meetup | None:
-    """A new meetup for one of the buddy's clients (any unfinished one is dropped)."""
+    """A new meetup for one of the buddy's clients (any unfinished one is dropped); None
+    for a client who did not agree to this buddy."""
     if client_id not in {c.id for c in await agreed_clients(session, buddy.id)}:
         return None
-    await session.execute(
-        delete(Meetup).where(Meetup.buddy_id == buddy.id, Meetup.saved_at.is_(None))
-    )
-    meetup = Meetup(buddy_id=buddy.id, client_id=client_id, step="when", started_at=now)
-    session.add(meetup)
-    await session.flush()
-    return meetup
-
-
-async def unfinished(
-    session: AsyncSession, buddy_id: int, meetup_id: int | None = None
-) -> Meetup | None:
-    """The meetup this buddy is filling in (the given one, or any)."""
-    query = select(Meetup).where(Meetup.buddy_id == buddy_id, Meetup.saved_at.is_(None))
-    if meetup_id is not None:
-        query = query.where(Meetup.id == meetup_id)
-    return await session.scalar(query.order_by(Meetup.id.desc()).limit(1))
-
-
-async def cancel(session: AsyncSession, meetup: Meetup) -> None:
-    """Forget an unfinished meetup."""
-    await session.delete(meetup)
-    await session.flush()
+    return await stored.add_unfinished(session, buddy.id, client_id, now)
 
 
 async def save(session: AsyncSession, meetup: Meetup, buddy: Participant, now: datetime) -> int:
     """Store the meetup and its contact event; returns the buddy's meetups this month."""
     meetup.step, meetup.saved_at = None, now
     day = meetup.local_date or local_date(now, buddy.time_zone)
-    session.add(
-        ContactEvent(
-            client_id=meetup.client_id,
-            buddy_id=buddy.id,
-            meetup_id=meetup.id,
-            at=now,
-            local_date=day,
-            mode="in_person",
-            reported_by="buddy",
-        )
-    )
-    await session.flush()
-    return await this_month(session, buddy.id, day)
-
-
-async def this_month(session: AsyncSession, buddy_id: int, day: date) -> int:
-    """How many meetups the buddy saved in the calendar month of ``day``."""
-    first = day.replace(day=1)
-    count = await session.scalar(
-        select(func.count()).where(
-            Meetup.buddy_id == buddy_id,
-            Meetup.saved_at.is_not(None),
-            Meetup.local_date >= first,
-            Meetup.local_date <= day,
-        )
-    )
-    return count or 0
+    await stored.add_contact_event(session, meetup, now, day)
+    return await stored.saved_between(session, buddy.id, day.replace(day=1), day)
 
 
 async def of_participant(
     session: AsyncSession, participant: Participant
 ) -> list[dict[str, object]]:
     """Saved meetups the person logged (a buddy) or took part in (a client), as plain data."""
-    column = Meetup.buddy_id if participant.role is ParticipantRole.BUDDY else Meetup.client_id
-    rows = await session.scalars(
-        select(Meetup)
-        .where(column == participant.id, Meetup.saved_at.is_not(None))
-        .order_by(Meetup.local_date, Meetup.id)
-    )
+    as_buddy = participant.role is ParticipantRole.BUDDY
+    rows = await stored.saved_of(session, participant.id, as_buddy=as_buddy)
     return [
         {
             "day": row.local_date.isoformat() if row.local_date else None,
@@ -216,11 +156,11 @@ async def _press(
     if event.meetup_id is None:
         meetup = await start(session, buddy, int(event.value), now)
         return None if meetup is None else await _question(session, meetup, buddy)
-    meetup = await unfinished(session, buddy.id, event.meetup_id)
+    meetup = await stored.unfinished(session, buddy.id, event.meetup_id)
     if meetup is None:
         return None
     if event.action == "cancel":
-        await cancel(session, meetup)
+        await stored.remove(session, meetup)
         return MeetupCancelled()
     if event.action == "skip" and meetup.step == "note":
         return MeetupSaved(await save(session, meetup, buddy, now))
@@ -247,7 +187,7 @@ async def note_typed(
     else the question where they are. None when this person is not logging a meetup."""
     async with database.transaction() as session:
         buddy = await _buddy(session, telegram_user_id)
-        meetup = None if buddy is None else await unfinished(session, buddy.id)
+        meetup = None if buddy is None else await stored.unfinished(session, buddy.id)
         if buddy is None or meetup is None:
             return None
         if meetup.step == "note":

@@ -185,6 +185,11 @@ async def with_map(
     return checkin, participant, [as_contact(row[2]) for row in rows if row[2] is not None]
 
 
+async def by_id(session: AsyncSession, checkin_id: int) -> Checkin | None:
+    """The check-in with this id, if there is one."""
+    return await session.get(Checkin, checkin_id)
+
+
 async def current_open(session: AsyncSession, participant_id: int) -> Checkin | None:
     """The newest check-in this person can still answer."""
     return await session.scalar(
@@ -363,7 +368,7 @@ async def add_chosen_contact(
 ) -> bool:
     """Count ``contact_id`` as seen in the open check-in ``checkin_id`` of this client (a
     contact added through "Someone new"); False when there is no such open check-in."""
-    checkin = await session.get(Checkin, checkin_id)
+    checkin = await by_id(session, checkin_id)
     if checkin is None or checkin.participant_id != client_id or checkin.status not in OPEN:
         return False
     state = CheckinState.from_row(checkin.step, checkin.data)
