@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from sqlalchemy import select
 
 from buddybot.runner import BotProcess
@@ -75,3 +76,24 @@ async def test_no_meetups_before_the_client_agrees_and_cancel_keeps_nothing(
     assert bot.database is not None
     async with bot.database.transaction() as session:
         assert await session.scalar(select(Meetup)) is None
+
+
+async def test_a_button_tapped_twice_keeps_the_question_where_the_buddy_is(
+    bot: BotProcess, sandbox: TelegramSandbox, caplog: pytest.LogCaptureFixture
+) -> None:
+    _, _, bram = await _buddy_for_amira(bot, sandbox)
+    when = await bram.ask("/meetup")
+    yesterday = next(b.callback_data for b in when.buttons if b.text == "Yesterday")
+    assert yesterday is not None
+    await bram.tap(when, "Yesterday")
+    assert when.content == "What did you do?"
+    # The same button again (a double tap, or a forged day), three times: a short note each
+    # time, and the question where Bram is stays on screen with its buttons.
+    for data in (yesterday, yesterday, yesterday.replace(":day:1", ":day:999999")):
+        press = await bram.press_data(when, data)
+        assert "already answered" in str((await bram.answer_to(press)).text)
+        assert when.content == "What did you do?"
+        assert any(b.text == "☕ Coffee or food" for b in when.buttons)
+    assert not [r for r in caplog.records if "failed" in r.getMessage()]
+    await bram.tap(when, "☕ Coffee or food")
+    assert when.content == "How long were you together?"

@@ -20,7 +20,7 @@ from buddybot import sender
 from buddybot.context import BuddyContext
 from buddybot.flows.checkin import MODES, Press, Step, parse_press
 from buddybot.handlers import basics, meetup, network
-from buddybot.handlers.buttons import STALE, Pressed, Stale, button, on_press
+from buddybot.handlers.buttons import STALE, Pressed, Stale, button, on_press, show
 from buddybot.handlers.common import Reply, faces_row
 from buddybot.i18n import Translator, text_key
 from buddybot.network import by_circle
@@ -170,16 +170,14 @@ async def _pressed(pressed: Pressed, event: Press, context: BuddyContext) -> Sta
         # Pressed twice, or an old question is still on screen (the bot stopped after
         # storing the answer, before showing the next question): the question where they
         # are now is shown again.
-        await query.answer(tr("checkin.already_answered"))
         reply = question_reply(tr, outcome.question)
-        with contextlib.suppress(BadRequest):  # the current question is already on screen
-            await query.edit_message_text(reply.text, reply_markup=reply.keyboard)
+        await asyncio.gather(
+            query.answer(tr("checkin.already_answered")), show(query, reply.text, reply.keyboard)
+        )
         return None
     reply = _press_reply(tr, outcome)
     # Both at once: one round trip to Telegram per press instead of two.
-    await asyncio.gather(
-        query.answer(), query.edit_message_text(reply.text, reply_markup=reply.keyboard)
-    )
+    await asyncio.gather(query.answer(), show(query, reply.text, reply.keyboard))
     return None
 
 

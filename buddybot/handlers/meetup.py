@@ -5,6 +5,7 @@ Callback data: ``mt:new:<client>`` and ``mt:<meetup>:<action>[:<value>]``; the f
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from html import escape
 
@@ -14,7 +15,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from buddybot.context import BuddyContext
 from buddybot.flows.meetup import MeetupPress, parse_press
 from buddybot.handlers import basics
-from buddybot.handlers.buttons import STALE, Pressed, Stale, button, on_press
+from buddybot.handlers.buttons import STALE, Pressed, Stale, button, on_press, show
 from buddybot.handlers.common import Reply, faces_row
 from buddybot.i18n import Translator, text_key
 from buddybot.services import meetups
@@ -123,18 +124,24 @@ async def _pressed(pressed: Pressed, event: MeetupPress, context: BuddyContext) 
     )
     if outcome is None:
         return STALE
+    if isinstance(outcome, meetups.MeetupAgain):
+        # Pressed twice, or an older question still on screen: the question where the buddy
+        # is now, with a short note.
+        reply = question_reply(tr, outcome.question)
+        await asyncio.gather(
+            pressed.query.answer(tr("checkin.already_answered")),
+            show(pressed.query, reply.text, reply.keyboard),
+        )
+        return None
     if isinstance(outcome, MeetupQuestion):
         reply = question_reply(tr, outcome)
     elif isinstance(outcome, MeetupStart):
         reply = start_reply(tr, outcome)
     elif isinstance(outcome, MeetupSaved):
         reply = _saved_reply(tr, outcome)
-    elif isinstance(outcome, meetups.MeetupCancelled):
-        reply = Reply(tr("flow.cancelled"))
     else:
-        reply = Reply(tr("checkin.already_answered"))  # an older button of this flow
-    await pressed.query.answer()
-    await pressed.query.edit_message_text(reply.text, reply_markup=reply.keyboard)
+        reply = Reply(tr("flow.cancelled"))
+    await asyncio.gather(pressed.query.answer(), show(pressed.query, reply.text, reply.keyboard))
     return None
 
 

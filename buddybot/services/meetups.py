@@ -96,8 +96,12 @@ class MeetupCancelled:
     """The buddy cancelled: the unfinished meetup is forgotten."""
 
 
+@dataclass(frozen=True)
 class MeetupAgain:
-    """An older button of this flow: nothing changed."""
+    """A press not for this step (pressed twice, an older button of this flow): nothing
+    changed; the question where the buddy is now."""
+
+    question: MeetupQuestion
 
 
 MeetupOutcome = MeetupQuestion | MeetupStart | MeetupSaved | MeetupCancelled | MeetupAgain
@@ -173,7 +177,7 @@ async def _press(
     )
     moved = flow.press(state, event.action, event.value, local_date(now, buddy.time_zone))
     if moved is None:
-        return MeetupAgain()
+        return MeetupAgain(await _question(session, meetup, buddy))
     meetup.step, meetup.local_date = moved.step, moved.local_date
     meetup.activity, meetup.duration_minutes = moved.activity, moved.duration_minutes
     meetup.how_it_went = moved.how_it_went
