@@ -33,10 +33,12 @@ def _cancel_row(tr: Translator) -> list[InlineKeyboardButton]:
 
 async def invite_command(update: Update, context: BuddyContext) -> None:
     """Ask whom the professional wants to invite."""
-    if context.person.role is not Role.PROFESSIONAL:
+    user = update.effective_user
+    if context.person.role is not Role.PROFESSIONAL or user is None:
         await basics.not_for_role(update, context.tr)
         return
     tr = context.tr
+    await invitations.begin_invite(context.runtime.database, user.id)
     keyboard = InlineKeyboardMarkup(
         [
             [

@@ -18,7 +18,7 @@ from buddybot.flows.checkin import Action, CheckinState, Press, Step
 from buddybot.network import Contact
 from buddybot.roles import ParticipantRole, ParticipantStatus
 from buddybot.schedule import local_date
-from buddybot.services import access, contacts, guardians, meetups
+from buddybot.services import access, contacts, guardians, meetups, questions
 from buddybot.services.meetups import MeetupStart
 from buddybot.storage import checkins as stored
 from buddybot.storage import people
@@ -182,6 +182,8 @@ async def _question(
         day = await stored.previous_answer_day(session, participant.id, checkin.slot_at)
         state = replace(state, since=day, since_known=True)
         _store(checkin, state)
+    if state.step in (Step.MESSAGE, Step.REASON) and participant.telegram_user_id is not None:
+        await questions.asking_in_text(session, participant.telegram_user_id)
     professional = ""
     if state.step is Step.MESSAGE:
         found = await people.professional_by_id(session, participant.professional_id)

@@ -34,6 +34,7 @@ from buddybot.services import access
 from buddybot.storage import checkins as stored_checkins
 from buddybot.storage import contacts as stored
 from buddybot.storage import models
+from buddybot.storage import questions as stored_questions
 from buddybot.storage.database import Database
 from buddybot.storage.models import ContactChange
 
@@ -208,7 +209,9 @@ async def draft(session: AsyncSession, editor_telegram_id: int) -> Draft | None:
 async def save_draft(
     session: AsyncSession, editor_telegram_id: int, draft_: Draft, *, now: datetime
 ) -> None:
-    """Start or update this person's draft (one at a time)."""
+    """Start or update this person's draft (one at a time); an earlier typed question is
+    let go: what they type now answers the draft."""
+    await stored_questions.forget_awaited_answer(session, editor_telegram_id)
     await stored.put_draft(
         session,
         editor_telegram_id,

@@ -259,6 +259,13 @@ class InviteStep:
     client_name: str = ""
 
 
+async def begin_invite(database: Database, telegram_user_id: int) -> None:
+    """`/invite` again: a name asked by an earlier /invite is no longer awaited (the screen
+    now asks whom to invite; a typed name would otherwise make the earlier invitation)."""
+    async with database.transaction() as session:
+        await questions.answered(session, telegram_user_id)
+
+
 async def choose_invite(
     database: Database, telegram_user_id: int, event: flow.Press, now: datetime
 ) -> InviteStep | None:

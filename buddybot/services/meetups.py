@@ -17,7 +17,7 @@ from buddybot.flows.checkin import TEXT_LIMIT
 from buddybot.flows.meetup import MeetupPress, MeetupState
 from buddybot.roles import ParticipantRole
 from buddybot.schedule import local_date
-from buddybot.services import access
+from buddybot.services import access, questions
 from buddybot.storage import meetups as stored
 from buddybot.storage import people
 from buddybot.storage.database import Database
@@ -108,6 +108,8 @@ MeetupOutcome = MeetupQuestion | MeetupStart | MeetupSaved | MeetupCancelled | M
 
 
 async def _question(session: AsyncSession, meetup: Meetup, buddy: Participant) -> MeetupQuestion:
+    if meetup.step == "note" and buddy.telegram_user_id is not None:
+        await questions.asking_in_text(session, buddy.telegram_user_id)
     client = await people.participant_by_id(session, meetup.client_id)
     return MeetupQuestion(
         meetup.id,

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from buddybot.services import contacts
 from buddybot.services.contacts import Draft
+from buddybot.storage import contacts as stored_contacts
 from buddybot.storage import questions
 from buddybot.storage.database import Database
 
@@ -34,7 +35,9 @@ async def expect(
     now: datetime,
     data: dict[str, Any] | None = None,
 ) -> None:
-    """The next text this person types answers ``topic`` (replacing any earlier question)."""
+    """The next text this person types answers ``topic``: an earlier question, and a contact
+    they were adding or changing, are let go (:func:`asking_in_text`)."""
+    await stored_contacts.delete_draft(session, telegram_user_id)
     await questions.await_answer(session, telegram_user_id, topic, data or {}, now)
 
 
@@ -42,6 +45,15 @@ async def expected(session: AsyncSession, telegram_user_id: int) -> Expected | N
     """What this person's typed text answers, if the bot asked something."""
     answer = await questions.awaited_answer(session, telegram_user_id)
     return None if answer is None else Expected(answer.topic, dict(answer.data))
+
+
+async def asking_in_text(session: AsyncSession, telegram_user_id: int) -> None:
+    """A conversation now on screen asks for typed text (a check-in's message, a meetup's
+    note): the person's typed text answers it, so an earlier question and a contact draft
+    left half-way are let go. One typed question at a time, the newest asker wins: without
+    this, a draft abandoned days ago took a message meant for the professional."""
+    await stored_contacts.delete_draft(session, telegram_user_id)
+    await questions.forget_awaited_answer(session, telegram_user_id)
 
 
 async def answered(session: AsyncSession, telegram_user_id: int) -> None:

@@ -1,0 +1,55 @@
+"""Typed text answers the question on screen: one typed question at a time, the newest
+asker wins. A contact left half-added days ago does not take a check-in's message, and a
+second /invite does not keep the first one's name question."""
+
+from __future__ import annotations
+
+from buddybot.clock import ManualClock
+from buddybot.runner import BotProcess
+from buddybot.sandbox import TelegramSandbox
+from tests.clocked import client_id_of, prompted, with_network
+from tests.journeys import joined_client, professional_joins
+
+
+async def test_a_draft_left_open_does_not_take_the_message_for_the_professional(
+    clocked_bot: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
+) -> None:
+    els, amira = await joined_client(clocked_bot, sandbox)
+    await with_network(clocked_bot, await client_id_of(clocked_bot, amira), "Mama")
+    amira.catch_up()
+    await amira.send("/network")
+    await amira.next_message()  # the circle
+    menu = await amira.next_message()
+    await amira.tap(menu, "➕ Add")  # and she walks away from it
+    assert "Who or what" in menu.content
+    prompt = await prompted(clocked_bot, clock, amira)
+    await amira.tap(prompt, "▶️ Start")
+    await amira.tap(prompt, "Nobody")
+    await amira.tap(prompt, "🙂")
+    await amira.tap(prompt, "😄")
+    assert prompt.content.startswith("Would you like to tell Els something?")
+    els.catch_up()
+    thanks = await amira.ask("Please call me tomorrow")
+    assert thanks.content.startswith("Thank you, Amira!")
+    forwarded = await els.next_message()
+    assert forwarded.content.endswith("Please call me tomorrow")
+    # The half-added contact was let go: later text is not taken as its name.
+    assert (await amira.ask("hello")).content == (
+        "Sorry, I don't understand that. 🙂 Type /help to see what you can do."
+    )
+
+
+async def test_a_second_invite_does_not_keep_the_first_ones_name_question(
+    bot: BotProcess, sandbox: TelegramSandbox
+) -> None:
+    els = await professional_joins(bot, sandbox)
+    first = await els.ask("/invite")
+    await els.tap(first, "👤 Een cliënt")
+    second = await els.ask("/invite")
+    assert second.content == "Wie wil je uitnodigen?"
+    typed = await els.ask("Xander")
+    assert "Xander" not in typed.content
+    assert "https://t.me/" not in typed.content
+    await els.tap(second, "👤 Een cliënt")
+    invitation = await els.ask("Xander")
+    assert "Xander" in invitation.content
