@@ -8,8 +8,12 @@ to Telegram"; Bot API docs, "Making requests" and error 429):
   it pending: a prompt's claim goes stale and is retried, a digest's likewise);
 - "Too Many Requests" (429) was already waited out and retried by the rate limiter (PTB's
   ``AIORateLimiter``); still refused, it is :attr:`Delivery.LATER` too;
-- blocked, deactivated or unknown chat (403, 400) is permanent: :attr:`Delivery.GONE`, never
-  retried in a loop; the caller marks the person unreachable where that applies.
+- blocked, deactivated or an unknown chat (403; 400 "chat not found", "user is deactivated")
+  means the person cannot be reached: :attr:`Delivery.GONE`, never retried in a loop; the
+  caller marks the person unreachable where that applies;
+- any other 400 refuses this message, not the person (a text Telegram cannot parse, an
+  edit of a message that is gone): :attr:`Delivery.REFUSED`, not retried, the person stays
+  reachable.
 
 The log gets what was sent (``what``, a kind without personal data) and the error type only.
 """
@@ -39,6 +43,7 @@ class Delivery(StrEnum):
     SENT = "sent"
     LATER = "later"  # temporary trouble: keep it pending, it is tried again later
     GONE = "gone"  # the person cannot be reached (blocked, deactivated): never retried
+    REFUSED = "refused"  # Telegram refused this message (not the person): never retried
 
 
 @dataclass(frozen=True)
@@ -64,9 +69,15 @@ async def deliver(
     for number in range(1, attempts + 1):
         try:
             result = await attempt()
-        except (Forbidden, BadRequest) as error:
+        except Forbidden as error:
             log.info("%s: not delivered, person unreachable (%s)", what, type(error).__name__)
             return Sent(Delivery.GONE)
+        except BadRequest as error:
+            if _person_gone(error):
+                log.info("%s: not delivered, person unreachable (BadRequest)", what)
+                return Sent(Delivery.GONE)
+            log.warning("%s: refused by Telegram (BadRequest)", what)
+            return Sent(Delivery.REFUSED)
         except RetryAfter as error:
             log.warning("%s: not sent, still too many requests (%s)", what, type(error).__name__)
             return Sent(Delivery.LATER)
@@ -78,6 +89,16 @@ async def deliver(
             continue
         return Sent(Delivery.SENT, result.message_id if isinstance(result, Message) else None)
     raise AssertionError("unreachable")
+
+
+# Telegram's 400 answers that mean the chat itself is gone (Bot API: sendMessage errors).
+_GONE_CHAT = ("chat not found", "user is deactivated", "peer_id_invalid", "user not found")
+
+
+def _person_gone(error: BadRequest) -> bool:
+    # Only the wording is looked at, never logged: it may quote what was sent.
+    message = error.message.lower()
+    return any(words in message for words in _GONE_CHAT)
 
 
 async def send(

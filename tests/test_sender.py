@@ -45,3 +45,19 @@ async def test_the_sender_gives_up_on_someone_who_blocked_the_bot(
         sandbox.inject_fault("sendMessage", 500, times=sender.SEND_ATTEMPTS)
         later = await sender.send(bot, 1, "x", what="test")
     assert later.delivery is sender.Delivery.LATER
+
+
+async def test_a_message_telegram_refuses_is_not_taken_for_an_unreachable_person(
+    sandbox: TelegramSandbox,
+) -> None:
+    els = sandbox.user("Els", language_code="nl")
+    async with Bot(DEFAULT_TOKEN, base_url=sandbox.api_url) as bot:
+        sandbox.inject_fault(
+            "sendMessage", 400, description="Bad Request: can't parse entities: bad tag"
+        )
+        refused = await sender.send(bot, els.id, "<b>oops", what="test")
+        gone = await sender.send(bot, 987654321, "hello", what="test")  # no such chat
+        sent = await sender.send(bot, els.id, "hello", what="test")
+    assert refused.delivery is sender.Delivery.REFUSED
+    assert gone.delivery is sender.Delivery.GONE
+    assert sent.ok
