@@ -65,6 +65,14 @@ def test_callback_data_is_parsed_into_a_typed_press() -> None:
     assert checkin.parse_press(("7", "fly")) is None
     assert checkin.parse_press(("x", "mood", "3")) is None
     assert checkin.parse_press(("7",)) is None
+    # A value where the button has none, or none where it needs one: not our button.
+    assert checkin.parse_press(("7", "start", "1")) is None
+    assert checkin.parse_press(("7", "nobody", "1")) is None
+    assert checkin.parse_press(("7", "mood")) is None
+    assert meetup.parse_press(("1", "cancel", "1")) is None
+    assert meetup.parse_press(("1", "day")) is None
+    assert meetup.parse_press(("1", "day", "2")) == meetup.MeetupPress(1, "day", "2")
+    assert meetup.parse_press(("new", "4")) == meetup.MeetupPress(None, "new", "4")
 
 
 def test_the_stored_row_gives_back_the_same_state() -> None:

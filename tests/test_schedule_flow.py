@@ -130,9 +130,11 @@ def test_pause_buttons_are_parsed() -> None:
     assert flow.parse_pause(("on", "20261130")) == flow.PausePress(
         PauseChoice(on=date(2026, 11, 30))
     )
-    # Anything else is an empty choice, which the service refuses.
-    for parts in (("3",), ("on", "20261350"), ("on", "x"), ("later",)):
-        assert flow.parse_pause(parts) == flow.PausePress(PauseChoice())
+    # A date that is no date is an empty choice, which the service refuses; data that is
+    # no pause button at all (a length never offered, a word) is stale.
+    assert flow.parse_pause(("on", "20261350")) == flow.PausePress(PauseChoice())
+    for parts in (("3",), ("on", "x"), ("later",), ("14", "1")):
+        assert flow.parse_pause(parts) is None
 
 
 _ZONES = ["Europe/Brussels", "America/New_York", "Mars/Olympus", "Etc/UTC", "Asia/Tokyo"]

@@ -66,13 +66,20 @@ class Press:
     value: str = ""
 
 
+# The actions whose button carries a value (a contact, a page, a mode, a face).
+WITH_VALUE = frozenset({Action.TOGGLE, Action.PAGE, Action.MODE, Action.MOOD, Action.SATISFACTION})
+
+
 def parse_press(parts: tuple[str, ...]) -> Press | None:
-    """Callback data ``ci:<check-in>:<action>[:<value>]`` as a press; None when malformed."""
+    """Callback data ``ci:<check-in>:<action>[:<value>]`` as a press; None when malformed
+    (an unknown action, a value missing or one too many)."""
     if len(parts) not in (2, 3) or not parts[0].isdigit():
         return None
     try:
         action = Action(parts[1])
     except ValueError:
+        return None
+    if (len(parts) == 3) != (action in WITH_VALUE):
         return None
     return Press(int(parts[0]), action, parts[2] if len(parts) == 3 else "")
 

@@ -37,6 +37,8 @@ class MeetupPress:
 
 
 ACTIONS = ("cancel", "back", "days", "day", "act", "dur", "how", "skip")
+# The actions whose button carries a value (days back, an activity, minutes, a face).
+WITH_VALUE = frozenset({"day", "act", "dur", "how"})
 
 
 def parse_press(parts: tuple[str, ...]) -> MeetupPress | None:
@@ -45,6 +47,8 @@ def parse_press(parts: tuple[str, ...]) -> MeetupPress | None:
         return MeetupPress(None, "new", parts[1])
     if len(parts) not in (2, 3) or not parts[0].isdigit() or parts[1] not in ACTIONS:
         return None
+    if (len(parts) == 3) != (parts[1] in WITH_VALUE):
+        return None  # a value missing, or one too many
     return MeetupPress(int(parts[0]), parts[1], parts[2] if len(parts) == 3 else "")
 
 

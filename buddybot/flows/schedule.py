@@ -276,9 +276,10 @@ class PausePress:
     choice: PauseChoice | None
 
 
-def parse_pause(parts: tuple[str, ...]) -> PausePress:
-    """The callback data's parts as a press; anything that is no pause becomes an empty
-    choice, refused by the service like an invalid one."""
+def parse_pause(parts: tuple[str, ...]) -> PausePress | None:
+    """The callback data's parts as a press; None for data that is no pause button (stale),
+    an empty choice for a date that is no date (refused by the service like a date that is
+    not on offer)."""
     if parts == ("dates",):
         return PausePress(None)
     if parts in {(days,) for days in PAUSE_DAYS}:
@@ -289,7 +290,7 @@ def parse_pause(parts: tuple[str, ...]) -> PausePress:
         except ValueError:
             return PausePress(PauseChoice())
         return PausePress(PauseChoice(on=day))
-    return PausePress(PauseChoice())
+    return None
 
 
 def pause_dates(today: date) -> tuple[date, ...]:

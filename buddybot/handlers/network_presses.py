@@ -73,16 +73,17 @@ def parse_network(parts: tuple[str, ...]) -> NetworkPress | None:
     if action in ("show", "add", "pick", "edit", "del", "delyes"):
         client_id = number(args[0]) if args else None
         return None if client_id is None else _client_press(action, client_id, args[1:])
+    if len(args) > 1:
+        return None  # every draft button carries one value at most
     event = _draft_event(action, args[0] if args else "")
     return None if event is None else DraftPress(event)
 
 
 def _client_press(action: str, client_id: int, args: tuple[str, ...]) -> NetworkPress | None:
     if action in ("show", "add"):
-        return ClientPress(ClientAction(action), client_id)
+        return None if args else ClientPress(ClientAction(action), client_id)
     if action == "pick":
-        # Any part of "cr" was read as a mode before; all but "c" meant removing.
-        if len(args) != 2 or args[0] not in "cr" or (page := number(args[1])) is None:
+        if len(args) != 2 or args[0] not in ("c", "r") or (page := number(args[1])) is None:
             return None
         mode = PickMode.CHANGE if args[0] == "c" else PickMode.REMOVE
         return PickPress(client_id, mode, page)
@@ -101,7 +102,7 @@ _SIMPLE_EVENTS: dict[str, flow.Event] = {
 
 def _draft_event(action: str, value: str) -> flow.Event | None:
     if action in _SIMPLE_EVENTS:
-        return _SIMPLE_EVENTS[action]
+        return None if value else _SIMPLE_EVENTS[action]
     try:
         if action == "circle":
             return flow.ChooseCircle(int(value)) if value.isdigit() else None
