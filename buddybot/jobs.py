@@ -1,7 +1,8 @@
-"""The recurring jobs, registered in ``app.py``: the scheduler tick (check-in prompts,
-reminders, closing, weekly digests) and the daily purge. Any replica may run them: the
-schedule of record and the claims are in the database, so each prompt and digest goes out
-once (architecture notes, "Scheduling: durable, once, at the right local time")."""
+"""The recurring jobs, registered by :func:`schedule_jobs` (called from ``app.py``): the
+scheduler tick (check-in prompts, reminders, closing, weekly digests) and the daily purge.
+Any replica may run them: the schedule of record and the claims are in the database, so
+each prompt and digest goes out once (architecture notes, "Scheduling: durable, once, at
+the right local time")."""
 
 from __future__ import annotations
 

@@ -63,7 +63,7 @@ def _answering_handlers() -> list[BaseHandler[Any, Any, Any]]:
         CommandHandler("delete", privacy.delete_command, filters=_PRIVATE),
         _buttons(privacy.STOP, privacy.stop_button),
         _buttons(privacy.DELETE, privacy.delete_button),
-        # Check-ins (the prompts come from the scheduler tick in app.py)
+        # Check-ins (the prompts come from the scheduler tick in jobs.py)
         CommandHandler("checkin", checkin.checkin_command, filters=_PRIVATE),
         _buttons(checkin.CHECKIN, checkin.checkin_button),
         ChatMemberHandler(checkin.member_changed, ChatMemberHandler.MY_CHAT_MEMBER),

@@ -85,10 +85,6 @@ async def histories(session: AsyncSession, client_ids: list[int]) -> dict[int, l
     return changes
 
 
-def _snapshot_of(row: ContactChange) -> Contact | None:
-    return None if row.snapshot is None else stored.from_snapshot(row.contact_id, row.snapshot)
-
-
 async def contact_of(
     session: AsyncSession, client_id: int, contact_id: int
 ) -> models.Contact | None:

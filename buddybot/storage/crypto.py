@@ -123,11 +123,6 @@ class Keyring:
         message = f"telegram:{telegram_user_id}".encode()
         return hmac.new(self.lookup_key, message, hashlib.sha256).hexdigest()
 
-    @staticmethod
-    def key_of(stored: str) -> str:
-        """The id of the key a stored value was encrypted with."""
-        return stored.partition(":")[0]
-
 
 def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode()

@@ -7,7 +7,6 @@ import sqlite3
 import weakref
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -75,11 +74,7 @@ class Database:
                 # Checked at the end, before the handler can send anything: a change claims
                 # the update, a transaction that only read looks it up (one statement either
                 # way, not a look-up before every change as well).
-                await deliveries.settle(
-                    await _changes_something(session),
-                    partial(_claim_rows, session),
-                    partial(_found, session),
-                )
+                await deliveries.settle(session, changed=await _changes_something(session))
 
     @asynccontextmanager
     async def begin(self, *, foreign_keys: bool = True) -> AsyncIterator[AsyncConnection]:
@@ -142,15 +137,6 @@ async def _changes_something(session: AsyncSession) -> bool:
     return bool(connection.sync_connection and connection.sync_connection.info.get("wrote"))
 
 
-async def _claim_rows(session: AsyncSession, values: dict[str, object]) -> int:
-    result = await session.execute(deliveries.CLAIM, values)
-    return int(getattr(result, "rowcount", 0) or 0)
-
-
-async def _found(session: AsyncSession, values: dict[str, object]) -> bool:
-    return (await session.execute(deliveries.LOOK_UP, values)).first() is not None
-
-
 def _nothing_written_yet(connection: Any) -> None:
     connection.info["wrote"] = False
 
@@ -186,11 +172,6 @@ class _OnLoopConnection(aiosqlite.Connection):
         if not self._running or not self._connection:
             raise ValueError("Connection closed")
         return fn(*args, **kwargs)
-
-    def on_loop(self) -> sqlite3.Connection:
-        """The sqlite3 connection itself, to use on the event loop's thread as this class
-        does (``storage.direct``)."""
-        return self._conn
 
     async def in_thread(self, sql: str) -> list[Any]:
         """All rows of ``sql``, read on aiosqlite's own thread."""

@@ -13,7 +13,6 @@ instead. Both happen at the end of the transaction, before the handler sends any
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from datetime import datetime
 
@@ -32,7 +31,7 @@ _unclaimed: ContextVar[tuple[int, bool] | None] = ContextVar("unclaimed_update",
 # Plain statements, written once: every update runs one of them, and through the ORM (a
 # `get`, an `insert()` composed per call) they cost a button press 0.2 ms more each
 # (docs/decisions.md, "The answer path, once more"). ON CONFLICT DO NOTHING reads the same
-# on SQLite and PostgreSQL. ``storage.direct`` runs them on the driver's connection.
+# on SQLite and PostgreSQL.
 LOOK_UP = text("SELECT 1 FROM handled_update WHERE update_id = :update_id")
 CLAIM = text(
     "INSERT INTO handled_update (update_id, at) VALUES (:update_id, :at) "
@@ -58,27 +57,23 @@ def forget() -> None:
     _unclaimed.set(None)
 
 
-async def settle(
-    changed: bool,
-    insert_claim: Callable[[dict[str, object]], Awaitable[int]],
-    look_up: Callable[[dict[str, object]], Awaitable[bool]],
-) -> None:
+async def settle(session: AsyncSession, *, changed: bool) -> None:
     """At the end of a transaction of the update being handled, before its handler sends
-    anything: a transaction that ``changed`` something claims the update (``insert_claim``
-    runs :data:`CLAIM` with the values given and returns the rows it inserted), one that only
-    read looks it up, once per update (``look_up`` runs :data:`LOOK_UP` and says whether it
-    found it). Raises :class:`AlreadyHandledError` (the caller rolls back) when the update was
-    handled before; a delivery handled meanwhile elsewhere collides at the claim."""
+    anything: a transaction that ``changed`` something claims the update in the same commit,
+    one that only read looks it up, once per update. Raises :class:`AlreadyHandledError`
+    (the caller rolls back) when the update was handled before; a delivery handled
+    meanwhile elsewhere collides at the claim."""
     unclaimed = _unclaimed.get()
     if unclaimed is None:
         return
     update_id, looked_up = unclaimed
     if changed:
         _unclaimed.set(None)  # from now on nothing is left to claim in this task
-        if not await insert_claim({"update_id": update_id, "at": utcnow()}):
+        claimed = await session.execute(CLAIM, {"update_id": update_id, "at": utcnow()})
+        if not getattr(claimed, "rowcount", 0):
             raise AlreadyHandledError(update_id)
     elif not looked_up:
-        if await look_up({"update_id": update_id}):
+        if (await session.execute(LOOK_UP, {"update_id": update_id})).first() is not None:
             _unclaimed.set(None)
             raise AlreadyHandledError(update_id)
         _unclaimed.set((update_id, True))
