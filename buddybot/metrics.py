@@ -301,3 +301,27 @@ def attention_order(weeks: Iterable[ClientWeek]) -> list[ClientWeek]:
         return (urgency, -len(item.flags), item.name.casefold())
 
     return sorted(weeks, key=key)
+
+
+@dataclass(frozen=True)
+class WeekPictures:
+    """What a client's two pictures show for ``week``: the Mondays of the chart (oldest
+    first) with their figures, and for the circle the map's changes that week (None without
+    a map history) and the contacts fading then."""
+
+    week: date
+    weeks: tuple[date, ...]
+    figures: Mapping[date, Week]
+    changes: Comparison | None
+    fading: frozenset[int]
+
+
+def week_pictures(history: ClientHistory, week: date, chart_weeks: int) -> WeekPictures:
+    """The pictures of ``week`` (a Monday): ``chart_weeks`` bars up to it, its changes and
+    fading ties (:func:`fading_ties` through :func:`client_week`)."""
+    changes = (
+        None if history.changes is None else map_changes(history.changes, week, history.time_zone)
+    )
+    fading = frozenset(tie.contact_id for tie in client_week(history, week).fading)
+    weeks = (*weeks_back(week, chart_weeks - 1), week)
+    return WeekPictures(week, weeks, history.weeks, changes, fading)

@@ -13,6 +13,7 @@ from buddybot.metrics import (
     fading_ties,
     map_changes,
     week_of,
+    week_pictures,
 )
 from buddybot.network import Change, ChangeKind, Contact, ContactKind, Domain
 
@@ -162,3 +163,19 @@ def test_a_client_who_stopped_is_flagged_and_nothing_else_is_said() -> None:
     stopped = client_week(_history({}, consent_withdrawn=True), MONDAY)
     assert stopped.flags == (Flag.CONSENT_WITHDRAWN,)
     assert (stopped.events, stopped.mood, stopped.compliance) == (None, None, None)
+
+
+def test_a_weeks_pictures_show_twelve_bars_and_the_ties_fading_that_week() -> None:
+    today = date(2026, 11, 22)  # the Sunday that ends MONDAY's week
+    mama = [today - timedelta(days=d) for d in (60, 53, 46, 39, 32)]
+    answered = [today - timedelta(days=d) for d in (25, 18, 11, 4)]
+    history = _history(
+        {MONDAY: WeekFigures(sent=2, answered=2, events=1)},
+        mentions={1: mama},
+        close_contacts={1: "Mama"},
+        answered_days=answered,
+    )
+    pictures = week_pictures(history, MONDAY, 12)
+    assert pictures.weeks == (*(MONDAY - timedelta(weeks=n) for n in range(11, 0, -1)), MONDAY)
+    assert pictures.fading == {1}
+    assert pictures.changes is None  # no map history asked for

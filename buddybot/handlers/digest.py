@@ -5,7 +5,7 @@ Callback data: ``dg:<when>`` (``last``/``now``) and ``dgc:<client>:<monday>``.""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from html import escape
@@ -22,7 +22,7 @@ from buddybot.handlers.buttons import number as part_number
 from buddybot.handlers.common import FACES
 from buddybot.handlers.network import DOMAIN_TEXT, circle_texts
 from buddybot.i18n import Translator, text_key
-from buddybot.metrics import ClientHistory, ClientWeek, Flag
+from buddybot.metrics import ClientWeek, Flag, WeekPictures
 from buddybot.network import Contact
 from buddybot.pictures.caseload import CaseloadRow, CaseloadTexts, render_caseload
 from buddybot.pictures.circle import render_circle
@@ -366,7 +366,7 @@ async def _on_digest_press(pressed: Pressed, so_far: bool, context: BuddyContext
 digest_button = on_press(_parse_digest, _on_digest_press)
 
 
-def weeks_texts(tr: Translator, name: str, weeks: list[date]) -> WeeksTexts:
+def weeks_texts(tr: Translator, name: str, weeks: Sequence[date]) -> WeeksTexts:
     """Every word on the weekly chart, in the viewer's language."""
     return WeeksTexts(
         title=tr("digest.chart_title", name=name),
@@ -414,9 +414,8 @@ async def _on_client_press(
         pressed.telegram_user_id,
         context.tr,
         found.first_name,
-        found.history,
-        list(found.contacts),
-        data.week,
+        found.pictures,
+        found.contacts,
     )
     return None
 
@@ -429,20 +428,15 @@ async def send_pictures(
     chat_id: int,
     tr: Translator,
     name: str,
-    history: ClientHistory,
-    current: list[Contact],
-    week: date,
+    pictures: WeekPictures,
+    current: Sequence[Contact],
 ) -> None:
-    """A client's twelve weeks up to ``week`` and their circle with that week's changes."""
-    weeks = [*metrics.weeks_back(week, digest.CHART_WEEKS - 1), week]
-    chart = render_weeks(weeks, history.weeks, weeks_texts(tr, name, weeks))
-    changes = (
-        None
-        if history.changes is None
-        else metrics.map_changes(history.changes, week, history.time_zone)
+    """A client's twelve weeks up to the pictures' week and their circle with that week's
+    changes and fading ties."""
+    chart = render_weeks(pictures.weeks, pictures.figures, weeks_texts(tr, name, pictures.weeks))
+    circle = render_circle(
+        list(current), circle_texts(tr, name), changes=pictures.changes, fading=pictures.fading
     )
-    fading = {tie.contact_id for tie in metrics.client_week(history, week).fading}
-    circle = render_circle(current, circle_texts(tr, name), changes=changes, fading=fading)
     await context.bot.send_photo(
         chat_id, chart, caption=tr("digest.chart_caption", name=escape(name))
     )

@@ -61,11 +61,5 @@ async def myweek_command(update: Update, context: BuddyContext) -> None:
         return
     await message.reply_text(own_week_text(context.tr, found.own))
     await send_pictures(
-        context,
-        user.id,
-        context.tr,
-        found.first_name,
-        found.own.history,
-        list(found.contacts),
-        found.own.week.week,
+        context, user.id, context.tr, found.first_name, found.pictures, found.contacts
     )

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from buddybot import metrics
-from buddybot.metrics import ClientHistory, ClientWeek, Week
+from buddybot.metrics import ClientHistory, ClientWeek, Week, WeekPictures
 from buddybot.network import Contact
 from buddybot.roles import ParticipantRole, ParticipantStatus
 from buddybot.services import access, contacts
@@ -137,10 +137,11 @@ async def own_week(session: AsyncSession, client: Participant, today: date) -> O
 
 @dataclass(frozen=True)
 class MyWeek:
-    """``/myweek``: the client's first name, their own week and their map now."""
+    """``/myweek``: the client's first name, their own week, its pictures, their map now."""
 
     first_name: str
     own: OwnWeek
+    pictures: WeekPictures
     contacts: tuple[Contact, ...]
 
 
@@ -159,7 +160,8 @@ async def my_week(
         today = now.astimezone(ZoneInfo(client.time_zone)).date()
         own = await own_week(session, client, today)
         current = await contacts.current_map(session, client.id)
-        return MyWeek(client.first_name or "", own, tuple(current))
+        pictures = metrics.week_pictures(own.history, own.week.week, CHART_WEEKS)
+        return MyWeek(client.first_name or "", own, pictures, tuple(current))
 
 
 # Clients per round of aggregate queries in a bulk pass: bounds memory (a round's figures
@@ -356,10 +358,10 @@ async def on_demand(
 
 @dataclass(frozen=True)
 class ClientPictures:
-    """What a client's pictures show: first name, history up to the week, the map now."""
+    """What a client's pictures show: first name, the week's chart and changes, the map now."""
 
     first_name: str
-    history: ClientHistory
+    pictures: WeekPictures
     contacts: tuple[Contact, ...]
 
 
@@ -377,4 +379,5 @@ async def client_pictures(
         (history,) = await histories(session, [own.client], week)
         current = await contacts.current_map(session, own.client.id)
         await record_client_view(session, own)
-        return ClientPictures(own.client.first_name or "", history, tuple(current))
+        pictures = metrics.week_pictures(history, week, CHART_WEEKS)
+        return ClientPictures(own.client.first_name or "", pictures, tuple(current))
