@@ -93,7 +93,8 @@ class MeetupStarted:
 
 @dataclass(frozen=True)
 class SomeoneNew:
-    """ "Someone new": the network's add flow begins, and leads back to this check-in."""
+    """The client chose "Someone new": the network's add flow begins, and leads back to
+    this check-in."""
 
     language: str | None
     draft: contacts.Draft
@@ -119,7 +120,17 @@ async def press(
             await access.refuse(session, telegram_user_id, "checkin", "checkin", event.checkin_id)
             return Refused()
         checkin, participant, network = found
-        return await _press(session, checkin, participant, network, event, message_id, now)
+        pressing = _Pressing(telegram_user_id, message_id, now)
+        return await _press(session, checkin, participant, network, event, pressing)
+
+
+@dataclass(frozen=True)
+class _Pressing:
+    """Who pressed, on which message, when."""
+
+    telegram_user_id: int
+    message_id: int | None
+    now: datetime
 
 
 async def _press(
@@ -128,13 +139,12 @@ async def _press(
     participant: Participant,
     network: list[Contact],
     event: Press,
-    message_id: int | None,
-    now: datetime,
+    pressing: _Pressing,
 ) -> PressOutcome:
-    language = participant.language
+    language, now = participant.language, pressing.now
     if participant.status is ParticipantStatus.UNREACHABLE:
         participant.status = ParticipantStatus.ACTIVE  # they tap, so they can be reached
-    arrived(checkin, message_id, now)
+    arrived(checkin, pressing.message_id, now)
     if not is_open(checkin):
         return Closed(language)
     state = CheckinState.from_row(checkin.step, checkin.data)
@@ -149,7 +159,7 @@ async def _press(
         return MeetupStarted(language, await meetups.begin(session, participant, now))
     if state.step is Step.WHO and event.action is Action.SOMEONE_NEW:
         draft = contacts.Draft(participant.id, "kind", data={"checkin": checkin.id})
-        await contacts.save_draft(session, participant.telegram_user_id or 0, draft, now=now)
+        await contacts.save_draft(session, pressing.telegram_user_id, draft, now=now)
         return SomeoneNew(language, draft)
     answered = (
         await stored.answered_count(session, participant.id) if event.action is Action.MOOD else 0
