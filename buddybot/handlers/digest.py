@@ -382,24 +382,24 @@ def weeks_texts(tr: Translator, name: str, weeks: Sequence[date]) -> WeeksTexts:
 
 
 @dataclass(frozen=True)
-class ClientPress:
+class PicturesPress:
     """``dgc:<client>:<monday>``: a client's pictures for a week."""
 
     client_id: int
     week: date
 
 
-def _parse_client(parts: tuple[str, ...]) -> ClientPress | None:
+def _parse_client(parts: tuple[str, ...]) -> PicturesPress | None:
     if len(parts) != 2 or (client_id := part_number(parts[0])) is None:
         return None
     try:
-        return ClientPress(client_id, metrics.week_of(date.fromisoformat(parts[1])))
+        return PicturesPress(client_id, metrics.week_of(date.fromisoformat(parts[1])))
     except ValueError:
         return None
 
 
 async def _on_client_press(
-    pressed: Pressed, data: ClientPress, context: BuddyContext
+    pressed: Pressed, data: PicturesPress, context: BuddyContext
 ) -> Stale | None:
     """A client's twelve weeks and their circle with the week's changes, for their own
     professional only (checked again, and the view is in the audit log)."""

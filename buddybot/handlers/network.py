@@ -25,10 +25,10 @@ from buddybot.handlers.network_presses import (
     NET as NET,
 )
 from buddybot.handlers.network_presses import (
-    ClientAction,
-    ClientPress,
     ContactPress,
     DraftPress,
+    MapAction,
+    MapPress,
     NetworkPress,
     PickMode,
     PickPress,
@@ -328,9 +328,9 @@ async def _on_network_press(
     answer: DraftAnswer | None = None
     if isinstance(data, DraftPress):
         answer = await contacts.press(database, user_id, data.event, now)
-    elif isinstance(data, ClientPress) and data.action is ClientAction.ADD:
+    elif isinstance(data, MapPress) and data.action is MapAction.ADD:
         answer = await contacts.start_adding(database, user_id, data.client_id, now)
-    elif isinstance(data, (ClientPress, PickPress)):
+    elif isinstance(data, (MapPress, PickPress)):
         return await _on_map_press(pressed, data, context)
     if answer is None:
         return STALE
@@ -339,7 +339,7 @@ async def _on_network_press(
 
 
 async def _on_map_press(
-    pressed: Pressed, data: ClientPress | PickPress, context: BuddyContext
+    pressed: Pressed, data: MapPress | PickPress, context: BuddyContext
 ) -> Stale | None:
     """Show the map again, or a page of contacts to pick one from."""
     view = await contacts.network_for(

@@ -15,7 +15,7 @@ from buddybot.services.contacts import ContactAction
 NET = "net"
 
 
-class ClientAction(Enum):
+class MapAction(Enum):
     """A button that names only the client."""
 
     SHOW = "show"
@@ -35,10 +35,10 @@ class NetworkPress:
 
 
 @dataclass(frozen=True)
-class ClientPress(NetworkPress):
+class MapPress(NetworkPress):
     """``net:show|add:<client>``: the map again, or start adding a contact."""
 
-    action: ClientAction
+    action: MapAction
     client_id: int
 
 
@@ -81,7 +81,7 @@ def parse_network(parts: tuple[str, ...]) -> NetworkPress | None:
 
 def _client_press(action: str, client_id: int, args: tuple[str, ...]) -> NetworkPress | None:
     if action in ("show", "add"):
-        return None if args else ClientPress(ClientAction(action), client_id)
+        return None if args else MapPress(MapAction(action), client_id)
     if action == "pick":
         if len(args) != 2 or args[0] not in ("c", "r") or (page := number(args[1])) is None:
             return None
