@@ -97,6 +97,12 @@ def test_callback_data_is_parsed_into_a_typed_press() -> None:
     assert flow.parse_press(("7",)) is None
     assert flow.parse_press(("x", "times")) is None
     assert flow.parse_press(("7", "fly")) is None
+    # A value where the button has none, none where it needs one, or one too many: stale.
+    assert flow.parse_press(("7", "area", "Europe")) == _press(Action.AREA, "Europe", "0")
+    assert flow.parse_press(("7", "time", "1900", "0", "junk")) is None
+    assert flow.parse_press(("7", "time", "1900", "0")) is None
+    assert flow.parse_press(("7", "day")) is None
+    assert flow.parse_press(("7", "times", "1")) is None
 
 
 def test_paging_stays_within_the_pages() -> None:

@@ -85,16 +85,30 @@ class SchedulePress:
     page: str = "0"
 
 
+# The actions whose button carries a value (a time, a day, hours, a zone, an area); an area
+# may also carry a page.
+WITH_VALUE = frozenset(
+    {Action.SET_TIME, Action.TOGGLE_DAY, Action.SET_REMINDER, Action.SET_WINDOW, Action.SET_ZONE}
+)
+
+
 def parse_press(parts: tuple[str, ...]) -> SchedulePress | None:
-    """The callback data's parts as a press; None when malformed."""
+    """The callback data's parts as a press; None when malformed (an unknown action, a value
+    missing or one too many): exactly the buttons the bot makes."""
     if len(parts) < 2 or not parts[0].isdigit():
         return None
     try:
         action = Action(parts[1])
     except ValueError:
         return None
-    value = parts[2] if len(parts) > 2 else ""
-    return SchedulePress(int(parts[0]), action, value, parts[3] if len(parts) > 3 else "0")
+    values = parts[2:]
+    if action is Action.AREA:
+        if len(values) not in (1, 2):
+            return None
+        return SchedulePress(int(parts[0]), action, values[0], values[1] if values[1:] else "0")
+    if len(values) != (1 if action in WITH_VALUE else 0):
+        return None
+    return SchedulePress(int(parts[0]), action, values[0] if values else "")
 
 
 @dataclass(frozen=True)
