@@ -13,7 +13,7 @@ from babel.dates import format_date
 from sqlalchemy import func, select
 
 from buddybot.clock import ManualClock
-from buddybot.handlers.digest import split_message
+from buddybot.handlers.digest import PicturesPress, parse_pictures, split_message
 from buddybot.metrics import week_of
 from buddybot.runner import BotProcess
 from buddybot.sandbox import ChatMessage, SandboxUser, TelegramSandbox
@@ -268,3 +268,25 @@ async def test_a_digest_to_a_professional_who_blocked_the_bot_is_tried_once(
         clock.now = datetime.combine(monday, time(9, 1), BRUSSELS) + timedelta(minutes=minutes)
         await tick(clocked_bot)
     assert len(sandbox.calls_of("sendMessage")) == before + 1
+
+
+async def test_a_digest_button_tapped_twice_sends_it_again_without_failing(
+    bot: BotProcess, sandbox: TelegramSandbox, caplog: pytest.LogCaptureFixture
+) -> None:
+    els = await professional_joins(bot, sandbox)
+    question = await els.ask("/digest")
+    last_week = next(b.callback_data for b in question.buttons if b.text == "Vorige week")
+    assert last_week is not None
+    for _ in range(2):  # the second tap finds the buttons gone already
+        press = await els.press_data(question, last_week)
+        await els.answer_to(press)
+        assert "nog geen cliënten" in (await els.next_message()).content
+    assert question.buttons == []
+    assert not [r for r in caplog.records if "failed" in r.getMessage()]
+
+
+def test_a_pictures_button_names_a_monday_as_the_bot_writes_it() -> None:
+    assert parse_pictures(("7", "2026-11-30")) == PicturesPress(7, date(2026, 11, 30))
+    # Other spellings of a day, and a day that is no Monday: not a button the bot made.
+    for week in ("20261130", "2026-W49-1", "2026-12-01", "2026-11-31"):
+        assert parse_pictures(("7", week)) is None

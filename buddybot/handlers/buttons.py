@@ -60,12 +60,26 @@ async def answer_stale(update: Update, context: BuddyContext) -> None:
 
 async def show(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> None:
     """Put ``text`` in place of the pressed message; an unchanged message (the same question
-    already on screen) is fine."""
+    already on screen, a button tapped twice) is fine."""
     try:
         await query.edit_message_text(text, reply_markup=markup)
     except BadRequest as error:
-        if "not modified" not in str(error).lower():
-            raise
+        _unless_unchanged(error)
+
+
+async def take_buttons_off(query: CallbackQuery) -> None:
+    """Remove the pressed message's buttons; already gone (a second tap) is fine."""
+    try:
+        await query.edit_message_reply_markup(None)
+    except BadRequest as error:
+        _unless_unchanged(error)
+
+
+def _unless_unchanged(error: BadRequest) -> None:
+    # Telegram refuses an edit that changes nothing ("message is not modified"): the
+    # person sees what they should, so only other refusals are errors.
+    if "not modified" not in str(error).lower():
+        raise error
 
 
 def on_press(

@@ -17,7 +17,15 @@ from telegram import InlineKeyboardMarkup, Update
 from buddybot import metrics
 from buddybot.context import BuddyContext
 from buddybot.handlers import basics
-from buddybot.handlers.buttons import STALE, Pressed, Stale, button, on_press, show
+from buddybot.handlers.buttons import (
+    STALE,
+    Pressed,
+    Stale,
+    button,
+    on_press,
+    show,
+    take_buttons_off,
+)
 from buddybot.handlers.buttons import number as part_number
 from buddybot.handlers.common import FACES
 from buddybot.handlers.network import DOMAIN_TEXT, circle_texts
@@ -358,7 +366,7 @@ async def _on_digest_press(pressed: Pressed, so_far: bool, context: BuddyContext
     if caseload is None:
         return STALE
     await pressed.query.answer()
-    await pressed.query.edit_message_reply_markup(None)
+    await take_buttons_off(pressed.query)  # a second tap finds them gone: fine
     await send_digest(context, pressed.telegram_user_id, context.tr, caseload, so_far=so_far)
     return None
 
@@ -389,13 +397,19 @@ class PicturesPress:
     week: date
 
 
-def _parse_client(parts: tuple[str, ...]) -> PicturesPress | None:
+def parse_pictures(parts: tuple[str, ...]) -> PicturesPress | None:
+    """``dgc:<client>:<monday>`` as a press; None for anything the bot does not write."""
     if len(parts) != 2 or (client_id := part_number(parts[0])) is None:
         return None
     try:
-        return PicturesPress(client_id, metrics.week_of(date.fromisoformat(parts[1])))
+        week = date.fromisoformat(parts[1])
     except ValueError:
         return None
+    # Exactly what the bot writes: a Monday as YYYY-MM-DD (fromisoformat also reads
+    # "20261130" and "2026-W48-1").
+    if parts[1] != week.isoformat() or metrics.week_of(week) != week:
+        return None
+    return PicturesPress(client_id, week)
 
 
 async def _on_client_press(
@@ -420,7 +434,7 @@ async def _on_client_press(
     return None
 
 
-client_button = on_press(_parse_client, _on_client_press)
+client_button = on_press(parse_pictures, _on_client_press)
 
 
 async def send_pictures(
