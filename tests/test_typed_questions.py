@@ -4,11 +4,14 @@ second /invite does not keep the first one's name question."""
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from buddybot.clock import ManualClock
 from buddybot.runner import BotProcess
 from buddybot.sandbox import TelegramSandbox
+from buddybot.storage.models import Checkin, CheckinStatus, Meetup
 from tests.clocked import client_id_of, prompted, with_network
-from tests.journeys import joined_client, professional_joins
+from tests.journeys import buddy_for, joined_client, professional_joins
 
 
 async def test_a_draft_left_open_does_not_take_the_message_for_the_professional(
@@ -53,3 +56,31 @@ async def test_a_second_invite_does_not_keep_the_first_ones_name_question(
     await els.tap(second, "👤 Een cliënt")
     invitation = await els.ask("Xander")
     assert "Xander" in invitation.content
+
+
+async def test_a_buddys_meetup_note_is_not_taken_as_why_they_did_not_meet(
+    clocked_bot: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
+) -> None:
+    els, amira = await joined_client(clocked_bot, sandbox)
+    bram = await buddy_for(sandbox, els, amira)
+    prompt = await prompted(clocked_bot, clock, bram)
+    await bram.tap(prompt, "No")
+    assert prompt.content.startswith("No problem! Would you like to say why?")
+    # Instead of saying why, Bram logs a meetup after all and types its note.
+    when = await bram.ask("/meetup")
+    await bram.tap(when, "Today")
+    await bram.tap(when, "🚶 Walk")
+    await bram.tap(when, "Two hours")
+    await bram.tap(when, "😄")
+    assert when.content.startswith("Anything else to note?")
+    saved = await bram.ask("We walked to the park.")
+    assert saved.content == "Saved. ✅ That's 1 meetup this month. 💪"
+    assert clocked_bot.database is not None
+    async with clocked_bot.database.transaction() as session:
+        meetup = await session.scalar(select(Meetup))
+        checkin = await session.scalar(select(Checkin).order_by(Checkin.slot_at.desc()))
+    assert meetup is not None
+    assert meetup.note == "We walked to the park."
+    assert checkin is not None
+    assert checkin.status is CheckinStatus.ANSWERED
+    assert "reason" not in checkin.data

@@ -18,6 +18,7 @@ from buddybot.flows.meetup import MeetupPress, MeetupState
 from buddybot.roles import ParticipantRole
 from buddybot.schedule import local_date
 from buddybot.services import access, questions
+from buddybot.storage import checkins as stored_checkins
 from buddybot.storage import meetups as stored
 from buddybot.storage import people
 from buddybot.storage.database import Database
@@ -183,6 +184,10 @@ async def _press(
     meetup.step, meetup.local_date = moved.step, moved.local_date
     meetup.activity, meetup.duration_minutes = moved.activity, moved.duration_minutes
     meetup.how_it_went = moved.how_it_went
+    if moved.step == "note":
+        # The note is asked now: a weekly question still waiting for why they did not meet
+        # would otherwise take it (typed text goes to the check-in first).
+        await stored_checkins.leave_reason_unsaid(session, buddy.id, now)
     return await _question(session, meetup, buddy)
 
 

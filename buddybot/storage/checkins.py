@@ -185,6 +185,20 @@ async def with_map(
     return checkin, participant, [as_contact(row[2]) for row in rows if row[2] is not None]
 
 
+async def leave_reason_unsaid(session: AsyncSession, participant_id: int, now: datetime) -> None:
+    """A buddy's open check-in waiting for why they did not meet (an optional text) is
+    answered without it, as Skip would."""
+    await session.execute(
+        update(Checkin)
+        .where(
+            Checkin.participant_id == participant_id,
+            Checkin.status.in_(OPEN),
+            Checkin.step == "reason",
+        )
+        .values(status=CheckinStatus.ANSWERED, step="done", answered_at=now, closed_at=now)
+    )
+
+
 async def by_id(session: AsyncSession, checkin_id: int) -> Checkin | None:
     """The check-in with this id, if there is one."""
     return await session.get(Checkin, checkin_id)
