@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from buddybot.runner import BotProcess
 from buddybot.sandbox import SandboxUser, TelegramSandbox
-from buddybot.storage.models import ContactEvent, Meetup
+from buddybot.storage.models import AuditLog, ContactEvent, Meetup
 from tests.journeys import buddy_for, joined_client
 
 
@@ -97,3 +97,29 @@ async def test_a_button_tapped_twice_keeps_the_question_where_the_buddy_is(
     assert not [r for r in caplog.records if "failed" in r.getMessage()]
     await bram.tap(when, "☕ Coffee or food")
     assert when.content == "How long were you together?"
+
+
+async def test_skip_tapped_twice_after_saving_is_done_not_refused(
+    bot: BotProcess, sandbox: TelegramSandbox
+) -> None:
+    _, _, bram = await _buddy_for_amira(bot, sandbox)
+    when = await bram.ask("/meetup")
+    await bram.tap(when, "Today")
+    await bram.tap(when, "🚶 Walk")
+    await bram.tap(when, "An hour")
+    await bram.tap(when, "😄")
+    skip = next(b.callback_data for b in when.buttons if b.text == "Skip")
+    assert skip is not None
+    await bram.tap(when, "Skip")
+    assert when.content.startswith("Saved.")
+    again = await bram.press_data(when, skip)  # the same Skip, tapped twice
+    assert "already answered" in str((await bram.answer_to(again)).text)
+    assert when.content.startswith("Saved.")
+    assert bot.database is not None
+    async with bot.database.transaction() as session:
+        refused = await session.scalar(
+            select(func.count()).where(AuditLog.action.like("refused.%"))
+        )
+        saved = await session.scalar(select(func.count()).select_from(Meetup))
+    assert refused == 0
+    assert saved == 1

@@ -124,6 +124,9 @@ async def _pressed(pressed: Pressed, event: MeetupPress, context: BuddyContext) 
     )
     if outcome is None:
         return STALE
+    if isinstance(outcome, meetups.MeetupAlreadySaved):
+        await pressed.query.answer(tr("checkin.already_answered"))
+        return None
     if isinstance(outcome, meetups.MeetupAgain):
         # Pressed twice, or an older question still on screen: the question where the buddy
         # is now, with a short note.

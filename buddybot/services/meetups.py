@@ -105,7 +105,13 @@ class MeetupAgain:
     question: MeetupQuestion
 
 
-MeetupOutcome = MeetupQuestion | MeetupStart | MeetupSaved | MeetupCancelled | MeetupAgain
+class MeetupAlreadySaved:
+    """A button of a meetup this buddy saved already (tapped twice): nothing changes."""
+
+
+MeetupOutcome = (
+    MeetupQuestion | MeetupStart | MeetupSaved | MeetupCancelled | MeetupAgain | MeetupAlreadySaved
+)
 
 
 async def _question(session: AsyncSession, meetup: Meetup, buddy: Participant) -> MeetupQuestion:
@@ -165,7 +171,9 @@ async def _press(
         return None if meetup is None else await _question(session, meetup, buddy)
     meetup = await stored.unfinished(session, buddy.id, event.meetup_id)
     if meetup is None:
-        return None
+        # Their own meetup, saved already (Skip tapped twice): done, not a forged press.
+        saved = await stored.saved_by(session, buddy.id, event.meetup_id)
+        return MeetupAlreadySaved() if saved else None
     if event.action == "cancel":
         await stored.remove(session, meetup)
         return MeetupCancelled()

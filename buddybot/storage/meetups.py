@@ -51,6 +51,16 @@ async def unfinished(
     return await session.scalar(query.order_by(Meetup.id.desc()).limit(1))
 
 
+async def saved_by(session: AsyncSession, buddy_id: int, meetup_id: int) -> bool:
+    """True when ``meetup_id`` is a meetup this buddy saved."""
+    found = await session.scalar(
+        select(Meetup.id).where(
+            Meetup.id == meetup_id, Meetup.buddy_id == buddy_id, Meetup.saved_at.is_not(None)
+        )
+    )
+    return found is not None
+
+
 async def remove(session: AsyncSession, meetup: Meetup) -> None:
     """Delete a meetup row."""
     await session.delete(meetup)
