@@ -118,7 +118,8 @@ async def send(
 
 async def replace(bot: Bot, chat_id: int, message_id: int, text: str, *, what: str) -> Sent:
     """Put ``text`` in place of an earlier message (and its buttons), e.g. a prompt whose
-    answer window passed. A message already changed or deleted counts as gone."""
+    answer window passed. A message already changed or deleted is REFUSED (the person is
+    still reachable)."""
     return await deliver(
         lambda: bot.edit_message_text(text, chat_id=chat_id, message_id=message_id),
         what=what,

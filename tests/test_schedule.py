@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from hypothesis import given
 from hypothesis import strategies as st
 
+from buddybot.clock import utcnow
+from buddybot.flows.schedule import PauseChoice
+from buddybot.roles import ParticipantRole, ParticipantStatus
+from buddybot.runner import BotProcess
 from buddybot.schedule import (
     MONDAY,
     THURSDAY,
@@ -17,6 +21,8 @@ from buddybot.schedule import (
     next_slot,
     slots_between,
 )
+from buddybot.services import rhythms
+from buddybot.storage import people
 
 BRUSSELS = "Europe/Brussels"
 EVERY_DAY = frozenset(range(7))
@@ -105,3 +111,28 @@ def test_one_prompt_per_chosen_local_day_whatever_the_zone(
         + slots_between(rhythm, middle, begin + timedelta(days=days))
         == slots
     )
+
+
+async def test_pause_dates_count_from_the_clients_own_today(bot: BotProcess) -> None:
+    """Sunday 23:30 in Brussels is already Monday in Kiritimati: the first Monday offered to
+    a client living there is a week on, and every date offered can be chosen."""
+    assert bot.database is not None
+    async with bot.database.transaction() as session:
+        organisation = await people.add_organisation(session, "Kring")
+        client = await people.add_participant(
+            session,
+            organisation,
+            ParticipantRole.CLIENT,
+            first_name="Amira",
+            telegram_user_id=4242,
+            status=ParticipantStatus.ACTIVE,
+            time_zone="Pacific/Kiritimati",
+        )
+        await rhythms.start_rhythm(session, client, utcnow())
+    now = datetime(2026, 11, 29, 23, 30, tzinfo=ZoneInfo("Europe/Brussels"))  # a Sunday
+    dates = await rhythms.pause_dates_of(bot.database, client.id, now)
+    assert dates is not None
+    assert dates[0] == date(2026, 12, 7)  # Kiritimati's today is Monday 30 November
+    for day in dates:
+        valid, _ = PauseChoice(on=day).until(now, "Pacific/Kiritimati")
+        assert valid

@@ -238,12 +238,12 @@ async def pause_command(update: Update, context: BuddyContext) -> None:
     )
 
 
-def _pause_dates(tr: Translator, today: date) -> InlineKeyboardMarkup:
+def _pause_dates(tr: Translator, dates: tuple[date, ...]) -> InlineKeyboardMarkup:
     buttons = [
         button(
             format_date(day, format="EEE d MMM", locale=tr.language), PAUSE, "on", f"{day:%Y%m%d}"
         )
-        for day in flow.pause_dates(today)
+        for day in dates
     ]
     return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
 
@@ -253,12 +253,14 @@ async def _on_pause_press(
 ) -> Stale | None:
     """Pause for 7 or 14 days, until a chosen date, or until /resume."""
     tr, now = context.tr, context.runtime.clock()
-    if data.choice is None:
-        today = now.astimezone(ZoneInfo(context.runtime.settings.timezone)).date()
-        await pressed.query.answer()
-        await show(pressed.query, tr("pause.pick_date"), _pause_dates(tr, today))
-        return None
     client_id = context.person.record_id if context.person.role is Role.CLIENT else None
+    if data.choice is None:
+        dates = await rhythms.pause_dates_of(context.runtime.database, client_id, now)
+        if dates is None:
+            return STALE
+        await pressed.query.answer()
+        await show(pressed.query, tr("pause.pick_date"), _pause_dates(tr, dates))
+        return None
     paused = await rhythms.pause_own(
         context.runtime.database, pressed.telegram_user_id, client_id, data.choice, now
     )

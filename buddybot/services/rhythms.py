@@ -6,7 +6,8 @@ be chosen and what a press changes is ``flows/schedule.py``, applied here to the
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -164,6 +165,20 @@ class Paused:
 
     until: datetime | None
     time_zone: str
+
+
+async def pause_dates_of(
+    database: Database, client_id: int | None, now: datetime
+) -> tuple[date, ...] | None:
+    """The dates "until a date" offers this client, counted from today in their own time
+    zone (the same day :func:`pause_own` checks the choice against); None for no client."""
+    if client_id is None:
+        return None
+    async with database.transaction() as session:
+        client = await stored_people.participant_by_id(session, client_id)
+    if client is None:
+        return None
+    return flow.pause_dates(now.astimezone(ZoneInfo(client.time_zone)).date())
 
 
 async def pause_own(
