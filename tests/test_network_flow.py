@@ -204,3 +204,42 @@ async def test_nobody_else_opens_or_edits_a_network(
     assert "no longer works" in str((await amira.answer_to(press)).text)
     _, text, _ = await _network(amira)
     assert "• Mama" in text
+
+
+async def test_no_and_cancel_without_a_draft_keep_the_map_and_the_open_draft(
+    bot: BotProcess, sandbox: TelegramSandbox
+) -> None:
+    _, amira = await joined_client(bot, sandbox)
+    _, _, listing = await _network(amira)
+    await add_contact(
+        amira, listing, "🧑 Person", "Mama", "❤️ Very close: very important to me", "👪 Family"
+    )
+    # "No" on the removal question: nothing changes, and the list is back in its place.
+    _, _, listing = await _network(amira)
+    await amira.tap(listing, "🗑️ Remove")
+    await amira.tap(listing, "Mama")
+    edits = listing.edits
+    answer = await amira.answer_to(await amira.press(listing, "No"))
+    assert answer.text is None
+    await amira.wait_for_edit(listing, edits)
+    assert listing.content.startswith("Okay, I didn't change anything.\n\n1 contact")
+    assert "• Mama" in listing.content
+    assert [b.text for b in listing.buttons] == ["➕ Add", "✏️ Change", "🗑️ Remove"]
+
+    # A contact being added in another message is not cancelled by that No, nor by Cancel
+    # under the list to pick a contact from.
+    _, _, adding = await _network(amira)
+    await amira.tap(adding, "➕ Add")
+    await amira.tap(adding, "🧑 Person")
+    _, _, listing = await _network(amira)
+    await amira.tap(listing, "🗑️ Remove")
+    await amira.tap(listing, "Mama")
+    await amira.tap(listing, "No")
+    await amira.tap(listing, "✏️ Change")
+    await amira.tap(listing, "✖️ Cancel")
+    assert listing.content.startswith("Okay, I didn't change anything.")
+    assert "• Mama" in listing.content
+    step = await amira.ask("Papa")
+    assert step.content == "How close is Papa to you?"
+    _, text, _ = await _network(amira)
+    assert "• Mama" in text

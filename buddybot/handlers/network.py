@@ -341,7 +341,8 @@ async def _on_network_press(
 async def _on_map_press(
     pressed: Pressed, data: MapPress | PickPress, context: BuddyContext
 ) -> Stale | None:
-    """Show the map again, or a page of contacts to pick one from."""
+    """Show the map again, a page of contacts to pick one from, or (keep it as it is) the
+    list in place of the question, unchanged."""
     view = await contacts.network_for(
         context.runtime.database, pressed.telegram_user_id, data.client_id
     )
@@ -351,6 +352,11 @@ async def _on_map_press(
     if isinstance(data, PickPress):
         reply = _pick_reply(context.tr, view, data.mode, data.page)
         await show(pressed.query, reply.text, reply.keyboard)
+        return None
+    if data.action is MapAction.KEEP:
+        reply = _map_reply(context.tr, view.editing.client_id, view.contacts)
+        text = context.tr("flow.cancelled") + "\n\n" + reply.text
+        await show(pressed.query, text, reply.keyboard)
         return None
     message = pressed.query.message
     await _send_map(message if isinstance(message, Message) else None, context.tr, view)
@@ -403,7 +409,7 @@ def _contact_question(tr: Translator, data: ContactPress, label: str) -> Reply:
     ids = (str(data.client_id), str(data.contact_id))
     buttons = [
         [_button(tr("remove.yes"), "delyes", *ids)],
-        [_button(tr("remove.no"), "cancel")],
+        [_button(tr("remove.no"), "keep", str(data.client_id))],
     ]
     return Reply(tr("remove.confirm", label=label), InlineKeyboardMarkup(buttons))
 
@@ -424,7 +430,7 @@ def _pick_reply(tr: Translator, view: NetworkView, mode: PickMode, page: int) ->
         paging.append(_button(tr("page.next"), "pick", client_id, mode.value, str(page + 1)))
     if paging:
         rows.append(paging)
-    rows.append([_button(tr("button.cancel"), "cancel")])
+    rows.append([_button(tr("button.cancel"), "keep", client_id)])
     text = tr("change.pick" if mode is PickMode.CHANGE else "remove.pick")
     return Reply(text, InlineKeyboardMarkup(rows))
 

@@ -1,6 +1,7 @@
 """The network buttons' callback data (``net:<action>[:…]``) decoded into typed presses: the
-client's map (show, add, pick a page), one contact (change, remove), or an event of the open
-draft (``flows/contact_draft.py``). What a press names is re-checked by the service."""
+client's map (show, add, keep it as it is, pick a page), one contact (change, remove), or an
+event of the open draft (``flows/contact_draft.py``). What a press names is re-checked by the
+service."""
 
 from __future__ import annotations
 
@@ -20,6 +21,9 @@ class MapAction(Enum):
 
     SHOW = "show"
     ADD = "add"
+    # "No" on removing a contact, Cancel under the list to pick one from: no draft is open
+    # there, so this is not the draft's Cancel; nothing changes and the list comes back.
+    KEEP = "keep"
 
 
 class PickMode(Enum):
@@ -36,7 +40,8 @@ class NetworkPress:
 
 @dataclass(frozen=True)
 class MapPress(NetworkPress):
-    """``net:show|add:<client>``: the map again, or start adding a contact."""
+    """``net:show|add|keep:<client>``: the map again, start adding a contact, or leave the
+    map as it is."""
 
     action: MapAction
     client_id: int
@@ -70,7 +75,7 @@ class DraftPress(NetworkPress):
 def parse_network(parts: tuple[str, ...]) -> NetworkPress | None:
     """``net:<action>[:…]`` as a typed press; None for data this feature does not know."""
     action, args = parts[0], parts[1:]
-    if action in ("show", "add", "pick", "edit", "del", "delyes"):
+    if action in ("show", "add", "keep", "pick", "edit", "del", "delyes"):
         client_id = number(args[0]) if args else None
         return None if client_id is None else _client_press(action, client_id, args[1:])
     if len(args) > 1:
@@ -80,7 +85,7 @@ def parse_network(parts: tuple[str, ...]) -> NetworkPress | None:
 
 
 def _client_press(action: str, client_id: int, args: tuple[str, ...]) -> NetworkPress | None:
-    if action in ("show", "add"):
+    if action in ("show", "add", "keep"):
         return None if args else MapPress(MapAction(action), client_id)
     if action == "pick":
         if len(args) != 2 or args[0] not in ("c", "r") or (page := number(args[1])) is None:
