@@ -10,8 +10,8 @@ from buddybot.network import MAX_CONTACTS
 from buddybot.runner import BotProcess
 from buddybot.sandbox import ChatMessage, SandboxUser, TelegramSandbox
 from buddybot.sandbox.media import image_size
-from buddybot.storage.models import Contact, ContactChange
-from tests.journeys import add_contact, joined_client
+from buddybot.storage.models import AuditLog, Contact, ContactChange
+from tests.journeys import add_contact, invite, join, joined_client
 
 EIGHT = [
     ("🧑 Person", "Mama", "❤️ Very close: very important to me", "👪 Family"),
@@ -243,3 +243,56 @@ async def test_no_and_cancel_without_a_draft_keep_the_map_and_the_open_draft(
     assert step.content == "How close is Papa to you?"
     _, text, _ = await _network(amira)
     assert "• Mama" in text
+
+
+async def test_yes_remove_twice_is_done_once_and_only_someone_elses_contact_is_refused(
+    bot: BotProcess, sandbox: TelegramSandbox
+) -> None:
+    els, amira = await joined_client(bot, sandbox)
+    _, _, listing = await _network(amira)
+    await add_contact(
+        amira, listing, "🧑 Person", "Mama", "❤️ Very close: very important to me", "👪 Family"
+    )
+    _, _, old_pick = await _network(amira)
+    await amira.tap(old_pick, "🗑️ Remove")  # a list to pick from, left open
+    _, _, listing = await _network(amira)
+    await amira.tap(listing, "🗑️ Remove")
+    await amira.tap(listing, "Mama")
+    yes = next(b.callback_data for b in listing.buttons if b.text == "Yes, remove")
+    assert yes is not None
+    await amira.tap(listing, "Yes, remove")
+    assert listing.content == "Mama is no longer in your network."
+
+    # The same button again (a double tap): done already, not a forged press.
+    again = await amira.answer_to(await amira.press_data(listing, yes))
+    assert again.text == "That's already done. 🙂"
+    assert listing.content == "Mama is no longer in your network."
+    # Mama on the list left open: an old button of her own map, stale.
+    old = await amira.answer_to(await amira.press(old_pick, "Mama"))
+    assert "no longer works" in str(old.text)
+
+    # Another client's contact is refused, and that is written down.
+    noor = sandbox.user("Noor", language_code="en")
+    await join(noor, await invite(els, "👤 Een cliënt", "Noor"), "English", "✅ I'll take part")
+    _, _, noor_listing = await _network(noor)
+    await add_contact(
+        noor, noor_listing, "🧑 Person", "Papa", "🙂 Close: important to me", "👪 Family"
+    )
+    assert bot.database is not None
+    async with bot.database.transaction() as session:
+        everyone = list(await session.scalars(select(Contact)))  # labels are encrypted
+    mama = next(contact for contact in everyone if contact.label == "Mama")
+    papa = next(contact for contact in everyone if contact.label == "Papa")
+    forged = await amira.press_data(listing, f"net:delyes:{mama.client_id}:{papa.id}")
+    assert "no longer works" in str((await amira.answer_to(forged)).text)
+    async with bot.database.transaction() as session:
+        refused = list(
+            await session.scalars(
+                select(AuditLog.subject_id).where(AuditLog.action == "refused.network.contact")
+            )
+        )
+        changes = list(await session.scalars(select(ContactChange.change)))
+    assert refused == [papa.id]
+    assert changes.count("removed") == 1
+    _, text, _ = await _network(noor)
+    assert "• Papa" in text

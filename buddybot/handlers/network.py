@@ -48,6 +48,7 @@ from buddybot.network import (
 from buddybot.pictures.circle import CircleTexts, render_circle
 from buddybot.services import contacts, invitations
 from buddybot.services.contacts import (
+    AlreadyRemoved,
     Asked,
     ContactAction,
     DraftAnswer,
@@ -390,6 +391,10 @@ async def _on_contact(pressed: Pressed, data: ContactPress, context: BuddyContex
         await _show_answer(pressed, context, DraftAnswer(editing, result))
         return None
     tr = context.tr
+    if isinstance(result, AlreadyRemoved):  # "Yes, remove" tapped twice: it is done
+        await pressed.query.answer(tr("remove.already"))
+        await show(pressed.query, tr("remove.done", label=escape(result.contact.label)), None)
+        return None
     label = escape(result.label)
     await pressed.query.answer()
     reply = _contact_question(tr, data, label)

@@ -311,6 +311,14 @@ class DraftAnswer:
     result: Asked | Ended | Saved
 
 
+@dataclass(frozen=True)
+class AlreadyRemoved:
+    """ "Yes, remove" for a contact of this client that is off the map already (tapped twice,
+    or removed from another message): nothing changes, it is done."""
+
+    contact: Contact
+
+
 class ContactAction(Enum):
     """What a button on one contact asks for."""
 
@@ -364,19 +372,23 @@ async def act_on_contact(
     contact_id: int,
     action: ContactAction,
     now: datetime,
-) -> tuple[Editing, Saved | Contact] | None:
+) -> tuple[Editing, Saved | Contact | AlreadyRemoved] | None:
     """Start changing a contact (a draft at "what"), or look at it before removing it (the
-    contact), or remove it (Saved). None when refused: not this person's client, or not a
-    contact on the client's map (that refusal is written too)."""
+    contact), or remove it (Saved; AlreadyRemoved when it is off the map already). None when
+    refused: not this person's client, or not a contact of the client (that refusal is
+    written too); or stale: a contact of the client taken off the map earlier (not written:
+    an old button of the client's own map, not a forged one)."""
     async with database.transaction() as session:
         editing = await _editing(session, telegram_user_id, client_id)
         if editing is None:
             return None
-        record = await contact_of(session, client_id, contact_id)
-        if record is None:
+        record = await stored.record_by_id(session, contact_id)
+        if record is None or record.client_id != client_id:
             await access.refuse(session, telegram_user_id, "network.contact", "contact", contact_id)
             return None
         contact = stored.as_contact(record)
+        if record.removed_at is not None:
+            return (editing, AlreadyRemoved(contact)) if action is ContactAction.REMOVE else None
         if action is ContactAction.REMOVE:
             removed = await remove_contact(session, record, by=editing.editor, now=now)
             return editing, Saved(MapEdit.REMOVED, removed)
