@@ -285,3 +285,36 @@ async def test_a_leaving_professionals_caseload_moves_and_everyone_is_told(
             select(func.count()).where(AuditLog.action == "participant.transferred")
         )
     assert moved == 2
+
+
+async def test_late_taps_on_the_consent_question_after_agreeing_change_nothing(
+    bot: BotProcess, sandbox: TelegramSandbox
+) -> None:
+    els = await professional_joins(bot, sandbox)
+    code = await invite(els, "👤 Een cliënt", "Noor")
+    noor = sandbox.user("Noor", language_code="en")
+    welcome = await noor.ask(f"/start {code}")
+    await noor.tap(welcome, "English")
+    agree, not_now = (button.callback_data for button in welcome.buttons)
+    assert agree is not None
+    assert not_now is not None
+    await noor.tap(welcome, "✅ I'll take part")
+    assert welcome.content.startswith("Welcome, Noor!")
+
+    # Not now and Agree again on the same question (a late or a second tap): stale, and
+    # the welcome stays.
+    for data in (not_now, agree):
+        answer = await noor.answer_to(await noor.press_data(welcome, data))
+        assert answer.text == "This button no longer works. Type /help to carry on."
+        assert welcome.content.startswith("Welcome, Noor!")
+    joined = await _participant(bot, "Noor")
+    assert joined.telegram_user_id == noor.id
+    assert joined.consent_given_at is not None
+    assert bot.database is not None
+    async with bot.database.transaction() as session:
+        declined = await session.scalar(
+            select(func.count()).where(AuditLog.action == "consent.declined")
+        )
+    assert declined == 0
+    assert "Noor" in (await els.next_message()).content  # told once
+    assert els.unread() == []

@@ -85,9 +85,11 @@ def parse_press(parts: tuple[str, ...]) -> JoinPress | None:
 
 
 def after_press(press: JoinPress, found: bool) -> Screen:
-    """The screen after ``press``. ``found``: the service found the link still theirs to
-    answer (for a language: the consent notice; for Agree: they joined). Not now always
-    declines: whether or not the link was still theirs, nothing about them is kept."""
+    """The screen after ``press`` by someone who does not take part (a press of someone
+    who does is stale, ``services/joining.press``). ``found``: the service found the link
+    still theirs to answer (for a language: the consent notice; for Agree: they joined).
+    Not now always declines: whether or not the link was still theirs, nothing about them
+    is kept."""
     if press.answer is Answer.NOT_NOW:
         return Screen.DECLINED
     if not found:

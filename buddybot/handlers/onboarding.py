@@ -116,6 +116,8 @@ async def _on_join_press(pressed: Pressed, data: JoinPress, context: BuddyContex
     step = await joining.press(
         context.runtime.database, pressed.telegram_user_id, data, context.runtime.clock()
     )
+    if step is None:  # they take part already: the welcome (or what came after) stays
+        return STALE
     await pressed.query.answer()
     if step.screen is Screen.CONSENT and step.notice is not None:
         await show(pressed.query, _consent_text(context, tr, step.notice), _consent_buttons(data))

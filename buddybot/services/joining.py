@@ -323,10 +323,14 @@ class JoinStep:
 
 async def press(
     database: Database, telegram_user_id: int, event: flow.JoinPress, now: datetime
-) -> JoinStep:
+) -> JoinStep | None:
     """A button of the newcomer, in a transaction of its own: a language (the consent
-    notice, :func:`consent_notice`) or Agree / Not now (:func:`answer_consent`)."""
+    notice, :func:`consent_notice`) or Agree / Not now (:func:`answer_consent`). None, and
+    nothing changes, when the one who pressed takes part already: they agreed on this
+    question (a second tap, Not now after Agree) or joined otherwise; the press is stale."""
     async with database.transaction() as session:
+        if (await people.identify(session, telegram_user_id)).is_known:
+            return None
         if event.answer is None:
             notice = await consent_notice(session, event.invitation_id, telegram_user_id, now=now)
             return JoinStep(flow.after_press(event, notice is not None), notice=notice)
