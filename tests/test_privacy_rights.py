@@ -166,3 +166,33 @@ async def test_stop_then_come_back_then_stop_until_the_purge(
     stored = await _everything_stored(bot)
     assert "Amira" not in stored
     assert str(amira.id) not in stored
+
+
+async def test_an_older_stop_question_answers_from_what_is_true_now(
+    bot: BotProcess, sandbox: TelegramSandbox
+) -> None:
+    els, amira, _ = await _client_and_buddy(bot, sandbox)
+    first = await amira.ask("/stop")
+    second = await amira.ask("/stop")
+    third = await amira.ask("/stop")
+    await amira.tap(first, "Yes, I'll stop")
+    assert "you've stopped" in first.content
+    assert "na 30 dagen gewist" in (await els.next_message()).content
+
+    # No (and Yes) on a question asked before: they stopped, and that is what they hear.
+    await amira.tap(second, "No, I'll carry on")
+    assert second.content == "You've already stopped. Want to come back? Type /start."
+    await amira.tap(third, "Yes, I'll stop")
+    assert third.content == "You've already stopped. Want to come back? Type /start."
+    assert bot.database is not None
+    async with bot.database.transaction() as session:
+        stopped = await session.scalar(
+            select(Participant.consent_withdrawn_at).where(Participant.telegram_user_id == amira.id)
+        )
+        withdrawn = list(
+            await session.scalars(select(AuditLog.id).where(AuditLog.action == "consent.withdrawn"))
+        )
+    assert stopped is not None
+    assert len(withdrawn) == 1
+    assert els.unread() == []
+    assert "Amira: gestopt" in (await els.ask("/clients")).content

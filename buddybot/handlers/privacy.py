@@ -88,8 +88,16 @@ def _parse_stop(parts: tuple[str, ...]) -> StopChoice | None:
 async def _on_stop_press(
     pressed: Pressed, choice: StopChoice, context: BuddyContext
 ) -> Stale | None:
-    """Stop, keep going, or come back; the professional hears about a stop or a return."""
+    """Stop, keep going, or come back; the professional hears about a stop or a return. An
+    answer to a question asked before they stopped (a second /stop) says that they stopped
+    and how to come back; after erasing, nobody is left to answer for: stale."""
     tr, query = context.tr, pressed.query
+    if context.person.role not in _PARTICIPANTS:
+        return STALE
+    if context.person.consent_withdrawn and choice is not StopChoice.RESUME:
+        await query.answer()
+        await show(query, tr("stop.already"), None)
+        return None
     if choice is StopChoice.NO:
         await query.answer()
         await show(query, tr("stop.kept"), None)
