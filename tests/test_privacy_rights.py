@@ -196,3 +196,28 @@ async def test_an_older_stop_question_answers_from_what_is_true_now(
     assert len(withdrawn) == 1
     assert els.unread() == []
     assert "Amira: gestopt" in (await els.ask("/clients")).content
+
+
+async def test_questions_left_open_after_erasing_are_stale(
+    bot: BotProcess, sandbox: TelegramSandbox
+) -> None:
+    els, amira, _ = await _client_and_buddy(bot, sandbox)
+    stop = await amira.ask("/stop")
+    first = await amira.ask("/delete")
+    second = await amira.ask("/delete")
+    await amira.tap(first, "🗑️ Yes, erase everything")
+    assert first.content == "Everything is erased. All the best! 🌱"
+    assert "Amira" in (await els.next_message()).content
+
+    # No on the other questions: everything is erased, so that is not "nothing erased".
+    for question, button in (
+        (second, "No, don't erase anything"),
+        (second, "🗑️ Yes, erase everything"),
+        (stop, "No, I'll carry on"),
+    ):
+        answer = await amira.answer_to(await amira.press(question, button))
+        assert answer.text == "This button no longer works. Type /help to carry on."
+    assert "erase everything about you" in second.content
+    assert "After 30 days I erase everything" in stop.content
+    assert "Amira" not in await _everything_stored(bot)
+    assert els.unread() == []

@@ -156,7 +156,11 @@ def _parse_delete(parts: tuple[str, ...]) -> bool | None:
 
 
 async def _on_delete_press(pressed: Pressed, erase: bool, context: BuddyContext) -> Stale | None:
+    """Erase now, or not; after erasing (a second /delete question) nobody is left to
+    answer for: stale."""
     tr, query = context.tr, pressed.query
+    if context.person.role not in _PARTICIPANTS:
+        return STALE
     if not erase:
         await query.answer()
         await show(query, tr("delete.kept"), None)
