@@ -35,6 +35,19 @@ async def _network(person: SandboxUser) -> tuple[bytes, str, ChatMessage]:
     return picture.photo.data, listing.content, listing
 
 
+async def _amira_with_mama(
+    bot: BotProcess, sandbox: TelegramSandbox
+) -> tuple[SandboxUser, SandboxUser, ChatMessage]:
+    """Els, her client Amira who has put Mama (very close, family) on her map, and the
+    map's list message Amira added her from."""
+    els, amira = await joined_client(bot, sandbox)
+    _, _, listing = await _network(amira)
+    await add_contact(
+        amira, listing, "🧑 Person", "Mama", "❤️ Very close: very important to me", "👪 Family"
+    )
+    return els, amira, listing
+
+
 async def test_client_builds_changes_and_prunes_their_circle(
     bot: BotProcess, sandbox: TelegramSandbox
 ) -> None:
@@ -86,11 +99,7 @@ async def test_client_builds_changes_and_prunes_their_circle(
 async def test_back_cancel_typed_text_and_duplicates(
     bot: BotProcess, sandbox: TelegramSandbox
 ) -> None:
-    _, amira = await joined_client(bot, sandbox)
-    _, _, listing = await _network(amira)
-    await add_contact(
-        amira, listing, "🧑 Person", "Mama", "❤️ Very close: very important to me", "👪 Family"
-    )
+    _, amira, listing = await _amira_with_mama(bot, sandbox)
     _, _, listing = await _network(amira)
     await amira.tap(listing, "➕ Add")
     hint = await amira.ask("Papa")  # typed where a button is expected
@@ -180,11 +189,7 @@ async def test_professional_adds_a_contact_with_the_client_who_is_told(
 async def test_nobody_else_opens_or_edits_a_network(
     bot: BotProcess, sandbox: TelegramSandbox
 ) -> None:
-    _, amira = await joined_client(bot, sandbox)
-    _, _, listing = await _network(amira)
-    await add_contact(
-        amira, listing, "🧑 Person", "Mama", "❤️ Very close: very important to me", "👪 Family"
-    )
+    _, amira, listing = await _amira_with_mama(bot, sandbox)
     assert bot.database is not None
     async with bot.database.transaction() as session:
         mama = await session.scalar(select(Contact))
@@ -209,11 +214,7 @@ async def test_nobody_else_opens_or_edits_a_network(
 async def test_no_and_cancel_without_a_draft_keep_the_map_and_the_open_draft(
     bot: BotProcess, sandbox: TelegramSandbox
 ) -> None:
-    _, amira = await joined_client(bot, sandbox)
-    _, _, listing = await _network(amira)
-    await add_contact(
-        amira, listing, "🧑 Person", "Mama", "❤️ Very close: very important to me", "👪 Family"
-    )
+    _, amira, listing = await _amira_with_mama(bot, sandbox)
     # "No" on the removal question: nothing changes, and the list is back in its place.
     _, _, listing = await _network(amira)
     await amira.tap(listing, "🗑️ Remove")
@@ -248,11 +249,7 @@ async def test_no_and_cancel_without_a_draft_keep_the_map_and_the_open_draft(
 async def test_yes_remove_twice_is_done_once_and_only_someone_elses_contact_is_refused(
     bot: BotProcess, sandbox: TelegramSandbox
 ) -> None:
-    els, amira = await joined_client(bot, sandbox)
-    _, _, listing = await _network(amira)
-    await add_contact(
-        amira, listing, "🧑 Person", "Mama", "❤️ Very close: very important to me", "👪 Family"
-    )
+    els, amira, listing = await _amira_with_mama(bot, sandbox)
     _, _, old_pick = await _network(amira)
     await amira.tap(old_pick, "🗑️ Remove")  # a list to pick from, left open
     _, _, listing = await _network(amira)
