@@ -12,7 +12,7 @@ import logging
 from urllib.parse import urlsplit
 
 from aiohttp import web
-from telegram import Update
+from telegram import Bot, Update
 
 from buddybot.app import BuddyApplication
 from buddybot.storage.database import Database
@@ -63,10 +63,8 @@ class WebhookServer:
         if not hmac.compare_digest(given, self._secret):
             log.warning("webhook call with a wrong or missing secret token refused")
             return web.Response(status=403)
-        try:
-            data = json.loads(await request.read())
-            update = Update.de_json(data, self._application.bot)
-        except (ValueError, TypeError, KeyError):
+        update = _update_from(await request.read(), self._application.bot)
+        if update is None:
             log.warning("webhook call with an unreadable update refused")
             return web.Response(status=400)
         # Through the update processor, as polling does: one chat's updates in order.
@@ -83,3 +81,20 @@ class WebhookServer:
             log.warning("health check: database unreachable (%s)", type(error).__qualname__)
             return web.json_response({"status": "database unreachable"}, status=503)
         return web.json_response({"status": "ok"})
+
+
+def _update_from(body: bytes, bot: Bot) -> Update | None:
+    """The update in a webhook body; None for anything that is not one: not JSON, JSON that
+    is no object (``[1,2,3]``, ``42``, ``null``), no whole-number ``update_id``, or fields
+    python-telegram-bot cannot read."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return None
+    update_id = data.get("update_id") if isinstance(data, dict) else None
+    if not isinstance(update_id, int) or isinstance(update_id, bool):
+        return None
+    try:
+        return Update.de_json(data, bot)
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None

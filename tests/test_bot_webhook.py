@@ -71,6 +71,24 @@ async def test_wrong_or_missing_secret_is_refused_and_not_processed(
     assert sandbox.calls_of("sendMessage")[0].params["chat_id"] == str(mallory.id)
 
 
+async def test_bodies_that_are_no_update_are_refused_without_an_error(
+    webhook_bot: BotProcess,
+    sandbox: TelegramSandbox,
+    webhook_port: int,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    url = f"http://127.0.0.1:{webhook_port}/telegram"
+    mallory = sandbox.user("Mallory", language_code="en")
+    half = dict(_update(mallory.id, "/start"), update_id="x")
+    odd = ("[1,2,3]", "42", "null", '"x"', "{}", json.dumps(half), '{"update_id": true}')
+    async with aiohttp.ClientSession() as http:
+        for body in odd:
+            async with http.post(url, data=body, headers={SECRET_HEADER: WEBHOOK_SECRET}) as bad:
+                assert bad.status == 400, body
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+    assert mallory.inbox == []
+
+
 async def test_healthz_reports_the_database(webhook_bot: BotProcess, webhook_port: int) -> None:
     async with (
         aiohttp.ClientSession() as http,
