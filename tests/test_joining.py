@@ -6,6 +6,7 @@ from __future__ import annotations
 from argparse import Namespace
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select, update
 
 from buddybot.admin import run_admin
@@ -318,3 +319,21 @@ async def test_late_taps_on_the_consent_question_after_agreeing_change_nothing(
     assert declined == 0
     assert "Noor" in (await els.next_message()).content  # told once
     assert els.unread() == []
+
+
+async def test_a_language_tapped_twice_keeps_the_consent_question(
+    bot: BotProcess, sandbox: TelegramSandbox, caplog: pytest.LogCaptureFixture
+) -> None:
+    els = await professional_joins(bot, sandbox)
+    code = await invite(els, "👤 Een cliënt", "Noor")
+    noor = sandbox.user("Noor", language_code="en")
+    welcome = await noor.ask(f"/start {code}")
+    english = next(b.callback_data for b in welcome.buttons if b.text == "English")
+    assert english is not None
+    await noor.tap(welcome, "English")
+    consent = welcome.content
+    press = await noor.press_data(welcome, english)  # the same language, tapped twice
+    await noor.answer_to(press)
+    assert welcome.content == consent
+    assert [b.text for b in welcome.buttons] == ["✅ I'll take part", "Not now"]
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
