@@ -8,6 +8,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import func, select, update
 
 from buddybot.clock import ManualClock
@@ -519,3 +520,26 @@ async def test_a_pause_until_a_chosen_date(
     prompt = await _prompted(clocked_bot, clock, amira)
     assert "Time for a short check-in" in prompt.content
     assert clock.now.astimezone(ZoneInfo("Europe/Brussels")).date() == until.date()
+
+
+async def test_a_press_on_a_message_the_bot_no_longer_sees_is_answered_anew(
+    bot: BotProcess, sandbox: TelegramSandbox, caplog: pytest.LogCaptureFixture
+) -> None:
+    _, amira = await joined_client(bot, sandbox)
+    amira.catch_up()
+    question = await amira.ask("/checkin")
+    nobody = next(b.callback_data for b in question.buttons if b.text == "Nobody")
+    assert nobody is not None
+    # Telegram sends an inaccessible message (date 0) for one it no longer shows the bot.
+    gone = {"message_id": question.message_id, "chat": {"id": amira.id, "type": "private"}}
+    payload = {
+        "id": sandbox.register_callback(),
+        "from": amira.user,
+        "message": {**gone, "date": 0},
+        "chat_instance": str(amira.id),
+        "data": nobody,
+    }
+    await sandbox.push_update("callback_query", payload)
+    mood = await amira.next_message()
+    assert mood.content.startswith("How do you feel today?")
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]

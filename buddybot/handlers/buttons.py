@@ -61,14 +61,30 @@ async def answer_stale(update: Update, context: BuddyContext) -> None:
 async def show(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> None:
     """Put ``text`` in place of the pressed message; an unchanged message (the same question
     already on screen, a button tapped twice) is fine."""
+    if not on_screen(query):
+        # The pressed message can no longer be edited (too old, deleted): the answer comes
+        # as a new message, so the person still sees where they are.
+        await query.get_bot().send_message(query.from_user.id, text, reply_markup=markup)
+        return
     try:
         await query.edit_message_text(text, reply_markup=markup)
     except BadRequest as error:
         _unless_unchanged(error)
 
 
+def on_screen(query: CallbackQuery) -> bool:
+    """True when the bot can still edit the pressed message (Telegram sends an
+    inaccessible message, or none, for one it no longer shows the bot)."""
+    if query.inline_message_id is not None:
+        return True
+    return query.message is not None and query.message.is_accessible
+
+
 async def take_buttons_off(query: CallbackQuery) -> None:
-    """Remove the pressed message's buttons; already gone (a second tap) is fine."""
+    """Remove the pressed message's buttons; already gone (a second tap, a message the bot
+    no longer sees) is fine."""
+    if not on_screen(query):
+        return
     try:
         await query.edit_message_reply_markup(None)
     except BadRequest as error:

@@ -20,7 +20,7 @@ from buddybot import sender
 from buddybot.context import BuddyContext
 from buddybot.flows.checkin import MODES, Press, Step, parse_press
 from buddybot.handlers import basics, meetup, network
-from buddybot.handlers.buttons import STALE, Pressed, Stale, button, on_press, show
+from buddybot.handlers.buttons import STALE, Pressed, Stale, button, on_press, on_screen, show
 from buddybot.handlers.common import Reply, faces_row
 from buddybot.i18n import Translator, text_key
 from buddybot.network import by_circle
@@ -160,8 +160,9 @@ async def _pressed(pressed: Pressed, event: Press, context: BuddyContext) -> Sta
         await query.answer(tr("checkin.already_closed"), show_alert=True)
         # Its buttons are stale: the bot may have stopped after storing the last answer,
         # before the thank-you replaced them. The message says it is closed instead.
-        with contextlib.suppress(BadRequest):
-            await query.edit_message_text(tr("checkin.closed"))
+        if on_screen(query):
+            with contextlib.suppress(BadRequest):
+                await query.edit_message_text(tr("checkin.closed"))
         return None
     if isinstance(outcome, checkin_answers.NotBegun):
         await query.answer(tr("checkin.already_answered"))
