@@ -173,7 +173,7 @@ async def _tell_about_transfer(settings: Settings, transfer: organisations.Trans
         for person in transfer.moved:
             if person.telegram_user_id is None:
                 continue
-            tr = translator(person.language)
+            tr = translator(person.language, settings.default_language)
             if await _send(
                 bot,
                 person.telegram_user_id,
@@ -185,7 +185,7 @@ async def _tell_about_transfer(settings: Settings, transfer: organisations.Trans
             ):
                 told += 1
         if transfer.to_telegram_id is not None:
-            tr = translator(transfer.to_language)
+            tr = translator(transfer.to_language, settings.default_language)
             await _send(
                 bot,
                 transfer.to_telegram_id,

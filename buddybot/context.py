@@ -37,8 +37,7 @@ class Runtime:
 
     def translator_in(self, language: str | None) -> Translator:
         """A translator in a stored language (None: the default language)."""
-        default = self.settings.default_language
-        return translator(language or default, default)
+        return translator(language, self.settings.default_language)
 
 
 class BuddyContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

@@ -20,7 +20,7 @@ async def tell_professional(
     already escaped for HTML). None when they have no Telegram account to write to."""
     if told.professional_telegram_id is None:
         return None
-    tr = translator(told.professional_language or default_language, default_language)
+    tr = translator(told.professional_language, default_language)
     return await sender.send(
         bot,
         told.professional_telegram_id,
