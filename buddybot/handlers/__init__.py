@@ -19,6 +19,7 @@ from telegram.ext import (
 from buddybot import callbacks
 from buddybot.handlers import (
     basics,
+    buttons,
     checkin,
     clients,
     digest,
@@ -97,5 +98,5 @@ def _answering_handlers() -> list[BaseHandler[Any, Any, Any]]:
         # Last: typed answers, then anything nobody else took.
         MessageHandler(_PRIVATE & filters.TEXT & ~filters.COMMAND, typed.typed_text),
         MessageHandler(_PRIVATE & (filters.TEXT | filters.COMMAND), basics.not_understood),
-        CallbackQueryHandler(basics.stale_button),
+        CallbackQueryHandler(buttons.answer_stale),
     ]

@@ -8,7 +8,6 @@ from telegram import Update
 
 from buddybot.commands import commands_for
 from buddybot.context import BuddyContext
-from buddybot.handlers.buttons import answer_stale
 from buddybot.i18n import Translator
 from buddybot.services import privacy as privacy_service
 
@@ -52,11 +51,6 @@ async def not_understood(update: Update, context: BuddyContext) -> None:
 async def not_for_role(update: Update, tr: Translator) -> None:
     """A command that exists, but not for this person's role."""
     await _reply(update, tr("command.not_for_you"))
-
-
-async def stale_button(update: Update, context: BuddyContext) -> None:
-    """A button the bot no longer knows (old message, other version): say so kindly."""
-    await answer_stale(update, context)
 
 
 async def _reply(update: Update, text: str) -> None:
