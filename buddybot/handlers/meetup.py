@@ -138,8 +138,6 @@ async def _pressed(pressed: Pressed, event: MeetupPress, context: BuddyContext) 
         return None
     if isinstance(outcome, MeetupQuestion):
         reply = question_reply(tr, outcome)
-    elif isinstance(outcome, MeetupStart):
-        reply = start_reply(tr, outcome)
     elif isinstance(outcome, MeetupSaved):
         reply = _saved_reply(tr, outcome)
     else:

@@ -109,9 +109,7 @@ class MeetupAlreadySaved:
     """A button of a meetup this buddy saved already (tapped twice): nothing changes."""
 
 
-MeetupOutcome = (
-    MeetupQuestion | MeetupStart | MeetupSaved | MeetupCancelled | MeetupAgain | MeetupAlreadySaved
-)
+MeetupOutcome = MeetupQuestion | MeetupSaved | MeetupCancelled | MeetupAgain | MeetupAlreadySaved
 
 
 async def _question(session: AsyncSession, meetup: Meetup, buddy: Participant) -> MeetupQuestion:
