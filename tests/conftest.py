@@ -35,7 +35,9 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for name in list(os.environ):
         if name.startswith("BUDDYBOT_") and name != POSTGRES_ENV:
             monkeypatch.delenv(name)
-    monkeypatch.setenv("BUDDYBOT_CONFIG_FILE", str(tmp_path / "no-config.toml"))
+    empty = tmp_path / "empty-config.toml"
+    empty.write_text("")
+    monkeypatch.setenv("BUDDYBOT_CONFIG_FILE", str(empty))
 
 
 @pytest.fixture
