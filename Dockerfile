@@ -6,6 +6,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
+# Fonts for the scripts clients write in (buddybot/pictures/lettering.py): Noto for Arabic,
+# Hebrew, Ethiopic, Devanagari, Thai and Chinese/Japanese/Korean (about 130 MB installed,
+# most of it the CJK collection).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-noto-core fonts-noto-cjk \
+    && rm -rf /var/lib/apt/lists/*
+
 RUN useradd --create-home --uid 10001 buddybot \
     && mkdir /data && chown buddybot:buddybot /data
 

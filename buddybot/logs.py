@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 # Libraries log whole updates, request parameters or SQL with its values at DEBUG, which
 # would put names and message texts in the log: they never go below INFO.
@@ -18,6 +19,9 @@ THIRD_PARTY_FLOOR = {
     # These log full request URLs, and the Bot API URL contains the token.
     "httpx": logging.WARNING,
     "httpcore": logging.WARNING,
+    # matplotlib scores every installed font at DEBUG (hundreds of lines for one picture).
+    "matplotlib": logging.INFO,
+    "PIL": logging.INFO,
 }
 
 
@@ -37,12 +41,34 @@ class RedactSecrets(logging.Filter):
         return True
 
 
+class WithholdWarningText(logging.Filter):
+    """Python warnings reach the log (``logging.captureWarnings``) with their category and
+    where they were raised, never their text: a library's warning can quote what it was given.
+    matplotlib's "Glyph 4656 (\\N{ETHIOPIC SYLLABLE SA}) missing from font(s) DejaVu Sans."
+    spells out a client's name character by character. The same rule as for exceptions,
+    whose messages are not logged either."""
+
+    # warnings.formatwarning: "<file>:<line>: <Category>: <text>\n"
+    _FORMAT = re.compile(r"(?P<where>.+?:\d+): (?P<category>[A-Za-z_][\w.]*): ")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        found = self._FORMAT.match(record.getMessage())
+        where, category = (found["where"], found["category"]) if found else ("?", "Warning")
+        record.msg = "%s at %s (its text is not logged: it can quote personal data)"
+        record.args = (category, where)
+        return True
+
+
+WARNINGS_LOGGER = "py.warnings"  # where logging.captureWarnings sends them
+
+
 class _BuddyBotHandler(logging.StreamHandler):  # type: ignore[type-arg]
     """Marks the handler this module installs, so configuring twice replaces it."""
 
 
 def configure(level: int, secrets: list[str] | None = None) -> None:
-    """Send log lines to stderr at ``level``, with secrets redacted and chatty libraries capped."""
+    """Send log lines to stderr at ``level``, with secrets redacted, chatty libraries capped,
+    and Python warnings logged without their text."""
     handler = _BuddyBotHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactSecrets(secrets or []))
@@ -50,5 +76,9 @@ def configure(level: int, secrets: list[str] | None = None) -> None:
     root.handlers[:] = [h for h in root.handlers if not isinstance(h, _BuddyBotHandler)]
     root.addHandler(handler)
     root.setLevel(level)
+    logging.captureWarnings(True)
+    warnings_log = logging.getLogger(WARNINGS_LOGGER)
+    if not any(isinstance(f, WithholdWarningText) for f in warnings_log.filters):
+        warnings_log.addFilter(WithholdWarningText())
     for name, floor in THIRD_PARTY_FLOOR.items():
         logging.getLogger(name).setLevel(max(level, floor))

@@ -15,6 +15,8 @@ matplotlib.use("Agg")  # no screen: render to memory only
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from buddybot.pictures.lettering import isolate, lettering
+
 BAR = "#0072B2"
 UNKNOWN = "#BBBBBB"
 ATTENTION = "#D55E00"
@@ -42,6 +44,7 @@ class CaseloadTexts:
     attention: str
 
 
+@lettering()
 def render_caseload(rows: Sequence[CaseloadRow], texts: CaseloadTexts) -> bytes:
     """The caseload picture as PNG bytes."""
     height = 1.6 + 0.45 * max(1, len(rows))
@@ -59,7 +62,7 @@ def render_caseload(rows: Sequence[CaseloadRow], texts: CaseloadTexts) -> bytes:
             contacts_axes.text(row.contacts, position, f" {row.contacts}", va="center", fontsize=8)
         if row.mood is not None:
             mood_axes.plot([row.mood], [position], "o", color=MOOD)
-    labels = [("! " if row.needs_attention else "") + row.name for row in rows]
+    labels = [("! " if row.needs_attention else "") + isolate(row.name) for row in rows]
     contacts_axes.set_yticks(positions, labels)
     for label, row in zip(contacts_axes.get_yticklabels(), rows, strict=True):
         if row.needs_attention:

@@ -28,6 +28,7 @@ from matplotlib.transforms import offset_copy
 from PIL import Image
 
 from buddybot.network import Comparison, Contact, ContactKind, Domain
+from buddybot.pictures.lettering import lettering
 
 WIDTH_PX = 1080
 DPI = 120
@@ -86,6 +87,7 @@ def _xy(angle: float, radius: float) -> tuple[float, float]:
     return distance * math.sin(angle), distance * math.cos(angle)
 
 
+@lettering()
 def render_circle(
     contacts: Sequence[Contact],
     texts: CircleTexts,
@@ -117,6 +119,7 @@ def render_circle(
     return buffer.getvalue()
 
 
+@lettering()
 def draw_circle(
     contacts: Sequence[Contact],
     texts: CircleTexts,
@@ -189,7 +192,6 @@ def draw_circle(
             ha="center",
             va="top",
             fontsize=8 if gone else 9,
-            parse_math=False,
             color=REMOVED_COLOUR if gone else "black",
             zorder=4,
         )
@@ -211,6 +213,7 @@ def _canvas(rings: int) -> tuple[Figure, Axes]:
     return figure, axes
 
 
+@lettering()
 def background_figure(texts: CircleTexts, rings: int, with_changes: bool) -> Figure:
     """What every circle picture in one language has in common, as a figure."""
     figure, axes = _canvas(rings)

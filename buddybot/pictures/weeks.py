@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 
 from buddybot.metrics import Week, reported
 from buddybot.network import Domain
+from buddybot.pictures.lettering import lettering
 
 # Okabe & Ito colours, repeated with hatching for the last domains (ten domains and the
 # buddy need more colours than a colour-blind-safe palette has).
@@ -43,6 +44,7 @@ class WeeksTexts:
     week_label: Mapping[date, str]  # Monday → short label under the bar
 
 
+@lettering()
 def render_weeks(weeks: Sequence[date], figures: Mapping[date, Week], texts: WeeksTexts) -> bytes:
     """The chart as PNG bytes, one bar per Monday in ``weeks`` (oldest first)."""
     figure = Figure(figsize=(9, 5), dpi=120)
