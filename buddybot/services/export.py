@@ -12,6 +12,7 @@ import csv
 import hashlib
 import hmac
 import io
+import re
 import secrets
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -102,11 +103,28 @@ def _number(value: float | None) -> str:
     return "" if value is None else f"{value:.2f}"
 
 
+# A spreadsheet reads a cell that starts with one of these as a formula (OWASP, "CSV
+# Injection"): "=HYPERLINK(…)" as a contact's label would be a live link in the
+# professional's spreadsheet.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+
+
+def spreadsheet_cell(value: object) -> object:
+    """``value`` as a spreadsheet shows it and never runs it: a text that would start a
+    formula gets a leading apostrophe (OWASP's advice), numbers stay numbers. Names and labels
+    are in the professional's export; the research export has pseudonyms, but every cell
+    goes through here all the same."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
 def _csv(columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({key: spreadsheet_cell(value) for key, value in row.items()} for row in rows)
     # UTF-8 with a byte-order mark, so spreadsheet programs show é and ë correctly.
     return buffer.getvalue().encode("utf-8-sig")
 
