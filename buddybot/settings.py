@@ -15,6 +15,7 @@ from difflib import get_close_matches
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
@@ -38,6 +39,11 @@ SECRET_FIELDS = frozenset({"telegram_token", "webhook_secret", "encryption_keys"
 
 # Telegram only accepts these characters in a webhook secret token.
 _WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+# BotFather's tokens: the bot's numeric id, a colon, then letters, digits, _ and -
+# ("123456789:AAE…"). The length after the colon is not checked: Telegram has not promised it.
+_TOKEN = re.compile(r"^[0-9]+:[A-Za-z0-9_-]+$")
+# Hosts where an http:// webhook is allowed: this machine only (the sandbox, tests).
+_LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 # Plain driver names are rewritten to the async drivers we ship with.
 _ASYNC_DRIVERS = {
     "sqlite": "sqlite+aiosqlite",
@@ -66,6 +72,11 @@ class _SecretFreeToml(TomlConfigSettingsSource):
             super().__init__(settings_cls, toml_file=toml_file)
         except tomllib.TOMLDecodeError as error:
             raise SettingsError(f"The config file {toml_file} is not valid TOML: {error}") from None
+        except OSError as error:
+            raise SettingsError(
+                f"Cannot read the config file {toml_file}: {error.strerror}; fix its "
+                f"permissions or point {CONFIG_FILE_ENV} at another file"
+            ) from None
 
     def __call__(self) -> dict[str, Any]:
         values = super().__call__()
@@ -160,8 +171,46 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        toml_file = Path(os.environ.get(CONFIG_FILE_ENV, DEFAULT_CONFIG_FILE))
-        return (init_settings, env_settings, _SecretFreeToml(settings_cls, toml_file=toml_file))
+        return (
+            init_settings,
+            env_settings,
+            _SecretFreeToml(settings_cls, toml_file=_config_file()),
+        )
+
+    @field_validator("telegram_token")
+    @classmethod
+    def _check_token(cls, value: SecretStr | None) -> SecretStr | None:
+        # Checked here, so a token pasted wrong stops every command before it touches the
+        # database, not after `run` has migrated a new one.
+        token = value.get_secret_value().strip() if value is not None else ""
+        if token and not _TOKEN.match(token):
+            raise ValueError(
+                "must look like 123456789:AAE… (the bot's number, a colon, then letters, "
+                "digits, _ and -): copy it again from @BotFather"
+            )
+        return value
+
+    @field_validator("key_file", mode="before")
+    @classmethod
+    def _empty_key_file_is_none(cls, value: Any) -> Any:
+        # An empty BUDDYBOT_KEY_FILE= is "no key file", not the current folder.
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _check_webhook_url(cls, value: str | None) -> str | None:
+        # Telegram only posts to HTTPS; plain http is for this machine (the sandbox, tests).
+        if value is None:
+            return value
+        url = urlsplit(value)
+        if not url.hostname:
+            raise ValueError("must be a URL like https://bot.example.org/telegram")
+        if url.scheme != "https" and not (url.scheme == "http" and url.hostname in _LOOPBACK_HOSTS):
+            raise ValueError(
+                "must start with https:// (Telegram only posts to HTTPS), "
+                "e.g. https://bot.example.org/telegram"
+            )
+        return value
 
     @field_validator("telegram_api_url")
     @classmethod
@@ -235,6 +284,23 @@ class Settings(BaseSettings):
                 f"and export {ENV_PREFIX}TELEGRAM_TOKEN=<token>"
             )
         return self.telegram_token.get_secret_value().strip()
+
+
+def _config_file() -> Path:
+    """The TOML file to read: ``config/buddybot.toml`` if there, or the one
+    ``BUDDYBOT_CONFIG_FILE`` names, which must be there: a mistyped path would otherwise
+    run on the defaults unnoticed."""
+    named = os.environ.get(CONFIG_FILE_ENV)
+    if named is None:
+        return DEFAULT_CONFIG_FILE
+    if Path(named).is_dir():
+        raise SettingsError(f"{CONFIG_FILE_ENV} names the folder {named!r}: name the TOML file")
+    if not Path(named).exists():
+        raise SettingsError(
+            f"{CONFIG_FILE_ENV} names {named!r}, which does not exist: fix the path "
+            f"or unset {CONFIG_FILE_ENV}"
+        )
+    return Path(named)
 
 
 def load_settings(**overrides: Any) -> Settings:

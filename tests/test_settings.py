@@ -140,3 +140,47 @@ def test_a_broken_or_unexpected_config_file_is_named(
     config.write_text('colour = "blue"\n')
     with pytest.raises(SettingsError, match="Unknown setting 'colour' in the config file"):
         load_settings()
+
+
+@pytest.mark.parametrize(
+    "token", ["hello", "123456789:XYZ…", "bot123456789:AAE", "https://t.me/MyBuddyBot", "123 :x"]
+)
+def test_a_token_not_shaped_like_botfathers_is_refused_up_front(
+    monkeypatch: pytest.MonkeyPatch, token: str
+) -> None:
+    monkeypatch.setenv("BUDDYBOT_TELEGRAM_TOKEN", token)
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    message = str(caught.value)
+    assert message.startswith("BUDDYBOT_TELEGRAM_TOKEN is invalid")
+    assert "@BotFather" in message
+    assert token not in message  # a secret, even a wrong one
+    assert "\n" not in message
+
+
+def test_a_config_file_that_is_not_there_is_named(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("BUDDYBOT_CONFIG_FILE", str(tmp_path / "buddybott.toml"))
+    with pytest.raises(SettingsError, match=r"BUDDYBOT_CONFIG_FILE names .*buddybott\.toml"):
+        load_settings()
+    monkeypatch.setenv("BUDDYBOT_CONFIG_FILE", str(tmp_path))
+    with pytest.raises(SettingsError, match="BUDDYBOT_CONFIG_FILE names the folder"):
+        load_settings()
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("BUDDYBOT_CONFIG_FILE")
+    assert load_settings().listen_port == 8080  # config/buddybot.toml is optional
+
+
+def test_a_webhook_url_must_be_https_except_on_this_machine(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("BUDDYBOT_MODE", "webhook")
+    monkeypatch.setenv("BUDDYBOT_WEBHOOK_SECRET", "s3cret-token")
+    for url in ("http://bot.example.org/telegram", "bot.example.org/telegram", "ftp://x.org/t"):
+        monkeypatch.setenv("BUDDYBOT_WEBHOOK_URL", url)
+        with pytest.raises(SettingsError, match=r"BUDDYBOT_WEBHOOK_URL is invalid.*https://"):
+            load_settings()
+    for url in ("https://bot.example.org/telegram", "http://127.0.0.1:8080/telegram"):
+        monkeypatch.setenv("BUDDYBOT_WEBHOOK_URL", url)
+        assert load_settings().webhook_url == url
