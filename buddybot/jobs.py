@@ -14,10 +14,10 @@ from typing import Any
 
 from telegram.ext import JobQueue
 
-from buddybot import sender
+from buddybot import outgoing, sender
 from buddybot.context import BuddyContext
 from buddybot.handlers.checkin import prompt_reply
-from buddybot.handlers.digest import send_digest
+from buddybot.handlers.digest import digest_parts, send_part
 from buddybot.notes import tell_professional
 from buddybot.services import checkins, digest, privacy
 from buddybot.services.checkins import Prompt
@@ -30,8 +30,8 @@ SENDERS = 4
 
 
 async def tick(context: BuddyContext) -> None:
-    """Every few seconds: make due prompts, send them, remind once, close old ones, and send
-    the weekly digests whose moment has come."""
+    """Every few seconds: make due prompts, send them, remind once, close old ones, send
+    the weekly digests whose moment has come, and what waits in the outbox."""
     database, now = context.runtime.database, context.runtime.clock()
     async with database.transaction() as session:
         await checkins.materialise(session, now)
@@ -45,6 +45,7 @@ async def tick(context: BuddyContext) -> None:
     for prompt in closed:
         await _close_prompt(context, prompt)
     await weekly_digests(context)
+    await outgoing.send_due(context.bot, database, context.runtime.clock)
 
 
 async def _send_all(context: BuddyContext, prompts: list[Prompt], *, reminder: bool) -> None:
@@ -79,7 +80,13 @@ async def _send_all(context: BuddyContext, prompts: list[Prompt], *, reminder: b
 
 
 async def _send_prompt(context: BuddyContext, prompt: Prompt, *, reminder: bool) -> sender.Sent:
-    reply = prompt_reply(context.runtime.translator_in(prompt.language), prompt, reminder=reminder)
+    try:
+        reply = prompt_reply(
+            context.runtime.translator_in(prompt.language), prompt, reminder=reminder
+        )
+    except Exception as error:  # one prompt that cannot be written must not stop the rest
+        log.error("check-in %s: not written (%s)", prompt.checkin_id, type(error).__qualname__)
+        return sender.Sent(sender.Delivery.LATER)
     return await sender.send(
         context.bot,
         prompt.telegram_user_id,
@@ -95,10 +102,13 @@ async def _record(
     now = context.runtime.clock()
     async with context.runtime.database.transaction() as session:
         for prompt, sent in outcomes:
-            gone = sent.delivery is sender.Delivery.GONE
-            if sent.message_id is not None and not reminder:
-                await checkins.record_sent(session, prompt.checkin_id, sent.message_id, now)
-            elif not sent.ok and (gone or not reminder):
+            if sent.message_id is not None:
+                if not reminder:
+                    await checkins.record_sent(session, prompt.checkin_id, sent.message_id, now)
+            elif sent.delivery is sender.Delivery.LATER:
+                await checkins.record_later(session, prompt.checkin_id, now, reminder=reminder)
+            elif sent.delivery is sender.Delivery.GONE or not reminder:
+                gone = sent.delivery is sender.Delivery.GONE
                 await checkins.record_failed(session, prompt.checkin_id, now, unreachable=gone)
 
 
@@ -119,26 +129,46 @@ async def _close_prompt(context: BuddyContext, prompt: Prompt) -> None:
 
 async def weekly_digests(context: BuddyContext) -> None:
     """Each professional whose digest moment has come gets last week's digest once (claimed
-    in the database, so replicas and restarts do not repeat it)."""
+    in the database, so replicas and restarts do not repeat it). Each digest fails alone: a
+    passing Telegram problem, or one that cannot be made, is tried again later and the
+    other professionals' digests go on."""
     database, now = context.runtime.database, context.runtime.clock()
     async with database.transaction() as session:
         due = await digest.claim_due(session, now)
     for claim in due:
-        tr = context.runtime.translator_in(claim.language)
+        try:
+            delivery = await _send_digest(context, claim)
+        except Exception as error:
+            log.error("digest %s: not made (%s)", claim.digest_id, type(error).__qualname__)
+            delivery = sender.Delivery.LATER
         async with database.transaction() as session:
-            caseload = await digest.caseload_for(session, claim)
-        # A digest is a picture and several messages: a temporary failure is not retried
-        # here, part-way; its claim goes stale and the whole digest is tried again.
+            if delivery is sender.Delivery.LATER:
+                await digest.record_later(session, claim.digest_id, context.runtime.clock())
+            else:  # sent, or given up for someone who blocked the bot
+                reachable = delivery is not sender.Delivery.GONE
+                await digest.record_sent(
+                    session, claim.digest_id, context.runtime.clock(), reachable=reachable
+                )
+
+
+async def _send_digest(context: BuddyContext, claim: digest.DigestClaim) -> sender.Delivery:
+    """Send the parts of a claimed digest not sent on an earlier try, recording each one
+    that went out; the first that does not go out stops it (a refused part is skipped)."""
+    database = context.runtime.database
+    tr = context.runtime.translator_in(claim.language)
+    async with database.transaction() as session:
+        caseload = await digest.caseload_for(session, claim)
+    parts = digest_parts(tr, caseload, so_far=False)
+    for number, part in enumerate(parts[claim.parts_sent :], start=claim.parts_sent + 1):
         sent = await sender.deliver(
-            partial(send_digest, context, claim.telegram_user_id, tr, caseload, so_far=False),
-            what=f"digest {claim.digest_id}",
-            attempts=1,
+            partial(send_part, context.bot, claim.telegram_user_id, part),
+            what=f"digest {claim.digest_id} part {number}",
         )
-        if sent.delivery is sender.Delivery.LATER:
-            continue
-        # Sent, or given up for someone who blocked the bot: not retried in a loop.
+        if sent.delivery in (sender.Delivery.LATER, sender.Delivery.GONE):
+            return sent.delivery
         async with database.transaction() as session:
-            await digest.record_sent(session, claim.digest_id, context.runtime.clock())
+            await digest.record_part_sent(session, claim.digest_id, number)
+    return sender.Delivery.SENT
 
 
 async def daily_purge(context: BuddyContext) -> None:
@@ -163,12 +193,7 @@ async def daily_purge(context: BuddyContext) -> None:
         report.handled_updates,
     )
     for told in report.erased:
-        await tell_professional(
-            context.bot,
-            told,
-            lambda tr, name: tr("notify.erased", name=name),
-            default_language=settings.default_language,
-        )
+        await tell_professional(context, told, lambda tr, name: tr("notify.erased", name=name))
 
 
 def schedule_jobs(job_queue: JobQueue[Any], settings: Settings) -> None:

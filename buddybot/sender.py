@@ -24,26 +24,29 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
 from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
+from buddybot.retries import FIRST_RETRY, LONGEST_RETRY, Delivery, next_try
+
 log = logging.getLogger(__name__)
+
+__all__ = [
+    "FIRST_RETRY",
+    "LONGEST_RETRY",
+    "Delivery",
+    "Sent",
+    "deliver",
+    "next_try",
+    "replace",
+    "send",
+]
 
 SEND_ATTEMPTS = 3
 BACKOFF_SECONDS = 0.5
-
-
-class Delivery(StrEnum):
-    """What became of one message."""
-
-    SENT = "sent"
-    LATER = "later"  # temporary trouble: keep it pending, it is tried again later
-    GONE = "gone"  # the person cannot be reached (blocked, deactivated): never retried
-    REFUSED = "refused"  # Telegram refused this message (not the person): never retried
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,10 @@ run the scheduler tick, find a person's record, move to their next check-in."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from buddybot.clock import ManualClock
 from buddybot.network import Contact, ContactKind, Domain
@@ -14,7 +15,7 @@ from buddybot.sandbox import ChatMessage, SandboxUser
 from buddybot.schedule import next_slot
 from buddybot.services import contacts
 from buddybot.services.rhythms import rhythm_of
-from buddybot.storage.models import Participant, Rhythm
+from buddybot.storage.models import OutgoingMessage, Participant, Rhythm
 
 
 async def tick(bot: BotProcess) -> None:
@@ -70,3 +71,18 @@ async def prompted(bot: BotProcess, clock: ManualClock, person: SandboxUser) -> 
     clock.now = slot + timedelta(seconds=20)
     await tick(bot)
     return await person.next_message()
+
+
+async def outbox_sent(bot: BotProcess, timeout: float = 5.0) -> None:
+    """Wait until the outbox is empty: every message the bot started was sent and recorded
+    (a note arrives a moment before its row is settled)."""
+    assert bot.database is not None
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        async with bot.database.transaction() as session:
+            waiting = await session.scalar(select(func.count()).select_from(OutgoingMessage))
+        if not waiting:
+            return
+        assert loop.time() < deadline, f"{waiting} messages still in the outbox"
+        await asyncio.sleep(0.02)

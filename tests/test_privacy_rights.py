@@ -11,6 +11,7 @@ from buddybot.clock import utcnow
 from buddybot.runner import BotProcess
 from buddybot.sandbox import SandboxUser, TelegramSandbox
 from buddybot.storage.models import AuditLog, Base, Participant
+from tests.clocked import outbox_sent
 from tests.journeys import add_contact, invite, join, professional_joins
 
 
@@ -110,6 +111,7 @@ async def test_delete_erases_every_trace_and_tells_the_professional(
     await amira.wait_for_edit(question, 0)
     assert question.content == "Everything is erased. All the best! 🌱"
     assert (await els.next_message()).content == "👋 Amira is gestopt en heeft alles laten wissen."
+    await outbox_sent(bot)  # the note itself named her until it was sent
 
     stored = await _everything_stored(bot)
     assert "Amira" not in stored

@@ -7,11 +7,8 @@ from __future__ import annotations
 from telegram import Bot
 
 from buddybot import sender
-from buddybot.notes import tell_professional
-from buddybot.roles import ParticipantRole
 from buddybot.runner import BotProcess
 from buddybot.sandbox import DEFAULT_TOKEN, TelegramSandbox
-from buddybot.services.privacy import Told
 from tests.test_privacy_rights import _client_and_buddy
 
 
@@ -34,12 +31,8 @@ async def test_the_sender_gives_up_on_someone_who_blocked_the_bot(
 ) -> None:
     els = sandbox.user("Els", language_code="nl")
     await els.block()
-    told = Told("Amira", ParticipantRole.CLIENT, els.id, "nl")
     async with Bot(DEFAULT_TOKEN, base_url=sandbox.api_url) as bot:
-        sent = await tell_professional(
-            bot, told, lambda tr, name: tr("notify.erased", name=name), default_language="nl"
-        )
-        assert sent is not None
+        sent = await sender.send(bot, els.id, "Amira's data was erased.", what="test")
         assert sent.delivery is sender.Delivery.GONE
         # A temporary error that does not go away: kept for later, after a few tries.
         sandbox.inject_fault("sendMessage", 500, times=sender.SEND_ATTEMPTS)

@@ -16,7 +16,7 @@ from babel.dates import format_date
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
-from buddybot import sender
+from buddybot import outgoing
 from buddybot.context import BuddyContext
 from buddybot.flows.checkin import MODES, Press, Step, parse_press
 from buddybot.handlers import basics, meetup, network
@@ -28,6 +28,7 @@ from buddybot.roles import ParticipantRole
 from buddybot.services import checkin_answers, checkins
 from buddybot.services.checkin_answers import Asked, Finished, Question
 from buddybot.services.checkins import Prompt
+from buddybot.services.outbox import Outgoing
 from buddybot.services.people import Role
 
 CHECKIN = "ci"
@@ -261,5 +262,5 @@ async def message_typed(update: Update, context: BuddyContext) -> bool:
             name=escape(outcome.first_name),
             text=escape(outcome.message or ""),
         )
-        await sender.send(context.bot, chat_id, text, what="a client's message")
+        await outgoing.post_from(context, Outgoing(chat_id, text, "a client's message"))
     return True

@@ -12,7 +12,7 @@ from html import escape
 
 from babel.dates import format_date, get_day_names
 from babel.numbers import format_decimal
-from telegram import InlineKeyboardMarkup, Update
+from telegram import Bot, InlineKeyboardMarkup, Message, Update
 
 from buddybot import metrics
 from buddybot.context import BuddyContext
@@ -257,19 +257,42 @@ def caseload_picture(tr: Translator, caseload: CaseloadWeek) -> bytes:
     return render_caseload(rows, texts)
 
 
+@dataclass(frozen=True)
+class DigestPart:
+    """One message of a digest: the caseload ``picture`` with ``text`` as its caption, or a
+    text with optional buttons."""
+
+    text: str
+    picture: bytes | None = None
+    keyboard: InlineKeyboardMarkup | None = None
+
+
+def digest_parts(tr: Translator, caseload: CaseloadWeek, *, so_far: bool) -> list[DigestPart]:
+    """The caseload picture, then the digest texts; the client buttons go under the last
+    one. Made again the same way on a retry, so the parts already sent can be skipped."""
+    parts = []
+    if caseload.clients:
+        parts.append(DigestPart(tr("digest.overview_caption"), caseload_picture(tr, caseload)))
+    texts = digest_messages(tr, caseload, so_far=so_far)
+    for number, text in enumerate(texts, start=1):
+        keyboard = _client_buttons(tr, caseload) if number == len(texts) else None
+        parts.append(DigestPart(text, keyboard=keyboard))
+    return parts
+
+
+async def send_part(bot: Bot, chat_id: int, part: DigestPart) -> Message:
+    """Send one part of a digest."""
+    if part.picture is not None:
+        return await bot.send_photo(chat_id, part.picture, caption=part.text)
+    return await bot.send_message(chat_id, part.text, reply_markup=part.keyboard)
+
+
 async def send_digest(
     context: BuddyContext, chat_id: int, tr: Translator, caseload: CaseloadWeek, *, so_far: bool
 ) -> None:
-    """Send the caseload picture, then the digest texts; the client buttons go under the
-    last one."""
-    if caseload.clients:
-        await context.bot.send_photo(
-            chat_id, caseload_picture(tr, caseload), caption=tr("digest.overview_caption")
-        )
-    messages = digest_messages(tr, caseload, so_far=so_far)
-    for number, text in enumerate(messages, start=1):
-        keyboard = _client_buttons(tr, caseload) if number == len(messages) else None
-        await context.bot.send_message(chat_id, text, reply_markup=keyboard)
+    """Send a whole digest to someone who asked for it (``/digest``)."""
+    for part in digest_parts(tr, caseload, so_far=so_far):
+        await send_part(context.bot, chat_id, part)
 
 
 async def digest_command(update: Update, context: BuddyContext) -> None:

@@ -14,7 +14,7 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
-from buddybot import sender
+from buddybot import outgoing
 from buddybot.context import BuddyContext
 from buddybot.flows import contact_draft as flow
 from buddybot.flows.contact_draft import Step
@@ -59,6 +59,7 @@ from buddybot.services.contacts import (
     NetworkView,
     Saved,
 )
+from buddybot.services.outbox import Outgoing
 from buddybot.services.people import Role
 
 PAGE_SIZE = 12
@@ -307,11 +308,14 @@ async def _tell_client(
     assert editing.client_telegram_id is not None
     tr = context.runtime.translator_in(editing.client_language)
     what = tr(TOLD_TEXT[result.edit], **_summary(tr, result.contact))
-    await sender.send(
-        context.bot,
-        editing.client_telegram_id,
-        tr("told.by_professional", what=what),
-        what="a client told of a change to their map",
+    await outgoing.post_from(
+        context,
+        Outgoing(
+            editing.client_telegram_id,
+            tr("told.by_professional", what=what),
+            "a client told of a change to their map",
+            participant_id=editing.client_id,
+        ),
     )
 
 

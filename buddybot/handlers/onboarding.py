@@ -12,7 +12,7 @@ from html import escape
 
 from telegram import InlineKeyboardMarkup, Update
 
-from buddybot import sender
+from buddybot import outgoing
 from buddybot.context import BuddyContext
 from buddybot.flows import joining as flow
 from buddybot.flows.joining import BuddyPress, JoinPress, Screen
@@ -23,6 +23,7 @@ from buddybot.i18n import LANGUAGES, Translator, text_key, translator
 from buddybot.roles import InvitationRole, ParticipantRole
 from buddybot.services import joining
 from buddybot.services.joining import ConsentNotice, Joined, Opened, Outcome
+from buddybot.services.outbox import Outgoing
 from buddybot.services.people import Role
 
 JOIN = "join"
@@ -159,16 +160,13 @@ async def _welcome_joined(
     bot, runtime = context.bot, context.runtime
     await set_personal_menu(bot, telegram_user_id, role, tr)
     name = escape(joined.first_name)
+    messages: list[Outgoing] = []
     if joined.professional_telegram_id is not None:
         professional_tr = runtime.translator_in(joined.professional_language)
-        await sender.send(
-            bot,
-            joined.professional_telegram_id,
-            professional_tr(
-                "notify.client_joined" if role is Role.CLIENT else "notify.buddy_joined", name=name
-            ),
-            what="note to a professional",
+        text = professional_tr(
+            "notify.client_joined" if role is Role.CLIENT else "notify.buddy_joined", name=name
         )
+        messages.append(Outgoing(joined.professional_telegram_id, text, "note to a professional"))
     for client in joined.clients_to_ask:
         client_tr = runtime.translator_in(client.language)
         buttons = InlineKeyboardMarkup(
@@ -181,13 +179,15 @@ async def _welcome_joined(
                 ]
             ]
         )
-        await sender.send(
-            bot,
-            client.telegram_user_id,
-            client_tr("buddy.ask", buddy=name, professional=escape(joined.professional_name)),
-            keyboard=buttons,
-            what="a client asked about a buddy",
+        messages.append(
+            Outgoing(
+                client.telegram_user_id,
+                client_tr("buddy.ask", buddy=name, professional=escape(joined.professional_name)),
+                "a client asked about a buddy",
+                buttons=outgoing.buttons_of(buttons),
+            )
         )
+    await outgoing.post_from(context, *messages)
 
 
 async def _on_buddy_press(
@@ -209,26 +209,18 @@ async def _on_buddy_press(
     buddy = escape(answer.buddy_first_name)
     await show(query, context.tr("buddy.agreed" if agree else "buddy.declined", buddy=buddy), None)
     client = escape(answer.client_first_name)
+    messages: list[Outgoing] = []
     if agree and answer.buddy_telegram_id is not None:
         buddy_tr = context.runtime.translator_in(answer.buddy_language)
-        await sender.send(
-            context.bot,
-            answer.buddy_telegram_id,
-            buddy_tr("buddy.agreed_for_buddy", client=client),
-            what="note to a buddy",
-        )
+        text = buddy_tr("buddy.agreed_for_buddy", client=client)
+        messages.append(Outgoing(answer.buddy_telegram_id, text, "note to a buddy"))
     if answer.professional_telegram_id is not None:
         professional_tr = context.runtime.translator_in(answer.professional_language)
-        await sender.send(
-            context.bot,
-            answer.professional_telegram_id,
-            professional_tr(
-                "notify.buddy_agreed" if agree else "notify.buddy_declined",
-                client=client,
-                buddy=buddy,
-            ),
-            what="note to a professional",
+        text = professional_tr(
+            "notify.buddy_agreed" if agree else "notify.buddy_declined", client=client, buddy=buddy
         )
+        messages.append(Outgoing(answer.professional_telegram_id, text, "note to a professional"))
+    await outgoing.post_from(context, *messages)
     return None
 
 

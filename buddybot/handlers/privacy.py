@@ -111,22 +111,19 @@ async def _on_stop_press(
         return STALE
     await query.answer()
     days = context.runtime.settings.consent_grace_days
-    default_language = context.runtime.settings.default_language
     if choice is StopChoice.YES:
         await show(query, tr("stop.done"), None)
         await tell_professional(
-            context.bot,
+            context,
             told,
             lambda tr, name: tr.plural("notify.stopped", days, name=name),
-            default_language=default_language,
         )
     else:
         await show(query, tr("stop.resumed", name=escape(told.first_name)), None)
         await tell_professional(
-            context.bot,
+            context,
             told,
             lambda tr, name: tr("notify.resumed", name=name),
-            default_language=default_language,
         )
     return None
 
@@ -171,10 +168,9 @@ async def _on_delete_press(pressed: Pressed, erase: bool, context: BuddyContext)
     await query.answer()
     await show(query, tr("delete.done"), None)
     await tell_professional(
-        context.bot,
+        context,
         told,
         lambda tr, name: tr("notify.left", name=name),
-        default_language=context.runtime.settings.default_language,
     )
     return None
 

@@ -14,8 +14,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import or_
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from buddybot.retries import next_try
 from buddybot.roles import ParticipantRole
 from buddybot.schedule import due_slots, local_date
 from buddybot.services import guardians, meetups
@@ -117,12 +119,23 @@ async def _with_clients(session: AsyncSession, prompt: Prompt) -> Prompt:
 
 
 async def claim_prompts(session: AsyncSession, now: datetime, limit: int = 200) -> list[Prompt]:
-    """Take due prompts for sending; each is taken by exactly one process."""
+    """Take due prompts for sending; each is taken by exactly one process. A prompt whose
+    catch-up window passed unsent (the bot was down, Telegram kept failing) is recorded as
+    missed instead: asking now would be asking about another moment."""
     await stored.release_stale_claims(session, now)
     candidates = await stored.candidates(
-        session, limit, Checkin.status == CheckinStatus.SCHEDULED, Checkin.slot_at <= now
+        session,
+        limit,
+        Checkin.status == CheckinStatus.SCHEDULED,
+        Checkin.slot_at <= now,
+        or_(Checkin.retry_at.is_(None), Checkin.retry_at <= now),
     )
+    late = [checkin for checkin, _ in candidates if checkin.slot_at + CATCH_UP_GRACE <= now]
+    for checkin in late:
+        checkin.status, checkin.closed_at = CheckinStatus.EXPIRED, now
+    candidates = [(c, p) for c, p in candidates if c.status is CheckinStatus.SCHEDULED]
     if not candidates:
+        await session.flush()
         return []
     won = await stored.claim(session, [checkin.id for checkin, _ in candidates], now)
     claimed = []
@@ -145,6 +158,30 @@ async def record_sent(
 ) -> None:
     """The prompt reached Telegram."""
     await stored.mark_sent(session, checkin_id, message_id, now)
+
+
+async def record_later(
+    session: AsyncSession, checkin_id: int, now: datetime, *, reminder: bool
+) -> None:
+    """Telegram had a passing problem with this prompt (or its reminder): it is tried again
+    after a growing pause (``sender.next_try``) while its moment lasts: a prompt within its
+    catch-up window, a reminder within the answer window (``expire`` closes it after)."""
+    checkin = await stored.by_id(session, checkin_id)
+    if checkin is None:
+        return
+    retry_at = next_try(now, checkin.attempts)
+    if reminder:
+        if checkin.status is CheckinStatus.REMINDED:
+            checkin.status, checkin.reminded_at, checkin.retry_at = (
+                CheckinStatus.SENT,
+                None,
+                retry_at,
+            )
+    elif checkin.status is CheckinStatus.SENDING:
+        if retry_at < checkin.slot_at + CATCH_UP_GRACE:
+            checkin.status, checkin.retry_at = CheckinStatus.SCHEDULED, retry_at
+        else:
+            checkin.status, checkin.closed_at = CheckinStatus.FAILED, now
 
 
 async def record_failed(
@@ -183,13 +220,17 @@ async def claim_reminders(session: AsyncSession, now: datetime, limit: int = 200
         limit,
         Checkin.status == CheckinStatus.SENT,
         Checkin.sent_at <= now - SHORTEST_DELAY,
+        or_(Checkin.retry_at.is_(None), Checkin.retry_at <= now),
     )
     rhythms = await stored.rhythms_of(session, {participant.id for _, participant in candidates})
     for checkin, participant in candidates:
         record = rhythms.get(participant.id)
         delay = timedelta(minutes=record.reminder_after_minutes) if record else DEFAULT_REMINDER
+        window = timedelta(hours=record.answer_window_hours) if record else DEFAULT_WINDOW
         if checkin.sent_at is None or checkin.sent_at + delay > now:
             continue
+        if checkin.sent_at + window <= now:
+            continue  # too late to remind: the answer window passed (``expire`` closes it)
         if await stored.take_for_reminder(session, checkin.id, now):
             prompt = _prompt(checkin, participant)
             if prompt is not None:

@@ -3,6 +3,7 @@ what needs attention (``buddybot.metrics``), from the weekly aggregates in stora
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -13,12 +14,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from buddybot import metrics
 from buddybot.metrics import ClientHistory, ClientWeek, Week, WeekPictures
 from buddybot.network import Contact
+from buddybot.retries import next_try
 from buddybot.roles import ParticipantRole, ParticipantStatus
 from buddybot.services import access, contacts
 from buddybot.services.access import OwnClient
 from buddybot.storage import audit, digests, people, weekly
 from buddybot.storage.database import Database
 from buddybot.storage.models import Participant, Professional
+
+log = logging.getLogger(__name__)
 
 # A digest not sent within this time after its moment (the bot was down) is not sent late.
 GRACE = timedelta(hours=48)
@@ -230,19 +234,25 @@ async def set_digest_moment(
 
 @dataclass(frozen=True)
 class DigestClaim:
-    """A weekly digest this process is to send now."""
+    """A weekly digest this process is to send now; ``parts_sent`` of its parts (the
+    picture, the texts) already went out on an earlier try."""
 
     digest_id: int
     professional_id: int
     telegram_user_id: int
     language: str | None
     week: date
+    parts_sent: int = 0
 
 
 async def claim_due(session: AsyncSession, now: datetime) -> list[DigestClaim]:
     """Digests whose moment has come (within ``GRACE``), each claimed by exactly one
-    process: the unique (professional, week) row decides who sends it. A claim that went
-    stale (the sender was cut off) is taken again."""
+    process: the unique (professional, week) row decides who sends it. One held back by a
+    passing Telegram problem is taken again after its pause, one whose sender was cut off
+    once its claim went stale; past ``GRACE`` it is recorded as missed, not sent late."""
+    missed = await digests.close_missed(session, now)
+    if missed:
+        log.warning("digests: %d not sent within their grace, recorded as missed", missed)
     claimed = []
     by_id: dict[int, Professional] = {}
     for professional in await digests.recipients(session):
@@ -251,30 +261,46 @@ async def claim_due(session: AsyncSession, now: datetime) -> list[DigestClaim]:
         if not moment <= now < moment + GRACE:
             continue
         week = metrics.week_of(moment.date()) - timedelta(weeks=1)
-        won = await digests.claim(session, professional.id, week, now)
+        won = await digests.claim(session, professional.id, week, now, moment + GRACE)
         if won is not None:
-            claimed.append((won, professional, week))
-    for digest_id, professional_id, week in await digests.retake_stale(session, now):
+            claimed.append((won, professional, week, 0))
+    for digest_id, professional_id, week, parts_sent in await digests.retake(session, now):
         if professional_id in by_id:
-            claimed.append((digest_id, by_id[professional_id], week))
+            claimed.append((digest_id, by_id[professional_id], week, parts_sent))
     return [
-        DigestClaim(digest_id, p.id, p.telegram_user_id or 0, p.language, week)
-        for digest_id, p, week in claimed
+        DigestClaim(digest_id, p.id, p.telegram_user_id or 0, p.language, week, parts_sent)
+        for digest_id, p, week, parts_sent in claimed
     ]
 
 
 async def caseload_for(session: AsyncSession, claim: DigestClaim) -> CaseloadWeek:
-    """The caseload week a claimed digest is about."""
+    """The caseload week a claimed digest is about (its view is audited on the first try)."""
     professional = await people.professional_by_id(session, claim.professional_id)
     assert professional is not None
     caseload = await caseload_week(session, professional, claim.week)
-    await record_view(session, professional, caseload)
+    if claim.parts_sent == 0:
+        await record_view(session, professional, caseload)
     return caseload
 
 
-async def record_sent(session: AsyncSession, digest_id: int, now: datetime) -> None:
-    """The digest went out (or was given up: the professional blocked the bot)."""
-    await digests.mark_sent(session, digest_id, now)
+async def record_part_sent(session: AsyncSession, digest_id: int, parts_sent: int) -> None:
+    """The first ``parts_sent`` parts of the digest reached Telegram: not sent again."""
+    await digests.mark_part_sent(session, digest_id, parts_sent)
+
+
+async def record_later(session: AsyncSession, digest_id: int, now: datetime) -> None:
+    """Telegram had a passing problem (or the digest could not be made): tried again after
+    a growing pause (``sender.next_try``) within its grace."""
+    attempts = await digests.attempts_of(session, digest_id)
+    await digests.mark_later(session, digest_id, next_try(now, attempts))
+
+
+async def record_sent(
+    session: AsyncSession, digest_id: int, now: datetime, *, reachable: bool = True
+) -> None:
+    """The digest went out, or was given up because the professional cannot be reached
+    (blocked the bot): either way it is not tried again."""
+    await digests.mark_settled(session, digest_id, now, "sent" if reachable else "gone")
 
 
 async def record_view(

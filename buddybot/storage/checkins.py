@@ -96,7 +96,12 @@ async def claim(session: AsyncSession, checkin_ids: list[int], now: datetime) ->
     won = await session.scalars(
         update(Checkin)
         .where(Checkin.id.in_(checkin_ids), Checkin.status == CheckinStatus.SCHEDULED)
-        .values(status=CheckinStatus.SENDING, claimed_at=now, attempts=Checkin.attempts + 1)
+        .values(
+            status=CheckinStatus.SENDING,
+            claimed_at=now,
+            attempts=Checkin.attempts + 1,
+            retry_at=None,
+        )
         .returning(Checkin.id)
     )
     return set(won)
@@ -116,7 +121,12 @@ async def take_for_reminder(session: AsyncSession, checkin_id: int, now: datetim
     taken = await session.execute(
         update(Checkin)
         .where(Checkin.id == checkin_id, Checkin.status == CheckinStatus.SENT)
-        .values(status=CheckinStatus.REMINDED, reminded_at=now)
+        .values(
+            status=CheckinStatus.REMINDED,
+            reminded_at=now,
+            retry_at=None,
+            attempts=Checkin.attempts + 1,
+        )
     )
     return getattr(taken, "rowcount", 0) == 1
 

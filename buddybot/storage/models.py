@@ -381,6 +381,8 @@ class Checkin(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     message_id: Mapped[int | None] = mapped_column(BigInteger)
     attempts: Mapped[int] = mapped_column(default=0)
+    # Telegram had a passing problem: the prompt (or its reminder) is tried again from then.
+    retry_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # Where the person is in the check-in conversation, and what they chose so far.
     step: Mapped[str | None] = mapped_column(String(16))
     data: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON("checkin.data"), default=dict)
@@ -484,7 +486,44 @@ class Digest(Base):
     )
     week: Mapped[date] = mapped_column(Date)  # the Monday of the week it is about
     claimed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # When it was settled: sent, or given up (see ``outcome``).
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Telegram had a passing problem: tried again from ``retry_at`` until ``not_after``.
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    retry_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    not_after: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    # A digest is a picture and a few messages: those sent are not sent again on a retry.
+    parts_sent: Mapped[int] = mapped_column(default=0, server_default="0")
+
+
+class OutgoingMessage(Base):
+    """A message the bot starts that is not sent yet: a note to a professional, a client's
+    message passed on, a buddy's question to a client, a transfer note. Written in the same
+    transaction as the change it tells about, tried at once, and tried again with growing
+    pauses after a passing Telegram problem, across restarts and replicas, until
+    ``not_after``; gone once Telegram has it or cannot ever take it (issue 16, item 1)."""
+
+    __tablename__ = "outgoing_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chat_id: Mapped[int] = mapped_column(EncryptedInt("outgoing_message.chat_id"))
+    text: Mapped[str] = mapped_column(Encrypted("outgoing_message.text"))
+    # Inline buttons as rows of [label, callback data]; [] for none.
+    buttons: Mapped[list[Any]] = mapped_column(
+        EncryptedJSON("outgoing_message.buttons"), default=list
+    )
+    # What it is, for the log: a kind, never personal data.
+    what: Mapped[str] = mapped_column(String(64))
+    # The recipient's own row, when they are a participant: their erasure takes it along.
+    participant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participant.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    not_after: Mapped[datetime] = mapped_column(UtcDateTime)
+    retry_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    attempts: Mapped[int] = mapped_column(default=0)
 
 
 class HandledUpdate(Base):

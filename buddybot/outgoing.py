@@ -1,0 +1,86 @@
+"""Messages the bot starts, posted to the outbox (``services/outbox.py``) and sent from there:
+at once after posting, and again by the scheduler tick for what a passing Telegram problem
+held back. Handlers and jobs post here instead of sending, so nothing is lost to a 502."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+
+from buddybot import sender
+from buddybot.context import BuddyContext
+from buddybot.services import outbox
+from buddybot.services.outbox import Buttons, Outgoing
+from buddybot.storage.database import Database
+
+log = logging.getLogger(__name__)
+
+
+def buttons_of(keyboard: InlineKeyboardMarkup | None) -> Buttons:
+    """Inline buttons as the outbox keeps them: rows of (label, callback data)."""
+    if keyboard is None:
+        return ()
+    return tuple(
+        tuple((button.text, str(button.callback_data)) for button in row)
+        for row in keyboard.inline_keyboard
+    )
+
+
+async def post(
+    bot: Bot, database: Database, clock: Callable[[], datetime], messages: Sequence[Outgoing]
+) -> None:
+    """Keep ``messages`` in the outbox, then try to send them now; what Telegram cannot take
+    yet waits for the tick."""
+    if not messages:
+        return
+    async with database.transaction() as session:
+        ids = await outbox.post(session, messages, clock())
+    await send_due(bot, database, clock, ids)
+
+
+async def send_due(
+    bot: Bot,
+    database: Database,
+    clock: Callable[[], datetime],
+    ids: Sequence[int] | None = None,
+) -> int:
+    """Send what is due in the outbox (only ``ids`` when given) and record each outcome;
+    returns how many reached Telegram. One message failing in an unexpected way is logged
+    and tried again later; the others go on."""
+    async with database.transaction() as session:
+        pending = await outbox.claim_due(session, clock(), ids)
+    outcomes = [(message, await _send(bot, message)) for message in pending]
+    if outcomes:
+        async with database.transaction() as session:
+            await outbox.record(session, outcomes, clock())
+    return sum(delivery is sender.Delivery.SENT for _, delivery in outcomes)
+
+
+async def _send(bot: Bot, message: outbox.Pending) -> sender.Delivery:
+    keyboard = (
+        InlineKeyboardMarkup(
+            [
+                [InlineKeyboardButton(label, callback_data=data) for label, data in row]
+                for row in message.buttons
+            ]
+        )
+        if message.buttons
+        else None
+    )
+    try:
+        sent = await sender.send(
+            bot, message.chat_id, message.text, keyboard=keyboard, what=message.what
+        )
+    except Exception as error:  # one broken message must not hold up the others
+        log.error("%s: could not be sent (%s)", message.what, type(error).__qualname__)
+        return sender.Delivery.LATER
+    return sent.delivery
+
+
+async def post_from(context: BuddyContext, *messages: Outgoing) -> None:
+    """:func:`post` with this bot process's bot, database and clock (handlers and jobs)."""
+    runtime = context.runtime
+    await post(context.bot, runtime.database, runtime.clock, messages)
