@@ -7,6 +7,7 @@ import logging
 import signal
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
@@ -14,8 +15,8 @@ from telegram.error import InvalidToken, NetworkError, TelegramError
 from buddybot.app import BuddyApplication, build_application
 from buddybot.clock import utcnow
 from buddybot.context import Runtime
-from buddybot.settings import Mode, Settings, SettingsError
-from buddybot.storage import crypto, migrate
+from buddybot.settings import Mode, Settings
+from buddybot.storage import crypto, keys, migrate
 from buddybot.storage.database import Database
 from buddybot.webhook import WebhookServer
 
@@ -27,13 +28,18 @@ class StartupError(Exception):
 
 
 async def prepare_database(settings: Settings) -> Database:
-    """Activate the encryption keys, connect to the database and apply pending migrations,
-    or raise StartupError."""
-    try:
-        crypto.activate(crypto.keyring_of(settings))
-    except SettingsError as error:
-        raise StartupError(str(error)) from None
+    """Activate the encryption keys, connect to the database, apply pending migrations and
+    check that the keys open the data there; SettingsError for missing or wrong keys (a
+    setting), StartupError when the database cannot be reached or migrated."""
+    crypto.activate(crypto.keyring_of(settings))
     database = Database(settings.database_url)
+    folder = _missing_sqlite_folder(database)
+    if folder is not None:
+        await database.dispose()
+        raise StartupError(
+            f"Cannot reach the database {database.safe_url} (BUDDYBOT_DATABASE_URL): "
+            f"the folder {folder} does not exist; create it or fix the URL"
+        )
     try:
         await database.ping()
     except Exception as error:
@@ -47,7 +53,23 @@ async def prepare_database(settings: Settings) -> Database:
     except Exception as error:
         await database.dispose()
         raise StartupError(f"Database migration failed: {_reason(error)}") from None
+    try:
+        await keys.check_fits(database, crypto.key_source(settings))
+    except BaseException:
+        await database.dispose()
+        raise
     return database
+
+
+def _missing_sqlite_folder(database: Database) -> Path | None:
+    """The folder a SQLite URL names that is not there. Checked before connecting: SQLite
+    cannot open a file there, and the failed attempt's thread would then print a traceback
+    of its own when the command ends."""
+    file = database.url.database
+    if not database.is_sqlite or not file or file == ":memory:" or file.startswith("file:"):
+        return None
+    folder = Path(file).parent
+    return None if folder.is_dir() else folder
 
 
 class BotProcess:

@@ -34,6 +34,11 @@ from buddybot.settings import ENV_PREFIX, Settings, SettingsError
 KEY_BYTES = 32
 NONCE_BYTES = 12
 _KEY_ID = re.compile(r"^[A-Za-z0-9_-]{1,16}$")
+# The fix for every key that does not fit the data: a new key file never opens old data.
+USE_THE_DATA_KEYS = (
+    f"set {ENV_PREFIX}KEY_FILE (or {ENV_PREFIX}ENCRYPTION_KEYS) to the key file this data was "
+    "encrypted with, or its backup"
+)
 
 
 class EncryptionKeyError(Exception):
@@ -109,13 +114,16 @@ class Keyring:
         cipher = self._ciphers.get(key_id)
         if cipher is None:
             raise EncryptionKeyError(
-                f"a value is encrypted with key {key_id!r}, which is not configured"
+                f"A value is encrypted with key {key_id!r}, which is not configured: "
+                f"{USE_THE_DATA_KEYS}"
             )
         raw = base64.b64decode(payload)
         try:
             plain = cipher.decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], purpose.encode())
         except InvalidTag:
-            raise EncryptionKeyError(f"a value does not decrypt with key {key_id!r}") from None
+            raise EncryptionKeyError(
+                f"A value does not decrypt with key {key_id!r}: {USE_THE_DATA_KEYS}"
+            ) from None
         return plain.decode()
 
     def lookup(self, telegram_user_id: int) -> str:
@@ -169,6 +177,15 @@ def encrypt_json(value: Any, purpose: str) -> str:
 def decrypt_json(stored: str, purpose: str) -> Any:
     """The JSON document of :func:`encrypt_json`."""
     return json.loads(active().decrypt(stored, purpose))
+
+
+def key_source(settings: Settings) -> str:
+    """Where the keys in use come from, for messages (the same order as :func:`load`)."""
+    if settings.encryption_keys is not None and settings.encryption_keys.get_secret_value():
+        return f"{ENV_PREFIX}ENCRYPTION_KEYS"
+    if settings.key_file is not None:
+        return f"{ENV_PREFIX}KEY_FILE {settings.key_file}"
+    return f"the throw-away key of {ENV_PREFIX}EPHEMERAL_KEYS"
 
 
 def keyring_of(settings: Settings) -> Keyring:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Column, Table, Text, select, type_coerce, update
+from sqlalchemy import Column, Table, Text, func, select, type_coerce, update
 
+from buddybot.settings import SettingsError
 from buddybot.storage import crypto
 from buddybot.storage.columns import EncryptedValue
 from buddybot.storage.database import Database
@@ -25,6 +26,43 @@ def encrypted_columns() -> list[tuple[Table, Column[str], str]]:
             if isinstance(column.type, EncryptedValue):
                 found.append((table, column, column.type.purpose))
     return found
+
+
+async def check_fits(database: Database, source: str) -> None:
+    """Refuse, before anything is read or written, keys that do not open the data already
+    stored: a key id the data names but the keys lack, or a key of the right id that is
+    another key (a second `new-key` made elsewhere). Otherwise the first person to write
+    would get an error, or a command would end in a traceback. ``source`` names where the
+    keys came from. One look-up per column for foreign key ids, and one value per column
+    decrypted."""
+    keyring = crypto.active()
+    async with database.transaction() as session:
+        for _table, column, purpose in encrypted_columns():
+            raw = type_coerce(column, Text)  # the stored text, not decrypted
+            foreign = await session.scalar(
+                select(raw)
+                .where(
+                    raw.is_not(None),
+                    *(func.substr(raw, 1, len(key) + 1) != f"{key}:" for key in keyring.keys),
+                )
+                .limit(1)
+            )
+            if foreign is not None:
+                raise SettingsError(
+                    f"The data is encrypted with key {foreign.partition(':')[0]!r}, which "
+                    f"{source} does not hold: {crypto.USE_THE_DATA_KEYS}"
+                )
+            sample = await session.scalar(select(raw).where(raw.is_not(None)).limit(1))
+            if sample is None:
+                continue
+            try:
+                keyring.decrypt(sample, purpose)
+            except crypto.EncryptionKeyError:
+                raise SettingsError(
+                    f"Key {sample.partition(':')[0]!r} of {source} does not open the data: it "
+                    f"is another key than the one the data was encrypted with; "
+                    f"{crypto.USE_THE_DATA_KEYS}"
+                ) from None
 
 
 async def rotate(database: Database, *, batch: int = 500) -> dict[str, int]:
