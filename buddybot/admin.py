@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+from contextlib import suppress
 from datetime import datetime
 from html import escape
 from pathlib import Path
@@ -22,63 +24,19 @@ from buddybot.settings import Settings
 from buddybot.storage import audit, crypto, keys
 
 
-def add_arguments(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add `admin` and its subcommands to the `buddybot` command line."""
-    admin = commands.add_parser("admin", help="manage organisations and professionals")
-    actions = admin.add_subparsers(dest="admin_command", required=True)
-    create = actions.add_parser("create-org", help="create an organisation")
-    create.add_argument("name")
-    invite = actions.add_parser(
-        "invite-professional", help="make a one-time join link for a professional"
-    )
-    invite.add_argument("--org", required=True, help="the organisation's name")
-    invite.add_argument("--name", default="", help="the professional's display name")
-    invite.add_argument(
-        "--bot-username",
-        help="the bot's @username for the link (default: asked from Telegram with the token)",
-    )
-    actions.add_parser("list", help="organisations, professionals and caseload sizes")
-    actions.add_parser(
-        "verify-audit", help="check that no line of the audit log was changed or removed"
-    )
-    retention = actions.add_parser(
-        "set-retention", help="how long an organisation keeps answers (e.g. youth care)"
-    )
-    retention.add_argument("--org", required=True, help="the organisation's name")
-    choice = retention.add_mutually_exclusive_group(required=True)
-    choice.add_argument("--months", type=int, help="1 to 120 months")
-    choice.add_argument("--default", action="store_true", help="back to BUDDYBOT_RETENTION_MONTHS")
-    new_key = actions.add_parser(
-        "new-key",
-        help="make a key file, or add a new current key to one (then run rotate-key)",
-    )
-    new_key.add_argument("--out", required=True, help="the key file (created with mode 600)")
-    rotate = actions.add_parser(
-        "rotate-key",
-        help="re-encrypt everything with the current key, in batches (can be run again)",
-    )
-    rotate.add_argument("--batch", type=int, default=500, help="rows per transaction")
-    transfer = actions.add_parser(
-        "transfer",
-        help="move the clients and buddies of a professional who leaves to a colleague",
-    )
-    transfer.add_argument("--org", required=True, help="the organisation's name")
-    transfer.add_argument(
-        "--from",
-        dest="from_professional",
-        required=True,
-        help="who leaves: display name or #id (see `admin list`)",
-    )
-    transfer.add_argument(
-        "--to", dest="to_professional", required=True, help="who takes over: display name or #id"
-    )
-
-
 async def run_admin(settings: Settings, args: argparse.Namespace) -> None:
-    """Carry out one admin command, printing the result; AdminError for a refusal."""
+    """Carry out one admin command, printing the result; AdminError for a refusal.
+
+    What needs Telegram is checked before the database is touched (a new one would be
+    made and migrated), so a refusal changes nothing."""
     if args.admin_command == "new-key":
         print(new_key(Path(args.out)))
         return
+    username = None
+    if args.admin_command == "invite-professional":
+        username = args.bot_username or await _bot_username(settings)
+    if args.admin_command == "transfer":
+        settings.require_token()  # the people moved are told, so fail before moving
     database = await prepare_database(settings)
     if args.admin_command == "rotate-key":
         try:
@@ -95,13 +53,9 @@ async def run_admin(settings: Settings, args: argparse.Namespace) -> None:
                 await organisations.create_organisation(session, args.name)
                 print(f"Organisation {' '.join(args.name.split())!r} created.")
             elif args.admin_command == "invite-professional":
-                username = args.bot_username or await _bot_username(settings)
+                assert username is not None
                 created = await organisations.invite_professional(
-                    session,
-                    args.org,
-                    args.name or "Professional",
-                    now=utcnow(),
-                    days=settings.invitation_days,
+                    session, args.org, args.name, now=utcnow(), days=settings.invitation_days
                 )
                 _print_invitation(username, created.code, created.expires_at)
             elif args.admin_command == "set-retention":
@@ -119,7 +73,6 @@ async def run_admin(settings: Settings, args: argparse.Namespace) -> None:
                 lines = len(await audit.audit_entries(session))
                 print(f"The audit log is intact: {lines} lines, each chained to the one before.")
             elif args.admin_command == "transfer":
-                settings.require_token()  # the people moved are told, so fail before moving
                 transfer = await organisations.transfer_caseload(
                     session, args.org, args.from_professional, args.to_professional
                 )
@@ -145,14 +98,50 @@ async def make_export(settings: Settings, organisation: str) -> export.Export:
         await database.dispose()
 
 
+def writable_folder(folder: Path) -> Path:
+    """``folder`` if it is, or can be made, a folder this user may write in; AdminError
+    otherwise. Checked before the work (an export can take half a minute) and without
+    making anything, so a refusal leaves no trace."""
+    existing = next(above for above in (folder, *folder.parents) if above.exists())
+    if not existing.is_dir():
+        why = f"{existing} is a file, not a folder"
+    elif not os.access(existing, os.W_OK | os.X_OK):
+        why = f"{existing} is not writable for this user"
+    else:
+        return folder
+    raise AdminError(f"Cannot write to {folder}: {why}; give --out a folder you can write to")
+
+
+def _make_folder(folder: Path) -> None:
+    """``folder`` made where needed; a file in the way is named (mkdir would only say "File
+    exists" or "Not a directory", without saying which)."""
+    for above in (folder, *folder.parents):
+        if above.exists() and not above.is_dir():
+            raise NotADirectoryError(0, f"{above} is a file, not a folder")
+    folder.mkdir(parents=True, exist_ok=True)
+
+
+def _why(error: OSError) -> str:
+    return error.strerror or str(error)
+
+
 def write_export(made: export.Export, folder: Path) -> None:
-    """Write an export's two files to ``folder`` and say where they are."""
+    """Write an export's two files to ``folder`` and say where they are: both or neither
+    (each is written beside its place, then moved there)."""
+    files = {folder / "weeks.csv": made.weeks, folder / "events.csv": made.events}
+    written: list[Path] = []
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / "weeks.csv").write_bytes(made.weeks)
-        (folder / "events.csv").write_bytes(made.events)
+        _make_folder(folder)
+        for path, content in files.items():
+            temporary = path.with_name(path.name + ".new")
+            written.append(temporary)
+            temporary.write_bytes(content)
+        for path in files:
+            path.with_name(path.name + ".new").replace(path)
     except OSError as error:
-        raise AdminError(f"Cannot write to {folder}: {error.strerror}") from None
+        for temporary in written:
+            temporary.unlink(missing_ok=True)
+        raise AdminError(f"Cannot write to {folder}: {_why(error)}") from None
     print(
         f"Exported {made.clients} clients (pseudonymised) to {folder / 'weeks.csv'} and "
         f"{folder / 'events.csv'}; the columns are explained in docs/export.md."
@@ -214,11 +203,19 @@ async def _bot_username(settings: Settings) -> str:
 
 
 def new_key(path: Path) -> str:
-    """Make the key file at ``path``, or add a new current key to it; the text to print."""
-    if path.exists():
-        keyring = crypto.Keyring.from_json(path.read_text())
-        number = 1 + max(int(k[1:]) for k in keyring.keys if k[1:].isdigit() and k[0] == "k")
-        keyring = keyring.with_new_key(f"k{number}")
+    """Make the key file at ``path``, or add a new current key to it; the text to print.
+    A key file that cannot be read or written is an AdminError, and leaves it as it was."""
+    if path.is_file():
+        try:
+            keyring = crypto.Keyring.from_json(path.read_text())
+        except OSError as error:
+            raise AdminError(f"Cannot read the key file {path}: {error.strerror}") from None
+        except crypto.EncryptionKeyError:
+            raise AdminError(
+                f"{path} is not a key file; give --out a new file name (nothing was changed)"
+            ) from None
+        numbers = [int(k[1:]) for k in keyring.keys if k[1:].isdigit() and k[0] == "k"]
+        keyring = keyring.with_new_key(f"k{1 + max(numbers, default=len(keyring.keys))}")
         told = (
             f"Key {keyring.current!r} added to {path} and made current; the older keys stay "
             "for reading. Restart the bot, then run `buddybot admin rotate-key`."
@@ -230,11 +227,21 @@ def new_key(path: Path) -> str:
             "up apart (without it the data cannot be read), and set "
             f"BUDDYBOT_KEY_FILE={path}."
         )
-    path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(path.name + ".new")
-    temporary.touch(mode=0o600)
-    temporary.write_text(keyring.to_json())
-    temporary.replace(path)
+    try:
+        _make_folder(path.parent)
+        temporary.unlink(missing_ok=True)  # a leftover would keep its own permissions
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            file.write(keyring.to_json())
+        temporary.replace(path)
+    except OSError as error:
+        with suppress(OSError):
+            temporary.unlink(missing_ok=True)
+        raise AdminError(
+            f"Cannot write the key file {path}: {_why(error)}; give --out a file in a "
+            "folder this user can write to (nothing was changed)"
+        ) from None
     return told
 
 
@@ -252,11 +259,12 @@ def _print_overview(summaries: list[organisations.OrganisationSummary]) -> None:
         if not summary.professionals:
             print("  (no professionals yet)")
         for professional in summary.professionals:
+            namesake = f" (added {professional.added})" if professional.added else ""
             print(
                 f"  #{professional.professional_id} {professional.display_name} "
                 f"[{professional.status.value}]: "
-                f"{professional.clients} clients, {professional.buddies} buddies"
+                f"{professional.clients} clients, {professional.buddies} buddies{namesake}"
             )
 
 
-__all__ = ["AdminError", "add_arguments", "run_admin"]
+__all__ = ["AdminError", "run_admin"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -58,8 +58,9 @@ async def set_retention(session: AsyncSession, name: str, months: int | None) ->
 
 
 async def existing_organisation(session: AsyncSession, name: str) -> Organisation:
-    """The organisation with this name; AdminError naming the known ones otherwise."""
-    organisation = await people.organisation_by_name(session, name)
+    """The organisation with this name (spaces as create-org normalised them); AdminError
+    naming the known ones otherwise."""
+    organisation = await people.organisation_by_name(session, " ".join(name.split()))
     if organisation is None:
         known = ", ".join(repr(o.name) for o in await people.organisations(session))
         raise AdminError(
@@ -86,13 +87,16 @@ async def invite_professional(
 
 @dataclass(frozen=True)
 class ProfessionalSummary:
-    """A professional in the administrator's overview: name, status and caseload size."""
+    """A professional in the administrator's overview: name, status and caseload size;
+    ``added`` (the day they were invited) only when a colleague has the same name, to tell
+    them apart."""
 
     professional_id: int
     display_name: str
     status: ProfessionalStatus
     clients: int
     buddies: int
+    added: date | None = None
 
 
 @dataclass(frozen=True)
@@ -108,20 +112,25 @@ async def overview(session: AsyncSession) -> list[OrganisationSummary]:
     clients or buddies: the administrator does not need them)."""
     summaries = []
     for organisation in await people.organisations(session):
-        professionals = []
-        for professional in await people.professionals_of(session, organisation.id):
-            counts = await people.count_participants(session, professional.id)
-            professionals.append(
-                ProfessionalSummary(
-                    professional.id,
-                    professional.display_name,
-                    professional.status,
-                    counts[ParticipantRole.CLIENT],
-                    counts[ParticipantRole.BUDDY],
-                )
-            )
+        colleagues = await people.professionals_of(session, organisation.id)
+        professionals = [await _summary(session, p, colleagues) for p in colleagues]
         summaries.append(OrganisationSummary(organisation.name, tuple(professionals)))
     return summaries
+
+
+async def _summary(
+    session: AsyncSession, professional: Professional, colleagues: list[Professional]
+) -> ProfessionalSummary:
+    counts = await people.count_participants(session, professional.id)
+    namesakes = [p for p in colleagues if p.display_name == professional.display_name]
+    return ProfessionalSummary(
+        professional.id,
+        professional.display_name,
+        professional.status,
+        counts[ParticipantRole.CLIENT],
+        counts[ParticipantRole.BUDDY],
+        professional.created_at.date() if len(namesakes) > 1 else None,
+    )
 
 
 @dataclass(frozen=True)
@@ -146,18 +155,34 @@ class Transfer:
 async def _professional(
     session: AsyncSession, organisation_id: int, reference: str
 ) -> Professional:
-    """A professional of the organisation by ``#id`` or by exact display name."""
+    """A professional of the organisation by the number `admin list` shows (``3`` or
+    ``#3``: a bare ``#3`` is a comment to the shell) or by exact display name. Names may
+    repeat, so a shared one is refused with the numbers and what tells them apart."""
     candidates = await people.professionals_of(session, organisation_id)
-    if reference.startswith("#") and reference[1:].isdigit():
-        found = [p for p in candidates if p.id == int(reference[1:])]
+    number = reference.strip().removeprefix("#")
+    if number.isdigit():
+        found = [p for p in candidates if p.id == int(number)]
     else:
-        found = [p for p in candidates if p.display_name == reference]
+        found = [p for p in candidates if p.display_name == " ".join(reference.split())]
     if len(found) == 1:
         return found[0]
     if not found:
-        raise AdminError(f"No professional {reference!r} in this organisation (see `admin list`)")
-    ids = ", ".join(f"#{p.id}" for p in found)
-    raise AdminError(f"Several professionals are called {reference!r}: use one of {ids}")
+        known = ", ".join(f"{p.id} {p.display_name}" for p in candidates) or "none yet"
+        raise AdminError(
+            f"No professional {reference!r} in this organisation (there is: {known}); "
+            "give a name or number from `buddybot admin list`"
+        )
+    choices = []
+    for professional in found:
+        summary = await _summary(session, professional, found)
+        choices.append(
+            f"{summary.professional_id} ({summary.status.value}, added {summary.added}, "
+            f"{summary.clients} clients)"
+        )
+    raise AdminError(
+        f"Several professionals are called {reference!r}: {'; '.join(choices)}; "
+        f"give the number instead of the name (e.g. {found[0].id})"
+    )
 
 
 async def transfer_caseload(
