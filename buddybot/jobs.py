@@ -102,7 +102,7 @@ async def _record(
     now = context.runtime.clock()
     async with context.runtime.database.transaction() as session:
         for prompt, sent in outcomes:
-            if sent.message_id is not None:
+            if sent.ok or sent.delivery is sender.Delivery.UNKNOWN:
                 if not reminder:
                     await checkins.record_sent(session, prompt.checkin_id, sent.message_id, now)
             elif sent.delivery is sender.Delivery.LATER:

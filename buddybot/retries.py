@@ -20,6 +20,9 @@ class Delivery(StrEnum):
     LATER = "later"  # temporary trouble: keep it pending, it is tried again later
     GONE = "gone"  # the person cannot be reached (blocked, deactivated): never retried
     REFUSED = "refused"  # Telegram refused this message (not the person): never retried
+    # Telegram did not answer in time: the message may well have arrived. Not sent again (a
+    # double prompt or note confuses more than the rare one lost), never told as a failure.
+    UNKNOWN = "unknown"
 
 
 def next_try(now: datetime, attempts: int) -> datetime:

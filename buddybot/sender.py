@@ -3,9 +3,12 @@ prompts and reminders, weekly digests, notes to professionals, a client's messag
 professional, transfer notes. One error policy for all of them (architecture notes, "Talking
 to Telegram"; Bot API docs, "Making requests" and error 429):
 
-- a server error or time-out is temporary: tried again, :data:`SEND_ATTEMPTS` times in all
-  with growing pauses; still failing, the message is :attr:`Delivery.LATER` (the caller keeps
-  it pending: a prompt's claim goes stale and is retried, a digest's likewise);
+- a server error or network error is temporary: tried again, :data:`SEND_ATTEMPTS` times in
+  all with short pauses; still failing, the message is :attr:`Delivery.LATER`: its caller
+  keeps it pending in the database (a prompt, a digest, the outbox) and tries it again after
+  a growing pause (``retries.next_try``) until its window closes;
+- no answer within the time-out is :attr:`Delivery.UNKNOWN`: the message may have arrived,
+  so it is not sent again (no duplicates) and nobody is told it failed;
 - "Too Many Requests" (429) was already waited out and retried by the rate limiter (PTB's
   ``AIORateLimiter``); still refused, it is :attr:`Delivery.LATER` too;
 - blocked, deactivated or an unknown chat (403; 400 "chat not found", "user is deactivated")
@@ -28,7 +31,14 @@ from typing import Any
 
 from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 
 from buddybot.retries import FIRST_RETRY, LONGEST_RETRY, Delivery, next_try
 
@@ -65,10 +75,9 @@ class Sent:
 async def deliver(
     attempt: Callable[[], Awaitable[Any]], *, what: str, attempts: int = SEND_ATTEMPTS
 ) -> Sent:
-    """Run ``attempt`` (one Bot API call, or a few that form one message such as a digest)
-    under the error policy above. ``attempts``: how often a temporary failure is tried in
-    this call (1 for a message of several parts, which its caller retries as a whole).
-    Never raises a Telegram error."""
+    """Run ``attempt`` (one Bot API call) under the error policy above. ``attempts``: how
+    often a temporary failure is tried within this call before it is LATER. Never raises a
+    Telegram error."""
     for number in range(1, attempts + 1):
         try:
             result = await attempt()
@@ -81,6 +90,9 @@ async def deliver(
                 return Sent(Delivery.GONE)
             log.warning("%s: refused by Telegram (BadRequest)", what)
             return Sent(Delivery.REFUSED)
+        except TimedOut:
+            log.warning("%s: no answer in time; it may have arrived, not sent again", what)
+            return Sent(Delivery.UNKNOWN)
         except RetryAfter as error:
             log.warning("%s: not sent, still too many requests (%s)", what, type(error).__name__)
             return Sent(Delivery.LATER)

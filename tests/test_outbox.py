@@ -26,6 +26,8 @@ from tests.conftest import running, sandbox_settings
 from tests.journeys import joined_client
 
 PROMPT = "Time for a short check-in"
+# PTB's HTTPXRequest waits this long for an answer by default (seconds).
+READ_TIMEOUT = 5.0
 
 
 def _settings(sandbox: TelegramSandbox, database_url: str) -> Settings:
@@ -220,3 +222,33 @@ async def test_after_downtime_no_reminder_comes_once_the_answer_window_passed(
         old = await session.get(Checkin, first.id - 1) or first
     assert old.status is CheckinStatus.EXPIRED
     assert old.reminded_at is None
+
+
+async def test_a_reply_telegram_is_slow_to_confirm_is_not_called_a_failure(
+    clocked_bot: BotProcess, sandbox: TelegramSandbox
+) -> None:
+    _, amira = await joined_client(clocked_bot, sandbox)
+    amira.catch_up()
+    # Telegram takes longer than the bot waits (PTB's read time-out, 5 s), then delivers.
+    sandbox.inject_fault("sendMessage", 200, delay=READ_TIMEOUT + 1)
+    reply = await amira.ask("/help")
+    assert "/checkin" in reply.content
+    await asyncio.sleep(1)  # the bot's time-out came a second before the reply arrived
+    assert [m.content for m in amira.catch_up()] == []  # no "Oops", no second reply
+
+
+async def test_a_reply_lost_to_a_passing_problem_gets_a_kind_word_once_telegram_is_back(
+    clocked_bot: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
+) -> None:
+    _, amira = await joined_client(clocked_bot, sandbox)
+    amira.catch_up()
+    sandbox.inject_fault("sendMessage", 502, times=1 + sender.SEND_ATTEMPTS)
+    await amira.send("/help")
+    await sandbox.wait_for(lambda: sandbox.calls_of("sendMessage")[-1].status == 502)
+    await _recorded(clocked_bot)
+    assert amira.catch_up() == []
+    clock.now += sender.FIRST_RETRY
+    await tick(clocked_bot)
+    word = await amira.next_message()
+    assert word.content.startswith("Sorry, my answer didn't reach you")
+    assert "Oops" not in word.content

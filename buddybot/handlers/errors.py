@@ -6,13 +6,27 @@ import logging
 import traceback
 
 from telegram import Update
-from telegram.error import Forbidden
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
+from buddybot import outgoing
 from buddybot.context import BuddyContext
 from buddybot.services import updates
+from buddybot.services.outbox import Outgoing
 from buddybot.services.people import UNKNOWN
 
 log = logging.getLogger(__name__)
+
+
+def _passing(error: BaseException | None) -> bool:
+    """A server or network error of Telegram's (5xx, a lost connection, 429 after the rate
+    limiter's own retries): nothing wrong with the bot or what the person did."""
+    return isinstance(error, RetryAfter) or (
+        isinstance(error, NetworkError) and not isinstance(error, BadRequest)
+    )
+
+
+def _name(error: BaseException | None) -> str:
+    return type(error).__qualname__
 
 
 def redacted_traceback(error: BaseException) -> str:
@@ -26,7 +40,9 @@ def redacted_traceback(error: BaseException) -> str:
 
 
 async def on_error(update: object, context: BuddyContext) -> None:
-    """Log the failure with the update id, and tell the person something went wrong."""
+    """Log the failure with the update id, and tell the person something went wrong: a
+    kind word kept in the outbox when Telegram itself had a passing problem, nothing when
+    Telegram only answered late (the answer most likely arrived)."""
     error, database = context.error, context.runtime.database
     update_id = update.update_id if isinstance(update, Update) else None
     if isinstance(error, updates.AlreadyHandledError):
@@ -34,13 +50,15 @@ async def on_error(update: object, context: BuddyContext) -> None:
         # answered; this one was rolled back, and the person needs no second answer.
         log.info("update %s was delivered again; handled once", update_id)
         return
-    if error is not None:
-        log.error(
-            "update %s failed: %s\n%s",
-            update_id,
-            type(error).__qualname__,
-            redacted_traceback(error),
-        )
+    if isinstance(error, TimedOut):
+        # Telegram did not answer in time, but the answer most likely arrived: telling the
+        # person "something went wrong" would be wrong, and sending it again a duplicate.
+        log.info("update %s: Telegram did not answer in time; not told as a failure", update_id)
+        return
+    if _passing(error):
+        log.warning("update %s: Telegram had a passing problem (%s)", update_id, _name(error))
+    elif error is not None:
+        log.error("update %s failed: %s\n%s", update_id, _name(error), redacted_traceback(error))
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     if isinstance(error, Forbidden):
@@ -52,6 +70,12 @@ async def on_error(update: object, context: BuddyContext) -> None:
     except Exception:  # the database may be what failed; fall back to the app language
         person = UNKNOWN
     tr = context.runtime.translator_for(person, app_language)
+    if _passing(error):
+        # Telegram had a passing problem with the answer, and would likely refuse a direct
+        # word about it too: the outbox keeps it until Telegram takes it.
+        note = Outgoing(update.effective_chat.id, tr("error.not_delivered"), "reply not delivered")
+        await outgoing.post_from(context, note)
+        return
     try:
         await context.bot.send_message(update.effective_chat.id, tr("error.generic"))
     except Exception as send_error:

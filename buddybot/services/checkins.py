@@ -154,9 +154,10 @@ async def claim_prompts(session: AsyncSession, now: datetime, limit: int = 200) 
 
 
 async def record_sent(
-    session: AsyncSession, checkin_id: int, message_id: int, now: datetime
+    session: AsyncSession, checkin_id: int, message_id: int | None, now: datetime
 ) -> None:
-    """The prompt reached Telegram."""
+    """The prompt reached Telegram as ``message_id`` (None: Telegram did not answer in time,
+    so it probably did, and its buttons cannot be taken off when it closes)."""
     await stored.mark_sent(session, checkin_id, message_id, now)
 
 

@@ -107,7 +107,9 @@ async def claim(session: AsyncSession, checkin_ids: list[int], now: datetime) ->
     return set(won)
 
 
-async def mark_sent(session: AsyncSession, checkin_id: int, message_id: int, now: datetime) -> None:
+async def mark_sent(
+    session: AsyncSession, checkin_id: int, message_id: int | None, now: datetime
+) -> None:
     """The prompt being sent reached Telegram as ``message_id``."""
     await session.execute(
         update(Checkin)
