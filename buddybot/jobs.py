@@ -10,6 +10,7 @@ import asyncio
 import logging
 from datetime import timedelta
 from functools import partial
+from html import escape
 from typing import Any
 
 from telegram.ext import JobQueue
@@ -18,9 +19,10 @@ from buddybot import outgoing, sender
 from buddybot.context import BuddyContext
 from buddybot.handlers.checkin import prompt_reply
 from buddybot.handlers.digest import digest_parts, send_part
-from buddybot.notes import tell_professional
 from buddybot.services import checkins, digest, privacy
 from buddybot.services.checkins import Prompt
+from buddybot.services.outbox import Outgoing
+from buddybot.services.privacy import Told
 from buddybot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -173,27 +175,36 @@ async def _send_digest(context: BuddyContext, claim: digest.DigestClaim) -> send
 
 async def daily_purge(context: BuddyContext) -> None:
     """The clean-up of expired data; professionals hear whose data was erased after the
-    grace period."""
-    settings = context.runtime.settings
-    async with context.runtime.database.transaction() as session:
-        report = await privacy.purge(
-            session,
-            now=context.runtime.clock(),
-            grace_days=settings.consent_grace_days,
-            retention_months=settings.retention_months,
-        )
+    grace period (posted with each erasure, sent from the outbox)."""
+    runtime = context.runtime
+    settings = runtime.settings
+
+    def note(told: Told) -> Outgoing | None:
+        if told.professional_telegram_id is None:
+            return None
+        tr = runtime.translator_in(told.professional_language)
+        text = tr("notify.erased", name=escape(told.first_name))
+        return Outgoing(told.professional_telegram_id, text, "note to a professional")
+
+    report = await privacy.purge(
+        runtime.database,
+        now=runtime.clock(),
+        grace_days=settings.consent_grace_days,
+        retention_months=settings.retention_months,
+        note=note,
+    )
     log.info(
         "purge: %d erased, %d old check-ins and meetups, %d links released, "
-        "%d wrong codes, %d questions and %d handled updates forgotten",
-        len(report.erased),
+        "%d wrong codes, %d questions and %d handled updates forgotten, %d steps failed",
+        report.erased,
         report.old_answers,
         report.released_links,
         report.failed_attempts,
         report.awaited_answers,
         report.handled_updates,
+        report.failed,
     )
-    for told in report.erased:
-        await tell_professional(context, told, lambda tr, name: tr("notify.erased", name=name))
+    await outgoing.send_due(context.bot, runtime.database, runtime.clock)
 
 
 def schedule_jobs(job_queue: JobQueue[Any], settings: Settings) -> None:

@@ -4,16 +4,20 @@ daily purge. Rules only; the handlers turn the results into messages and documen
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from buddybot.network import Contact
 from buddybot.roles import ParticipantRole
-from buddybot.services import contacts, meetups, people
+from buddybot.services import contacts, meetups, outbox, people
 from buddybot.services.invitations import PENDING_HOLD, attempt_hash
+from buddybot.services.outbox import Outgoing
 from buddybot.services.people import Person, Role
 from buddybot.storage import audit, deliveries, questions
 from buddybot.storage import checkins as stored_checkins
@@ -21,6 +25,8 @@ from buddybot.storage import invitations as stored_invitations
 from buddybot.storage import people as stored_people
 from buddybot.storage.database import Database
 from buddybot.storage.models import AuditLog, Participant, Professional
+
+log = logging.getLogger(__name__)
 
 # Questions left unanswered this long are forgotten.
 AWAITED_ANSWER_HOLD = timedelta(days=1)
@@ -292,14 +298,16 @@ async def delete_me(session: AsyncSession, telegram_user_id: int) -> Told | None
 
 @dataclass(frozen=True)
 class PurgeReport:
-    """What one run of the daily purge removed, and whom to tell."""
+    """What one run of the daily purge removed; ``failed``: items that could not be done
+    this time (logged, tried again in the next run)."""
 
-    erased: tuple[Told, ...]
+    erased: int
     old_answers: int
     released_links: int
     failed_attempts: int
     awaited_answers: int
     handled_updates: int
+    failed: int = 0
 
 
 async def retention_months(session: AsyncSession, person: Person, default: int) -> int:
@@ -321,34 +329,96 @@ async def retention_of(database: Database, person: Person, default: int) -> int:
 
 
 async def purge(
-    session: AsyncSession, *, now: datetime, grace_days: int, retention_months: int
+    database: Database,
+    *,
+    now: datetime,
+    grace_days: int,
+    retention_months: int,
+    note: Callable[[Told], Outgoing | None] = lambda told: None,
 ) -> PurgeReport:
-    """The daily clean-up: people whose grace period after /stop ended are erased, answers
+    """The daily clean-up: people whose grace period after /stop ended are erased (each
+    with ``note(told)`` for their professional, posted in the same transaction), answers
     older than the retention period are deleted, and short-lived traces (unanswered
-    questions, open links, wrong codes) are forgotten."""
-    erased = [
-        await erase(session, participant, reason="grace_ended")
-        for participant in await stored_people.participants_withdrawn_before(
+    questions, open links, wrong codes) are forgotten. Each person, organisation and trace
+    is one transaction of its own: one that fails is logged (its type only) and counted,
+    and the others go on."""
+    failed = 0
+
+    async def each(what: str, step: Callable[[AsyncSession], Awaitable[int]]) -> int:
+        nonlocal failed
+        try:
+            async with database.transaction() as session:
+                return await step(session)
+        except Exception as error:
+            failed += 1
+            log.error("purge: %s failed (%s)", what, type(error).__qualname__)
+            return 0
+
+    async with database.transaction() as session:
+        withdrawn = await stored_people.participants_withdrawn_before(
             session, now - timedelta(days=grace_days)
         )
-    ]
-    # A month counted as 31 days: never shorter than the months people were told. Each
-    # organisation may keep answers for a shorter (or longer) time than the default.
+        organisation_months = {
+            organisation.id: organisation.retention_months or retention_months
+            for organisation in await stored_people.organisations(session)
+        }
+
+    async def erase_one(participant_id: int, session: AsyncSession) -> int:
+        # Locked, and skipped when another replica is erasing them right now (PostgreSQL).
+        participant = await session.get(
+            Participant, participant_id, with_for_update={"skip_locked": True}
+        )
+        if participant is None:
+            return 0
+        told = await erase(session, participant, reason="grace_ended")
+        message = note(told)
+        if message is not None:
+            await outbox.post(session, [message], now)
+        return 1
+
+    async def delete_old(organisation_id: int, months: int, session: AsyncSession) -> int:
+        # A month counted as 31 days: never shorter than the months people were told.
+        return await stored_checkins.delete_answers_before(
+            session, now - timedelta(days=31 * months), organisation_id=organisation_id
+        )
+
+    erased = 0
+    for participant in withdrawn:
+        erased += await each(
+            f"erasing participant {participant.id}", partial(erase_one, participant.id)
+        )
     old_answers = 0
-    for organisation in await stored_people.organisations(session):
-        months = organisation.retention_months or retention_months
-        old_answers += await stored_checkins.delete_answers_before(
-            session, now - timedelta(days=31 * months), organisation_id=organisation.id
+    for organisation_id, months in organisation_months.items():
+        old_answers += await each(
+            f"old answers of organisation {organisation_id}",
+            partial(delete_old, organisation_id, months),
         )
     return PurgeReport(
-        tuple(erased),
+        erased,
         old_answers,
-        await stored_invitations.release_stale_pending_links(session, now - PENDING_HOLD),
-        await stored_invitations.delete_failed_code_attempts(
-            session, before=now - FAILED_ATTEMPT_HOLD
+        await each(
+            "open links",
+            lambda session: stored_invitations.release_stale_pending_links(
+                session, now - PENDING_HOLD
+            ),
         ),
-        await questions.delete_stale_awaited_answers(session, now - AWAITED_ANSWER_HOLD),
-        await deliveries.forget_before(session, now - HANDLED_UPDATE_HOLD),
+        await each(
+            "wrong codes",
+            lambda session: stored_invitations.delete_failed_code_attempts(
+                session, before=now - FAILED_ATTEMPT_HOLD
+            ),
+        ),
+        await each(
+            "awaited answers",
+            lambda session: questions.delete_stale_awaited_answers(
+                session, now - AWAITED_ANSWER_HOLD
+            ),
+        ),
+        await each(
+            "handled updates",
+            lambda session: deliveries.forget_before(session, now - HANDLED_UPDATE_HOLD),
+        ),
+        failed,
     )
 
 
