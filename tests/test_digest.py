@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,7 +14,13 @@ from babel.dates import format_date
 from sqlalchemy import func, select
 
 from buddybot.clock import ManualClock
-from buddybot.handlers.digest import PicturesPress, parse_pictures, split_message
+from buddybot.handlers.digest import (
+    DigestPart,
+    PicturesPress,
+    digest_parts,
+    parse_pictures,
+    split_message,
+)
 from buddybot.metrics import week_of
 from buddybot.runner import BotProcess
 from buddybot.sandbox import ChatMessage, SandboxUser, TelegramSandbox
@@ -25,6 +32,7 @@ from tests.journeys import (
     joined_client,
     professional_invitation,
     professional_joins,
+    professionals_due_now,
 )
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -290,3 +298,35 @@ def test_a_pictures_button_names_a_monday_as_the_bot_writes_it() -> None:
     # Other spellings of a day, and a day that is no Monday: not a button the bot made.
     for week in ("20261130", "2026-W49-1", "2026-12-01", "2026-11-31"):
         assert parse_pictures(("7", week)) is None
+
+
+async def test_a_digest_that_cannot_be_made_fails_alone_and_is_tried_again_after_a_pause(
+    clocked_bot: BotProcess,
+    sandbox: TelegramSandbox,
+    clock: ManualClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    people = [sandbox.user(name, language_code="nl") for name in ("Anna", "Bart", "Cato")]
+    assert clocked_bot.database is not None
+    async with clocked_bot.database.transaction() as session:
+        await professionals_due_now(session, [person.id for person in people], clock.now)
+    broken = {"left": 1}
+
+    def first_one_breaks(*args: Any, **kwargs: Any) -> list[DigestPart]:
+        if broken["left"]:
+            broken["left"] -= 1
+            raise ValueError("a digest that cannot be made")
+        return digest_parts(*args, **kwargs)
+
+    monkeypatch.setattr("buddybot.jobs.digest_parts", first_one_breaks)
+    await tick(clocked_bot)
+    got = [person for person in people if person.catch_up()]
+    assert len(got) == 2  # the other professionals' digests went on
+    (waiting,) = [person for person in people if person not in got]
+    clock.now += timedelta(seconds=30)
+    await tick(clocked_bot)
+    assert waiting.catch_up() == []  # not every tick: after a pause
+    clock.now += timedelta(seconds=31)
+    await tick(clocked_bot)
+    assert "Weekoverzicht" in (await waiting.next_message()).content
+    assert [p.catch_up() for p in people] == [[], [], []]  # once each
