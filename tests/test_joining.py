@@ -4,13 +4,15 @@ and everything that can go wrong on the way."""
 from __future__ import annotations
 
 from argparse import Namespace
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select, update
 
 from buddybot.admin import run_admin
-from buddybot.clock import utcnow
+from buddybot.clock import ManualClock, utcnow
+from buddybot.metrics import week_of
 from buddybot.runner import BotProcess
 from buddybot.sandbox import TelegramSandbox
 from buddybot.sandbox.media import image_size
@@ -18,6 +20,7 @@ from buddybot.services import organisations
 from buddybot.services.invitations import code_hash
 from buddybot.storage import invitations
 from buddybot.storage.models import AuditLog, Invitation, Participant
+from tests.clocked import tick
 from tests.journeys import code_in, invite, join, professional_invitation, professional_joins
 
 
@@ -337,3 +340,23 @@ async def test_a_language_tapped_twice_keeps_the_consent_question(
     assert welcome.content == consent
     assert [b.text for b in welcome.buttons] == ["✅ I'll take part", "Not now"]
     assert not [r for r in caplog.records if r.levelname == "ERROR"]
+
+
+async def test_a_professional_who_joined_in_english_gets_what_the_bot_starts_in_english(
+    clocked_bot: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
+) -> None:
+    """The language seen on joining is remembered: notes and the Monday digest come in it,
+    not in the deployment's default (issue 16, item 10)."""
+    brussels = ZoneInfo("Europe/Brussels")
+    els = sandbox.user("Els", language_code="en-GB")
+    welcome = await els.ask(f"/start {await professional_invitation(clocked_bot)}")
+    assert "Welcome, Els!" in welcome.content
+    amira = sandbox.user("Amira", language_code="nl")
+    await join(amira, await invite(els, "👤 A client", "Amira"), "Nederlands", "✅ Ik doe mee")
+    assert (await els.next_message()).content == "✅ Amira is taking part now."
+    monday = week_of(clock.now.astimezone(brussels).date()) + timedelta(weeks=1)
+    clock.now = datetime.combine(monday, time(9, 1), brussels)
+    els.catch_up()
+    await tick(clocked_bot)
+    texts = [m.content for m in els.catch_up()]
+    assert any(text.startswith("📋 Weekly digest") for text in texts), texts

@@ -54,7 +54,11 @@ async def start(update: Update, context: BuddyContext) -> None:
     if user is None or message is None:
         return
     opened = await joining.open_link(
-        context.runtime.database, context.args[0], user.id, context.runtime.clock()
+        context.runtime.database,
+        context.args[0],
+        user.id,
+        context.runtime.clock(),
+        context.tr.language,
     )
     if opened.screen is Screen.PROFESSIONAL_WELCOME:
         await set_personal_menu(context.bot, user.id, Role.PROFESSIONAL, context.tr)

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from buddybot.flows import joining as flow
+from buddybot.i18n import LANGUAGES
 from buddybot.roles import InvitationRole, ParticipantRole, ParticipantStatus, ProfessionalStatus
 from buddybot.services import access, people, rhythms
 from buddybot.services.invitations import (
@@ -48,10 +49,17 @@ class Opened:
 
 
 async def open_invitation(
-    session: AsyncSession, code: str, telegram_user_id: int, *, now: datetime
+    session: AsyncSession,
+    code: str,
+    telegram_user_id: int,
+    *,
+    now: datetime,
+    language: str | None = None,
 ) -> Opened:
-    """Someone opened a join link. Professionals join at once; clients and buddies are asked
-    for consent first, and until they agree only the pending link is kept."""
+    """Someone opened a join link. Professionals join at once, and the ``language`` the bot
+    welcomes them in (their Telegram app's, when the bot speaks it) is remembered for what
+    the bot starts later (digests, notes); clients and buddies are asked for consent first
+    (and choose their language there), and until they agree only the pending link is kept."""
     hashed_user = attempt_hash(telegram_user_id)
     since = now - timedelta(hours=1)
     if await invitations.count_failed_code_attempts(session, hashed_user, since) >= (
@@ -75,7 +83,7 @@ async def open_invitation(
     if invitation.expires_at <= now:
         return Opened(Outcome.EXPIRED)
     if invitation.role is InvitationRole.PROFESSIONAL:
-        return await _professional_joins(session, invitation, telegram_user_id, now)
+        return await _professional_joins(session, invitation, telegram_user_id, now, language)
     if (
         invitation.pending_telegram_user_id not in (None, telegram_user_id)
         and invitation.pending_since is not None
@@ -98,11 +106,17 @@ async def open_invitation(
 
 
 async def _professional_joins(
-    session: AsyncSession, invitation: Invitation, telegram_user_id: int, now: datetime
+    session: AsyncSession,
+    invitation: Invitation,
+    telegram_user_id: int,
+    now: datetime,
+    language: str | None,
 ) -> Opened:
     professional = await stored_people.professional_by_id(session, invitation.professional_id)
     assert professional is not None
     professional.telegram_user_id = telegram_user_id
+    if professional.language is None and language in LANGUAGES:
+        professional.language = language
     professional.status = ProfessionalStatus.ACTIVE
     invitation.used_at = now
     await audit.add_audit_entry(
@@ -304,10 +318,12 @@ async def answer_buddy_consent(
 # ------------------------------------------------------------------ one transaction each
 
 
-async def open_link(database: Database, code: str, telegram_user_id: int, now: datetime) -> Opened:
+async def open_link(
+    database: Database, code: str, telegram_user_id: int, now: datetime, language: str
+) -> Opened:
     """:func:`open_invitation` in a transaction of its own (``/start <code>``)."""
     async with database.transaction() as session:
-        return await open_invitation(session, code, telegram_user_id, now=now)
+        return await open_invitation(session, code, telegram_user_id, now=now, language=language)
 
 
 @dataclass(frozen=True)
