@@ -121,6 +121,17 @@ async def test_callback_data_over_64_bytes_is_refused(sandbox: TelegramSandbox, 
         await api.send_message(noor.id, "too long", reply_markup=too_long)
 
 
+async def test_a_keyboard_of_more_than_100_buttons_is_refused(
+    sandbox: TelegramSandbox, api: Bot
+) -> None:
+    noor = sandbox.user("Noor")
+    rows = [[InlineKeyboardButton(str(n), callback_data=str(n))] for n in range(100)]
+    await api.send_message(noor.id, "fits", reply_markup=InlineKeyboardMarkup(rows))
+    one_more = InlineKeyboardMarkup([*rows, [InlineKeyboardButton("x", callback_data="x")]])
+    with pytest.raises(BadRequest, match=r"(?i)reply markup is too long"):
+        await api.send_message(noor.id, "too many", reply_markup=one_more)
+
+
 async def test_edits_apply_and_an_unchanged_edit_is_refused(
     sandbox: TelegramSandbox, api: Bot
 ) -> None:

@@ -14,9 +14,17 @@ from buddybot.sandbox.formatting import EntityParseError, render, utf16_length
 from buddybot.sandbox.media import image_size
 from buddybot.sandbox.params import Handler, Params
 
+# "Text of the message to be sent, 1-4096 characters after entities parsing" (sendMessage),
+# "0-1024 characters after entities parsing" (sendPhoto's caption), callback_data "1-64
+# bytes" (InlineKeyboardButton): https://core.telegram.org/bots/api. Characters are UTF-16
+# code units, as entity offsets are (https://core.telegram.org/api/entities).
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
 MAX_CALLBACK_DATA = 64
+# Not in the Bot API docs: an inline keyboard of more than 100 buttons is refused with
+# "reply markup is too long" (https://github.com/tginfo/Telegram-Limits/issues/228,
+# https://github.com/yagop/node-telegram-bot-api/issues/200).
+MAX_BUTTONS = 100
 MAX_CALLBACK_ANSWER = 200
 _NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup "
@@ -73,6 +81,8 @@ class ChatMethods:
             for row in rows:
                 for button in row:
                     self._check_button(button)
+            if sum(len(row) for row in rows) > MAX_BUTTONS:
+                raise bad_request("reply markup is too long")
         return markup
 
     @staticmethod
