@@ -10,7 +10,8 @@ from telegram import InlineKeyboardMarkup, Message, Update
 from buddybot.context import BuddyContext
 from buddybot.handlers import basics, invite
 from buddybot.handlers.buttons import STALE, Pressed, Stale, button, number, on_press, show
-from buddybot.handlers.common import Reply
+from buddybot.handlers.common import Reply, replies, send_replies, show_replies
+from buddybot.handlers.pages import page_of
 from buddybot.i18n import Translator, text_key
 from buddybot.roles import AgeGroup, ParticipantStatus
 from buddybot.services import caseload
@@ -18,6 +19,8 @@ from buddybot.services.caseload import CaseloadEntry, ClientAction, ClientDetail
 from buddybot.services.people import Role
 
 CLIENTS = "cl"
+# Clients a page of /clients: their lines and buttons fit one message and one keyboard.
+PAGE_SIZE = 20
 
 
 _STATUS_TEXT = {
@@ -41,19 +44,33 @@ def status_text(tr: Translator, status: ParticipantStatus) -> str:
     return tr(_STATUS_TEXT[status])
 
 
-def _caseload_reply(tr: Translator, entries: list[CaseloadEntry]) -> Reply:
+def _caseload_replies(tr: Translator, entries: list[CaseloadEntry], page: int) -> list[Reply]:
+    """One page of the caseload: its clients' lines and a button each, with Previous and
+    Next when there are more (a caseload has no maximum, a keyboard holds 100 buttons,
+    pages.BUTTONS_LIMIT); a page too long for one message (many buddies) is split."""
     if not entries:
-        return Reply(tr("clients.none"))
+        return [Reply(tr("clients.none"))]
+    shown = page_of(len(entries), page, PAGE_SIZE)
     lines = [tr.plural("clients.header", len(entries))]
-    for entry in entries:
+    for entry in entries[shown.items]:
         line = tr(
             "clients.line", name=escape(entry.first_name), status=status_text(tr, entry.status)
         )
         if entry.buddies:
             line += tr("clients.with_buddies", buddies=escape(", ".join(entry.buddies)))
         lines.append(line)
-    buttons = [[button(entry.first_name, CLIENTS, str(entry.participant_id))] for entry in entries]
-    return Reply("\n".join(lines), InlineKeyboardMarkup(buttons))
+    rows = [
+        [button(entry.first_name, CLIENTS, str(entry.participant_id))]
+        for entry in entries[shown.items]
+    ]
+    paging = []
+    if shown.has_previous:
+        paging.append(button(tr("page.previous"), CLIENTS, "list", str(shown.number - 1)))
+    if shown.has_next:
+        paging.append(button(tr("page.next"), CLIENTS, "list", str(shown.number + 1)))
+    if paging:
+        rows.append(paging)
+    return replies(["\n".join(lines)], InlineKeyboardMarkup(rows))
 
 
 def _details_reply(tr: Translator, details: ClientDetails, time_zone: str) -> Reply:
@@ -109,24 +126,30 @@ async def clients_command(update: Update, context: BuddyContext) -> None:
     entries = await caseload.own_caseload(
         context.runtime.database, update.effective_user.id, refuse_others=False
     )
-    reply = _caseload_reply(context.tr, entries or [])
     if update.effective_message is not None:
-        await update.effective_message.reply_text(reply.text, reply_markup=reply.keyboard)
+        await send_replies(
+            update.effective_message, _caseload_replies(context.tr, entries or [], 0)
+        )
 
 
 @dataclass(frozen=True)
 class ClientPress:
-    """``cl:list`` (client_id None), ``cl:<id>`` (details), ``cl:<id>:link`` (a new
-    invitation link), ``cl:<id>:age[:<group>]`` (the age group) or ``cl:<id>:guardian``."""
+    """``cl:list[:<page>]`` (client_id None), ``cl:<id>`` (details), ``cl:<id>:link`` (a
+    new invitation link), ``cl:<id>:age[:<group>]`` (the age group) or
+    ``cl:<id>:guardian``."""
 
     client_id: int | None
     action: ClientAction = ClientAction.VIEW
     age_group: AgeGroup | None = None
+    page: int = 0
 
 
 def _parse_client(parts: tuple[str, ...]) -> ClientPress | None:
     if parts == ("list",):
         return ClientPress(None)
+    if len(parts) == 2 and parts[0] == "list":
+        page = number(parts[1])
+        return None if page is None else ClientPress(None, page=page)
     client_id = number(parts[0])
     rest = parts[1:]
     if client_id is None:
@@ -151,8 +174,7 @@ async def _on_client_press(
         if entries is None:
             return STALE
         await pressed.query.answer()
-        reply = _caseload_reply(tr, entries)
-        await show(pressed.query, reply.text, reply.keyboard)
+        await show_replies(pressed.query, _caseload_replies(tr, entries, data.page))
         return None
     settings = context.runtime.settings
     outcome = await caseload.act_on_client(

@@ -29,6 +29,7 @@ from buddybot.handlers.buttons import (
 from buddybot.handlers.buttons import number as part_number
 from buddybot.handlers.common import FACES
 from buddybot.handlers.network import DOMAIN_TEXT, circle_texts
+from buddybot.handlers.pages import BUTTONS_LIMIT, split_for_telegram
 from buddybot.i18n import Translator, text_key
 from buddybot.metrics import ClientWeek, Flag, WeekPictures
 from buddybot.network import Contact
@@ -43,7 +44,6 @@ log = logging.getLogger(__name__)
 DIGEST = "dg"
 CLIENT = "dgc"
 MOMENT = "dgm"
-LIMIT = 4096  # Telegram's longest message
 
 FLAG_TEXT = {
     Flag.UNREACHABLE: text_key("digest.flag.unreachable"),
@@ -54,39 +54,13 @@ FLAG_TEXT = {
 }
 
 
-def split_message(blocks: list[str], limit: int = LIMIT) -> list[str]:
-    """Join blocks (paragraphs) into as few messages as fit Telegram's limit, breaking
-    between blocks, or between lines of a block that is too long on its own; never
-    inside a line. Lengths are counted in UTF-16 units, as Telegram counts them."""
+# The name tests and callers used before the splitting moved to one place (pages.py).
+split_message = split_for_telegram
 
-    def size(text: str) -> int:
-        return len(text.encode("utf-16-le")) // 2
-
-    pieces: list[str] = []
-    for block in blocks:
-        if size(block) <= limit:
-            pieces.append(block)
-        else:
-            pieces.extend(line for line in block.split("\n") if line)
-    messages: list[str] = []
-    for piece in pieces:
-        if messages and size(messages[-1]) + 2 + size(piece) <= limit:
-            messages[-1] += "\n\n" + piece
-        else:
-            messages.append(_cut(piece, limit) if size(piece) > limit else piece)
-    return messages
-
-
-def _cut(line: str, limit: int) -> str:
-    """A single line longer than a message (it cannot happen with names of at most 64
-    characters, but must not fail): shortened to fit, with an ellipsis."""
-    kept, used = [], 1  # the ellipsis
-    for character in line:
-        used += 2 if ord(character) > 0xFFFF else 1
-        if used > limit:
-            break
-        kept.append(character)
-    return "".join(kept) + "…"
+# Names in one line of a week ("New: …"): a client may add up to 100 contacts in a week,
+# which on one line would be longer than a message (100 × 40 characters); a line is never
+# cut, so long lists go on several lines.
+NAMES_PER_LINE = 20
 
 
 def number(tr: Translator, value: float) -> str:
@@ -184,8 +158,8 @@ def week_lines(tr: Translator, week: ClientWeek, voice: Voice) -> list[str]:
             (voice.further, tuple(move.contact for move in changes.further)),
             (voice.removed, changes.removed),
         ):
-            if contacts_:
-                lines.append(tr(key, names=_names(contacts_)))
+            for start in range(0, len(contacts_), NAMES_PER_LINE):
+                lines.append(tr(key, names=_names(contacts_[start : start + NAMES_PER_LINE])))
     for tie in week.fading:
         day = format_date(tie.last_mentioned, format="d MMM", locale=tr.language)
         lines.append(tr(voice.fading, name=escape(tie.label), date=day))
@@ -224,15 +198,17 @@ def digest_messages(tr: Translator, caseload: CaseloadWeek, *, so_far: bool = Fa
         summary = [tr("digest.all_well")]
     blocks = [title + "\n\n" + "\n".join(summary)]
     blocks += [client_section(tr, week) for week in caseload.clients]
-    return split_message(blocks)
+    return split_for_telegram(blocks)
 
 
 def _client_buttons(tr: Translator, caseload: CaseloadWeek) -> InlineKeyboardMarkup | None:
+    """A pictures button per client, most urgent first; at most the 100 a keyboard holds
+    (pages.BUTTONS_LIMIT): a larger caseload gets the first 100."""
     buttons = [
         button(f"📈 {week.name}", CLIENT, str(week.client_id), caseload.week.isoformat())
         for week in caseload.clients
         if not week.flags or Flag.CONSENT_WITHDRAWN not in week.flags
-    ]
+    ][:BUTTONS_LIMIT]
     if not buttons:
         return None
     return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from html import escape
 from typing import Any
 
@@ -13,18 +15,21 @@ from buddybot.context import BuddyContext
 from buddybot.flows import invitation as flow
 from buddybot.handlers import basics
 from buddybot.handlers.buttons import STALE, Pressed, Stale, button, number, on_press, show
-from buddybot.handlers.common import Reply
+from buddybot.handlers.common import Reply, replies, send_replies, show_replies
+from buddybot.handlers.pages import page_of
 from buddybot.i18n import Translator
 from buddybot.qr import qr_png
 from buddybot.roles import ParticipantRole
 from buddybot.services import invitations
-from buddybot.services.invitations import InviteStep, NewInvitation
+from buddybot.services.invitations import InviteStep, NewInvitation, OpenInvitation
 from buddybot.services.people import Role
 
 INVITE = "inv"
 REVOKE = "invx"
 TOPIC_CLIENT = invitations.TOPIC_CLIENT
 TOPIC_BUDDY = invitations.TOPIC_BUDDY
+# Clients or invitations a page: their lines and buttons fit one message and one keyboard.
+PAGE_SIZE = 20
 
 
 def _cancel_row(tr: Translator) -> list[InlineKeyboardButton]:
@@ -52,32 +57,61 @@ async def invite_command(update: Update, context: BuddyContext) -> None:
         await update.effective_message.reply_text(tr("invite.question"), reply_markup=keyboard)
 
 
+@dataclass(frozen=True)
+class InvitePress:
+    """A button of /invite (``flows/invitation.py``), and for ``inv:buddy:<page>`` the page
+    of clients to pick the buddy's client from."""
+
+    event: flow.Press
+    page: int = 0
+
+
+def _parse_invite(parts: tuple[str, ...]) -> InvitePress | None:
+    if len(parts) == 2 and parts[0] == flow.Choice.BUDDY.value:
+        page = number(parts[1])
+        return None if page is None else InvitePress(flow.Press(flow.Choice.BUDDY), page)
+    event = flow.parse_press(parts)
+    return None if event is None else InvitePress(event)
+
+
 async def _on_invite_press(
-    pressed: Pressed, event: flow.Press, context: BuddyContext
+    pressed: Pressed, data: InvitePress, context: BuddyContext
 ) -> Stale | None:
     """The buttons of /invite: client, buddy, a client for the buddy, or cancel."""
     step = await invitations.choose_invite(
-        context.runtime.database, pressed.telegram_user_id, event, context.runtime.clock()
+        context.runtime.database, pressed.telegram_user_id, data.event, context.runtime.clock()
     )
     if step is None:
         return STALE
-    reply = _invite_reply(context.tr, step)
+    reply = _invite_reply(context.tr, step, data.page)
     await pressed.query.answer()
     await show(pressed.query, reply.text, reply.keyboard)
     return None
 
 
-invite_button = on_press(flow.parse_press, _on_invite_press)
+invite_button = on_press(_parse_invite, _on_invite_press)
 
 
-def _invite_reply(tr: Translator, step: InviteStep) -> Reply:
+def _invite_reply(tr: Translator, step: InviteStep, page: int = 0) -> Reply:
     outcome = step.outcome
     if isinstance(outcome, flow.Cancelled):
         return Reply(tr("invite.cancelled"))
     if isinstance(outcome, flow.PickClient):
         if not step.clients:
             return Reply(tr("invite.no_clients"))
-        rows = [[button(name, INVITE, "for", str(client_id))] for client_id, name in step.clients]
+        # A button per client, a page at a time: a keyboard holds 100 (pages.BUTTONS_LIMIT).
+        shown = page_of(len(step.clients), page, PAGE_SIZE)
+        rows = [
+            [button(name, INVITE, "for", str(client_id))]
+            for client_id, name in step.clients[shown.items]
+        ]
+        paging = []
+        if shown.has_previous:
+            paging.append(button(tr("page.previous"), INVITE, "buddy", str(shown.number - 1)))
+        if shown.has_next:
+            paging.append(button(tr("page.next"), INVITE, "buddy", str(shown.number + 1)))
+        if paging:
+            rows.append(paging)
         return Reply(tr("invite.pick_client"), InlineKeyboardMarkup([*rows, _cancel_row(tr)]))
     if outcome.state.for_client is None:
         return Reply(tr("invite.client_name"), InlineKeyboardMarkup([_cancel_row(tr)]))
@@ -154,41 +188,75 @@ async def invitations_command(update: Update, context: BuddyContext) -> None:
     if context.person.role is not Role.PROFESSIONAL or context.person.record_id is None:
         await basics.not_for_role(update, context.tr)
         return
-    tr = context.tr
     open_ones = await invitations.open_invitations(
         context.runtime.database, context.person.record_id, context.runtime.clock()
     )
     if update.effective_message is None:
         return
+    listing = _invitations_replies(context, open_ones, 0)
+    await send_replies(update.effective_message, listing)
+
+
+def _invitations_replies(
+    context: BuddyContext, open_ones: Sequence[OpenInvitation], page: int
+) -> list[Reply]:
+    """One page of the open invitations, a line and a withdraw button each, with Previous
+    and Next when there are more (there is no maximum; a keyboard holds 100 buttons,
+    pages.BUTTONS_LIMIT)."""
+    tr = context.tr
     if not open_ones:
-        await update.effective_message.reply_text(tr("invitations.none"))
-        return
+        return [Reply(tr("invitations.none"))]
     time_zone = context.runtime.settings.timezone
+    shown = page_of(len(open_ones), page, PAGE_SIZE)
     lines = [tr("invitations.header")]
-    buttons = []
-    for invitation in open_ones:
+    rows = []
+    for invitation in open_ones[shown.items]:
         name = escape(invitation.first_name)
         role = tr("role.client" if invitation.role is ParticipantRole.CLIENT else "role.buddy")
         until = tr.date(invitation.expires_at, time_zone)
         lines.append(tr("invitations.line", name=name, role=role, date=until))
         revoke = tr("invitations.revoke", name=invitation.first_name)
-        buttons.append([button(revoke, REVOKE, str(invitation.invitation_id))])
-    await update.effective_message.reply_text(
-        "\n".join(lines), reply_markup=InlineKeyboardMarkup(buttons)
-    )
+        rows.append([button(revoke, REVOKE, str(invitation.invitation_id))])
+    paging = []
+    if shown.has_previous:
+        paging.append(button(tr("page.previous"), REVOKE, "page", str(shown.number - 1)))
+    if shown.has_next:
+        paging.append(button(tr("page.next"), REVOKE, "page", str(shown.number + 1)))
+    if paging:
+        rows.append(paging)
+    return replies(["\n".join(lines)], InlineKeyboardMarkup(rows))
 
 
-def _parse_revoke(parts: tuple[str, ...]) -> int | None:
-    return number(parts[0]) if len(parts) == 1 else None
+@dataclass(frozen=True)
+class RevokePress:
+    """``invx:<invitation>`` (withdraw it) or ``invx:page:<n>`` (``invitation_id`` None:
+    another page of the list)."""
+
+    invitation_id: int | None
+    page: int = 0
+
+
+def _parse_revoke(parts: tuple[str, ...]) -> RevokePress | None:
+    if len(parts) == 2 and parts[0] == "page":
+        page = number(parts[1])
+        return None if page is None else RevokePress(None, page)
+    invitation_id = number(parts[0]) if len(parts) == 1 else None
+    return None if invitation_id is None else RevokePress(invitation_id)
 
 
 async def _on_revoke_press(
-    pressed: Pressed, invitation_id: int, context: BuddyContext
+    pressed: Pressed, data: RevokePress, context: BuddyContext
 ) -> Stale | None:
-    """Withdraw one invitation (only its maker may)."""
-    name = await invitations.revoke_own(
-        context.runtime.database, pressed.telegram_user_id, invitation_id, context.runtime.clock()
-    )
+    """Withdraw one invitation (only its maker may), or show another page of them."""
+    database, now = context.runtime.database, context.runtime.clock()
+    if data.invitation_id is None:
+        if context.person.role is not Role.PROFESSIONAL or context.person.record_id is None:
+            return STALE
+        open_ones = await invitations.open_invitations(database, context.person.record_id, now)
+        await pressed.query.answer()
+        await show_replies(pressed.query, _invitations_replies(context, open_ones, data.page))
+        return None
+    name = await invitations.revoke_own(database, pressed.telegram_user_id, data.invitation_id, now)
     if name is None:
         return STALE
     await pressed.query.answer()

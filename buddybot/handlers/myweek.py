@@ -12,6 +12,7 @@ from telegram import Update
 
 from buddybot.context import BuddyContext
 from buddybot.handlers import basics
+from buddybot.handlers.common import replies, send_replies
 from buddybot.handlers.digest import FLAG_TEXT, TO_CLIENT, send_pictures, week_lines
 from buddybot.i18n import Translator
 from buddybot.services import digest
@@ -19,26 +20,24 @@ from buddybot.services.digest import OwnWeek
 from buddybot.services.people import Role
 
 
-def own_week_text(tr: Translator, own: OwnWeek) -> str:
-    """The client's week in plain words."""
+def own_week_blocks(tr: Translator, own: OwnWeek) -> list[str]:
+    """The client's week in plain words: the title, the facts, who sees them. The facts
+    grow with the week (everyone added to the map is named), so they are blocks to split
+    (:func:`common.replies`), not one text."""
     week = own.week
-    lines = [
-        tr(
-            "myweek.title",
-            start=format_date(week.week, format="d MMM", locale=tr.language),
-            end=format_date(week.week + timedelta(days=6), format="d MMM", locale=tr.language),
-        ),
-        "",
-    ]
-    lines += week_lines(tr, week, TO_CLIENT)
+    title = tr(
+        "myweek.title",
+        start=format_date(week.week, format="d MMM", locale=tr.language),
+        end=format_date(week.week + timedelta(days=6), format="d MMM", locale=tr.language),
+    )
+    blocks = [title, "\n".join(week_lines(tr, week, TO_CLIENT))]
     professional = escape(own.professional_name or "")
-    lines.append("")
     if week.flags and own.professional_name:
         flags = ", ".join(tr(FLAG_TEXT[flag]) for flag in week.flags)
-        lines.append(tr("myweek.professional_note", professional=professional, flags=flags))
+        blocks.append(tr("myweek.professional_note", professional=professional, flags=flags))
     elif own.professional_name:
-        lines.append(tr("myweek.professional_sees", professional=professional))
-    return "\n".join(lines)
+        blocks.append(tr("myweek.professional_sees", professional=professional))
+    return blocks
 
 
 async def myweek_command(update: Update, context: BuddyContext) -> None:
@@ -59,7 +58,7 @@ async def myweek_command(update: Update, context: BuddyContext) -> None:
     if found is None:
         await basics.not_for_role(update, context.tr)
         return
-    await message.reply_text(own_week_text(context.tr, found.own))
+    await send_replies(message, replies(own_week_blocks(context.tr, found.own)))
     await send_pictures(
         context, user.id, context.tr, found.first_name, found.pictures, found.contacts
     )

@@ -20,7 +20,7 @@ from buddybot.flows import contact_draft as flow
 from buddybot.flows.contact_draft import Step
 from buddybot.handlers import basics
 from buddybot.handlers.buttons import STALE, Pressed, Stale, button, on_press, show
-from buddybot.handlers.common import Reply
+from buddybot.handlers.common import Reply, replies, send_replies, show_replies
 from buddybot.handlers.network_presses import (
     NET as NET,
 )
@@ -34,6 +34,7 @@ from buddybot.handlers.network_presses import (
     PickPress,
     parse_network,
 )
+from buddybot.handlers.pages import page_of
 from buddybot.i18n import Translator, text_key
 from buddybot.network import (
     CIRCLES,
@@ -164,33 +165,40 @@ TOLD_TEXT = {
 # ------------------------------------------------------------------ the map itself
 
 
-def _map_reply(tr: Translator, client_id: int, current: tuple[Contact, ...]) -> Reply:
-    lines = []
+def _map_replies(
+    tr: Translator, client_id: int, current: tuple[Contact, ...], *, first: str | None = None
+) -> list[Reply]:
+    """The list by circle (after ``first``, a line such as "nothing changed"), as many
+    messages as up to 100 contacts need (:func:`common.replies`), the buttons under the
+    last one."""
+    blocks = [] if first is None else [first]
     if not current:
-        lines.append(tr("network.empty"))
+        blocks.append(tr("network.empty"))
     else:
-        lines.append(tr.plural("network.count", len(current)))
+        blocks.append(tr.plural("network.count", len(current)))
         for circle, members in by_circle(current).items():
-            lines += ["", f"<b>{escape(circle_name(tr, circle))}</b>"]
+            lines = [f"<b>{escape(circle_name(tr, circle))}</b>"]
             lines += [f"• {escape(c.label)} ({escape(tr(DOMAIN_TEXT[c.domain]))})" for c in members]
+            blocks.append("\n".join(lines))
     buttons = [_button(tr("network.add"), "add", str(client_id))]
     if current:
         buttons += [
             _button(tr("network.change"), "pick", str(client_id), "c", "0"),
             _button(tr("network.remove"), "pick", str(client_id), "r", "0"),
         ]
-    return Reply("\n".join(lines), InlineKeyboardMarkup([buttons]))
+    return replies(blocks, InlineKeyboardMarkup([buttons]))
 
 
 async def _send_map(message: Message | None, tr: Translator, view: NetworkView) -> None:
-    """The circle picture, then the list with the buttons to change it."""
+    """The circle picture with a short caption, then the list with the buttons to change
+    it (the list grows with the network, so it is never the caption: at most 1024
+    characters, https://core.telegram.org/bots/api#sendphoto)."""
     if message is None:
         return
     name = view.editing.client_name
     picture = render_circle(view.contacts, circle_texts(tr, name))
     await message.reply_photo(picture, caption=tr("network.title", name=escape(name)))
-    reply = _map_reply(tr, view.editing.client_id, view.contacts)
-    await message.reply_text(reply.text, reply_markup=reply.keyboard)
+    await send_replies(message, _map_replies(tr, view.editing.client_id, view.contacts))
 
 
 async def network_command(update: Update, context: BuddyContext) -> None:
@@ -359,9 +367,9 @@ async def _on_map_press(
         await show(pressed.query, reply.text, reply.keyboard)
         return None
     if data.action is MapAction.KEEP:
-        reply = _map_reply(context.tr, view.editing.client_id, view.contacts)
-        text = context.tr("flow.cancelled") + "\n\n" + reply.text
-        await show(pressed.query, text, reply.keyboard)
+        cancelled = context.tr("flow.cancelled")
+        listing = _map_replies(context.tr, view.editing.client_id, view.contacts, first=cancelled)
+        await show_replies(pressed.query, listing)
         return None
     message = pressed.query.message
     await _send_map(message if isinstance(message, Message) else None, context.tr, view)
@@ -426,17 +434,19 @@ def _contact_question(tr: Translator, data: ContactPress, label: str) -> Reply:
 def _pick_reply(tr: Translator, view: NetworkView, mode: PickMode, page: int) -> Reply:
     """The contacts as buttons, a page at a time, to change or remove one."""
     current = [c for members in by_circle(view.contacts).values() for c in members]
-    pages = max(1, -(-len(current) // PAGE_SIZE))
-    page = min(page, pages - 1)
-    shown = current[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    shown = page_of(len(current), page, PAGE_SIZE)
     action = "edit" if mode is PickMode.CHANGE else "del"
     client_id = str(view.editing.client_id)
-    rows = _pairs([_button(c.label, action, client_id, str(c.contact_id)) for c in shown])
+    rows = _pairs(
+        [_button(c.label, action, client_id, str(c.contact_id)) for c in current[shown.items]]
+    )
     paging = []
-    if page > 0:
-        paging.append(_button(tr("page.previous"), "pick", client_id, mode.value, str(page - 1)))
-    if page + 1 < pages:
-        paging.append(_button(tr("page.next"), "pick", client_id, mode.value, str(page + 1)))
+    if shown.has_previous:
+        previous = str(shown.number - 1)
+        paging.append(_button(tr("page.previous"), "pick", client_id, mode.value, previous))
+    if shown.has_next:
+        following = str(shown.number + 1)
+        paging.append(_button(tr("page.next"), "pick", client_id, mode.value, following))
     if paging:
         rows.append(paging)
     rows.append([_button(tr("button.cancel"), "keep", client_id)])

@@ -1,0 +1,113 @@
+"""Lists that grow with people's data (contacts, clients, invitations, a digest), cut to what
+one Telegram message holds: a long text into several messages, a long row of buttons into
+pages. Every handler that sends such a list asks here; nothing else decides where to cut.
+
+Telegram's limits (Bot API, https://core.telegram.org/bots/api):
+
+- ``sendMessage``/``editMessageText``: "Text of the message to be sent, 1-4096 characters
+  after entities parsing" (https://core.telegram.org/bots/api#sendmessage);
+- ``sendPhoto``: "Photo caption …, 0-1024 characters after entities parsing"
+  (https://core.telegram.org/bots/api#sendphoto);
+- characters are counted as entity offsets are, "in UTF-16 code units"
+  (https://core.telegram.org/bots/api#messageentity, https://core.telegram.org/api/entities):
+  an emoji outside the Basic Multilingual Plane counts twice;
+- "after entities parsing" means the visible text: HTML tags do not count, ``&amp;`` counts
+  as one character (https://core.telegram.org/bots/api#html-style);
+- an inline keyboard holds at most 100 buttons (not in the Bot API docs; Telegram answers
+  "reply markup is too long": https://github.com/tginfo/Telegram-Limits/issues/228).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape, unescape
+
+MESSAGE_LIMIT = 4096
+CAPTION_LIMIT = 1024
+BUTTONS_LIMIT = 100
+
+_TAG = re.compile(r"<[^>]*>")
+_ELLIPSIS = "…"
+
+
+def visible(html: str) -> str:
+    """What Telegram shows of a text in HTML parse mode: without tags, entities decoded."""
+    return unescape(_TAG.sub("", html))
+
+
+def visible_length(html: str) -> int:
+    """The length Telegram checks against its limits: the visible text in UTF-16 units."""
+    return len(visible(html).encode("utf-16-le")) // 2
+
+
+def split_for_telegram(blocks: Sequence[str], limit: int = MESSAGE_LIMIT) -> list[str]:
+    """``blocks`` (paragraphs of HTML, one item or a few lines each) as few message texts
+    as fit ``limit``: blocks are joined with a blank line and kept whole in one message
+    when they fit one; a block too long on its own is broken between its lines. A text is
+    never cut inside a line, so never inside a tag or an entity (the bot closes every tag
+    on the line that opens it). A single line longer than a message cannot come from the
+    bot's lists (names are at most 40 characters) but must not fail: it is shortened to
+    plain text with an ellipsis."""
+    pieces: list[tuple[str, str]] = []  # (text, what joins it to the piece before)
+    for block in blocks:
+        lines = [line for line in block.strip("\n").split("\n")]
+        if visible_length(block) <= limit:
+            pieces.append((block.strip("\n"), "\n\n"))
+            continue
+        for number, line in enumerate(lines):
+            if line.strip():
+                pieces.append((line, "\n\n" if number == 0 else "\n"))
+    messages: list[str] = []
+    for text, joint in pieces:
+        if messages and visible_length(messages[-1] + joint + text) <= limit:
+            messages[-1] += joint + text
+        else:
+            messages.append(_shortened(text, limit))
+    return messages
+
+
+def _shortened(line: str, limit: int) -> str:
+    """``line`` as it is when it fits, else its visible text cut to fit, with an ellipsis."""
+    if visible_length(line) <= limit:
+        return line
+    kept, used = [], len(_ELLIPSIS)
+    for character in visible(line):
+        used += 2 if ord(character) > 0xFFFF else 1
+        if used > limit:
+            break
+        kept.append(character)
+    return escape("".join(kept), quote=False) + _ELLIPSIS
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page (``number``, from 0) of ``count`` pages of ``size`` items each."""
+
+    number: int
+    count: int
+    size: int
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 0
+
+    @property
+    def has_next(self) -> bool:
+        return self.number + 1 < self.count
+
+    @property
+    def items(self) -> slice:
+        """This page's items, as a slice of all of them."""
+        return slice(self.number * self.size, (self.number + 1) * self.size)
+
+
+def page_of(total: int, wanted: int, size: int) -> Page:
+    """The page ``wanted`` of ``total`` items, ``size`` a page; past the end the last one
+    (an old button after the list got shorter). ``size`` stays well under
+    :data:`BUTTONS_LIMIT` so a page's buttons and its Previous/Next/Back fit one keyboard."""
+    if not 0 < size < BUTTONS_LIMIT:
+        raise ValueError("a page holds 1 to 99 items")
+    count = max(1, -(-total // size))
+    return Page(min(max(wanted, 0), count - 1), count, size)
