@@ -535,3 +535,14 @@ class HandledUpdate(Base):
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
+
+
+class SendPace(Base):
+    """Telegram's overall limit (about 30 messages a second per bot), shared by every replica
+    on one PostgreSQL database: one row holding the next free send slot, taken in turn by
+    ``storage/pace.py`` (issue 16, item 9). Unused on SQLite (one process)."""
+
+    __tablename__ = "send_pace"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    next_at: Mapped[datetime] = mapped_column(UtcDateTime)
