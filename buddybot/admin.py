@@ -13,15 +13,17 @@ from telegram import Bot
 from telegram.error import TelegramError
 from telegram.ext import ExtBot
 
-from buddybot import sender
+from buddybot import outgoing
 from buddybot.app import rate_limiter
 from buddybot.clock import utcnow
 from buddybot.i18n import translator
 from buddybot.runner import StartupError, prepare_database
-from buddybot.services import export, invitations, organisations
+from buddybot.services import export, invitations, organisations, outbox
 from buddybot.services.organisations import AdminError
+from buddybot.services.outbox import Outgoing
 from buddybot.settings import Settings
 from buddybot.storage import audit, crypto, keys
+from buddybot.storage.database import Database
 
 
 async def run_admin(settings: Settings, args: argparse.Namespace) -> None:
@@ -76,16 +78,23 @@ async def run_admin(settings: Settings, args: argparse.Namespace) -> None:
                 transfer = await organisations.transfer_caseload(
                     session, args.org, args.from_professional, args.to_professional
                 )
+                # Committed with the move: if Telegram cannot be reached now, the running
+                # bot sends them from the outbox (nobody is left untold).
+                notes = await outbox.post(session, _transfer_notes(settings, transfer), utcnow())
             else:
                 _print_overview(await organisations.overview(session))
+        if args.admin_command == "transfer":
+            sent, waiting = await _send_now(settings, database, notes)
+            moved = len(transfer.moved)
+            people = "person" if moved == 1 else "people"
+            print(
+                f"Moved {moved} {people} from {transfer.from_name} to {transfer.to_name}; "
+                f"{sent} told in Telegram"
+                + (f", {waiting} more when the bot can reach Telegram" if waiting else "")
+                + f". {transfer.from_name} is marked as left."
+            )
     finally:
         await database.dispose()
-    if args.admin_command == "transfer":
-        told = await _tell_about_transfer(settings, transfer)
-        print(
-            f"Moved {len(transfer.moved)} people from {transfer.from_name} to {transfer.to_name}; "
-            f"{told} told in Telegram. {transfer.from_name} is marked as left."
-        )
 
 
 async def make_export(settings: Settings, organisation: str) -> export.Export:
@@ -148,46 +157,43 @@ def write_export(made: export.Export, folder: Path) -> None:
     )
 
 
-async def _tell_about_transfer(settings: Settings, transfer: organisations.Transfer) -> int:
-    """Tell everyone moved who their professional is now, and the new professional how many
-    people they took over. Returns how many moved people were told."""
-    told = 0
-    # Within Telegram's limit like the bot itself: a large caseload is many notes at once.
+def _transfer_notes(settings: Settings, transfer: organisations.Transfer) -> list[Outgoing]:
+    """Everyone moved hears who their professional is now, and the new professional how
+    many people they took over, each in their own language."""
+    new, old = escape(transfer.to_name), escape(transfer.from_name)
+    notes = [
+        Outgoing(
+            person.telegram_user_id,
+            translator(person.language, settings.default_language)(
+                "transfer.new_professional", new=new, old=old
+            ),
+            "transfer note",
+        )
+        for person in transfer.moved
+        if person.telegram_user_id is not None
+    ]
+    if transfer.to_telegram_id is not None:
+        tr = translator(transfer.to_language, settings.default_language)
+        text = tr.plural("transfer.taken_over", len(transfer.moved), old=old)
+        notes.append(Outgoing(transfer.to_telegram_id, text, "transfer note"))
+    return notes
+
+
+async def _send_now(settings: Settings, database: Database, notes: list[int]) -> tuple[int, int]:
+    """Try the posted ``notes`` now, within Telegram's limit like the bot itself (a large
+    caseload is many notes at once): how many went out, and how many wait in the outbox
+    for the running bot (Telegram not reachable). Blocked or gone: not told, not waiting."""
     bot = ExtBot(
         settings.require_token(),
         base_url=settings.telegram_api_url,
         rate_limiter=rate_limiter(settings.send_rate),
     )
-    async with bot:
-        for person in transfer.moved:
-            if person.telegram_user_id is None:
-                continue
-            tr = translator(person.language, settings.default_language)
-            if await _send(
-                bot,
-                person.telegram_user_id,
-                tr(
-                    "transfer.new_professional",
-                    new=escape(transfer.to_name),
-                    old=escape(transfer.from_name),
-                ),
-            ):
-                told += 1
-        if transfer.to_telegram_id is not None:
-            tr = translator(transfer.to_language, settings.default_language)
-            await _send(
-                bot,
-                transfer.to_telegram_id,
-                tr.plural(
-                    "transfer.taken_over", len(transfer.moved), old=escape(transfer.from_name)
-                ),
-            )
-    return told
-
-
-async def _send(bot: Bot, chat_id: int, text: str) -> bool:
-    # Blocked or gone: the transfer stands, the count says who was not told.
-    return (await sender.send(bot, chat_id, text, what="transfer note")).ok
+    sent = 0
+    with suppress(TelegramError):  # Telegram not reachable at all: they wait
+        async with bot:
+            sent = await outgoing.send_due(bot, database, utcnow, notes)
+    async with database.transaction() as session:
+        return sent, await outbox.waiting(session, notes)
 
 
 async def _bot_username(settings: Settings) -> str:

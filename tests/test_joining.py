@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select, update
 
+from benchmarks.processes import free_port
 from buddybot.admin import run_admin
 from buddybot.clock import ManualClock, utcnow
 from buddybot.metrics import week_of
@@ -360,3 +361,41 @@ async def test_a_professional_who_joined_in_english_gets_what_the_bot_starts_in_
     await tick(clocked_bot)
     texts = [m.content for m in els.catch_up()]
     assert any(text.startswith("📋 Weekly digest") for text in texts), texts
+
+
+async def test_a_transfer_while_telegram_is_unreachable_tells_everyone_once_it_is_back(
+    bot: BotProcess, sandbox: TelegramSandbox, capsys: pytest.CaptureFixture[str]
+) -> None:
+    els = await professional_joins(bot, sandbox)
+    amira = sandbox.user("Amira", language_code="en")
+    await join(amira, await invite(els, "👤 Een cliënt", "Amira"), "English", "✅ I'll take part")
+    assert bot.database is not None
+    async with bot.database.transaction() as session:
+        tom_code = (
+            await organisations.invite_professional(
+                session, "Kring Gent", "Tom", now=utcnow(), days=14
+            )
+        ).code
+    tom = sandbox.user("Tom", language_code="nl")
+    await tom.ask(f"/start {tom_code}")
+    amira.catch_up()
+    tom.catch_up()
+    unreachable = bot.settings.model_copy(
+        update={"telegram_api_url": f"http://127.0.0.1:{free_port()}/bot"}
+    )
+    arguments = Namespace(
+        admin_command="transfer", org="Kring Gent", from_professional="Els", to_professional="Tom"
+    )
+    await run_admin(unreachable, arguments)
+    printed = capsys.readouterr()
+    assert printed.err == ""
+    assert printed.out == (
+        "Moved 1 person from Els to Tom; 0 told in Telegram, 2 more when the bot can reach "
+        "Telegram. Els is marked as left.\n"
+    )
+    assert amira.catch_up() == []
+    await tick(bot)  # the running bot, which reaches Telegram
+    assert "new support worker: Tom" in (await amira.next_message()).content
+    assert "Je neemt 1 persoon over van Els. Je ziet hen in /clients." in [
+        m.content for m in tom.catch_up()
+    ]

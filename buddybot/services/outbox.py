@@ -117,3 +117,8 @@ async def record(
             log.warning("%s: not sent within its window, given up", message.what)
         done.append(message.id)
     await stored.settle(session, done)
+
+
+async def waiting(session: AsyncSession, ids: Sequence[int]) -> int:
+    """How many of the messages ``ids`` are still waiting to be sent."""
+    return await stored.count(session, ids)

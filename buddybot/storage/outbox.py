@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from buddybot.storage import claims
@@ -83,3 +83,15 @@ async def drop_expired(session: AsyncSession, now: datetime) -> int:
         )
     )
     return int(getattr(gone, "rowcount", 0) or 0)
+
+
+async def count(session: AsyncSession, ids: Sequence[int]) -> int:
+    """How many of the messages ``ids`` are still kept."""
+    if not ids:
+        return 0
+    return int(
+        await session.scalar(
+            select(func.count()).select_from(OutgoingMessage).where(OutgoingMessage.id.in_(ids))
+        )
+        or 0
+    )
