@@ -85,10 +85,10 @@ async def run_admin(settings: Settings, args: argparse.Namespace) -> None:
                 _print_overview(await organisations.overview(session))
         if args.admin_command == "transfer":
             sent, waiting = await _send_now(settings, database, notes)
-            moved = len(transfer.moved)
-            people = "person" if moved == 1 else "people"
+            count = len(transfer.moved)
+            people = "person" if count == 1 else "people"
             print(
-                f"Moved {moved} {people} from {transfer.from_name} to {transfer.to_name}; "
+                f"Moved {count} {people} from {transfer.from_name} to {transfer.to_name}; "
                 f"{sent} told in Telegram"
                 + (f", {waiting} more when the bot can reach Telegram" if waiting else "")
                 + f". {transfer.from_name} is marked as left."
