@@ -52,11 +52,10 @@ def split_for_telegram(blocks: Sequence[str], limit: int = MESSAGE_LIMIT) -> lis
     plain text with an ellipsis."""
     pieces: list[tuple[str, str]] = []  # (text, what joins it to the piece before)
     for block in blocks:
-        lines = [line for line in block.strip("\n").split("\n")]
         if visible_length(block) <= limit:
             pieces.append((block.strip("\n"), "\n\n"))
             continue
-        for number, line in enumerate(lines):
+        for number, line in enumerate(block.strip("\n").split("\n")):
             if line.strip():
                 pieces.append((line, "\n\n" if number == 0 else "\n"))
     messages: list[str] = []
