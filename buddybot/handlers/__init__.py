@@ -36,8 +36,9 @@ from buddybot.handlers import (
     who,
 )
 
-# Only private chats: the bot handles care data and is not meant for groups.
-_PRIVATE = filters.ChatType.PRIVATE
+# Only new messages in private chats: the bot handles care data and is not meant for groups,
+# and an edited message is not a new answer (it would be taken twice).
+_PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
 
 
 def _buttons(feature: str, callback: Any) -> CallbackQueryHandler[Any, Any]:

@@ -14,6 +14,7 @@ from html import escape
 
 from babel.dates import format_date
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ChatType
 from telegram.error import BadRequest
 
 from buddybot import outgoing
@@ -225,9 +226,10 @@ async def checkin_command(update: Update, context: BuddyContext) -> None:
 
 
 async def member_changed(update: Update, context: BuddyContext) -> None:
-    """Telegram tells us someone blocked (or unblocked) the bot."""
+    """Telegram tells us someone blocked (or unblocked) the bot in their private chat. The
+    bot added to or removed from a group says nothing about the person who did it."""
     member = update.my_chat_member
-    if member is None:
+    if member is None or member.chat.type != ChatType.PRIVATE:
         return
     blocked = member.new_chat_member.status in ("kicked", "left")
     await checkins.reachability_changed(
