@@ -182,9 +182,16 @@ async def test_an_error_gets_a_kind_message_and_a_log_line_without_personal_data
     sandbox: TelegramSandbox,
     caplog: pytest.LogCaptureFixture,
     debug_logging: None,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    sandbox.inject_fault("sendMessage", 500)
-    amira = sandbox.user("Amira Secretname", language_code="en")
+    name = "Amira Secretname"
+
+    async def broken(*args: object) -> int:
+        # A fault inside the bot, whose message quotes personal data (as a database's does).
+        raise RuntimeError(f"no retention for {name}")
+
+    monkeypatch.setattr("buddybot.handlers.basics.privacy_service.retention_of", broken)
+    amira = sandbox.user(name, language_code="en")
     with caplog.at_level(logging.DEBUG):
         update_id = await amira.send("/privacy")
         reply = await amira.next_message()
@@ -198,6 +205,18 @@ async def test_an_error_gets_a_kind_message_and_a_log_line_without_personal_data
     assert "Secretname" not in log_text
     assert "/privacy" not in log_text
     assert sandbox.token not in log_text
+
+
+async def test_a_reply_lost_to_telegrams_server_error_is_not_called_our_fault(
+    bot: BotProcess, sandbox: TelegramSandbox, caplog: pytest.LogCaptureFixture
+) -> None:
+    sandbox.inject_fault("sendMessage", 500)
+    amira = sandbox.user("Amira", language_code="en")
+    update_id = await amira.send("/privacy")
+    reply = await amira.next_message()
+    assert reply.content.startswith("Sorry, my answer didn't reach you: Telegram had a short")
+    lines = [r for r in caplog.records if f"update {update_id}" in r.getMessage()]
+    assert [r.levelname for r in lines] == ["WARNING"]  # Telegram's trouble: no ERROR stack
 
 
 async def test_many_people_at_once_never_trip_telegrams_flood_limit(
