@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
-from telegram import InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardMarkup, Update
 
 from buddybot.context import BuddyContext
 from buddybot.handlers import basics, invite
@@ -190,9 +190,7 @@ async def _on_client_press(
         return STALE
     await pressed.query.answer()
     if outcome.new_link is not None:
-        message = pressed.query.message
-        target = message if isinstance(message, Message) else None
-        await invite.send_invitation_to(target, context, tr, *outcome.new_link)
+        await invite.send_invitation_to(pressed.telegram_user_id, context, tr, *outcome.new_link)
         return None
     if data.action is ClientAction.ASK_AGE:
         reply = _age_reply(tr, outcome.details)

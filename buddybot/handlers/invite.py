@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from buddybot.context import BuddyContext
 from buddybot.flows import invitation as flow
@@ -17,7 +17,7 @@ from buddybot.handlers import basics
 from buddybot.handlers.buttons import STALE, Pressed, Stale, button, number, on_press, show
 from buddybot.handlers.common import Reply, replies, send_replies, show_replies
 from buddybot.handlers.pages import page_of
-from buddybot.i18n import Translator
+from buddybot.i18n import Translator, text_key
 from buddybot.qr import qr_png
 from buddybot.roles import ParticipantRole
 from buddybot.services import invitations
@@ -158,21 +158,22 @@ async def send_invitation(
     update: Update, context: BuddyContext, tr: Translator, name: str, created: NewInvitation
 ) -> None:
     """The link as text and as a QR picture, with how long it works."""
-    await send_invitation_to(update.effective_message, context, tr, name, created)
+    if update.effective_chat is not None:
+        await send_invitation_to(update.effective_chat.id, context, tr, name, created)
 
 
 async def send_invitation_to(
-    message: Message | None,
+    chat_id: int,
     context: BuddyContext,
     tr: Translator,
     name: str,
     created: NewInvitation,
 ) -> None:
-    """:func:`send_invitation` as a reply to ``message`` (the pressed one, say)."""
-    if message is None:
-        return
+    """:func:`send_invitation` to the chat ``chat_id`` (after a press: to the presser's chat,
+    whether or not Telegram still shows the pressed message)."""
     link = invitations.deep_link(context.bot.username, created.code)
-    await message.reply_photo(
+    await context.bot.send_photo(
+        chat_id,
         qr_png(link),
         caption=tr(
             "invite.ready",
@@ -214,9 +215,15 @@ def _invitations_replies(
         name = escape(invitation.first_name)
         role = tr("role.client" if invitation.role is ParticipantRole.CLIENT else "role.buddy")
         until = tr.date(invitation.expires_at, time_zone)
-        lines.append(tr("invitations.line", name=name, role=role, date=until))
+        line = text_key("invitations.line_held" if invitation.held else "invitations.line")
+        lines.append(tr(line, name=name, role=role, date=until))
         revoke = tr("invitations.revoke", name=invitation.first_name)
-        rows.append([button(revoke, REVOKE, str(invitation.invitation_id))])
+        row = [button(revoke, REVOKE, str(invitation.invitation_id))]
+        if invitation.held:
+            row.append(
+                button(tr("invitations.renew"), REVOKE, str(invitation.invitation_id), "new")
+            )
+        rows.append(row)
     paging = []
     if shown.has_previous:
         paging.append(button(tr("page.previous"), REVOKE, "page", str(shown.number - 1)))
@@ -229,17 +236,21 @@ def _invitations_replies(
 
 @dataclass(frozen=True)
 class RevokePress:
-    """``invx:<invitation>`` (withdraw it) or ``invx:page:<n>`` (``invitation_id`` None:
-    another page of the list)."""
+    """``invx:<invitation>`` (withdraw it), ``invx:<invitation>:new`` (``renew``: a fresh
+    link in its place) or ``invx:page:<n>`` (``invitation_id`` None: another page)."""
 
     invitation_id: int | None
     page: int = 0
+    renew: bool = False
 
 
 def _parse_revoke(parts: tuple[str, ...]) -> RevokePress | None:
     if len(parts) == 2 and parts[0] == "page":
         page = number(parts[1])
         return None if page is None else RevokePress(None, page)
+    if len(parts) == 2 and parts[1] == "new":
+        invitation_id = number(parts[0])
+        return None if invitation_id is None else RevokePress(invitation_id, renew=True)
     invitation_id = number(parts[0]) if len(parts) == 1 else None
     return None if invitation_id is None else RevokePress(invitation_id)
 
@@ -247,7 +258,8 @@ def _parse_revoke(parts: tuple[str, ...]) -> RevokePress | None:
 async def _on_revoke_press(
     pressed: Pressed, data: RevokePress, context: BuddyContext
 ) -> Stale | None:
-    """Withdraw one invitation (only its maker may), or show another page of them."""
+    """Withdraw one invitation or put a fresh link in its place (only its maker may), or
+    show another page of them."""
     database, now = context.runtime.database, context.runtime.clock()
     if data.invitation_id is None:
         if context.person.role is not Role.PROFESSIONAL or context.person.record_id is None:
@@ -255,6 +267,22 @@ async def _on_revoke_press(
         open_ones = await invitations.open_invitations(database, context.person.record_id, now)
         await pressed.query.answer()
         await show_replies(pressed.query, _invitations_replies(context, open_ones, data.page))
+        return None
+    if data.renew:
+        days = context.runtime.settings.invitation_days
+        renewed = await invitations.renew_own(
+            database, pressed.telegram_user_id, data.invitation_id, now, days
+        )
+        if renewed is None:
+            return STALE
+        await pressed.query.answer()
+        renewed_name, created = renewed
+        await show(
+            pressed.query, context.tr("invitations.renewed", name=escape(renewed_name)), None
+        )
+        await send_invitation_to(
+            pressed.telegram_user_id, context, context.tr, renewed_name, created
+        )
         return None
     name = await invitations.revoke_own(database, pressed.telegram_user_id, data.invitation_id, now)
     if name is None:

@@ -76,8 +76,8 @@ async def start(update: Update, context: BuddyContext) -> None:
 
 
 def _welcome(tr: Translator, opened: Opened) -> str:
+    # Not the invitee's name: a forwarded link must not tell a stranger who was invited.
     values = {
-        "name": escape(opened.invitee_name or ""),
         "professional": escape(opened.professional_name or ""),
         "organisation": escape(opened.organisation_name or ""),
     }

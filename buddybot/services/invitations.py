@@ -386,18 +386,45 @@ class OpenInvitation:
     first_name: str
     role: ParticipantRole
     expires_at: datetime
+    held: bool = False
 
 
 async def open_invitations(
     database: Database, professional_id: int, now: datetime
 ) -> list[OpenInvitation]:
-    """The professional's invitations that can still be used, oldest first."""
+    """The professional's invitations that can still be used, oldest first; ``held`` when
+    someone opened the link and has not agreed yet (within ``PENDING_HOLD``)."""
     async with database.transaction() as session:
         rows = await invitations.open_invitations_by(session, professional_id, now)
     return [
-        OpenInvitation(invitation.id, person.first_name or "", person.role, invitation.expires_at)
+        OpenInvitation(
+            invitation.id,
+            person.first_name or "",
+            person.role,
+            invitation.expires_at,
+            held=invitation.pending_since is not None
+            and now - invitation.pending_since < PENDING_HOLD,
+        )
         for invitation, person in rows
     ]
+
+
+async def renew_own(
+    database: Database, telegram_user_id: int, invitation_id: int, now: datetime, days: int
+) -> tuple[str, NewInvitation] | None:
+    """A fresh link in place of an open invitation this professional made (one held by
+    someone who may not be the invitee, say): the old link stops working. Whom it is for
+    and the new invitation, or None when it is not theirs or no longer open (refused)."""
+    async with database.transaction() as session:
+        invitation = await access.own_open_invitation(session, telegram_user_id, invitation_id, now)
+        if invitation is None:
+            return None
+        professional = await stored_people.professional_by_id(session, invitation.created_by_id)
+        participant = await stored_people.participant_by_id(session, invitation.participant_id)
+        if professional is None or participant is None:
+            return None
+        created = await new_link(session, professional, participant, now=now, days=days)
+        return None if created is None else (participant.first_name or "", created)
 
 
 async def revoke_own(

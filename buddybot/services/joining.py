@@ -84,14 +84,14 @@ async def open_invitation(
         return Opened(Outcome.EXPIRED)
     if invitation.role is InvitationRole.PROFESSIONAL:
         return await _professional_joins(session, invitation, telegram_user_id, now, language)
-    if (
-        invitation.pending_telegram_user_id not in (None, telegram_user_id)
-        and invitation.pending_since is not None
-        and now - invitation.pending_since < PENDING_HOLD
-    ):
+    held = invitation.pending_since is not None and now - invitation.pending_since < PENDING_HOLD
+    if held and invitation.pending_telegram_user_id != telegram_user_id:
         return Opened(Outcome.TAKEN)
-    invitation.pending_telegram_user_id = telegram_user_id
-    invitation.pending_since = now
+    if not held:
+        # A hold runs from the first opening: opening again does not lengthen it, so a
+        # forwarded link cannot be held against the real invitee for ever.
+        invitation.pending_telegram_user_id = telegram_user_id
+        invitation.pending_since = now
     participant = await stored_people.participant_by_id(session, invitation.participant_id)
     assert participant is not None
     professional = await stored_people.professional_by_id(session, participant.professional_id)
@@ -99,7 +99,7 @@ async def open_invitation(
         Outcome.ASK_CONSENT,
         invitation.id,
         invitation.role,
-        participant.first_name,
+        None,  # not the invitee's name: whoever opened it may not be them (a forwarded link)
         professional.display_name if professional else None,
         (await stored_people.organisation_by_id(session, invitation.organisation_id)).name,
     )

@@ -276,6 +276,11 @@ async def erase(session: AsyncSession, participant: Participant, *, reason: str)
         await stored_invitations.delete_failed_code_attempts(
             session, telegram_user_hash=attempt_hash(telegram_user_id)
         )
+    # What was made for them alone goes with them: a buddy invited for this client who
+    # never joined (the record and its open link).
+    invited_buddies = await stored_people.invited_buddies_only_for(session, participant_id)
+    for buddy in invited_buddies:
+        await stored_people.delete_participant(session, buddy)
     await stored_people.delete_participant(session, participant)
     await audit.add_audit_entry(
         session,
@@ -284,6 +289,9 @@ async def erase(session: AsyncSession, participant: Participant, *, reason: str)
         action=f"participant.erased.{reason}",
         subject_kind="participant",
         subject_id=participant_id,
+        detail={"invited_buddies": [buddy.id for buddy in invited_buddies]}
+        if invited_buddies
+        else None,
     )
     return told
 

@@ -237,6 +237,23 @@ async def participants_withdrawn_before(
     )
 
 
+async def invited_buddies_only_for(session: AsyncSession, client_id: int) -> list[Participant]:
+    """Buddies invited for this client who never joined and support nobody else: records
+    made for the client alone."""
+    elsewhere = select(BuddyLink.buddy_id).where(BuddyLink.client_id != client_id).scalar_subquery()
+    return list(
+        await session.scalars(
+            select(Participant)
+            .join(BuddyLink, BuddyLink.buddy_id == Participant.id)
+            .where(
+                BuddyLink.client_id == client_id,
+                Participant.status == ParticipantStatus.INVITED,
+                Participant.id.not_in(elsewhere),
+            )
+        )
+    )
+
+
 async def delete_participant(session: AsyncSession, participant: Participant) -> None:
     """Hard-delete a client or buddy; the database cascades to their links and invitations."""
     await session.delete(participant)
