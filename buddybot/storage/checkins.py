@@ -14,6 +14,7 @@ from buddybot.flows.checkin import CheckinState, contact_chosen
 from buddybot.network import Contact
 from buddybot.roles import ParticipantStatus
 from buddybot.storage import claims, models
+from buddybot.storage.columns import sealed_rows
 from buddybot.storage.contacts import as_contact
 from buddybot.storage.database import upsert_insert
 from buddybot.storage.models import (
@@ -59,7 +60,7 @@ async def add_slots(session: AsyncSession, rows: Sequence[Mapping[str, Any]]) ->
     for start in range(0, len(rows), BATCH):
         await session.execute(
             insert(Checkin)
-            .values(list(rows[start : start + BATCH]))
+            .values(sealed_rows(Checkin, rows[start : start + BATCH]))
             .on_conflict_do_nothing(index_elements=["participant_id", "slot_at"])
         )
     await session.flush()

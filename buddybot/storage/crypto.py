@@ -2,10 +2,11 @@
 Telegram user ids), so a copied database file or backup reveals none of it.
 
 AES-256-GCM (``cryptography``) with a fresh 96-bit nonce per value; the column's purpose
-(``"contact.label"``) is bound in as associated data, so a value cannot be moved to another
-column unnoticed. A stored value reads ``<key id>:<base64 of nonce + ciphertext>``, so
-several keys can live side by side: new values use the current key, old ones are read with
-the key they name until ``buddybot admin rotate-key`` has re-encrypted them.
+(``"contact.label"``) and the row's seal are bound in as associated data (:func:`in_row`), so
+a value cannot be moved to another column or another row unnoticed. A stored value reads
+``<key id>:<base64 of nonce + ciphertext>``, so several keys can live side by side: new values
+use the current key, old ones are read with the key they name until ``buddybot admin
+rotate-key`` has re-encrypted them.
 
 Telegram user ids are also stored as a keyed hash (HMAC-SHA256 with the look-up key) for
 finding a person by the id Telegram sends. The look-up key is not rotated with the others:
@@ -117,12 +118,13 @@ class Keyring:
                 f"A value is encrypted with key {key_id!r}, which is not configured: "
                 f"{USE_THE_DATA_KEYS}"
             )
-        raw = base64.b64decode(payload)
         try:
+            raw = base64.b64decode(payload)
             plain = cipher.decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], purpose.encode())
-        except InvalidTag:
+        except (InvalidTag, ValueError):  # ValueError: not base64, or too short
             raise EncryptionKeyError(
-                f"A value does not decrypt with key {key_id!r}: {USE_THE_DATA_KEYS}"
+                f"A value of {purpose} does not decrypt with key {key_id!r}: it was encrypted "
+                f"with another key, or changed or moved in the database; {USE_THE_DATA_KEYS}"
             ) from None
         return plain.decode()
 
@@ -130,6 +132,12 @@ class Keyring:
         """The keyed hash of a Telegram user id, stored for finding the person."""
         message = f"telegram:{telegram_user_id}".encode()
         return hmac.new(self.lookup_key, message, hashlib.sha256).hexdigest()
+
+
+def in_row(purpose: str, seal: str) -> str:
+    """What a value is bound to (its associated data): the column ``purpose`` of the row
+    whose seal is ``seal`` (``storage.columns.RowSealed``). The one place this is decided."""
+    return f"{purpose}@{seal}"
 
 
 def _b64(data: bytes) -> str:

@@ -1,4 +1,5 @@
-"""Key rotation: re-encrypt every stored value with the current key.
+"""Key rotation: re-encrypt every stored value with the current key, bound to the same
+column and row as before.
 
 Resumable by design: each batch is its own transaction and picks rows whose value names
 another key, so an interrupted rotation simply continues where it stopped when run again.
@@ -13,7 +14,7 @@ from sqlalchemy import Column, Table, Text, func, select, type_coerce, update
 
 from buddybot.settings import SettingsError
 from buddybot.storage import crypto
-from buddybot.storage.columns import EncryptedValue
+from buddybot.storage.columns import SEAL, EncryptedValue
 from buddybot.storage.database import Database
 from buddybot.storage.models import Base
 
@@ -52,14 +53,18 @@ async def check_fits(database: Database, source: str) -> None:
                     f"The data is encrypted with key {foreign.partition(':')[0]!r}, which "
                     f"{source} does not hold: {crypto.USE_THE_DATA_KEYS}"
                 )
-            sample = await session.scalar(select(raw).where(raw.is_not(None)).limit(1))
+            sample = (
+                await session.execute(
+                    select(raw, column.table.c[SEAL]).where(raw.is_not(None)).limit(1)
+                )
+            ).first()
             if sample is None:
                 continue
             try:
-                keyring.decrypt(sample, purpose)
+                keyring.decrypt(sample[0], crypto.in_row(purpose, sample[1]))
             except crypto.EncryptionKeyError:
                 raise SettingsError(
-                    f"Key {sample.partition(':')[0]!r} of {source} does not open the data: it "
+                    f"Key {sample[0].partition(':')[0]!r} of {source} does not open the data: it "
                     f"is another key than the one the data was encrypted with; "
                     f"{crypto.USE_THE_DATA_KEYS}"
                 ) from None
@@ -77,15 +82,16 @@ async def rotate(database: Database, *, batch: int = 500) -> dict[str, int]:
             async with database.transaction() as session:
                 rows = (
                     await session.execute(
-                        select(*key, raw)
+                        select(*key, table.c[SEAL], raw)
                         .where(raw.is_not(None), raw.not_like(f"{keyring.current}:%"))
                         .limit(batch)
                     )
                 ).all()
                 for row in rows:
-                    plain = keyring.decrypt(row[-1], purpose)
+                    bound = crypto.in_row(purpose, row[-2])  # the same column, the same row
+                    plain = keyring.decrypt(row[-1], bound)
                     values: dict[str, Any] = {
-                        column.name: type_coerce(keyring.encrypt(plain, purpose), Text)
+                        column.name: type_coerce(keyring.encrypt(plain, bound), Text)
                     }
                     if "updated_at" in table.c:  # a new key is not a change of the content
                         values["updated_at"] = table.c.updated_at

@@ -41,6 +41,7 @@ from buddybot.storage.columns import (
     Encrypted,
     EncryptedInt,
     EncryptedJSON,
+    RowSealed,
     TelegramLookup,
     UtcDateTime,
     telegram_id,
@@ -89,7 +90,7 @@ class Organisation(Base):
     professionals: Mapped[list[Professional]] = relationship(back_populates="organisation")
 
 
-class Professional(Base):
+class Professional(RowSealed, Base):
     """A social worker, coach or caseworker (begeleider) who uses the bot."""
 
     __tablename__ = "professional"
@@ -117,7 +118,7 @@ class Professional(Base):
     organisation: Mapped[Organisation] = relationship(back_populates="professionals")
 
 
-class Participant(Base):
+class Participant(RowSealed, Base):
     """A client or a buddy: someone a professional invited to answer check-ins or log meetups."""
 
     __tablename__ = "participant"
@@ -170,7 +171,7 @@ class BuddyLink(Base):
     client_agreed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
-class Invitation(Base):
+class Invitation(RowSealed, Base):
     """A one-time join link. Only a hash of the code is stored: the code itself is shown once."""
 
     __tablename__ = "invitation"
@@ -220,7 +221,7 @@ class FailedCodeAttempt(Base):
     at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
 
 
-class AwaitedAnswer(Base):
+class AwaitedAnswer(RowSealed, Base):
     """A question the bot asked and expects typed text for (e.g. a first name).
 
     Conversation state lives here rather than in memory, so a restart or another replica
@@ -258,7 +259,7 @@ class AuditLog(Base):
     entry_hash: Mapped[str] = mapped_column(String(64))
 
 
-class Contact(Base):
+class Contact(RowSealed, Base):
     """One entry of a client's network map as it stands now (see ``buddybot.network``).
 
     ``removed_at`` is set when the client takes the contact off the map; the history in
@@ -282,7 +283,7 @@ class Contact(Base):
     removed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
-class ContactChange(Base):
+class ContactChange(RowSealed, Base):
     """One change of a client's map: what the contact looked like afterwards, who changed it."""
 
     __tablename__ = "contact_change"
@@ -305,7 +306,7 @@ class ContactChange(Base):
     by_id: Mapped[int | None] = mapped_column()
 
 
-class ContactDraft(Base):
+class ContactDraft(RowSealed, Base):
     """A contact being added or changed, step by step, by the client or their professional.
 
     Kept in the database so what was typed so far survives a restart or another replica.
@@ -355,7 +356,7 @@ class CheckinStatus(StrEnum):
     FAILED = "failed"
 
 
-class Checkin(Base):
+class Checkin(RowSealed, Base):
     """One prompt to one participant for one slot of their rhythm, and what became of it.
 
     (participant, slot) is unique, so materialising twice (a restart, a second replica)
@@ -447,7 +448,7 @@ class Satisfaction(Base):
     score: Mapped[int] = mapped_column()
 
 
-class Meetup(Base):
+class Meetup(RowSealed, Base):
     """A buddy's meetup with a client: when, what they did, how long, how it went, a note.
 
     While the buddy fills it in, ``step`` says where they are; a saved meetup has no step.
@@ -497,7 +498,7 @@ class Digest(Base):
     parts_sent: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
-class OutgoingMessage(Base):
+class OutgoingMessage(RowSealed, Base):
     """A message the bot starts that is not sent yet: a note to a professional, a client's
     message passed on, a buddy's question to a client, a transfer note. Written in the same
     transaction as the change it tells about, tried at once, and tried again with growing
