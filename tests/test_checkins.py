@@ -14,7 +14,7 @@ from sqlalchemy import func, select, update
 from buddybot.clock import ManualClock
 from buddybot.roles import ParticipantStatus
 from buddybot.runner import BotProcess
-from buddybot.sandbox import TelegramSandbox
+from buddybot.sandbox import ChatMessage, SandboxUser, TelegramSandbox
 from buddybot.services import checkins
 from buddybot.storage import claims
 from buddybot.storage.models import (
@@ -549,3 +549,42 @@ async def test_a_press_on_a_message_the_bot_no_longer_sees_is_answered_anew(
     mood = await amira.next_message()
     assert mood.content.startswith("How do you feel today?")
     assert not [r for r in caplog.records if r.levelname == "ERROR"]
+
+
+async def _answer_ticking(amira: SandboxUser, prompt: ChatMessage, contact: str) -> str:
+    """Answer a prompted check-in ticking ``contact``; returns the thank-you."""
+    await amira.tap(prompt, "▶️ Start")
+    await amira.tap(prompt, contact)
+    await amira.tap(prompt, "Done ➜")
+    await amira.tap(prompt, "🤝 Together")
+    await amira.tap(prompt, "🙂")
+    if prompt.content.startswith("How happy are you"):
+        await amira.tap(prompt, "🙂")
+    await amira.tap(prompt, "Skip")
+    return prompt.content
+
+
+async def test_the_thank_you_and_myweek_count_the_people_of_a_week_the_same_way(
+    clocked_bot: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
+) -> None:
+    """Thursday's check-in ticks Mama, Monday's ticks Jan: the thank-you on Monday and
+    /myweek in the same minute give one figure, from one definition (issue 16, item 3)."""
+    _, amira = await joined_client(clocked_bot, sandbox)
+    client_id = await _client_id(clocked_bot, amira)
+    await _with_network(clocked_bot, client_id, "Mama", "Jan")
+    amira.catch_up()
+    days = []
+    while len(days) < 2 or days[-1] != 0:  # a Thursday, then the Monday after it
+        prompt = await _prompted(clocked_bot, clock, amira)
+        weekday = clock.now.astimezone(ZoneInfo("Europe/Brussels")).weekday()
+        if not days and weekday != 3:
+            continue
+        days.append(weekday)
+        thanks = await _answer_ticking(amira, prompt, "Mama" if weekday == 3 else "Jan")
+    assert days == [3, 0]
+    assert (
+        thanks
+        == "Thank you, Amira! 🌱 This week you were in touch with 1 person from your network."
+    )
+    mine = await amira.ask("/myweek")
+    assert "You were in touch 1 time, with 1 person." in mine.content

@@ -9,7 +9,7 @@ whatever the callback data says); anything else is refused and written to the au
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,7 +18,7 @@ from buddybot.flows.checkin import Action, CheckinState, Press, Step
 from buddybot.network import Contact
 from buddybot.roles import ParticipantRole, ParticipantStatus
 from buddybot.schedule import local_date
-from buddybot.services import access, contacts, guardians, meetups, questions
+from buddybot.services import access, contacts, digest, guardians, meetups, questions
 from buddybot.services.meetups import MeetupStart
 from buddybot.storage import checkins as stored
 from buddybot.storage import people
@@ -210,7 +210,8 @@ async def _question(
 async def _finished(session: AsyncSession, checkin: Checkin, participant: Participant) -> Finished:
     await finish(session, checkin, participant, checkin.answered_at or checkin.slot_at)
     buddy = participant.role is ParticipantRole.BUDDY
-    count = 0 if buddy else await contacts_this_week(session, participant.id, checkin.local_date)
+    today = local_date(checkin.answered_at or checkin.slot_at, participant.time_zone)
+    count = 0 if buddy else await digest.people_this_week(session, participant, today)
     return Finished(participant.language, participant.first_name or "", buddy, count)
 
 
@@ -281,15 +282,6 @@ async def skip(session: AsyncSession, checkin: Checkin, now: datetime) -> None:
     """The person said "not now": recorded as skipped, nothing filled in."""
     checkin.status, checkin.closed_at, checkin.step = CheckinStatus.SKIPPED, now, Step.DONE.value
     await session.flush()
-
-
-# The thank-you counts the people seen in the last seven days ("this week").
-THIS_WEEK = timedelta(days=7)
-
-
-async def contacts_this_week(session: AsyncSession, client_id: int, today: date) -> int:
-    """How many different contacts the client was in touch with in the last seven days."""
-    return await stored.contacts_since(session, client_id, today - THIS_WEEK)
 
 
 @dataclass(frozen=True)

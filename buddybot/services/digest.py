@@ -111,18 +111,36 @@ class OwnWeek:
     professional_name: str | None
 
 
-async def own_week(session: AsyncSession, client: Participant, today: date) -> OwnWeek:
-    """The client's week so far, or last week when nothing was reported yet this week
-    (on a Monday morning "this week" would be empty). The view is in the audit log."""
+async def _own_history(
+    session: AsyncSession, client: Participant, today: date, weeks: int
+) -> tuple[ClientHistory, date]:
+    """The client's history of ``weeks`` weeks up to the week of ``today``, and the week
+    they are shown: this one, or last week when nothing was reported yet this week (on a
+    Monday morning "this week" would be empty)."""
     this_week = metrics.week_of(today)
     # Read up to this week; last week's figures are in the same history (a week's metrics
     # only look at what came before its end).
     (history,) = await histories(
-        session, [client], this_week, first_week=this_week - timedelta(weeks=CHART_WEEKS)
+        session, [client], this_week, first_week=this_week - timedelta(weeks=weeks)
     )
     figures = history.weeks.get(this_week)
     known = figures is not None and metrics.reported(figures)
-    week = this_week if known else last_full_week(today)
+    return history, this_week if known else last_full_week(today)
+
+
+async def people_this_week(session: AsyncSession, client: Participant, today: date) -> int:
+    """How many people the client was in touch with in the week /myweek shows on ``today``
+    (their local date): the same figure as /myweek and the digest
+    (``metrics.ClientWeek.distinct_contacts``: contacts from check-ins and the buddy from
+    meetups, Monday to Sunday), so the thank-you after a check-in never says otherwise."""
+    history, week = await _own_history(session, client, today, 1)
+    return metrics.client_week(history, week).distinct_contacts or 0
+
+
+async def own_week(session: AsyncSession, client: Participant, today: date) -> OwnWeek:
+    """The client's week so far, or last week when nothing was reported yet this week
+    (on a Monday morning "this week" would be empty). The view is in the audit log."""
+    history, week = await _own_history(session, client, today, CHART_WEEKS)
     professional = await people.professional_by_id(session, client.professional_id)
     await audit.add_audit_entry(
         session,
