@@ -34,8 +34,8 @@ async def check_fits(database: Database, source: str) -> None:
     stored: a key id the data names but the keys lack, or a key of the right id that is
     another key (a second `new-key` made elsewhere). Otherwise the first person to write
     would get an error, or a command would end in a traceback. ``source`` names where the
-    keys came from. One look-up per column for foreign key ids, and one value per column
-    decrypted."""
+    keys came from. One look-up per column for foreign key ids, and up to three values per
+    column decrypted."""
     keyring = crypto.active()
     async with database.transaction() as session:
         for _table, column, purpose in encrypted_columns():
@@ -53,21 +53,29 @@ async def check_fits(database: Database, source: str) -> None:
                     f"The data is encrypted with key {foreign.partition(':')[0]!r}, which "
                     f"{source} does not hold: {crypto.USE_THE_DATA_KEYS}"
                 )
-            sample = (
+            # A few values, not one: a value moved to another row in the database opens
+            # nowhere, and is named when it is read, not taken for a wrong key.
+            samples = (
                 await session.execute(
-                    select(raw, column.table.c[SEAL]).where(raw.is_not(None)).limit(1)
+                    select(raw, column.table.c[SEAL]).where(raw.is_not(None)).limit(3)
                 )
-            ).first()
-            if sample is None:
-                continue
-            try:
-                keyring.decrypt(sample[0], crypto.in_row(purpose, sample[1]))
-            except crypto.EncryptionKeyError:
+            ).all()
+            if samples and not any(
+                _opens(keyring, stored, purpose, seal) for stored, seal in samples
+            ):
                 raise SettingsError(
-                    f"Key {sample[0].partition(':')[0]!r} of {source} does not open the data: it "
-                    f"is another key than the one the data was encrypted with; "
+                    f"Key {samples[0][0].partition(':')[0]!r} of {source} does not open the "
+                    f"data: it is another key than the one the data was encrypted with; "
                     f"{crypto.USE_THE_DATA_KEYS}"
-                ) from None
+                )
+
+
+def _opens(keyring: crypto.Keyring, stored: str, purpose: str, seal: str) -> bool:
+    try:
+        keyring.decrypt(stored, crypto.in_row(purpose, seal))
+    except crypto.EncryptionKeyError:
+        return False
+    return True
 
 
 async def rotate(database: Database, *, batch: int = 500) -> dict[str, int]:
