@@ -216,11 +216,13 @@ def _bind_new_row(mapper: Mapper[Any], connection: Connection, target: RowSealed
 @event.listens_for(RowSealed, "before_update", propagate=True)
 def _bind_changed_values(mapper: Mapper[Any], connection: Connection, target: RowSealed) -> None:
     state = inspect(target)
-    if state.attrs[SEAL].history.has_changes():
+    changed = state.committed_state  # the attributes set since the last flush
+    if SEAL in changed and state.attrs[SEAL].history.has_changes():
         raise ValueError("a row's seal never changes: its encrypted values are bound to it")
     for key, _column in _encrypted_attributes(mapper):
-        if state.attrs[key].history.has_changes() and state.dict.get(key) is not None:
-            state.dict[key] = InRow(state.dict[key], target.seal)
+        value = state.dict.get(key)
+        if key in changed and value is not None and changed[key] != value:
+            state.dict[key] = InRow(value, target.seal)
 
 
 @event.listens_for(RowSealed, "after_insert", propagate=True)
