@@ -126,14 +126,16 @@ def _delivered(sandbox: TelegramSandbox) -> int:
 def report_pace(runs: list[Pace]) -> None:
     """The runs side by side, against the first (one replica)."""
     print(f"Telegram's limit ({TELEGRAM_RATE} sends in any second), check-ins due at once:")
-    print("                                        prompts   msg/s  ×1 replica  busiest s   429s")
+    print(
+        f"  {'':<40} {'prompts':>11} {'msg/s':>6} {'×1 replica':>11} {'busiest s':>10} {'429s':>6}"
+    )
     baseline = runs[0].rate or 1.0
     for run in runs:
         alone = "" if run.database == "PostgreSQL" else ", each pacing alone"
         name = f"{run.replicas} replica{'s' if run.replicas > 1 else ''} ({run.database}{alone})"
         print(
-            f"  {name:<36} {run.delivered:5}/{run.prompts:<5} {run.rate:6.1f}"
-            f"  {run.rate / baseline:9.2f}  {run.busiest_second:9}  {run.refused_429:5}"
+            f"  {name:<40} {run.delivered:5}/{run.prompts:<5} {run.rate:6.1f}"
+            f" {run.rate / baseline:11.2f} {run.busiest_second:10} {run.refused_429:6}"
         )
     shared = next(run for run in runs if run.replicas == 2 and run.database == "PostgreSQL")
     figure(
