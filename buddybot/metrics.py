@@ -90,9 +90,11 @@ class WeekFigures:
 
 
 def reported(week: Week) -> bool:
-    """True when the week says something about contacts: an answered check-in or a buddy's
-    meetup. Otherwise its contact figures are missing, not zero."""
-    return week.answered > 0 or week.events > 0
+    """True when the client told about their contacts that week: an answered check-in.
+    Otherwise its contact figures are missing, not zero: a buddy's meetup alone says who
+    the buddy saw, not how many people the client was in touch with (it would draw as a
+    drop to one contact)."""
+    return week.answered > 0
 
 
 NOTHING = WeekFigures()  # a week in which nothing was sent or reported
@@ -116,6 +118,8 @@ class ClientHistory:
     time_zone: str = "Europe/Brussels"
     unreachable: bool = False
     consent_withdrawn: bool = False
+    # The client's local day of joining (None: not known); weeks before it say so.
+    joined: date | None = None
 
     def __post_init__(self) -> None:
         # Sorted once here, so every week's look-ups can bisect.
@@ -168,6 +172,17 @@ class ClientWeek:
     fading: tuple[FadingTie, ...]
     map_changes: Comparison | None
     flags: tuple[Flag, ...]
+    joined: date | None = None  # the client's local day of joining
+
+    @property
+    def joined_after(self) -> bool:
+        """True for a week that ended before the client joined."""
+        return self.joined is not None and self.joined > self.week + timedelta(days=6)
+
+    @property
+    def joined_during(self) -> bool:
+        """True for the week in which the client joined."""
+        return self.joined is not None and self.week <= self.joined <= self.week + timedelta(days=6)
 
     @property
     def needs_attention(self) -> bool:
@@ -288,6 +303,7 @@ def client_week(history: ClientHistory, week: date) -> ClientWeek:
             else map_changes(history.changes, week, history.time_zone)
         ),
         flags=flags_for(history, week, mood, mood_before),
+        joined=history.joined,
     )
 
 

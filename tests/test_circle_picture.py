@@ -7,10 +7,13 @@ import random
 
 import matplotlib.image
 import numpy as np
+import pytest
+from matplotlib.axes import Axes
 
 from buddybot.handlers.network import circle_texts
 from buddybot.i18n import translator
 from buddybot.network import Comparison, Contact, ContactKind, Domain, Move
+from buddybot.pictures.caseload import CaseloadRow, CaseloadTexts, render_caseload
 from buddybot.pictures.circle import background_figure, draw_circle, render_circle
 
 
@@ -88,3 +91,21 @@ def test_an_empty_network_still_draws_the_circle() -> None:
         io.BytesIO(render_circle([], circle_texts(translator("en"), "Noor"))), format="png"
     )
     assert image.shape[1] == 1080
+
+
+def test_an_unknown_week_in_the_caseload_picture_has_no_bar(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Missing is not the most (nor zero): only known weeks get a bar (issue 16, item 3)."""
+    drawn: list[float] = []
+    barh = Axes.barh
+
+    def record(self: Axes, y: object, width: float, *args: object, **kwargs: object) -> object:
+        drawn.append(width)
+        return barh(self, y, width, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Axes, "barh", record)
+    rows = [CaseloadRow("Amira", 10, 4.0, False), CaseloadRow("Joe", None, None, True)]
+    texts = CaseloadTexts("Clients", "Contacts", "Mood", "not known", "needs attention")
+    assert render_caseload(rows, texts).startswith(b"\x89PNG")
+    assert drawn == [10]

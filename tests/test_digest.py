@@ -330,3 +330,18 @@ async def test_a_digest_that_cannot_be_made_fails_alone_and_is_tried_again_after
     await tick(clocked_bot)
     assert "Weekoverzicht" in (await waiting.next_message()).content
     assert [p.catch_up() for p in people] == [[], [], []]  # once each
+
+
+async def test_the_first_digest_says_when_a_client_joined_not_that_nothing_was_sent(
+    bot: BotProcess, sandbox: TelegramSandbox
+) -> None:
+    els, _ = await joined_client(bot, sandbox)
+    els.catch_up()
+    question = await els.ask("/digest")
+    await els.tap(question, "Vorige week")
+    await els.next_message()  # the caseload picture
+    digest = await els.next_message()
+    today = datetime.now(BRUSSELS).date()
+    joined = format_date(today, format="d MMMM y", locale="nl")
+    assert f"Doet mee sinds {joined}, na deze week: nog niets te vertellen." in digest.content
+    assert "Deze week zijn er geen check-ins verstuurd." not in digest.content

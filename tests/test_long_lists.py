@@ -112,10 +112,11 @@ def test_every_caption_with_the_longest_names_fits(language: str) -> None:
 async def _messages_until(
     person: SandboxUser, last: Callable[[ChatMessage], bool]
 ) -> list[ChatMessage]:
-    """The bot's messages to ``person`` up to and including the first that ``last`` takes."""
-    messages = [await person.next_message()]
+    """The bot's messages to ``person`` up to and including the first that ``last`` takes
+    (a picture of 200 rows takes seconds to draw on a busy machine)."""
+    messages = [await person.next_message(timeout=60)]
     while not last(messages[-1]):
-        messages.append(await person.next_message())
+        messages.append(await person.next_message(timeout=60))
     return messages
 
 

@@ -179,3 +179,21 @@ def test_a_weeks_pictures_show_twelve_bars_and_the_ties_fading_that_week() -> No
     assert pictures.weeks == (*(MONDAY - timedelta(weeks=n) for n in range(11, 0, -1)), MONDAY)
     assert pictures.fading == {1}
     assert pictures.changes is None  # no map history asked for
+
+
+def test_a_week_with_only_a_buddys_meetup_leaves_the_clients_contacts_unknown() -> None:
+    """0 of 2 check-ins answered, one meetup with the buddy: who the client saw is not
+    known, so the week is missing, not a drop to one contact (issue 16, item 3)."""
+    buddy_only = WeekFigures(sent=2, answered=0, events=1, distinct_contacts=1, meetups=1)
+    week = client_week(_history({MONDAY: buddy_only}), MONDAY)
+    assert (week.events, week.distinct_contacts) == (None, None)
+    assert week.figures is not None
+    assert week.figures.meetups == 1  # still told, as the buddy's meetup
+
+
+def test_a_week_knows_whether_it_came_before_or_with_the_clients_joining() -> None:
+    joined = MONDAY + timedelta(days=9)  # a Wednesday, the week after
+    history = _history({}, joined=joined)
+    before, during = client_week(history, MONDAY), client_week(history, MONDAY + timedelta(weeks=1))
+    assert (before.joined_after, before.joined_during) == (True, False)
+    assert (during.joined_after, during.joined_during) == (False, True)

@@ -172,8 +172,14 @@ def client_section(tr: Translator, week: ClientWeek) -> str:
     """A few plain lines about one client's week, for their professional."""
     lines = [f"<b>{escape(week.name)}</b>"]
     lines += [f"⚠️ {tr(FLAG_TEXT[flag])}" for flag in week.flags]
+    if week.joined is not None and week.joined_after:
+        # Nothing to tell about a week before they joined: not "no check-ins were sent".
+        return "\n".join([*lines, tr("digest.joined_after", date=tr.date(week.joined))])
     if week.figures is None or week.figures.sent == 0:
-        lines.append(tr("digest.no_checkins"))
+        if week.joined is not None and week.joined_during:
+            lines.append(tr("digest.joined_during", date=tr.date(week.joined)))
+        else:
+            lines.append(tr("digest.no_checkins"))
     return "\n".join(lines + week_lines(tr, week, TO_PROFESSIONAL))
 
 

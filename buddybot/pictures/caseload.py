@@ -55,8 +55,8 @@ def render_caseload(rows: Sequence[CaseloadRow], texts: CaseloadTexts) -> bytes:
     top = max([*known, 4])
     for position, row in zip(positions, rows, strict=True):
         if row.contacts is None:
-            contacts_axes.barh(position, top, color="none", edgecolor=UNKNOWN, hatch="//")
-            contacts_axes.text(top / 2, position, "?", ha="center", va="center", color="#777777")
+            # No bar: an unknown week is not "as many as the most" (nor zero), just "?".
+            contacts_axes.text(0, position, " ?", ha="left", va="center", color=UNKNOWN)
         else:
             contacts_axes.barh(position, row.contacts, color=BAR)
             contacts_axes.text(row.contacts, position, f" {row.contacts}", va="center", fontsize=8)

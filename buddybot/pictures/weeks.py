@@ -72,11 +72,18 @@ def render_weeks(weeks: Sequence[date], figures: Mapping[date, Week], texts: Wee
         bottoms = [bottom + height for bottom, height in zip(bottoms, heights, strict=True)]
         shown.add(name)
     top = max([*bottoms, 4.0])
-    for position, week in zip(positions, weeks, strict=True):
+    for position, bottom, week in zip(positions, bottoms, weeks, strict=True):
         week_figures = figures.get(week)
         if week_figures is None or not reported(week_figures):
+            # Above what is known (a buddy's meetups): the client's own contacts are unknown.
             axes.text(
-                position, top * 0.03, "?", ha="center", va="bottom", color="#777777", fontsize=14
+                position,
+                bottom + top * 0.03,
+                "?",
+                ha="center",
+                va="bottom",
+                color="#777777",
+                fontsize=14,
             )
     axes.set_ylim(0, top * 1.15)
     axes.set_ylabel(texts.contacts)

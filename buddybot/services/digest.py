@@ -16,6 +16,7 @@ from buddybot.metrics import ClientHistory, ClientWeek, Week, WeekPictures
 from buddybot.network import Contact
 from buddybot.retries import next_try
 from buddybot.roles import ParticipantRole, ParticipantStatus
+from buddybot.schedule import local_date
 from buddybot.services import access, contacts
 from buddybot.services.access import OwnClient
 from buddybot.storage import audit, digests, people, weekly
@@ -81,6 +82,9 @@ async def histories(
                 time_zone=client.time_zone,
                 unreachable=client.status is ParticipantStatus.UNREACHABLE,
                 consent_withdrawn=withdrawn,
+                joined=None
+                if client.consent_given_at is None
+                else local_date(client.consent_given_at, client.time_zone),
             )
         )
     return result
