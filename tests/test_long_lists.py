@@ -297,13 +297,19 @@ async def test_a_week_with_100_new_contacts_in_myweek_and_the_digest_of_200_clie
     assert all(name in "\n".join(m.content for m in texts) for name in contacts)
     await amira.next_message()  # the circle
 
-    # Els's digest: every client, every new contact, and the buttons under the last text.
+    # Els's digest: every client, every new contact, and a button for every client: the
+    # first 100 under the last text, the rest (a keyboard holds 100) under one more message.
     question = await els.ask("/digest")
     await els.tap(question, "Vorige week" if language == "nl" else "Last week")
     digest = await _messages_until(els, lambda m: bool(m.buttons))
     assert digest[0].photo is not None
-    _within_limits(digest)
     text = "\n".join(m.content for m in digest[1:])
     assert all(name in text for name in [*clients, "Amira", *contacts])
     assert len(digest[-1].buttons) == BUTTONS_LIMIT
+    more = await els.next_message(timeout=60)
+    assert more.content == ("Meer cliënten:" if language == "nl" else "More clients:")
+    digest.append(more)
+    _within_limits(digest)
+    names = {b.text for m in digest for b in m.buttons}
+    assert names == {f"📈 {name}" for name in [*clients, "Amira"]}
     assert els.catch_up() == []

@@ -207,17 +207,21 @@ def digest_messages(tr: Translator, caseload: CaseloadWeek, *, so_far: bool = Fa
     return split_for_telegram(blocks)
 
 
-def _client_buttons(tr: Translator, caseload: CaseloadWeek) -> InlineKeyboardMarkup | None:
-    """A pictures button per client, most urgent first; at most the 100 a keyboard holds
-    (pages.BUTTONS_LIMIT): a larger caseload gets the first 100."""
+def _client_keyboards(tr: Translator, caseload: CaseloadWeek) -> list[InlineKeyboardMarkup]:
+    """A pictures button per client, most urgent first, in keyboards of at most the 100
+    buttons one holds (pages.BUTTONS_LIMIT): a larger caseload gets more than one."""
     buttons = [
         button(f"📈 {week.name}", CLIENT, str(week.client_id), caseload.week.isoformat())
         for week in caseload.clients
         if not week.flags or Flag.CONSENT_WITHDRAWN not in week.flags
-    ][:BUTTONS_LIMIT]
-    if not buttons:
-        return None
-    return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+    ]
+    return [
+        InlineKeyboardMarkup([chunk[i : i + 2] for i in range(0, len(chunk), 2)])
+        for chunk in (
+            buttons[start : start + BUTTONS_LIMIT]
+            for start in range(0, len(buttons), BUTTONS_LIMIT)
+        )
+    ]
 
 
 def caseload_picture(tr: Translator, caseload: CaseloadWeek) -> bytes:
@@ -251,14 +255,17 @@ class DigestPart:
 
 def digest_parts(tr: Translator, caseload: CaseloadWeek, *, so_far: bool) -> list[DigestPart]:
     """The caseload picture, then the digest texts; the client buttons go under the last
-    one. Made again the same way on a retry, so the parts already sent can be skipped."""
+    one (more than a keyboard holds: the rest under short messages after it). Made again
+    the same way on a retry, so the parts already sent can be skipped."""
     parts = []
     if caseload.clients:
         parts.append(DigestPart(tr("digest.overview_caption"), caseload_picture(tr, caseload)))
     texts = digest_messages(tr, caseload, so_far=so_far)
+    keyboards = _client_keyboards(tr, caseload)
     for number, text in enumerate(texts, start=1):
-        keyboard = _client_buttons(tr, caseload) if number == len(texts) else None
+        keyboard = keyboards[0] if number == len(texts) and keyboards else None
         parts.append(DigestPart(text, keyboard=keyboard))
+    parts += [DigestPart(tr("digest.more_clients"), keyboard=more) for more in keyboards[1:]]
     return parts
 
 
