@@ -186,7 +186,8 @@ async def _send_now(settings: Settings, database: Database, notes: list[int]) ->
     bot = ExtBot(
         settings.require_token(),
         base_url=settings.telegram_api_url,
-        rate_limiter=rate_limiter(settings.send_rate),
+        # Shared with the running bot's replicas on PostgreSQL (``pace.py``).
+        rate_limiter=rate_limiter(settings.send_rate, database),
     )
     sent = 0
     with suppress(TelegramError):  # Telegram not reachable at all: they wait
