@@ -573,7 +573,7 @@ async def test_the_thank_you_and_myweek_count_the_people_of_a_week_the_same_way(
     client_id = await _client_id(clocked_bot, amira)
     await _with_network(clocked_bot, client_id, "Mama", "Jan")
     amira.catch_up()
-    days = []
+    days: list[int] = []
     while len(days) < 2 or days[-1] != 0:  # a Thursday, then the Monday after it
         prompt = await _prompted(clocked_bot, clock, amira)
         weekday = clock.now.astimezone(ZoneInfo("Europe/Brussels")).weekday()
