@@ -308,17 +308,6 @@ async def add_answers(
     await session.flush()
 
 
-async def contacts_since(session: AsyncSession, client_id: int, after: date) -> int:
-    """How many different contacts the client was in touch with on local days after
-    ``after``."""
-    count = await session.scalar(
-        select(func.count(func.distinct(ContactEvent.contact_id))).where(
-            ContactEvent.client_id == client_id, ContactEvent.local_date > after
-        )
-    )
-    return count or 0
-
-
 async def answers_of(
     session: AsyncSession, participant_id: int
 ) -> dict[str, list[dict[str, object]]]:
