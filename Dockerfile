@@ -10,7 +10,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 # Hebrew, Ethiopic, Devanagari, Thai and Chinese/Japanese/Korean (about 130 MB installed,
 # most of it the CJK collection).
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends fonts-noto-core fonts-noto-cjk \
+    && apt-get install -y --no-install-recommends fonts-noto-core fonts-noto-cjk fonts-symbola \
     && rm -rf /var/lib/apt/lists/*
 
 RUN useradd --create-home --uid 10001 buddybot \

@@ -38,6 +38,8 @@ CONTACTS = (
     "Ayşe Çağ",  # Turkish
     "ⵜⴰⵎⴰⵣⵉⵖⵜ",  # Berber, in Tifinagh
     "ዳዊት",  # Ethiopic again: a contact, not only the client
+    "Mama 💕",  # an emoji in a name
+    "Fikkie 🐾",  # and the one the bot itself puts beside an animal
 )
 MISSING_FONTS = [family for family in lettering.FAMILIES if family not in lettering.families()]
 needs_fonts = pytest.mark.skipif(

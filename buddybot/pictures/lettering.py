@@ -45,9 +45,10 @@ FAMILIES = (
     "Noto Sans Devanagari",
     "Noto Sans Thai",
     "Noto Sans CJK SC",  # Chinese, and Japanese kana and Korean hangul
+    "Symbola",  # emoji people put in names ("Mama 💕") and ours (🐾 for an animal), in black
 )
 # What the Debian packages are called, for the one line that says what is missing.
-FONT_PACKAGES = "fonts-noto-core fonts-noto-cjk"
+FONT_PACKAGES = "fonts-noto-core fonts-noto-cjk fonts-symbola"
 
 
 @cache
@@ -77,12 +78,13 @@ def _known() -> set[str]:
 def _add_installed(missing: list[str]) -> None:
     """Tell matplotlib about the font files of ``missing`` families that are installed. Noto's
     files are named after their family ("NotoSansEthiopic-Regular.ttf"; Debian's CJK
-    collection is "NotoSansCJK-Regular.ttc")."""
+    collection is "NotoSansCJK-Regular.ttc"; Symbola's "Symbola_hint.ttf")."""
     wanted = [family.replace(" ", "").casefold() for family in missing]
     known_files = {entry.fname for entry in font_manager.fontManager.ttflist}
     for path in font_manager.findSystemFonts():
-        stem = Path(path).stem.split("-")[0].casefold()
-        if path in known_files or stem in ("notosans", "notoserif") or not stem.startswith("noto"):
+        # "NotoSansEthiopic-Regular", "Symbola_hint": the family before the style.
+        stem = Path(path).stem.split("-")[0].split("_")[0].casefold()
+        if path in known_files or stem in ("notosans", "notoserif"):
             continue
         if any(name.startswith(stem) for name in wanted):
             try:
