@@ -18,7 +18,6 @@ from sqlalchemy import select
 from buddybot.clock import ManualClock
 from buddybot.flows.invitation import NAME_MAX
 from buddybot.handlers.pages import (
-    BUTTONS_LIMIT,
     CAPTION_LIMIT,
     MESSAGE_LIMIT,
     split_for_telegram,
@@ -26,6 +25,7 @@ from buddybot.handlers.pages import (
 )
 from buddybot.i18n import translator
 from buddybot.network import MAX_CONTACTS
+from buddybot.paging import BUTTONS_LIMIT
 from buddybot.roles import ParticipantRole, ParticipantStatus
 from buddybot.runner import BotProcess
 from buddybot.sandbox import ChatMessage, SandboxUser, TelegramSandbox

@@ -21,6 +21,9 @@ from enum import Enum
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
+from buddybot import paging
+from buddybot.paging import Page
+
 # The times a client may choose for their check-ins (local time).
 CHOOSABLE_TIMES = ("09:00", "12:00", "15:00", "17:00", "18:00", "19:00", "20:00")
 # What a professional may choose for the one reminder and the answer window (hours).
@@ -225,34 +228,9 @@ def screen_after(press: SchedulePress, note: Note | None, has_rhythm: bool) -> S
     return Screen.SUMMARY
 
 
-@dataclass(frozen=True)
-class Page:
-    """One page of ``total`` items, ``size`` a page: which (``number``, from 0) and how many
-    pages there are."""
-
-    number: int
-    count: int
-    size: int
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 0
-
-    @property
-    def has_next(self) -> bool:
-        return self.number + 1 < self.count
-
-    @property
-    def items(self) -> slice:
-        """The items of this page, as a slice of all of them."""
-        return slice(self.number * self.size, (self.number + 1) * self.size)
-
-
 def page_of(total: int, wanted: int, size: int = ZONES_PER_PAGE) -> Page:
-    """The page ``wanted`` of ``total`` items; past the end, the last one (an old button
-    after the list got shorter)."""
-    count = max(1, -(-total // size))
-    return Page(min(max(wanted, 0), count - 1), count, size)
+    """:func:`paging.page_of`, a page of time zones by default."""
+    return paging.page_of(total, wanted, size)
 
 
 # ------------------------------------------------------------------ /pause

@@ -11,8 +11,9 @@ from buddybot.context import BuddyContext
 from buddybot.handlers import basics, invite
 from buddybot.handlers.buttons import STALE, Pressed, Stale, button, number, on_press, show
 from buddybot.handlers.common import Reply, replies, send_replies, show_replies
-from buddybot.handlers.pages import page_of
+from buddybot.handlers.pages import paging_row
 from buddybot.i18n import Translator, text_key
+from buddybot.paging import page_of
 from buddybot.roles import AgeGroup, ParticipantStatus
 from buddybot.services import caseload
 from buddybot.services.caseload import CaseloadEntry, ClientAction, ClientDetails
@@ -63,11 +64,7 @@ def _caseload_replies(tr: Translator, entries: list[CaseloadEntry], page: int) -
         [button(entry.first_name, CLIENTS, str(entry.participant_id))]
         for entry in entries[shown.items]
     ]
-    paging = []
-    if shown.has_previous:
-        paging.append(button(tr("page.previous"), CLIENTS, "list", str(shown.number - 1)))
-    if shown.has_next:
-        paging.append(button(tr("page.next"), CLIENTS, "list", str(shown.number + 1)))
+    paging = paging_row(tr, shown, CLIENTS, "list")
     if paging:
         rows.append(paging)
     return replies(["\n".join(lines)], InlineKeyboardMarkup(rows))

@@ -29,10 +29,11 @@ from buddybot.handlers.buttons import (
 from buddybot.handlers.buttons import number as part_number
 from buddybot.handlers.common import FACES
 from buddybot.handlers.network import DOMAIN_TEXT, circle_texts
-from buddybot.handlers.pages import BUTTONS_LIMIT, split_for_telegram
+from buddybot.handlers.pages import split_for_telegram
 from buddybot.i18n import Translator, text_key
 from buddybot.metrics import ClientWeek, Flag, WeekPictures
 from buddybot.network import Contact
+from buddybot.paging import BUTTONS_LIMIT
 from buddybot.pictures.caseload import CaseloadRow, CaseloadTexts, render_caseload
 from buddybot.pictures.circle import render_circle
 from buddybot.pictures.weeks import WeeksTexts, render_weeks

@@ -16,8 +16,9 @@ from buddybot.flows import invitation as flow
 from buddybot.handlers import basics
 from buddybot.handlers.buttons import STALE, Pressed, Stale, button, number, on_press, show
 from buddybot.handlers.common import Reply, replies, send_replies, show_replies
-from buddybot.handlers.pages import page_of
+from buddybot.handlers.pages import paging_row
 from buddybot.i18n import Translator, text_key
+from buddybot.paging import page_of
 from buddybot.qr import qr_png
 from buddybot.roles import ParticipantRole
 from buddybot.services import invitations
@@ -105,11 +106,7 @@ def _invite_reply(tr: Translator, step: InviteStep, page: int = 0) -> Reply:
             [button(name, INVITE, "for", str(client_id))]
             for client_id, name in step.clients[shown.items]
         ]
-        paging = []
-        if shown.has_previous:
-            paging.append(button(tr("page.previous"), INVITE, "buddy", str(shown.number - 1)))
-        if shown.has_next:
-            paging.append(button(tr("page.next"), INVITE, "buddy", str(shown.number + 1)))
+        paging = paging_row(tr, shown, INVITE, "buddy")
         if paging:
             rows.append(paging)
         return Reply(tr("invite.pick_client"), InlineKeyboardMarkup([*rows, _cancel_row(tr)]))
@@ -224,11 +221,7 @@ def _invitations_replies(
                 button(tr("invitations.renew"), REVOKE, str(invitation.invitation_id), "new")
             )
         rows.append(row)
-    paging = []
-    if shown.has_previous:
-        paging.append(button(tr("page.previous"), REVOKE, "page", str(shown.number - 1)))
-    if shown.has_next:
-        paging.append(button(tr("page.next"), REVOKE, "page", str(shown.number + 1)))
+    paging = paging_row(tr, shown, REVOKE, "page")
     if paging:
         rows.append(paging)
     return replies(["\n".join(lines)], InlineKeyboardMarkup(rows))

@@ -34,7 +34,6 @@ from buddybot.handlers.network_presses import (
     PickPress,
     parse_network,
 )
-from buddybot.handlers.pages import page_of
 from buddybot.i18n import Translator, text_key
 from buddybot.network import (
     CIRCLES,
@@ -46,6 +45,7 @@ from buddybot.network import (
     Support,
     by_circle,
 )
+from buddybot.paging import page_of
 from buddybot.pictures.circle import CircleTexts, render_circle
 from buddybot.services import contacts, invitations
 from buddybot.services.contacts import (

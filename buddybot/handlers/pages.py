@@ -21,12 +21,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from html import escape, unescape
+
+from telegram import InlineKeyboardButton
+
+from buddybot.handlers.buttons import button
+from buddybot.i18n import Translator
+from buddybot.paging import Page
 
 MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024
-BUTTONS_LIMIT = 100
 
 _TAG = re.compile(r"<[^>]*>")
 _ELLIPSIS = "…"
@@ -80,33 +84,14 @@ def _shortened(line: str, limit: int) -> str:
     return escape("".join(kept), quote=False) + _ELLIPSIS
 
 
-@dataclass(frozen=True)
-class Page:
-    """One page (``number``, from 0) of ``count`` pages of ``size`` items each."""
-
-    number: int
-    count: int
-    size: int
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 0
-
-    @property
-    def has_next(self) -> bool:
-        return self.number + 1 < self.count
-
-    @property
-    def items(self) -> slice:
-        """This page's items, as a slice of all of them."""
-        return slice(self.number * self.size, (self.number + 1) * self.size)
-
-
-def page_of(total: int, wanted: int, size: int) -> Page:
-    """The page ``wanted`` of ``total`` items, ``size`` a page; past the end the last one
-    (an old button after the list got shorter). ``size`` stays well under
-    :data:`BUTTONS_LIMIT` so a page's buttons and its Previous/Next/Back fit one keyboard."""
-    if not 0 < size < BUTTONS_LIMIT:
-        raise ValueError("a page holds 1 to 99 items")
-    count = max(1, -(-total // size))
-    return Page(min(max(wanted, 0), count - 1), count, size)
+def paging_row(
+    tr: Translator, shown: Page, feature: str, *prefix: str
+) -> list[InlineKeyboardButton]:
+    """Previous and Next for ``shown`` (none when it is the only page): buttons of
+    ``feature`` with ``prefix`` and the page number as their data."""
+    row = []
+    if shown.has_previous:
+        row.append(button(tr("page.previous"), feature, *prefix, str(shown.number - 1)))
+    if shown.has_next:
+        row.append(button(tr("page.next"), feature, *prefix, str(shown.number + 1)))
+    return row
