@@ -168,6 +168,7 @@ def _transfer_notes(settings: Settings, transfer: organisations.Transfer) -> lis
                 "transfer.new_professional", new=new, old=old
             ),
             "transfer note",
+            participant_id=person.participant_id,
         )
         for person in transfer.moved
         if person.telegram_user_id is not None

@@ -194,6 +194,13 @@ def bot_username(text: str) -> str:
 def _text(text: str) -> str:
     if not text.strip():
         raise argparse.ArgumentTypeError("must not be empty")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        # Bytes that are not UTF-8 (a Latin-1 terminal) reach Python as lone surrogates.
+        raise argparse.ArgumentTypeError(
+            "is not UTF-8 text: set the terminal to UTF-8 (e.g. LANG=C.UTF-8) and type it again"
+        ) from None
     return text
 
 

@@ -33,21 +33,37 @@ SENDERS = 4
 
 async def tick(context: BuddyContext) -> None:
     """Every few seconds: make due prompts, send them, remind once, close old ones, send
-    the weekly digests whose moment has come, and what waits in the outbox."""
+    the weekly digests whose moment has come, and what waits in the outbox. Each of these
+    fails alone: one that cannot be done (a row that does not decrypt, say) is logged and
+    tried again next tick, and the others still run."""
+    for part in (_prompts, _reminders_and_closing, weekly_digests, _outbox):
+        try:
+            await part(context)
+        except Exception as error:
+            log.error("tick: %s failed (%s)", part.__name__.strip("_"), type(error).__qualname__)
+
+
+async def _prompts(context: BuddyContext) -> None:
     database, now = context.runtime.database, context.runtime.clock()
     async with database.transaction() as session:
         await checkins.materialise(session, now)
     async with database.transaction() as session:
         prompts = await checkins.claim_prompts(session, now)
     await _send_all(context, prompts, reminder=False)
+
+
+async def _reminders_and_closing(context: BuddyContext) -> None:
+    database, now = context.runtime.database, context.runtime.clock()
     async with database.transaction() as session:
         reminders = await checkins.claim_reminders(session, now)
         closed = await checkins.expire(session, now)
     await _send_all(context, reminders, reminder=True)
     for prompt in closed:
         await _close_prompt(context, prompt)
-    await weekly_digests(context)
-    await outgoing.send_due(context.bot, database, context.runtime.clock)
+
+
+async def _outbox(context: BuddyContext) -> None:
+    await outgoing.send_due(context.bot, context.runtime.database, context.runtime.clock)
 
 
 async def _send_all(context: BuddyContext, prompts: list[Prompt], *, reminder: bool) -> None:
@@ -138,6 +154,11 @@ async def weekly_digests(context: BuddyContext) -> None:
     async with database.transaction() as session:
         due = await digest.claim_due(session, now)
     for claim in due:
+        # Drawing and sending the ones before may have taken longer than a claim lives:
+        # renewed, or left to the replica that took it meanwhile (never sent twice).
+        async with database.transaction() as session:
+            if not await digest.renew_claim(session, claim, context.runtime.clock()):
+                continue
         try:
             delivery = await _send_digest(context, claim)
         except Exception as error:

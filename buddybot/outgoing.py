@@ -47,16 +47,20 @@ async def send_due(
     clock: Callable[[], datetime],
     ids: Sequence[int] | None = None,
 ) -> int:
-    """Send what is due in the outbox (only ``ids`` when given) and record each outcome;
-    returns how many reached Telegram. One message failing in an unexpected way is logged
+    """Send what is due in the outbox (only ``ids`` when given) and record each outcome as
+    it comes; returns how many reached Telegram. One message failing in an unexpected way is logged
     and tried again later; the others go on."""
     async with database.transaction() as session:
         pending = await outbox.claim_due(session, clock(), ids)
-    outcomes = [(message, await _send(bot, message)) for message in pending]
-    if outcomes:
+    sent = 0
+    for message in pending:
+        delivery = await _send(bot, message)
+        # Recorded one by one: cut off after the third of five, the first three are done
+        # and only the other two are taken again.
         async with database.transaction() as session:
-            await outbox.record(session, outcomes, clock())
-    return sum(delivery is sender.Delivery.SENT for _, delivery in outcomes)
+            await outbox.record(session, [(message, delivery)], clock())
+        sent += delivery is sender.Delivery.SENT
+    return sent
 
 
 async def _send(bot: Bot, message: outbox.Pending) -> sender.Delivery:
@@ -81,6 +85,12 @@ async def _send(bot: Bot, message: outbox.Pending) -> sender.Delivery:
 
 
 async def post_from(context: BuddyContext, *messages: Outgoing) -> None:
-    """:func:`post` with this bot process's bot, database and clock (handlers and jobs)."""
+    """Keep ``messages`` in the outbox now, and send them beside what the handler does next
+    (the person's answer does not wait for them; a hiccup answering the person does not
+    lose them: the tick sends what was kept)."""
+    if not messages:
+        return
     runtime = context.runtime
-    await post(context.bot, runtime.database, runtime.clock, messages)
+    async with runtime.database.transaction() as session:
+        ids = await outbox.post(session, messages, runtime.clock())
+    context.application.create_task(send_due(context.bot, runtime.database, runtime.clock, ids))

@@ -255,8 +255,8 @@ async def message_typed(update: Update, context: BuddyContext) -> bool:
         reply = Reply(tr("flow.use_buttons") + "\n\n" + question.text, question.keyboard)
     else:
         reply = Reply(_thanks(tr, outcome))
-    await message.reply_text(reply.text, reply_markup=reply.keyboard)
     if isinstance(outcome, Finished) and outcome.forward_to is not None:
+        # Kept before the thank-you: a hiccup answering the client must not lose their words.
         chat_id, language = outcome.forward_to
         professional_tr = runtime.translator_in(language)
         text = professional_tr(
@@ -265,4 +265,5 @@ async def message_typed(update: Update, context: BuddyContext) -> bool:
             text=escape(outcome.message or ""),
         )
         await outgoing.post_from(context, Outgoing(chat_id, text, "a client's message"))
+    await message.reply_text(reply.text, reply_markup=reply.keyboard)
     return True

@@ -12,7 +12,7 @@ from buddybot import outgoing
 from buddybot.context import BuddyContext
 from buddybot.services import updates
 from buddybot.services.outbox import Outgoing
-from buddybot.services.people import UNKNOWN
+from buddybot.services.people import UNKNOWN, Role
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +73,13 @@ async def on_error(update: object, context: BuddyContext) -> None:
     if _passing(error):
         # Telegram had a passing problem with the answer, and would likely refuse a direct
         # word about it too: the outbox keeps it until Telegram takes it.
-        note = Outgoing(update.effective_chat.id, tr("error.not_delivered"), "reply not delivered")
+        participant = person.record_id if person.role in (Role.CLIENT, Role.BUDDY) else None
+        note = Outgoing(
+            update.effective_chat.id,
+            tr("error.not_delivered"),
+            "reply not delivered",
+            participant_id=participant,
+        )
         await outgoing.post_from(context, note)
         return
     try:

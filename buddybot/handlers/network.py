@@ -380,10 +380,10 @@ network_button = on_press(parse_network, _on_network_press)
 
 
 async def _show_answer(pressed: Pressed, context: BuddyContext, answer: DraftAnswer) -> None:
+    await _tell_client(context, answer.editing, answer.result)  # kept before the answer
     await pressed.query.answer()
     reply = _answer_reply(context.tr, answer)
     await show(pressed.query, reply.text, reply.keyboard)
-    await _tell_client(context, answer.editing, answer.result)
 
 
 async def _on_contact(pressed: Pressed, data: ContactPress, context: BuddyContext) -> Stale | None:
@@ -479,6 +479,6 @@ async def label_typed(update: Update, context: BuddyContext, draft: contacts.Dra
     if answer is None:
         await message.reply_text(tr("button.stale"))
         return
+    await _tell_client(context, answer.editing, answer.result)  # kept before the answer
     reply = _answer_reply(tr, answer)
     await message.reply_text(reply.text, reply_markup=reply.keyboard)
-    await _tell_client(context, answer.editing, answer.result)

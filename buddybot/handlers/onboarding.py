@@ -123,6 +123,10 @@ async def _on_join_press(pressed: Pressed, data: JoinPress, context: BuddyContex
     )
     if step is None:  # they take part already: the welcome (or what came after) stays
         return STALE
+    if step.screen is Screen.WELCOME and step.joined is not None:
+        # Kept before anything goes to Telegram: a hiccup answering the newcomer must not
+        # cost their professional the news (the update will not be handled again).
+        await outgoing.post_from(context, *_joined_notes(context, step.joined))
     await pressed.query.answer()
     if step.screen is Screen.CONSENT and step.notice is not None:
         await show(pressed.query, _consent_text(context, tr, step.notice), _consent_buttons(data))
@@ -130,7 +134,8 @@ async def _on_join_press(pressed: Pressed, data: JoinPress, context: BuddyContex
         await show(pressed.query, tr("consent.declined"), None)
     elif step.screen is Screen.WELCOME and step.joined is not None:
         joined = step.joined
-        await _welcome_joined(context, pressed.telegram_user_id, joined, tr)
+        role = Role.CLIENT if joined.role is ParticipantRole.CLIENT else Role.BUDDY
+        await set_personal_menu(context.bot, pressed.telegram_user_id, role, tr)
         welcome = tr(
             "consent.welcome_client"
             if joined.role is ParticipantRole.CLIENT
@@ -156,19 +161,19 @@ def _consent_text(context: BuddyContext, tr: Translator, notice: ConsentNotice) 
     )
 
 
-async def _welcome_joined(
-    context: BuddyContext, telegram_user_id: int, joined: Joined, tr: Translator
-) -> None:
-    """Tell the professional, ask the buddy's client(s), and set the newcomer's menu."""
-    role = Role.CLIENT if joined.role is ParticipantRole.CLIENT else Role.BUDDY
-    bot, runtime = context.bot, context.runtime
-    await set_personal_menu(bot, telegram_user_id, role, tr)
+def _joined_notes(context: BuddyContext, joined: Joined) -> list[Outgoing]:
+    """The news of someone who joined: for their professional, and for a buddy's client(s)
+    the question whether this buddy may log their meetups."""
+    runtime = context.runtime
     name = escape(joined.first_name)
     messages: list[Outgoing] = []
     if joined.professional_telegram_id is not None:
         professional_tr = runtime.translator_in(joined.professional_language)
         text = professional_tr(
-            "notify.client_joined" if role is Role.CLIENT else "notify.buddy_joined", name=name
+            "notify.client_joined"
+            if joined.role is ParticipantRole.CLIENT
+            else "notify.buddy_joined",
+            name=name,
         )
         messages.append(Outgoing(joined.professional_telegram_id, text, "note to a professional"))
     for client in joined.clients_to_ask:
@@ -189,9 +194,10 @@ async def _welcome_joined(
                 client_tr("buddy.ask", buddy=name, professional=escape(joined.professional_name)),
                 "a client asked about a buddy",
                 buttons=outgoing.buttons_of(buttons),
+                participant_id=client.client_id,
             )
         )
-    await outgoing.post_from(context, *messages)
+    return messages
 
 
 async def _on_buddy_press(
@@ -208,23 +214,26 @@ async def _on_buddy_press(
     )
     if answer is None:
         return STALE
-    query = pressed.query
-    await query.answer()
-    buddy = escape(answer.buddy_first_name)
-    await show(query, context.tr("buddy.agreed" if agree else "buddy.declined", buddy=buddy), None)
-    client = escape(answer.client_first_name)
+    buddy, client = escape(answer.buddy_first_name), escape(answer.client_first_name)
     messages: list[Outgoing] = []
     if agree and answer.buddy_telegram_id is not None:
         buddy_tr = context.runtime.translator_in(answer.buddy_language)
         text = buddy_tr("buddy.agreed_for_buddy", client=client)
-        messages.append(Outgoing(answer.buddy_telegram_id, text, "note to a buddy"))
+        messages.append(
+            Outgoing(
+                answer.buddy_telegram_id, text, "note to a buddy", participant_id=answer.buddy_id
+            )
+        )
     if answer.professional_telegram_id is not None:
         professional_tr = context.runtime.translator_in(answer.professional_language)
         text = professional_tr(
             "notify.buddy_agreed" if agree else "notify.buddy_declined", client=client, buddy=buddy
         )
         messages.append(Outgoing(answer.professional_telegram_id, text, "note to a professional"))
-    await outgoing.post_from(context, *messages)
+    await outgoing.post_from(context, *messages)  # kept before the answer can fail
+    query = pressed.query
+    await query.answer()
+    await show(query, context.tr("buddy.agreed" if agree else "buddy.declined", buddy=buddy), None)
     return None
 
 

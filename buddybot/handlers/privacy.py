@@ -109,22 +109,19 @@ async def _on_stop_press(
         told = await privacy.come_back(database, pressed.telegram_user_id, now)
     if told is None:
         return STALE
-    await query.answer()
     days = context.runtime.settings.consent_grace_days
+    # The professional's note is kept before the answer, which a hiccup may cost.
     if choice is StopChoice.YES:
-        await show(query, tr("stop.done"), None)
         await tell_professional(
-            context,
-            told,
-            lambda tr, name: tr.plural("notify.stopped", days, name=name),
+            context, told, lambda tr, name: tr.plural("notify.stopped", days, name=name)
         )
     else:
+        await tell_professional(context, told, lambda tr, name: tr("notify.resumed", name=name))
+    await query.answer()
+    if choice is StopChoice.YES:
+        await show(query, tr("stop.done"), None)
+    else:
         await show(query, tr("stop.resumed", name=escape(told.first_name)), None)
-        await tell_professional(
-            context,
-            told,
-            lambda tr, name: tr("notify.resumed", name=name),
-        )
     return None
 
 
@@ -165,13 +162,9 @@ async def _on_delete_press(pressed: Pressed, erase: bool, context: BuddyContext)
     told = await privacy.erase_me(context.runtime.database, pressed.telegram_user_id)
     if told is None:
         return STALE
+    await tell_professional(context, told, lambda tr, name: tr("notify.left", name=name))
     await query.answer()
     await show(query, tr("delete.done"), None)
-    await tell_professional(
-        context,
-        told,
-        lambda tr, name: tr("notify.left", name=name),
-    )
     return None
 
 

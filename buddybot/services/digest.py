@@ -265,6 +265,7 @@ class DigestClaim:
     language: str | None
     week: date
     parts_sent: int = 0
+    claimed_at: datetime | None = None  # when this process claimed it
 
 
 async def claim_due(session: AsyncSession, now: datetime) -> list[DigestClaim]:
@@ -290,9 +291,16 @@ async def claim_due(session: AsyncSession, now: datetime) -> list[DigestClaim]:
         if professional_id in by_id:
             claimed.append((digest_id, by_id[professional_id], week, parts_sent))
     return [
-        DigestClaim(digest_id, p.id, p.telegram_user_id or 0, p.language, week, parts_sent)
+        DigestClaim(digest_id, p.id, p.telegram_user_id or 0, p.language, week, parts_sent, now)
         for digest_id, p, week, parts_sent in claimed
     ]
+
+
+async def renew_claim(session: AsyncSession, claim: DigestClaim, now: datetime) -> bool:
+    """Renew this process's claim on a digest just before sending it; False when it is no
+    longer ours (it went stale while others were sent, and another process took it)."""
+    assert claim.claimed_at is not None
+    return await digests.renew_claim(session, claim.digest_id, claim.claimed_at, now)
 
 
 async def caseload_for(session: AsyncSession, claim: DigestClaim) -> CaseloadWeek:

@@ -205,6 +205,7 @@ class ClientToAsk:
     link_id: int
     telegram_user_id: int
     language: str | None
+    client_id: int | None = None
 
 
 async def answer_consent(
@@ -257,7 +258,9 @@ async def answer_consent(
     if participant.role is ParticipantRole.BUDDY:
         for link, client in await stored_people.buddy_links_of_buddy(session, participant.id):
             if client.telegram_user_id is not None and link.client_agreed_at is None:
-                clients.append(ClientToAsk(link.id, client.telegram_user_id, client.language))
+                clients.append(
+                    ClientToAsk(link.id, client.telegram_user_id, client.language, client.id)
+                )
     return Joined(
         participant.id,
         participant.role,
@@ -280,6 +283,7 @@ class BuddyAnswer:
     buddy_language: str | None
     professional_telegram_id: int | None
     professional_language: str | None
+    buddy_id: int | None = None
 
 
 async def answer_buddy_consent(
@@ -312,6 +316,7 @@ async def answer_buddy_consent(
         buddy.language,
         professional.telegram_user_id if professional else None,
         professional.language if professional else None,
+        buddy.id,
     )
 
 

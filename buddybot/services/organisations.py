@@ -139,6 +139,7 @@ class Moved:
 
     telegram_user_id: int | None
     language: str | None
+    participant_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -203,7 +204,11 @@ async def transfer_caseload(
             participant.professional_id = taking_over.id
             withdrawn = participant.consent_withdrawn_at is not None
             moved.append(
-                Moved(None if withdrawn else participant.telegram_user_id, participant.language)
+                Moved(
+                    None if withdrawn else participant.telegram_user_id,
+                    participant.language,
+                    participant.id,
+                )
             )
             await audit.add_audit_entry(
                 session,

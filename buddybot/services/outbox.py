@@ -25,8 +25,9 @@ log = logging.getLogger(__name__)
 # How long a note stays worth sending: news of a client who joined, stopped or wrote still
 # matters a few days later; after that the digest and /clients tell it.
 NOTE_WINDOW = timedelta(days=3)
-# Sent per pass of the tick; the rest waits for the next one.
-BATCH = 200
+# Claimed per pass of the tick, the rest waits for the next one: few enough to be sent well
+# within a claim's life (``claims.STALE_CLAIM``) even with every one tried three times.
+BATCH = 50
 
 Buttons = tuple[tuple[tuple[str, str], ...], ...]
 

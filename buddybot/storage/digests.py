@@ -85,6 +85,20 @@ async def retake(session: AsyncSession, now: datetime) -> list[tuple[int, int, d
     return [tuple(row) for row in rows]  # type: ignore[misc]
 
 
+async def renew_claim(
+    session: AsyncSession, digest_id: int, claimed_at: datetime, now: datetime
+) -> bool:
+    """Move the claim of an unsettled digest from ``claimed_at`` to ``now``, only if it is
+    still the claim made at ``claimed_at``; True when it was."""
+    renewed = await session.scalar(
+        update(Digest)
+        .where(Digest.id == digest_id, Digest.claimed_at == claimed_at, Digest.sent_at.is_(None))
+        .values(claimed_at=now)
+        .returning(Digest.id)
+    )
+    return renewed is not None
+
+
 async def attempts_of(session: AsyncSession, digest_id: int) -> int:
     """How often the digest ``digest_id`` was taken for sending."""
     return int(await session.scalar(select(Digest.attempts).where(Digest.id == digest_id)) or 0)
