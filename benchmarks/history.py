@@ -15,6 +15,7 @@ from buddybot.metrics import week_of
 from buddybot.network import Domain
 from buddybot.roles import ParticipantRole, ParticipantStatus, ProfessionalStatus
 from buddybot.storage import people
+from buddybot.storage.columns import sealed_rows
 from buddybot.storage.database import Database
 from buddybot.storage.models import (
     Checkin,
@@ -176,16 +177,19 @@ async def seed(
     }
     async with database.transaction() as session:
         for batch in _batches(iter(participant_rows)):
-            await session.execute(insert(Participant), batch)
+            await session.execute(insert(Participant), sealed_rows(Participant, batch))
         for batch in _batches(iter(contact_rows)):
-            await session.execute(insert(Contact), batch)
+            await session.execute(insert(Contact), sealed_rows(Contact, batch))
     pending: dict[str, list[dict[str, Any]]] = {name: [] for name in tables}
 
     async def flush(names: list[str]) -> None:
         async with database.transaction() as session:
             for name in names:  # check-ins first: the others point at them
                 if pending[name]:
-                    await session.execute(insert(tables[name]), pending[name])
+                    rows = pending[name]
+                    if name == "checkin":  # its encrypted values are bound to their row
+                        rows = sealed_rows(Checkin, rows)
+                    await session.execute(insert(tables[name]), rows)
                     pending[name] = []
 
     for kind, row in answers():
