@@ -8,13 +8,14 @@ import asyncio
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import text
 
 from buddybot import sender
 from buddybot.clock import ManualClock
 from buddybot.runner import BotProcess
 from buddybot.sandbox import TelegramSandbox
 from tests.clocked import client_id_of, outbox_sent, prompted, tick, with_network
-from tests.journeys import invite, professional_joins
+from tests.journeys import clients_due_now, invite, professional_joins
 
 
 @pytest.fixture(autouse=True)
@@ -213,3 +214,32 @@ async def test_an_erased_client_gets_no_message_held_for_them_in_the_outbox(
     await _settle(clocked_bot, clock)
     late = [m.content for m in amira.unread()]
     assert late == [], f"written to after erasure: {late}"
+
+
+async def test_one_row_that_does_not_open_stops_nobody_elses_prompt(
+    clocked_bot: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
+) -> None:
+    """One client's encrypted name copied into another client's row (someone with database
+    access; item 8 makes it fail to open): that client is left out and logged, everyone
+    else still gets their prompt (item 4: one failing item never stops a batch)."""
+    people = [sandbox.user(f"Client{n}", language_code="en") for n in range(3)]
+    for person in people:
+        await person.ask("/start")
+        person.catch_up()
+    assert clocked_bot.database is not None
+    async with clocked_bot.database.transaction() as session:
+        await clients_due_now(session, [p.id for p in people], clock.now)
+    async with clocked_bot.database.transaction() as session:
+        first, second = list(
+            await session.scalars(text("SELECT id FROM participant ORDER BY id LIMIT 2"))
+        )
+        await session.execute(
+            text(
+                "UPDATE participant SET first_name = "
+                "(SELECT first_name FROM participant WHERE id = :second) WHERE id = :first"
+            ),
+            {"first": first, "second": second},
+        )
+    await tick(clocked_bot)
+    await asyncio.sleep(0.5)
+    assert [bool(person.unread()) for person in people] == [False, True, True]

@@ -16,7 +16,7 @@ from buddybot.roles import ParticipantStatus
 from buddybot.storage import claims, models
 from buddybot.storage.columns import sealed_rows
 from buddybot.storage.contacts import as_contact
-from buddybot.storage.database import upsert_insert
+from buddybot.storage.database import rows_that_open, upsert_insert
 from buddybot.storage.models import (
     Checkin,
     CheckinStatus,
@@ -38,7 +38,7 @@ async def due_rhythms(
 ) -> list[tuple[Rhythm, Participant]]:
     """Rhythms not looked at since before ``now`` of people who take part and
     ``may_be_prompted``, locked for this process (others skip them on PostgreSQL)."""
-    rows = await session.execute(
+    statement = (
         select(Rhythm, Participant)
         .join(Participant, Participant.id == Rhythm.participant_id)
         .where(
@@ -50,7 +50,8 @@ async def due_rhythms(
         )
         .with_for_update(of=Rhythm, skip_locked=True)
     )
-    return [(record, participant) for record, participant in rows.all()]
+    rows = await rows_that_open(session, statement, Participant.id, "participant")
+    return [(record, participant) for record, participant in rows]
 
 
 async def add_slots(session: AsyncSession, rows: Sequence[Mapping[str, Any]]) -> None:
@@ -70,8 +71,9 @@ async def candidates(
     session: AsyncSession, limit: int, *conditions: ColumnElement[bool]
 ) -> list[tuple[Checkin, Participant]]:
     """Check-ins meeting ``conditions`` with their participant, oldest slot first, locked for
-    this process (other replicas skip them on PostgreSQL)."""
-    rows = await session.execute(
+    this process (other replicas skip them on PostgreSQL); one whose values do not open is
+    left out (``database.rows_that_open``), the others go on."""
+    statement = (
         select(Checkin, Participant)
         .join(Participant, Participant.id == Checkin.participant_id)
         .where(*conditions)
@@ -79,7 +81,8 @@ async def candidates(
         .limit(limit)
         .with_for_update(of=Checkin, skip_locked=True)
     )
-    return [(checkin, participant) for checkin, participant in rows.all()]
+    rows = await rows_that_open(session, statement, Checkin.id, "check-in")
+    return [(checkin, participant) for checkin, participant in rows]
 
 
 async def release_stale_claims(session: AsyncSession, now: datetime) -> None:

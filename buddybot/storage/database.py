@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
 import weakref
 from collections.abc import AsyncIterator, Callable
@@ -11,7 +12,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import aiosqlite
-from sqlalchemy import event, text
+from sqlalchemy import Select, event, text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import URL, make_url
@@ -22,8 +23,11 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import InstrumentedAttribute
 
-from buddybot.storage import deliveries
+from buddybot.storage import crypto, deliveries
+
+log = logging.getLogger(__name__)
 
 # PostgreSQL connections per process (kept open, and opened on top when busy).
 POOL_SIZE = 5
@@ -244,3 +248,28 @@ async def saved(session: AsyncSession, row: Row) -> Row:
     session.add(row)
     await session.flush()
     return row
+
+
+async def rows_that_open(
+    session: AsyncSession,
+    statement: Select[*tuple[Any, ...]],
+    key: InstrumentedAttribute[int],
+    what: str,
+) -> list[Any]:
+    """The rows of ``statement``, without those whose encrypted values do not open (a value
+    moved between rows, a key lost): a batch of prompts or reminders must not fail as a
+    whole for one such row. Read at once as usual; only when a row does not open, again one
+    by one by ``key`` (its id), and each that does not open is left out and logged as
+    ``what`` with its id (never its content)."""
+    try:
+        return list((await session.execute(statement)).all())
+    except crypto.EncryptionKeyError:
+        pass
+    ids = list((await session.execute(statement.with_only_columns(key))).scalars())
+    rows: list[Any] = []
+    for row_id in ids:
+        try:
+            rows.extend((await session.execute(statement.where(key == row_id))).all())
+        except crypto.EncryptionKeyError:
+            log.error("%s %s does not open; left out until it is mended", what, row_id)
+    return rows

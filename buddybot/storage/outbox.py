@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from buddybot.storage import claims
+from buddybot.storage.database import rows_that_open
 from buddybot.storage.models import OutgoingMessage
 
 
@@ -52,8 +53,9 @@ async def claim(
             .returning(OutgoingMessage.id)
         )
     )
-    rows = await session.scalars(select(OutgoingMessage).where(OutgoingMessage.id.in_(won)))
-    return sorted(rows, key=lambda row: (row.retry_at, row.id))
+    statement = select(OutgoingMessage).where(OutgoingMessage.id.in_(won))
+    rows = await rows_that_open(session, statement, OutgoingMessage.id, "outgoing message")
+    return sorted((row for (row,) in rows), key=lambda row: (row.retry_at, row.id))
 
 
 async def later(session: AsyncSession, message_id: int, retry_at: datetime) -> None:
