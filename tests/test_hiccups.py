@@ -15,7 +15,7 @@ from buddybot.clock import ManualClock
 from buddybot.runner import BotProcess
 from buddybot.sandbox import TelegramSandbox
 from tests.clocked import client_id_of, outbox_sent, prompted, tick, with_network
-from tests.journeys import clients_due_now, invite, professional_joins
+from tests.journeys import clients_due_now, invite, joined_client, professional_joins
 
 
 @pytest.fixture(autouse=True)
@@ -56,8 +56,6 @@ async def test_clients_message_survives_a_hiccup_on_the_thank_you(
     clocked_bot: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
 ) -> None:
     """A 502 on the thank-you does not lose the client's message for the professional."""
-    from tests.journeys import joined_client
-
     els, amira = await joined_client(clocked_bot, sandbox)
     await with_network(clocked_bot, await client_id_of(clocked_bot, amira), "Mama")
     amira.catch_up()
@@ -80,8 +78,6 @@ async def test_clients_message_survives_a_hiccup_on_the_thank_you(
 async def test_stop_note_survives_a_hiccup_on_the_press_answer(
     clocked_bot: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
 ) -> None:
-    from tests.journeys import joined_client
-
     els, amira = await joined_client(clocked_bot, sandbox)
     question = await amira.ask("/stop")
     els.catch_up()
@@ -192,8 +188,6 @@ async def test_an_erased_client_gets_no_message_held_for_them_in_the_outbox(
     """Bram (a buddy for Amira) joins while Telegram has a hiccup: "Bram would like to be
     your buddy" waits in the outbox for Amira. Amira then erases herself (/delete): her
     erasure takes the waiting question along."""
-    from tests.journeys import joined_client
-
     els, amira = await joined_client(clocked_bot, sandbox)
     code = await invite(els, "🤝 Een buddy", "Bram", client="Amira")
     bram = sandbox.user("Bram", language_code="en")
@@ -243,3 +237,20 @@ async def test_one_row_that_does_not_open_stops_nobody_elses_prompt(
     await tick(clocked_bot)
     await asyncio.sleep(0.5)
     assert [bool(person.unread()) for person in people] == [False, True, True]
+
+
+async def test_a_person_who_tries_three_times_during_an_outage_gets_one_sorry(
+    clocked_bot: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
+) -> None:
+    """Telegram has an outage; Amira, getting no answer, types /help three times: once
+    Telegram is back she gets one "my answer didn't reach you", not three."""
+    _, amira = await joined_client(clocked_bot, sandbox)
+    amira.catch_up()
+    fault = sandbox.inject_fault("sendMessage", 502, times=10_000)
+    for _ in range(3):
+        await amira.send("/help")
+        await asyncio.sleep(0.5)
+    fault.times = 0
+    await _settle(clocked_bot, clock)
+    sorry = [m for m in amira.unread() if m.content.startswith("Sorry, my answer didn't reach")]
+    assert len(sorry) == 1

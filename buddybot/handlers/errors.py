@@ -79,6 +79,7 @@ async def on_error(update: object, context: BuddyContext) -> None:
             tr("error.not_delivered"),
             "reply not delivered",
             participant_id=participant,
+            once=True,
         )
         await outgoing.post_from(context, note)
         return

@@ -45,6 +45,9 @@ class Outgoing:
     buttons: Buttons = ()
     participant_id: int | None = None
     window: timedelta = NOTE_WINDOW
+    # One waiting at a time for this participant and kind (a kind word after a failed
+    # reply: trying three times in an outage earns one apology, not three).
+    once: bool = False
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,17 @@ class Pending:
 
 
 async def post(session: AsyncSession, messages: Sequence[Outgoing], now: datetime) -> list[int]:
-    """Keep ``messages`` to be sent from ``now``; returns their ids (to try them at once)."""
+    """Keep ``messages`` to be sent from ``now``; returns their ids (to try them at once).
+    A message ``once`` is left out when one of its kind waits for the same participant."""
+    messages = [
+        message
+        for message in messages
+        if not (
+            message.once
+            and message.participant_id is not None
+            and await stored.waiting_for(session, message.participant_id, message.what)
+        )
+    ]
     return await stored.add(
         session,
         [

@@ -87,6 +87,16 @@ async def drop_expired(session: AsyncSession, now: datetime) -> int:
     return int(getattr(gone, "rowcount", 0) or 0)
 
 
+async def waiting_for(session: AsyncSession, participant_id: int, what: str) -> bool:
+    """True when a message of kind ``what`` for this participant is waiting."""
+    found = await session.scalar(
+        select(OutgoingMessage.id)
+        .where(OutgoingMessage.participant_id == participant_id, OutgoingMessage.what == what)
+        .limit(1)
+    )
+    return found is not None
+
+
 async def count(session: AsyncSession, ids: Sequence[int]) -> int:
     """How many of the messages ``ids`` are still kept."""
     if not ids:
