@@ -15,7 +15,7 @@ from buddybot.admin import run_admin
 from buddybot.clock import ManualClock, utcnow
 from buddybot.metrics import week_of
 from buddybot.runner import BotProcess
-from buddybot.sandbox import TelegramSandbox
+from buddybot.sandbox import SandboxUser, TelegramSandbox
 from buddybot.sandbox.media import image_size
 from buddybot.services import organisations
 from buddybot.services.invitations import code_hash
@@ -253,13 +253,16 @@ async def test_forged_buttons_for_someone_elses_client_are_refused_and_logged(
     assert mallory.unread() == []
 
 
-async def test_a_leaving_professionals_caseload_moves_and_everyone_is_told(
-    bot: BotProcess, sandbox: TelegramSandbox
-) -> None:
+async def _els_amira_and_tom(
+    bot: BotProcess, sandbox: TelegramSandbox, invited_too: str | None = None
+) -> tuple[SandboxUser, SandboxUser, SandboxUser]:
+    """Els with a client Amira (and ``invited_too``, invited but not joined), and Tom, a
+    colleague who joined: the start of a caseload transfer."""
     els = await professional_joins(bot, sandbox)
     amira = sandbox.user("Amira", language_code="en")
     await join(amira, await invite(els, "👤 Een cliënt", "Amira"), "English", "✅ I'll take part")
-    await invite(els, "👤 Een cliënt", "Noor")  # invited, not joined: moves, nobody to tell
+    if invited_too is not None:
+        await invite(els, "👤 Een cliënt", invited_too)  # moves too, nobody to tell
     assert bot.database is not None
     async with bot.database.transaction() as session:
         tom_code = (
@@ -270,6 +273,13 @@ async def test_a_leaving_professionals_caseload_moves_and_everyone_is_told(
     tom = sandbox.user("Tom", language_code="nl")
     await tom.ask(f"/start {tom_code}")
     amira.catch_up()
+    return els, amira, tom
+
+
+async def test_a_leaving_professionals_caseload_moves_and_everyone_is_told(
+    bot: BotProcess, sandbox: TelegramSandbox
+) -> None:
+    els, amira, tom = await _els_amira_and_tom(bot, sandbox, invited_too="Noor")
 
     arguments = Namespace(
         admin_command="transfer", org="Kring Gent", from_professional="Els", to_professional="Tom"
@@ -285,6 +295,7 @@ async def test_a_leaving_professionals_caseload_moves_and_everyone_is_told(
     assert "Noor: uitgenodigd" in caseload
     els.catch_up()
     assert "Ik ben BuddyBot" in (await els.ask("/start")).content  # Els has left
+    assert bot.database is not None
     async with bot.database.transaction() as session:
         moved = await session.scalar(
             select(func.count()).where(AuditLog.action == "participant.transferred")
@@ -366,19 +377,7 @@ async def test_a_professional_who_joined_in_english_gets_what_the_bot_starts_in_
 async def test_a_transfer_while_telegram_is_unreachable_tells_everyone_once_it_is_back(
     bot: BotProcess, sandbox: TelegramSandbox, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    els = await professional_joins(bot, sandbox)
-    amira = sandbox.user("Amira", language_code="en")
-    await join(amira, await invite(els, "👤 Een cliënt", "Amira"), "English", "✅ I'll take part")
-    assert bot.database is not None
-    async with bot.database.transaction() as session:
-        tom_code = (
-            await organisations.invite_professional(
-                session, "Kring Gent", "Tom", now=utcnow(), days=14
-            )
-        ).code
-    tom = sandbox.user("Tom", language_code="nl")
-    await tom.ask(f"/start {tom_code}")
-    amira.catch_up()
+    _, amira, tom = await _els_amira_and_tom(bot, sandbox)
     tom.catch_up()
     unreachable = bot.settings.model_copy(
         update={"telegram_api_url": f"http://127.0.0.1:{free_port()}/bot"}
