@@ -29,18 +29,6 @@ def buttons_of(keyboard: InlineKeyboardMarkup | None) -> Buttons:
     )
 
 
-async def post(
-    bot: Bot, database: Database, clock: Callable[[], datetime], messages: Sequence[Outgoing]
-) -> None:
-    """Keep ``messages`` in the outbox, then try to send them now; what Telegram cannot take
-    yet waits for the tick."""
-    if not messages:
-        return
-    async with database.transaction() as session:
-        ids = await outbox.post(session, messages, clock())
-    await send_due(bot, database, clock, ids)
-
-
 async def send_due(
     bot: Bot,
     database: Database,
@@ -48,8 +36,8 @@ async def send_due(
     ids: Sequence[int] | None = None,
 ) -> int:
     """Send what is due in the outbox (only ``ids`` when given) and record each outcome as
-    it comes; returns how many reached Telegram. One message failing in an unexpected way is logged
-    and tried again later; the others go on."""
+    it comes; returns how many reached Telegram. One message failing in an unexpected way
+    is logged and tried again later; the others go on."""
     async with database.transaction() as session:
         pending = await outbox.claim_due(session, clock(), ids)
     sent = 0
