@@ -33,8 +33,9 @@ class Step(StrEnum):
 
 # How the client was in touch with someone, in the order the buttons show.
 MODES = ("in_person", "call", "message")
-# Typed texts are kept to this many characters.
-TEXT_LIMIT = 1000
+# Typed texts are kept whole: this is what one Telegram message can hold ("Text of the
+# message …, 1-4096 characters", Bot API sendMessage), so nobody's words are cut.
+TEXT_LIMIT = 4096
 
 
 class Action(StrEnum):

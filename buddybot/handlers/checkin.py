@@ -23,6 +23,7 @@ from buddybot.flows.checkin import MODES, Press, Step, parse_press
 from buddybot.handlers import basics, meetup, network
 from buddybot.handlers.buttons import STALE, Pressed, Stale, button, on_press, on_screen, show
 from buddybot.handlers.common import Reply, faces_row
+from buddybot.handlers.pages import pieces_of
 from buddybot.i18n import Translator, text_key
 from buddybot.network import by_circle
 from buddybot.roles import ParticipantRole
@@ -237,6 +238,25 @@ async def member_changed(update: Update, context: BuddyContext) -> None:
     )
 
 
+# A client's words in one message to the professional, with room for the line around them.
+FORWARD_PIECE = 3500
+
+
+def _passed_on(tr: Translator, chat_id: int, finished: Finished) -> list[Outgoing]:
+    """The client's message for their professional, whole: in parts when it is longer than
+    one message holds (numbered, so the professional reads them as one)."""
+    name = escape(finished.first_name)
+    pieces = pieces_of(finished.message or "", FORWARD_PIECE)
+    if len(pieces) == 1:
+        texts = [tr("checkin.forwarded", name=name, text=escape(pieces[0]))]
+    else:
+        texts = [
+            tr("checkin.forwarded_part", name=name, part=n, parts=len(pieces), text=escape(piece))
+            for n, piece in enumerate(pieces, start=1)
+        ]
+    return [Outgoing(chat_id, text, "a client's message") for text in texts]
+
+
 async def message_typed(update: Update, context: BuddyContext) -> bool:
     """Typed text during a check-in: the message for the professional (at that step), or a
     kind hint and the same question again. False when no check-in is going on."""
@@ -258,12 +278,8 @@ async def message_typed(update: Update, context: BuddyContext) -> bool:
     if isinstance(outcome, Finished) and outcome.forward_to is not None:
         # Kept before the thank-you: a hiccup answering the client must not lose their words.
         chat_id, language = outcome.forward_to
-        professional_tr = runtime.translator_in(language)
-        text = professional_tr(
-            "checkin.forwarded",
-            name=escape(outcome.first_name),
-            text=escape(outcome.message or ""),
+        await outgoing.post_from(
+            context, *_passed_on(runtime.translator_in(language), chat_id, outcome)
         )
-        await outgoing.post_from(context, Outgoing(chat_id, text, "a client's message"))
     await message.reply_text(reply.text, reply_markup=reply.keyboard)
     return True

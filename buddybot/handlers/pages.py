@@ -95,3 +95,24 @@ def paging_row(
     if shown.has_next:
         row.append(button(tr("page.next"), feature, *prefix, str(shown.number + 1)))
     return row
+
+
+def pieces_of(text: str, limit: int) -> list[str]:
+    """Plain ``text`` (what someone typed) in pieces of at most ``limit`` UTF-16 units, cut
+    at the last space before the limit where there is one: passed on whole, in as many
+    messages as it takes, never shortened. Joined with the spaces cut at, they give it back."""
+    pieces: list[str] = []
+    rest = text
+    while len(rest.encode("utf-16-le")) // 2 > limit:
+        cut = limit
+        while len(rest[:cut].encode("utf-16-le")) // 2 > limit:
+            cut -= 1  # characters outside the BMP count twice
+        space = rest.rfind(" ", 0, cut + 1)
+        if space > 0:
+            pieces.append(rest[:space])
+            rest = rest[space + 1 :]
+        else:
+            pieces.append(rest[:cut])
+            rest = rest[cut:]
+    pieces.append(rest)
+    return pieces
