@@ -98,10 +98,11 @@ async def add_contact(
     domain: str,
     *,
     extras: bool = False,
+    add: str = "➕ Add",
 ) -> ChatMessage:
-    """Tap ➕ under the network list and go through every step (English buttons); returns the
-    message that ends with the confirmation."""
-    await person.tap(menu, "➕ Add")
+    """Tap ``add`` (➕ under the network list, or under the last one added) and go through
+    every step (English buttons); returns the message that ends with the confirmation."""
+    await person.tap(menu, add)
     await person.tap(menu, kind)
     step = await person.ask(label)
     if step.content.startswith("You already have"):

@@ -48,6 +48,25 @@ async def _amira_with_mama(
     return els, amira, listing
 
 
+async def test_a_client_adds_three_people_without_typing_a_command(
+    bot: BotProcess, sandbox: TelegramSandbox
+) -> None:
+    """After each one added: "Add someone else" and "Done" (issue 17, item 3); Done shows
+    the map with everyone on it."""
+    _, amira = await joined_client(bot, sandbox)
+    _, _, message = await _network(amira)
+    add = "➕ Add"
+    for kind, label, circle, domain in EIGHT[:3]:
+        message = await add_contact(amira, message, kind, label, circle, domain, add=add)
+        assert message.content.startswith(f"✅ {label} is now in your network")
+        assert [b.text for b in message.buttons] == ["➕ Add someone else", "✅ Done"]
+        add = "➕ Add someone else"
+    await amira.tap(message, "✅ Done")
+    picture, listing = await amira.next_message(), await amira.next_message()
+    assert picture.photo is not None
+    assert "3 contacts in the network" in listing.content
+
+
 async def test_client_builds_changes_and_prunes_their_circle(
     bot: BotProcess, sandbox: TelegramSandbox
 ) -> None:

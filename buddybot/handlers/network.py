@@ -19,7 +19,15 @@ from buddybot.context import BuddyContext
 from buddybot.flows import contact_draft as flow
 from buddybot.flows.contact_draft import Step
 from buddybot.handlers import basics
-from buddybot.handlers.buttons import STALE, Pressed, Stale, button, on_press, show
+from buddybot.handlers.buttons import (
+    STALE,
+    Pressed,
+    Stale,
+    button,
+    on_press,
+    show,
+    take_buttons_off,
+)
 from buddybot.handlers.common import Reply, replies, send_replies, show_replies
 from buddybot.handlers.network_presses import (
     NET as NET,
@@ -293,7 +301,16 @@ def _answer_reply(tr: Translator, answer: DraftAnswer) -> Reply:
             return _leave(tr, result.checkin_id, tr("network.full", max=MAX_CONTACTS))
         return _leave(tr, result.checkin_id, tr("flow.cancelled"))
     if result.edit is MapEdit.ADDED:
-        return _leave(tr, result.checkin_id, tr("add.done", **_summary(tr, result.contact)))
+        done = tr("add.done", **_summary(tr, result.contact))
+        if result.checkin_id is not None:
+            return _leave(tr, result.checkin_id, done)
+        # The next person is one tap away, and so is the map with everyone on it.
+        client = str(answer.editing.client_id)
+        more = [
+            _button(tr("add.another"), "add", client),
+            _button(tr("add.finished"), "show", client),
+        ]
+        return Reply(done, InlineKeyboardMarkup([more]))
     if result.edit is MapEdit.CHANGED:
         return Reply(tr("change.done", **_summary(tr, result.contact)))
     return Reply(tr("remove.done", label=escape(result.contact.label)))
@@ -371,6 +388,8 @@ async def _on_map_press(
         listing = _map_replies(context.tr, view.editing.client_id, view.contacts, first=cancelled)
         await show_replies(pressed.query, listing)
         return None
+    # The map comes anew below: the buttons it was asked from are done with.
+    await take_buttons_off(pressed.query)
     message = pressed.query.message
     await _send_map(message if isinstance(message, Message) else None, context.tr, view)
     return None
