@@ -110,7 +110,7 @@ async def add_contact(
     await person.tap(step, circle)
     await person.tap(step, domain)
     if extras:
-        await person.tap(step, "Listens to me")
+        await person.tap(step, "Is there for me")
     await person.tap(step, "Next ➜")
     await person.tap(step, "Next ➜")
     await person.tap(step, "Every week" if extras else "Skip")

@@ -173,3 +173,17 @@ def test_back_then_the_same_choice_gives_the_same_state(
     back = flow.advance(chosen.state, flow.Back())
     if isinstance(back, flow.Ask) and back.state.step is state.step:
         assert flow.advance(back.state, choice) == chosen
+
+
+def test_support_offered_fits_the_kind_of_contact() -> None:
+    """An animal gives no advice; a place is where one finds company and help (issue 17,
+    item 3); a person or a group may do all of it."""
+    animal, place = ContactKind.ANIMAL, ContactKind.PLACE
+    assert flow.supports_for(animal, Step.RECEIVED) == (Support.EMOTIONAL, Support.COMPANY)
+    assert flow.supports_for(place, Step.GIVEN) == (Support.PRACTICAL,)
+    assert flow.supports_for(ContactKind.GROUP, Step.GIVEN) == tuple(Support)
+    fikkie = flow.State(Step.RECEIVED, kind=animal, label="Fikkie")
+    assert flow.advance(fikkie, flow.ToggleSupport(Support.ADVICE)) is flow.REFUSED
+    assert _asked(flow.advance(fikkie, flow.ToggleSupport(Support.COMPANY))).received == {
+        Support.COMPANY
+    }

@@ -43,6 +43,24 @@ ADD_STEPS = (
     Step.FREQUENCY,
 )
 SUPPORT_STEPS = frozenset({Step.RECEIVED, Step.GIVEN})
+
+# The support that fits a kind of contact, received from it and given to it: an animal
+# comforts and keeps company but gives no advice; a place is where one finds company and
+# help, and where one can help out (Inclusieweb: persons, animals and places).
+_ALL_SUPPORT = tuple(Support)
+_SUPPORT_FITS: dict[tuple[ContactKind, Step], tuple[Support, ...]] = {
+    (ContactKind.ANIMAL, Step.RECEIVED): (Support.EMOTIONAL, Support.COMPANY),
+    (ContactKind.ANIMAL, Step.GIVEN): (Support.COMPANY, Support.PRACTICAL),
+    (ContactKind.PLACE, Step.RECEIVED): (Support.COMPANY, Support.PRACTICAL),
+    (ContactKind.PLACE, Step.GIVEN): (Support.PRACTICAL,),
+}
+
+
+def supports_for(kind: ContactKind | None, step: Step) -> tuple[Support, ...]:
+    """The kinds of support offered on a support ``step`` for a contact of ``kind``."""
+    return _SUPPORT_FITS.get((kind or ContactKind.PERSON, step), _ALL_SUPPORT)
+
+
 LABEL_STEPS = frozenset({Step.LABEL, Step.EDIT_LABEL})
 
 
@@ -289,7 +307,11 @@ def _choose(state: State, event: Event) -> Outcome:
         return _one_of(state, replace(state, circle=event.circle), Step.CIRCLE, Step.EDIT_CIRCLE)
     if isinstance(event, ChooseDomain):
         return _one_of(state, replace(state, domain=event.domain), Step.DOMAIN, Step.EDIT_DOMAIN)
-    if isinstance(event, ToggleSupport) and step in SUPPORT_STEPS:
+    if (
+        isinstance(event, ToggleSupport)
+        and step in SUPPORT_STEPS
+        and event.support in supports_for(state.kind, step)
+    ):
         return Ask(_toggled(state, event.support))
     if isinstance(event, Next) and (step in SUPPORT_STEPS or step is Step.FREQUENCY):
         following = next_step(step)

@@ -117,11 +117,16 @@ CIRCLE_BUTTON = {
     2: text_key("circle.2.button"),
     3: text_key("circle.3.button"),
 }
+# Support from the client's point of view: what the contact does for them, what they do.
 SUPPORT_TEXT = {
-    Support.EMOTIONAL: text_key("support.emotional"),
-    Support.COMPANY: text_key("support.company"),
-    Support.PRACTICAL: text_key("support.practical"),
-    Support.ADVICE: text_key("support.advice"),
+    (Step.RECEIVED, Support.EMOTIONAL): text_key("support.received.emotional"),
+    (Step.RECEIVED, Support.COMPANY): text_key("support.received.company"),
+    (Step.RECEIVED, Support.PRACTICAL): text_key("support.received.practical"),
+    (Step.RECEIVED, Support.ADVICE): text_key("support.received.advice"),
+    (Step.GIVEN, Support.EMOTIONAL): text_key("support.given.emotional"),
+    (Step.GIVEN, Support.COMPANY): text_key("support.given.company"),
+    (Step.GIVEN, Support.PRACTICAL): text_key("support.given.practical"),
+    (Step.GIVEN, Support.ADVICE): text_key("support.given.advice"),
 }
 FREQUENCY_TEXT = {
     Frequency.DAILY: text_key("frequency.daily"),
@@ -270,8 +275,8 @@ def _question(tr: Translator, state: flow.State) -> Reply:
 def _support_question(tr: Translator, state: flow.State, label: str) -> Reply:
     chosen = state.chosen(state.step)
     toggles = [
-        _button(("✅ " if s in chosen else "") + tr(SUPPORT_TEXT[s]), "sup", s.value)
-        for s in Support
+        _button(("✅ " if s in chosen else "") + tr(SUPPORT_TEXT[state.step, s]), "sup", s.value)
+        for s in flow.supports_for(state.kind, state.step)
     ]
     go_on = [_button(tr("button.next"), "next")]
     return Reply(
