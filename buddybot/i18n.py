@@ -9,7 +9,8 @@ Placeholders use ``str.format`` names: ``{name}``. Plurals use the catalog's Plu
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
 from gettext import c2py
@@ -63,6 +64,14 @@ class Translator:
                 return form.format(count=count, **values)
         return self._missing(key, lambda other: other.plural(key, count, **values))
 
+    def instead(self, keys: Mapping[str, str], /, **values: Any) -> Translator:
+        """This translator with the texts of ``keys`` said by other keys, which also get
+        ``values``: the same question asked about someone else ("How close is Mama to
+        you?" → "… to Amira?" for her professional)."""
+        return _Instead(
+            self.language, self._texts, self._plural_index, self._fallback, keys, values
+        )
+
     def date(self, moment: date | datetime, time_zone: str | None = None) -> str:
         """A day as people write it in this language: "9 december 2026" / "9 December 2026"."""
         if isinstance(moment, datetime) and time_zone:
@@ -77,6 +86,19 @@ class Translator:
         if self._fallback is not None:
             return str(ask(self._fallback))
         return key
+
+
+@dataclass(frozen=True)
+class _Instead(Translator):
+    """A translator that says some keys by others (:meth:`Translator.instead`)."""
+
+    _keys: Mapping[str, str] = field(default_factory=dict)
+    _values: Mapping[str, Any] = field(default_factory=dict)
+
+    def __call__(self, key: str, /, **values: Any) -> str:
+        if key in self._keys:
+            return super().__call__(self._keys[key], **self._values, **values)
+        return super().__call__(key, **values)
 
 
 def text_key(key: str) -> str:

@@ -191,12 +191,14 @@ async def test_professional_adds_a_contact_with_the_client_who_is_told(
     await els.tap(listing, "➕ Toevoegen")
     await els.tap(listing, "👥 Groep")
     step = await els.ask("Praatgroep")
+    # Els is asked about Amira's network, not her own (issue 17, item 3).
+    assert step.content == "Hoe dicht staat Praatgroep bij Amira?"
     await els.tap(step, "🙂 Dichtbij: belangrijk voor mij")
     await els.tap(step, "🩺 Hulp")
     await els.tap(step, "Verder ➜")
     await els.tap(step, "Verder ➜")
     await els.tap(step, "Overslaan")
-    assert step.content == "✅ Praatgroep staat nu in je netwerk: Dichtbij, Hulp."
+    assert step.content == "✅ Praatgroep staat nu in het netwerk van Amira: Dichtbij, Hulp."
     told = await amira.next_message()
     assert told.content == (
         "Your support worker changed your network: Praatgroep added (Close, Care)."

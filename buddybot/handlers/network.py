@@ -288,6 +288,27 @@ def _support_question(tr: Translator, state: flow.State, label: str) -> Reply:
     )
 
 
+# A professional changing a client's map reads about the client's network, not their own.
+FOR_PROFESSIONAL = {
+    "add.duplicate": text_key("add.duplicate_of"),
+    "add.circle": text_key("add.circle_of"),
+    "add.support_received": text_key("add.support_received_of"),
+    "add.support_given": text_key("add.support_given_of"),
+    "add.frequency": text_key("add.frequency_of"),
+    "add.done": text_key("add.done_of"),
+    "remove.confirm": text_key("remove.confirm_of"),
+    "remove.done": text_key("remove.done_of"),
+}
+
+
+def _voice(tr: Translator, editing: Editing) -> Translator:
+    """``tr`` for the one editing: the client as ever; their professional hears the same
+    questions about the client ("How close is Mama to Amira?")."""
+    if editing.editor.kind != "professional":
+        return tr
+    return tr.instead(FOR_PROFESSIONAL, client=escape(editing.client_name))
+
+
 def _summary(tr: Translator, contact: Contact) -> dict[str, str]:
     return {
         "label": escape(contact.label),
@@ -406,7 +427,7 @@ network_button = on_press(parse_network, _on_network_press)
 async def _show_answer(pressed: Pressed, context: BuddyContext, answer: DraftAnswer) -> None:
     await _tell_client(context, answer.editing, answer.result)  # kept before the answer
     await pressed.query.answer()
-    reply = _answer_reply(context.tr, answer)
+    reply = _answer_reply(_voice(context.tr, answer.editing), answer)
     await show(pressed.query, reply.text, reply.keyboard)
 
 
@@ -426,7 +447,7 @@ async def _on_contact(pressed: Pressed, data: ContactPress, context: BuddyContex
     if isinstance(result, Saved):
         await _show_answer(pressed, context, DraftAnswer(editing, result))
         return None
-    tr = context.tr
+    tr = _voice(context.tr, editing)
     if isinstance(result, AlreadyRemoved):  # "Yes, remove" tapped twice: it is done
         await pressed.query.answer(tr("remove.already"))
         await show(pressed.query, tr("remove.done", label=escape(result.contact.label)), None)
@@ -504,5 +525,5 @@ async def label_typed(update: Update, context: BuddyContext, draft: contacts.Dra
         await message.reply_text(tr("button.stale"))
         return
     await _tell_client(context, answer.editing, answer.result)  # kept before the answer
-    reply = _answer_reply(tr, answer)
+    reply = _answer_reply(_voice(tr, answer.editing), answer)
     await message.reply_text(reply.text, reply_markup=reply.keyboard)
