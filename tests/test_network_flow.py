@@ -314,3 +314,28 @@ async def test_yes_remove_twice_is_done_once_and_only_someone_elses_contact_is_r
     assert changes.count("removed") == 1
     _, text, _ = await _network(noor)
     assert "• Papa" in text
+
+
+async def test_done_on_a_message_telegram_no_longer_shows_still_brings_the_map(
+    bot: BotProcess, sandbox: TelegramSandbox
+) -> None:
+    """Telegram sends an inaccessible message (date 0) for one it no longer shows the bot:
+    the map comes to the chat all the same (issue 16, item 6)."""
+    _, amira = await joined_client(bot, sandbox)
+    _, _, listing = await _network(amira)
+    added = await add_contact(amira, listing, *EIGHT[0])
+    done = next(b.callback_data for b in added.buttons if b.text == "✅ Done")
+    assert done is not None
+    gone = {"message_id": added.message_id, "chat": {"id": amira.id, "type": "private"}}
+    payload = {
+        "id": sandbox.register_callback(),
+        "from": amira.user,
+        "message": {**gone, "date": 0},
+        "chat_instance": str(amira.id),
+        "data": done,
+    }
+    amira.catch_up()
+    await sandbox.push_update("callback_query", payload)
+    picture, listing = await amira.next_message(), await amira.next_message()
+    assert picture.photo is not None
+    assert "1 contact in the network" in listing.content

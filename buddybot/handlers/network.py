@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from html import escape
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from buddybot import outgoing
 from buddybot.context import BuddyContext
@@ -28,7 +28,7 @@ from buddybot.handlers.buttons import (
     show,
     take_buttons_off,
 )
-from buddybot.handlers.common import Reply, replies, send_replies, show_replies
+from buddybot.handlers.common import Reply, replies, show_replies
 from buddybot.handlers.network_presses import (
     NET as NET,
 )
@@ -202,16 +202,16 @@ def _map_replies(
     return replies(blocks, InlineKeyboardMarkup([buttons]))
 
 
-async def _send_map(message: Message | None, tr: Translator, view: NetworkView) -> None:
+async def _send_map(bot: Bot, chat_id: int, tr: Translator, view: NetworkView) -> None:
     """The circle picture with a short caption, then the list with the buttons to change
     it (the list grows with the network, so it is never the caption: at most 1024
-    characters, https://core.telegram.org/bots/api#sendphoto)."""
-    if message is None:
-        return
+    characters, https://core.telegram.org/bots/api#sendphoto). Sent to the chat, so a press
+    on a message Telegram no longer shows gets it too."""
     name = view.editing.client_name
     picture = render_circle(view.contacts, circle_texts(tr, name))
-    await message.reply_photo(picture, caption=tr("network.title", name=escape(name)))
-    await send_replies(message, _map_replies(tr, view.editing.client_id, view.contacts))
+    await bot.send_photo(chat_id, picture, caption=tr("network.title", name=escape(name)))
+    for reply in _map_replies(tr, view.editing.client_id, view.contacts):
+        await bot.send_message(chat_id, reply.text, reply_markup=reply.keyboard)
 
 
 async def network_command(update: Update, context: BuddyContext) -> None:
@@ -224,7 +224,7 @@ async def network_command(update: Update, context: BuddyContext) -> None:
     if view is None:
         await basics.not_for_role(update, context.tr)
         return
-    await _send_map(update.effective_message, context.tr, view)
+    await _send_map(context.bot, user.id, context.tr, view)
 
 
 # ------------------------------------------------------------------ steps of the draft
@@ -416,8 +416,7 @@ async def _on_map_press(
         return None
     # The map comes anew below: the buttons it was asked from are done with.
     await take_buttons_off(pressed.query)
-    message = pressed.query.message
-    await _send_map(message if isinstance(message, Message) else None, context.tr, view)
+    await _send_map(context.bot, pressed.telegram_user_id, context.tr, view)
     return None
 
 
