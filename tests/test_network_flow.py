@@ -193,9 +193,12 @@ async def test_professional_adds_a_contact_with_the_client_who_is_told(
     step = await els.ask("Praatgroep")
     # Els is asked about Amira's network, not her own (issue 17, item 3).
     assert step.content == "Hoe dicht staat Praatgroep bij Amira?"
-    await els.tap(step, "🙂 Dichtbij: belangrijk voor mij")
+    await els.tap(step, "🙂 Dichtbij: belangrijk voor Amira")
     await els.tap(step, "🩺 Hulp")
+    assert step.content.startswith("Wat doet Praatgroep voor Amira?")
+    assert "Is er voor Amira" in [b.text for b in step.buttons]
     await els.tap(step, "Verder ➜")
+    assert "Amira is er voor hen" in [b.text for b in step.buttons]
     await els.tap(step, "Verder ➜")
     await els.tap(step, "Overslaan")
     assert step.content == "✅ Praatgroep staat nu in het netwerk van Amira: Dichtbij, Hulp."

@@ -298,6 +298,17 @@ FOR_PROFESSIONAL = {
     "add.done": text_key("add.done_of"),
     "remove.confirm": text_key("remove.confirm_of"),
     "remove.done": text_key("remove.done_of"),
+    "circle.1.button": text_key("circle.1.button_of"),
+    "circle.2.button": text_key("circle.2.button_of"),
+    "circle.3.button": text_key("circle.3.button_of"),
+    "support.received.emotional": text_key("support.received.emotional_of"),
+    "support.received.company": text_key("support.received.company_of"),
+    "support.received.practical": text_key("support.received.practical_of"),
+    "support.received.advice": text_key("support.received.advice_of"),
+    "support.given.emotional": text_key("support.given.emotional_of"),
+    "support.given.company": text_key("support.given.company_of"),
+    "support.given.practical": text_key("support.given.practical_of"),
+    "support.given.advice": text_key("support.given.advice_of"),
 }
 
 
