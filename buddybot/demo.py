@@ -212,7 +212,7 @@ class _Story:
         await tap(els, els_listing, "➕ Toevoegen")
         await tap(els, els_listing, "👥 Groep")
         step = await say(els, "Praatgroep")
-        await tap(els, step, "🙂 Dichtbij: belangrijk voor mij")
+        await tap(els, step, "🙂 Dichtbij: belangrijk voor Amira")
         await tap(els, step, "🩺 Hulp")
         await tap(els, step, "Verder ➜")
         await tap(els, step, "Verder ➜")
