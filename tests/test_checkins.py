@@ -536,16 +536,7 @@ async def test_a_press_on_a_message_the_bot_no_longer_sees_is_answered_anew(
     question = await amira.ask("/checkin")
     nobody = next(b.callback_data for b in question.buttons if b.text == "Nobody")
     assert nobody is not None
-    # Telegram sends an inaccessible message (date 0) for one it no longer shows the bot.
-    gone = {"message_id": question.message_id, "chat": {"id": amira.id, "type": "private"}}
-    payload = {
-        "id": sandbox.register_callback(),
-        "from": amira.user,
-        "message": {**gone, "date": 0},
-        "chat_instance": str(amira.id),
-        "data": nobody,
-    }
-    await sandbox.push_update("callback_query", payload)
+    await amira.press_on_gone(question, nobody)
     mood = await amira.next_message()
     assert mood.content.startswith("How do you feel today?")
     assert not [r for r in caplog.records if r.levelname == "ERROR"]

@@ -329,16 +329,8 @@ async def test_done_on_a_message_telegram_no_longer_shows_still_brings_the_map(
     added = await add_contact(amira, listing, *EIGHT[0])
     done = next(b.callback_data for b in added.buttons if b.text == "✅ Done")
     assert done is not None
-    gone = {"message_id": added.message_id, "chat": {"id": amira.id, "type": "private"}}
-    payload = {
-        "id": sandbox.register_callback(),
-        "from": amira.user,
-        "message": {**gone, "date": 0},
-        "chat_instance": str(amira.id),
-        "data": done,
-    }
     amira.catch_up()
-    await sandbox.push_update("callback_query", payload)
+    await amira.press_on_gone(added, done)
     picture, listing = await amira.next_message(), await amira.next_message()
     assert picture.photo is not None
     assert "1 contact in the network" in listing.content

@@ -138,6 +138,21 @@ class SandboxUser:
         update = await self.sandbox.push_update("callback_query", payload)
         return Press(query_id, int(update["update_id"]), message)
 
+    async def press_on_gone(self, message: ChatMessage, data: str) -> Press:
+        """Press a button of ``message`` as Telegram sends it once it no longer shows the
+        bot that message: an inaccessible message (date 0, only its id and chat)."""
+        query_id = self.sandbox.register_callback()
+        gone = {"message_id": message.message_id, "chat": {"id": self.id, "type": "private"}}
+        payload = {
+            "id": query_id,
+            "from": self.user,
+            "message": {**gone, "date": 0},
+            "chat_instance": str(self.id * 7919),
+            "data": data,
+        }
+        update = await self.sandbox.push_update("callback_query", payload)
+        return Press(query_id, int(update["update_id"]), message)
+
     async def block(self) -> None:
         """Block the bot: sends fail with 403 and the bot gets a my_chat_member update."""
         self.sandbox.set_blocked(self.id, True)
