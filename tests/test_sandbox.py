@@ -23,6 +23,8 @@ from telegram import (
     InlineKeyboardMarkup,
     InputMediaDocument,
     InputMediaPhoto,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
 )
 from telegram.error import BadRequest, Conflict, Forbidden, InvalidToken, NetworkError, RetryAfter
 
@@ -153,6 +155,36 @@ async def test_edits_apply_and_an_unchanged_edit_is_refused(
     assert noor.inbox == []
     with pytest.raises(BadRequest, match="Message to delete not found"):
         await api.delete_message(noor.id, sent.message_id)
+
+
+async def test_a_reply_keyboard_stays_under_the_text_field_until_replaced_or_removed(
+    sandbox: TelegramSandbox, api: Bot
+) -> None:
+    noor = sandbox.user("Noor")
+    assert noor.menu == []
+    menu = ReplyKeyboardMarkup(
+        [["💬 Check in", "📅 My week"]], resize_keyboard=True, is_persistent=True
+    )
+    await api.send_message(noor.id, "Your buttons are below.", reply_markup=menu)
+    await api.send_message(noor.id, "Another message")  # a message without one keeps it
+    assert noor.menu == ["💬 Check in", "📅 My week"]
+    assert noor.menu_keyboard is not None
+    assert (noor.menu_keyboard.persistent, noor.menu_keyboard.resized) == (True, True)
+    assert noor.inbox[0].buttons == []  # not an inline keyboard under the message
+
+    # A tap sends the button's text as an ordinary message.
+    await noor.tap_menu("📅 My week")
+    sent = sandbox.messages(noor.id)[-1]
+    assert (sent.from_bot, sent.text) == (False, "📅 My week")
+    with pytest.raises(AssertionError, match="no menu button"):
+        await noor.tap_menu("❓ Help")
+
+    # Telegram edits only inline keyboards.
+    with pytest.raises(BadRequest, match="Inline keyboard expected"):
+        await api.edit_message_text("x", noor.id, noor.inbox[0].message_id, reply_markup=menu)  # type: ignore[arg-type]
+
+    await api.send_message(noor.id, "Bye", reply_markup=ReplyKeyboardRemove())
+    assert noor.menu == []
 
 
 async def test_a_blocked_person_cannot_be_written_to(sandbox: TelegramSandbox, api: Bot) -> None:

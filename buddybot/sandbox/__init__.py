@@ -1,6 +1,6 @@
 """A local fake Telegram Bot API server for tests and the demo (see ``server.py``)."""
 
-from buddybot.sandbox.chats import Button, CallbackAnswer, ChatMessage, StoredFile
+from buddybot.sandbox.chats import Button, CallbackAnswer, ChatMessage, ReplyKeyboard, StoredFile
 from buddybot.sandbox.server import DEFAULT_TOKEN, ApiCall, TelegramSandbox
 from buddybot.sandbox.users import Press, SandboxUser
 
@@ -11,6 +11,7 @@ __all__ = [
     "CallbackAnswer",
     "ChatMessage",
     "Press",
+    "ReplyKeyboard",
     "SandboxUser",
     "StoredFile",
     "TelegramSandbox",

@@ -40,6 +40,22 @@ class Button:
 
 
 @dataclass
+class ReplyKeyboard:
+    """The buttons a bot put in place of the phone's keyboard (``ReplyKeyboardMarkup``). They
+    stay under the text field, whatever messages follow, until the bot sends another
+    keyboard or removes it; a tap sends the button's text as a message."""
+
+    rows: list[list[str]]
+    persistent: bool = False
+    resized: bool = False
+
+    @property
+    def texts(self) -> list[str]:
+        """The button texts, row by row flattened."""
+        return [text for row in self.rows for text in row]
+
+
+@dataclass
 class ChatMessage:
     """A message in a private chat, with the bot's later edits applied."""
 
@@ -90,6 +106,7 @@ class Chat:
 
     user: dict[str, Any]
     blocked: bool = False
+    keyboard: ReplyKeyboard | None = None  # the reply keyboard the person sees now
     next_message_id: int = 1
     messages: list[ChatMessage] = field(default_factory=list)
     # Who waits for something in this chat: woken only by calls about this chat, so a

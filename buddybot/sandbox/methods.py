@@ -8,7 +8,14 @@ import secrets
 import time
 from typing import Any
 
-from buddybot.sandbox.chats import CallbackAnswer, Chat, ChatMessage, ChatState, StoredFile
+from buddybot.sandbox.chats import (
+    CallbackAnswer,
+    Chat,
+    ChatMessage,
+    ChatState,
+    ReplyKeyboard,
+    StoredFile,
+)
 from buddybot.sandbox.errors import bad_request
 from buddybot.sandbox.formatting import EntityParseError, render, utf16_length
 from buddybot.sandbox.media import image_size
@@ -83,6 +90,18 @@ class ChatMethods:
                     self._check_button(button)
             if sum(len(row) for row in rows) > MAX_BUTTONS:
                 raise bad_request("reply markup is too long")
+        elif "keyboard" in markup:
+            _reply_keyboard(markup)
+        elif markup.get("remove_keyboard") is not True and markup.get("force_reply") is not True:
+            raise bad_request("can't parse reply keyboard markup JSON object")
+        return markup
+
+    def _inline_markup(self, params: Params) -> dict[str, Any] | None:
+        """An edit's markup: Telegram edits only inline keyboards; a reply keyboard stays
+        where it is until a new message replaces it."""
+        markup = self._markup(params)
+        if markup is not None and "inline_keyboard" not in markup:
+            raise bad_request("inline keyboard expected")
         return markup
 
     @staticmethod
@@ -132,6 +151,7 @@ class ChatMethods:
             **content,
         )
         chat.messages.append(message)
+        _keep_keyboard(chat, message.reply_markup)
         return message
 
     async def _send_message(self, params: Params) -> dict[str, Any]:
@@ -242,7 +262,7 @@ class ChatMethods:
         if message.text is None:
             raise bad_request("there is no text in the message to edit")
         text, entities = self._text(params)
-        markup = self._markup(params)
+        markup = self._inline_markup(params)
         if (text, entities, markup) == (message.text, message.entities, message.reply_markup):
             raise bad_request(_NOT_MODIFIED.removeprefix("Bad Request: "))
         message.text, message.entities, message.reply_markup = text, entities, markup
@@ -250,7 +270,7 @@ class ChatMethods:
 
     async def _edit_message_reply_markup(self, params: Params) -> dict[str, Any]:
         message = self._editable(params)
-        markup = self._markup(params)
+        markup = self._inline_markup(params)
         if markup == message.reply_markup or (not markup and not message.reply_markup):
             raise bad_request(_NOT_MODIFIED.removeprefix("Bad Request: "))
         message.reply_markup = markup
@@ -323,3 +343,36 @@ class ChatMethods:
             "file_size": stored.size,
             "file_path": f"files/{stored.file_id}",
         }
+
+
+def _reply_keyboard(markup: dict[str, Any]) -> ReplyKeyboard:
+    """A ReplyKeyboardMarkup as the person sees it; refused as Telegram refuses a malformed
+    one (rows of buttons, each a text or a KeyboardButton with a text)."""
+    rows = markup["keyboard"]
+    if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
+        raise bad_request('field "keyboard" of the ReplyKeyboardMarkup must be an Array of Arrays')
+    texts = [
+        [button if isinstance(button, str) else _button_text(button) for button in row]
+        for row in rows
+    ]
+    return ReplyKeyboard(
+        texts, bool(markup.get("is_persistent")), bool(markup.get("resize_keyboard"))
+    )
+
+
+def _button_text(button: Any) -> str:
+    text = button.get("text") if isinstance(button, dict) else None
+    if not isinstance(text, str) or not text:
+        raise bad_request("keyboard button text is empty")
+    return text
+
+
+def _keep_keyboard(chat: Chat, markup: dict[str, Any] | None) -> None:
+    """A sent message with a reply keyboard puts it under the text field; one with
+    ``remove_keyboard`` takes it away; any other message leaves it as it is."""
+    if markup is None:
+        return
+    if "keyboard" in markup:
+        chat.keyboard = _reply_keyboard(markup)
+    elif markup.get("remove_keyboard") is True:
+        chat.keyboard = None

@@ -29,7 +29,14 @@ from typing import Any
 
 from aiohttp import web
 
-from buddybot.sandbox.chats import CallbackAnswer, Chat, ChatMessage, ChatState, StoredFile
+from buddybot.sandbox.chats import (
+    CallbackAnswer,
+    Chat,
+    ChatMessage,
+    ChatState,
+    ReplyKeyboard,
+    StoredFile,
+)
 from buddybot.sandbox.errors import BotApiError
 from buddybot.sandbox.methods import ChatMethods
 from buddybot.sandbox.params import Handler, Params, read_params
@@ -206,6 +213,10 @@ class TelegramSandbox:
     def messages(self, chat_id: int) -> list[ChatMessage]:
         """All messages of a chat, both directions, deleted ones left out."""
         return [message for message in self._state.chat(chat_id).messages if not message.deleted]
+
+    def keyboard(self, chat_id: int) -> ReplyKeyboard | None:
+        """The reply keyboard the person of ``chat_id`` sees under the text field, if any."""
+        return self._state.chat(chat_id).keyboard
 
     def personal_texts(self, shortest: int = 3) -> set[str]:
         """What people put in: their names and every text they typed that is not a command

@@ -47,7 +47,20 @@ class Transcript:
         self.lines += [f"   {line}" if line else "" for line in rest]
         if message.buttons:
             self.lines.append("   " + " ".join(f"[{button.text}]" for button in message.buttons))
+        menu = _menu_texts(message)
+        if menu:
+            self.lines.append("   ⌨️ " + " ".join(f"[{text}]" for text in menu))
 
     def text(self) -> str:
         """The whole transcript."""
         return "\n".join(self.lines).strip() + "\n"
+
+
+def _menu_texts(message: ChatMessage) -> list[str]:
+    """The buttons of the menu (reply keyboard) a message puts under the text field."""
+    rows = (message.reply_markup or {}).get("keyboard") or []
+    return [
+        button if isinstance(button, str) else str(button.get("text", ""))
+        for row in rows
+        for button in row
+    ]

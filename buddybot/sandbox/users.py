@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from buddybot.sandbox.chats import Button, CallbackAnswer, ChatMessage
+from buddybot.sandbox.chats import Button, CallbackAnswer, ChatMessage, ReplyKeyboard
 
 DEFAULT_TIMEOUT = 10.0
 
@@ -46,6 +46,9 @@ class SandboxSide(Protocol):
 
     def messages(self, chat_id: int) -> list[ChatMessage]:
         """All messages of a chat, both directions, deleted ones left out."""
+
+    def keyboard(self, chat_id: int) -> ReplyKeyboard | None:
+        """The reply keyboard the person sees under the text field, if any."""
 
     def callback_answer(self, query_id: str) -> CallbackAnswer | None:
         """What the bot answered to a button press, or None if it has not answered (yet)."""
@@ -109,6 +112,14 @@ class SandboxUser:
             ]
         update = await self.sandbox.push_update("message", payload)
         return int(update["update_id"])
+
+    async def tap_menu(self, button: str) -> int:
+        """Tap a button of the menu under the text field (the reply keyboard): Telegram
+        sends its text as an ordinary message. Returns the update id."""
+        if button not in self.menu:
+            shown = ", ".join(repr(text) for text in self.menu) or "none"
+            raise AssertionError(f"no menu button {button!r}; the menu shows: {shown}")
+        return await self.send(button)
 
     async def press(self, message: ChatMessage, button: str) -> Press:
         """Tap the inline button whose text (or, failing that, callback data) is ``button``."""
@@ -187,6 +198,18 @@ class SandboxUser:
         )
 
     # ----------------------------------------------------------------- reading
+
+    @property
+    def menu(self) -> list[str]:
+        """The buttons of the menu under the text field (the reply keyboard) now; empty
+        when the bot shows none."""
+        keyboard = self.sandbox.keyboard(self.id)
+        return keyboard.texts if keyboard is not None else []
+
+    @property
+    def menu_keyboard(self) -> ReplyKeyboard | None:
+        """The reply keyboard itself, to check how it is shown (persistent, resized)."""
+        return self.sandbox.keyboard(self.id)
 
     @property
     def inbox(self) -> list[ChatMessage]:
