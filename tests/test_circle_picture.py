@@ -64,7 +64,7 @@ def test_changes_are_marked_and_removed_contacts_shown_where_they_were() -> None
     assert (0.84, 0.37, 0.0) in edges  # new: vermillion
     background = background_figure(circle_texts(translator("en"), "Amira"), 3, True)
     legend = [t.get_text() for t in background.legends[0].get_texts()]
-    assert legend[-4:] == ["new", "moved", "gone", "fading"]
+    assert legend[-5:] == ["new", "moved closer", "moved further away", "gone", "fading"]
 
 
 def test_fading_ties_are_drawn_paler_with_a_dashed_edge() -> None:

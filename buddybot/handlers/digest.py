@@ -398,6 +398,7 @@ def weeks_texts(tr: Translator, name: str, weeks: Sequence[date]) -> WeeksTexts:
             **{d.value: tr(key) for d, key in DOMAIN_TEXT.items()},
             "buddy": tr("digest.buddy"),
         },
+        other=tr("digest.chart_other"),
         week_label={week: format_date(week, format="d/M", locale=tr.language) for week in weeks},
     )
 
@@ -458,14 +459,17 @@ async def send_pictures(
     pictures: WeekPictures,
     current: Sequence[Contact],
 ) -> None:
-    """A client's twelve weeks up to the pictures' week and their circle with that week's
-    changes and fading ties."""
+    """A client's twelve weeks up to the pictures' week and, when their network has anyone
+    in it, their circle with that week's changes and fading ties (for their professional:
+    "The network of Amira")."""
     chart = render_weeks(pictures.weeks, pictures.figures, weeks_texts(tr, name, pictures.weeks))
-    circle = render_circle(
-        list(current), circle_texts(tr, name), changes=pictures.changes, fading=pictures.fading
-    )
     await context.bot.send_photo(
         chat_id, chart, caption=tr("digest.chart_caption", name=escape(name))
+    )
+    if not current:
+        return  # an empty circle tells nothing; the digest's text already says so
+    circle = render_circle(
+        list(current), circle_texts(tr, name), changes=pictures.changes, fading=pictures.fading
     )
     await context.bot.send_photo(
         chat_id, circle, caption=tr("digest.circle_caption", name=escape(name))

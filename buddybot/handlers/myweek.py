@@ -1,6 +1,7 @@
-"""`/myweek`: a client's own week, in their words, with the same figures, flags and pictures
-their professional gets in the digest (nothing is shown to the professional that the
-client cannot see)."""
+"""`/myweek`: a client's own week, in their words, with the same figures and flags their
+professional gets in the digest (nothing is shown to the professional that the client
+cannot see), and two pictures made for them: who they were in touch with and how many
+people per week, and their circle ("Your network") with the week's changes."""
 
 from __future__ import annotations
 
@@ -13,11 +14,18 @@ from telegram import Update
 from buddybot.context import BuddyContext
 from buddybot.handlers import basics
 from buddybot.handlers.common import replies, send_replies
-from buddybot.handlers.digest import FLAG_TEXT, TO_CLIENT, send_pictures, week_lines
+from buddybot.handlers.digest import FLAG_TEXT, TO_CLIENT, week_lines
+from buddybot.handlers.network import circle_texts
 from buddybot.i18n import Translator
+from buddybot.metrics import reported
+from buddybot.pictures.circle import render_circle
+from buddybot.pictures.ownweek import OwnWeekTexts, Person, WeekCount, render_own_week
 from buddybot.services import digest
-from buddybot.services.digest import OwnWeek
+from buddybot.services.digest import MyWeek, OwnWeek
 from buddybot.services.people import Role
+
+# Weeks in the row at the bottom of the week picture (the one shown and those before).
+PICTURE_WEEKS = 6
 
 
 def own_week_blocks(tr: Translator, own: OwnWeek) -> list[str]:
@@ -58,7 +66,58 @@ async def myweek_command(update: Update, context: BuddyContext) -> None:
     if found is None:
         await basics.not_for_role(update, context.tr)
         return
-    await send_replies(message, replies(own_week_blocks(context.tr, found.own)))
-    await send_pictures(
-        context, user.id, context.tr, found.first_name, found.pictures, found.contacts
+    tr = context.tr
+    await send_replies(message, replies(own_week_blocks(tr, found.own)))
+    await context.bot.send_photo(
+        user.id, own_week_picture(tr, found), caption=tr("myweek.picture_caption")
     )
+    # An empty network has no picture: the text says so and how to add someone (/network).
+    if found.contacts:
+        pictures = found.pictures
+        circle = render_circle(
+            list(found.contacts),
+            circle_texts(tr, found.first_name, own=True),
+            changes=pictures.changes,
+            fading=pictures.fading,
+        )
+        caption = tr("network.caption_own", name=escape(found.first_name))
+        await context.bot.send_photo(user.id, circle, caption=caption)
+
+
+def own_week_picture(tr: Translator, found: MyWeek) -> bytes:
+    """The client's week as a simple picture: who they were in touch with, and how many
+    people in each of the last weeks."""
+    shown = found.own.week.week
+    people = None
+    if found.seen is not None:
+        people = [
+            Person(seen.contact.label, seen.contact.kind)
+            if seen.contact is not None
+            else Person(seen.buddy_name or tr("myweek.picture_buddy"), None)
+            for seen in found.seen
+        ]
+    figures = found.pictures.figures
+    weeks = [
+        WeekCount(
+            format_date(week, format="d MMM", locale=tr.language),
+            figures[week].distinct_contacts
+            if week in figures and reported(figures[week])
+            else None,
+            shown=week == shown,
+        )
+        for week in found.pictures.weeks[-PICTURE_WEEKS:]
+    ]
+    end = shown + timedelta(days=6)
+    texts = OwnWeekTexts(
+        title=tr(
+            "myweek.picture_title",
+            start=format_date(shown, format="d MMM", locale=tr.language),
+            end=format_date(end, format="d MMM", locale=tr.language),
+        ),
+        seen=tr("myweek.picture_seen"),
+        nobody=tr("myweek.picture_nobody"),
+        not_known=tr("myweek.picture_not_known"),
+        weeks=tr("myweek.picture_weeks"),
+        more=lambda count: tr.plural("myweek.picture_more", count),
+    )
+    return render_own_week(people, weeks, texts)

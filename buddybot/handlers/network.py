@@ -154,15 +154,17 @@ def circle_name(tr: Translator, circle: int) -> str:
     return tr(CIRCLE_TEXT[circle]) if circle in CIRCLE_TEXT else str(circle)
 
 
-def circle_texts(tr: Translator, client_name: str) -> CircleTexts:
-    """Every word on the circle picture, in the viewer's language."""
+def circle_texts(tr: Translator, client_name: str, *, own: bool = False) -> CircleTexts:
+    """Every word on the circle picture, in the viewer's language: titled "Your network"
+    for the client (``own``), "The network of Amira" for anyone else."""
     return CircleTexts(
-        title=tr("network.title", name=client_name),
+        title=tr("network.title_own") if own else tr("network.title", name=client_name),
         domains={domain: tr(key) for domain, key in DOMAIN_TEXT.items()},
         circles={circle: tr(key) for circle, key in CIRCLE_TEXT.items()},
         kinds={kind: tr(key) for kind, key in KIND_TEXT.items()},
         new=tr("picture.new"),
-        moved=tr("picture.moved"),
+        closer=tr("picture.closer"),
+        further=tr("picture.further"),
         removed=tr("picture.removed"),
         fading=tr("picture.fading"),
     )
@@ -206,10 +208,17 @@ async def _send_map(bot: Bot, chat_id: int, tr: Translator, view: NetworkView) -
     """The circle picture with a short caption, then the list with the buttons to change
     it (the list grows with the network, so it is never the caption: at most 1024
     characters, https://core.telegram.org/bots/api#sendphoto). Sent to the chat, so a press
-    on a message Telegram no longer shows gets it too."""
+    on a message Telegram no longer shows gets it too. The client sees "Your network",
+    their professional "The network of Amira"."""
     name = view.editing.client_name
-    picture = render_circle(view.contacts, circle_texts(tr, name))
-    await bot.send_photo(chat_id, picture, caption=tr("network.title", name=escape(name)))
+    own = view.editing.editor.kind == "client"
+    picture = render_circle(view.contacts, circle_texts(tr, name, own=own))
+    caption = (
+        tr("network.caption_own", name=escape(name))
+        if own
+        else tr("network.title", name=escape(name))
+    )
+    await bot.send_photo(chat_id, picture, caption=caption)
     for reply in _map_replies(tr, view.editing.client_id, view.contacts):
         await bot.send_message(chat_id, reply.text, reply_markup=reply.keyboard)
 

@@ -14,8 +14,9 @@ matplotlib.use("Agg")  # no screen: render to memory only
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
-from buddybot.pictures.lettering import isolate, lettering
+from buddybot.pictures.lettering import SMALL_PT, WIDTH_IN, isolate, lettering
 
 BAR = "#0072B2"
 UNKNOWN = "#BBBBBB"
@@ -46,9 +47,19 @@ class CaseloadTexts:
 
 @lettering()
 def render_caseload(rows: Sequence[CaseloadRow], texts: CaseloadTexts) -> bytes:
-    """The caseload picture as PNG bytes."""
-    height = 1.6 + 0.45 * max(1, len(rows))
-    figure = Figure(figsize=(9, height), dpi=120)
+    """The caseload picture as PNG bytes, 1080 px wide and taller with more clients."""
+    figure = draw_caseload(rows, texts)
+    FigureCanvasAgg(figure)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+@lettering()
+def draw_caseload(rows: Sequence[CaseloadRow], texts: CaseloadTexts) -> Figure:
+    """The caseload picture as a matplotlib figure: a row per client, the first on top."""
+    height = 2.2 + 0.5 * max(1, len(rows))
+    figure = Figure(figsize=(WIDTH_IN, height), dpi=120)
     contacts_axes, mood_axes = figure.subplots(1, 2, sharey=True, width_ratios=(3, 2))
     positions = list(range(len(rows)))[::-1]  # first row at the top
     known = [row.contacts if row.contacts is not None else 0 for row in rows]
@@ -56,36 +67,42 @@ def render_caseload(rows: Sequence[CaseloadRow], texts: CaseloadTexts) -> bytes:
     for position, row in zip(positions, rows, strict=True):
         if row.contacts is None:
             # No bar: an unknown week is not "as many as the most" (nor zero), just "?".
-            contacts_axes.text(0, position, " ?", ha="left", va="center", color=UNKNOWN)
+            contacts_axes.text(
+                0, position, " ?", ha="left", va="center", color="#777777", fontsize=SMALL_PT
+            )
         else:
             contacts_axes.barh(position, row.contacts, color=BAR)
-            contacts_axes.text(row.contacts, position, f" {row.contacts}", va="center", fontsize=8)
+            contacts_axes.text(
+                row.contacts, position, f" {row.contacts}", va="center", fontsize=SMALL_PT
+            )
         if row.mood is not None:
-            mood_axes.plot([row.mood], [position], "o", color=MOOD)
+            mood_axes.plot([row.mood], [position], "o", color=MOOD, markersize=10)
     labels = [("! " if row.needs_attention else "") + isolate(row.name) for row in rows]
     contacts_axes.set_yticks(positions, labels)
     for label, row in zip(contacts_axes.get_yticklabels(), rows, strict=True):
         if row.needs_attention:
             label.set_color(ATTENTION)
             label.set_fontweight("bold")
-    contacts_axes.set_xlim(0, top * 1.15)
-    contacts_axes.set_xlabel(texts.contacts)
+    contacts_axes.set_xlim(0, top * 1.25)
+    contacts_axes.set_xlabel(texts.contacts, fontsize=SMALL_PT)
+    contacts_axes.xaxis.set_major_locator(MaxNLocator(nbins=3, integer=True))
     mood_axes.set_xlim(0.5, 5.5)
-    mood_axes.set_xticks([1, 2, 3, 4, 5])
-    mood_axes.set_xlabel(texts.mood)
+    mood_axes.set_xticks([1, 3, 5])
+    mood_axes.set_xlabel(texts.mood, fontsize=SMALL_PT)
     mood_axes.grid(axis="x", color="#EEEEEE")
     for axes in (contacts_axes, mood_axes):
         axes.spines[["top", "right"]].set_visible(False)
-    figure.suptitle(texts.title)
+        axes.tick_params(labelsize=SMALL_PT)
+    figure.suptitle(texts.title, fontsize=SMALL_PT + 2)
+    # Two lines: side by side they are wider than the picture in Dutch.
     figure.text(
         0.01,
         0.01,
-        f"? = {texts.not_known}    ! = {texts.attention}",
-        fontsize=8,
-        color="#777777",
+        f"? = {texts.not_known}\n! = {texts.attention}",
+        fontsize=SMALL_PT,
+        color="#555555",
+        va="bottom",
     )
-    figure.tight_layout(rect=(0, 0.04, 1, 1))
-    FigureCanvasAgg(figure)
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    return buffer.getvalue()
+    footnote = 2 * SMALL_PT * 1.3 / 72 + 0.1  # inches
+    figure.tight_layout(rect=(0, footnote / height, 1, 1))
+    return figure

@@ -1,8 +1,11 @@
 """The network circle as a picture: concentric rings (closeness), ten sectors (life domains),
 one marker per contact with its label; optionally what changed since a date.
 
-Readable on a phone (1080 px wide), colour-blind-safe (Okabe-Ito palette, and kinds differ
-by marker shape as well as colour), texts in the viewer's language (given by the caller).
+Readable on a phone (every text at least 11 px tall when the picture is shown 412 px wide),
+colour-blind-safe (Okabe-Ito palette, and kinds differ by marker shape as well as colour),
+texts in the viewer's language (given by the caller). A change is never told by colour
+alone: a move is an arrow from the old circle to the new one (solid towards the middle,
+dashed away from it), a fading tie a pale marker with a dashed edge, a gone one a cross.
 """
 
 from __future__ import annotations
@@ -22,16 +25,19 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
+from matplotlib.legend import Legend
+from matplotlib.legend_handler import HandlerBase
 from matplotlib.lines import Line2D
-from matplotlib.patches import Circle, Wedge
-from matplotlib.transforms import offset_copy
+from matplotlib.patches import Circle, FancyArrowPatch, Wedge
+from matplotlib.transforms import Transform, offset_copy
 from PIL import Image
 
 from buddybot.network import Comparison, Contact, ContactKind, Domain
-from buddybot.pictures.lettering import lettering
+from buddybot.pictures.lettering import LARGE_PT, SMALL_PT, WIDTH_IN, lettering
 
-WIDTH_PX = 1080
 DPI = 120
+WIDTH_PX = round(WIDTH_IN * DPI)
+HEIGHT_PX = WIDTH_PX + 240
 # Okabe & Ito (2008): distinguishable with the common colour-vision deficiencies.
 KIND_STYLE = {
     ContactKind.PERSON: ("o", "#0072B2"),
@@ -40,11 +46,19 @@ KIND_STYLE = {
     ContactKind.PLACE: ("D", "#CC79A7"),
 }
 NEW_COLOUR = "#D55E00"
-MOVED_COLOUR = "#56B4E9"
+# A move is an arrow: towards the middle solid green, away from it dashed purple.
+CLOSER_STYLE = ("#009E73", "solid")
+FURTHER_STYLE = ("#CC79A7", (0, (2, 1.5)))
 REMOVED_COLOUR = "#999999"
 FADING_COLOUR = "#555555"  # a dashed edge around a paler marker
+FADING_ALPHA = 0.35
 SECTOR = 2 * math.pi / len(Domain)
 CENTRE_HOLE = 0.6
+# Labels longer than this are cut ("Buurvrouw Ri…"): at a size readable on a phone, longer
+# ones run into their neighbours.
+LABEL_CHARACTERS = 12
+# Room around the outer circle for the domain names, in circles.
+MARGIN = 0.75
 
 
 @dataclass(frozen=True)
@@ -56,7 +70,8 @@ class CircleTexts:
     circles: Mapping[int, str]
     kinds: Mapping[ContactKind, str]
     new: str
-    moved: str
+    closer: str
+    further: str
     removed: str
     fading: str
 
@@ -130,14 +145,11 @@ def draw_circle(
 ) -> Figure:
     """The contacts, their labels and the title as a matplotlib figure, without the common
     background (see ``background_figure``). Markers are collections with gid "contacts" and
-    "removed", so a test can count them."""
+    "removed", moves arrows with gid "closer" and "further", so a test can count them."""
     rings = max(rings, max((c.circle for c in contacts), default=1))
     removed = list(changes.removed) if changes else []
     positions = _positions([*contacts, *removed])
     new_ids = {c.contact_id for c in changes.added} if changes else set()
-    moved_ids = (
-        {m.contact.contact_id for m in (*changes.closer, *changes.further)} if changes else set()
-    )
 
     figure, axes = _canvas(rings)
 
@@ -148,8 +160,6 @@ def draw_circle(
         edge = (
             NEW_COLOUR
             if contact.contact_id in new_ids
-            else MOVED_COLOUR
-            if contact.contact_id in moved_ids
             else FADING_COLOUR
             if contact.contact_id in fading
             else "white"
@@ -160,10 +170,10 @@ def draw_circle(
         axes.scatter(
             [positions[c.contact_id][0] for c in members],
             [positions[c.contact_id][1] for c in members],
-            s=150,
+            s=260,
             marker=marker,
             c=colour,
-            alpha=0.45 if faded else 1.0,
+            alpha=FADING_ALPHA if faded else 1.0,
             edgecolors=edge,
             linewidths=3.0 if edge != "white" else 1.0,
             linestyles="--" if faded else "solid",
@@ -174,37 +184,80 @@ def draw_circle(
         axes.scatter(
             [positions[c.contact_id][0] for c in removed],
             [positions[c.contact_id][1] for c in removed],
-            s=120,
+            s=200,
             marker="x",
             c=REMOVED_COLOUR,
+            linewidths=3.0,
             zorder=2,
             gid="removed",
         )
-    below = offset_copy(axes.transData, fig=figure, y=-10, units="points")
+    if changes:
+        for gid, moves, style in (
+            ("closer", changes.closer, CLOSER_STYLE),
+            ("further", changes.further, FURTHER_STYLE),
+        ):
+            for move in moves:
+                _draw_move(axes, positions[move.contact.contact_id], move.from_circle, gid, style)
+    below = offset_copy(axes.transData, fig=figure, y=-13, units="points")
     for contact in [*contacts, *removed]:
         x, y = positions[contact.contact_id]
         gone = contact in removed
         axes.text(
             x,
             y,
-            contact.label,
+            short_label(contact.label),
             transform=below,
             ha="center",
             va="top",
-            fontsize=8 if gone else 9,
-            color=REMOVED_COLOUR if gone else "black",
+            fontsize=SMALL_PT,
+            color="#777777" if gone else "black",
             zorder=4,
         )
 
-    figure.suptitle(texts.title, fontsize=18, y=0.975)
+    figure.suptitle(texts.title, fontsize=LARGE_PT, y=0.985)
     return figure
 
 
+def short_label(label: str) -> str:
+    """``label`` cut to :data:`LABEL_CHARACTERS` (with "…"), so it stays readable at size."""
+    if len(label) <= LABEL_CHARACTERS:
+        return label
+    return label[: LABEL_CHARACTERS - 1].rstrip() + "…"
+
+
+def _draw_move(
+    axes: Axes, to: tuple[float, float], from_circle: int, gid: str, style: tuple[str, Any]
+) -> None:
+    """An arrow from where the contact was (the middle of its old circle, at the same angle)
+    to where it is: pointing at the middle for a move closer, away from it for one further."""
+    angle = math.atan2(to[0], to[1])
+    start = _xy(angle, from_circle - 0.5)
+    colour, linestyle = style
+    arrow = FancyArrowPatch(
+        start,
+        to,
+        arrowstyle="-|>",
+        mutation_scale=28,
+        color=colour,
+        linewidth=3.5,
+        linestyle=linestyle,
+        # Bent, so that it comes in from the side and not through the label under the marker.
+        connectionstyle="arc3,rad=0.35",
+        shrinkA=0,
+        shrinkB=11,  # points: the head stops at the marker's edge
+        zorder=2.5,
+        gid=gid,
+    )
+    axes.add_patch(arrow)
+
+
 def _canvas(rings: int) -> tuple[Figure, Axes]:
-    """An empty picture with its drawing area set up for ``rings`` circles."""
-    figure = Figure(figsize=(WIDTH_PX / DPI, (WIDTH_PX + 240) / DPI), dpi=DPI)
-    axes = figure.add_axes((0.02, 0.12, 0.96, 0.8))
-    reach = CENTRE_HOLE + rings + 0.55
+    """An empty picture with its drawing area set up for ``rings`` circles: the title above,
+    the legend below, the circle square between them."""
+    figure = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI)
+    bottom, size = 170 / HEIGHT_PX, WIDTH_PX / HEIGHT_PX
+    axes = figure.add_axes((0.0, bottom, 1.0, size))
+    reach = CENTRE_HOLE + rings + MARGIN
     axes.set_xlim(-reach, reach)
     axes.set_ylim(-reach, reach)
     axes.set_aspect("equal")
@@ -235,8 +288,10 @@ def _background(texts: CircleTexts, rings: int, with_changes: bool) -> Any:
         tuple(texts.circles.items()),
         tuple(texts.kinds.items()),
         texts.new,
-        texts.moved,
+        texts.closer,
+        texts.further,
         texts.removed,
+        texts.fading,
         rings,
         with_changes,
     )
@@ -268,14 +323,14 @@ def _draw_background(axes: Axes, texts: CircleTexts, rings: int) -> None:
                 zorder=0,
             )
         )
-        x, y = _xy(index * SECTOR + SECTOR / 2, rings + 0.3)
+        x, y = _xy(index * SECTOR + SECTOR / 2, rings + 0.35)
         axes.text(
             x,
             y,
             texts.domains[domain],
             ha="center",
             va="center",
-            fontsize=10,
+            fontsize=SMALL_PT,
             fontweight="bold",
             zorder=1,
         )
@@ -293,24 +348,62 @@ def _draw_background(axes: Axes, texts: CircleTexts, rings: int) -> None:
                 x,
                 y,
                 texts.circles.get(ring, str(ring)),
-                fontsize=8,
+                fontsize=SMALL_PT,
                 color="#555555",
                 ha="left",
                 va="top",
                 zorder=1,
             )
-    axes.text(0, 0, "★", ha="center", va="center", fontsize=22, zorder=2)
+    axes.text(0, 0, "★", ha="center", va="center", fontsize=30, zorder=2)
+
+
+class _Arrow:
+    """A legend entry drawn as an arrow (a move), in the style it has on the picture."""
+
+    def __init__(self, style: tuple[str, Any], label: str) -> None:
+        self.style = style
+        self.label = label
+
+    def get_label(self) -> str:
+        return self.label
+
+
+class _ArrowHandler(HandlerBase):
+    def create_artists(  # type: ignore[override]
+        self,
+        legend: Legend,
+        orig_handle: _Arrow,
+        xdescent: float,
+        ydescent: float,
+        width: float,
+        height: float,
+        fontsize: float,
+        trans: Transform,
+    ) -> list[FancyArrowPatch]:
+        colour, linestyle = orig_handle.style
+        middle = height / 2 - ydescent
+        arrow = FancyArrowPatch(
+            (-xdescent, middle),
+            (width - xdescent, middle),
+            arrowstyle="-|>",
+            mutation_scale=fontsize,
+            color=colour,
+            linewidth=3,
+            linestyle=linestyle,
+            transform=trans,
+        )
+        return [arrow]
 
 
 def _draw_legend(figure: Figure, texts: CircleTexts, with_changes: bool) -> None:
-    handles = [
+    handles: list[Any] = [
         Line2D(
             [],
             [],
             marker=marker,
             color=colour,
             linestyle="",
-            markersize=10,
+            markersize=14,
             label=texts.kinds[kind],
         )
         for kind, (marker, colour) in KIND_STYLE.items()
@@ -318,26 +411,29 @@ def _draw_legend(figure: Figure, texts: CircleTexts, with_changes: bool) -> None
     if with_changes:
         handles += [
             _changed(texts.new, edge=NEW_COLOUR),
-            _changed(texts.moved, edge=MOVED_COLOUR),
-            _changed(
-                texts.removed, marker="x", face=REMOVED_COLOUR, edge=REMOVED_COLOUR, width=1.5
-            ),
+            _Arrow(CLOSER_STYLE, texts.closer),
+            _Arrow(FURTHER_STYLE, texts.further),
+            _changed(texts.removed, marker="x", face=REMOVED_COLOUR, edge=REMOVED_COLOUR, width=3),
             _changed(texts.fading, face="#DDDDDD", edge=FADING_COLOUR, width=2),
         ]
     figure.legend(
         handles=handles,
+        # Filled column by column: the kinds first, then what changed.
+        ncol=3 if with_changes else 4,
         loc="lower center",
-        ncol=4,
-        fontsize=11,
+        fontsize=SMALL_PT,
         frameon=False,
-        bbox_to_anchor=(0.5, 0.01),
+        bbox_to_anchor=(0.5, 0.005),
+        handlelength=2.2,
+        columnspacing=1.2,
+        handler_map={_Arrow: _ArrowHandler()},
     )
 
 
 def _changed(
     label: str, *, edge: str, marker: str = "o", face: str = "#BBBBBB", width: float = 3
 ) -> Line2D:
-    """A legend entry for one kind of change (new, moved, gone, fading)."""
+    """A legend entry for one kind of change drawn on a marker (new, gone, fading)."""
     return Line2D(
         [],
         [],
@@ -346,6 +442,6 @@ def _changed(
         markeredgecolor=edge,
         markeredgewidth=width,
         linestyle="",
-        markersize=10,
+        markersize=14,
         label=label,
     )

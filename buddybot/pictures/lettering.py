@@ -50,6 +50,22 @@ FAMILIES = (
 # What the Debian packages are called, for the one line that says what is missing.
 FONT_PACKAGES = "fonts-noto-core fonts-noto-cjk fonts-symbola"
 
+# Telegram shows a picture as wide as the chat: about 412 px (CSS pixels) on a common
+# Android phone. A text is readable there from about 11 px tall (its font size, the em).
+PHONE_WIDTH_PX = 412
+READABLE_PX = 11.0
+# Every picture is 9 inches wide (1080 px at 120 dpi). What counts is a text's size against
+# the picture's width, not the dpi: at 9 inches 17.3 pt is 11 px on the phone.
+WIDTH_IN = 9.0
+SMALL_PT = 18.0  # the smallest text on any picture: 11.4 px on the phone
+LARGE_PT = 24.0  # titles
+
+
+def shown_px(fontsize_pt: float, dpi: float, width_px: float) -> float:
+    """How tall (px) a text of ``fontsize_pt`` points on a picture ``width_px`` wide drawn at
+    ``dpi`` is when the picture is shown :data:`PHONE_WIDTH_PX` wide."""
+    return fontsize_pt * dpi / 72 * PHONE_WIDTH_PX / width_px
+
 
 @cache
 def families() -> tuple[str, ...]:

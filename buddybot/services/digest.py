@@ -19,7 +19,8 @@ from buddybot.roles import ParticipantRole, ParticipantStatus
 from buddybot.schedule import local_date
 from buddybot.services import access, contacts
 from buddybot.services.access import OwnClient
-from buddybot.storage import audit, digests, people, weekly
+from buddybot.storage import audit, digests, exports, people, weekly
+from buddybot.storage import contacts as stored_contacts
 from buddybot.storage.database import Database
 from buddybot.storage.models import Participant, Professional
 
@@ -162,13 +163,54 @@ async def own_week(session: AsyncSession, client: Participant, today: date) -> O
 
 
 @dataclass(frozen=True)
+class Seen:
+    """Someone a client was in touch with in a week, and how often: a contact of their map
+    (as it is now, or was when removed), or their buddy (``contact`` None; ``buddy_name``
+    their first name when known)."""
+
+    contact: Contact | None
+    buddy_name: str | None
+    events: int
+
+
+async def seen_in_week(session: AsyncSession, client_id: int, week: date) -> tuple[Seen, ...]:
+    """Who the client was in touch with in ``week`` (a Monday; their local dates, Monday to
+    Sunday), most often first, then by name."""
+    last = week + timedelta(days=6)
+    counts: dict[tuple[str, int], int] = {}
+    found: dict[tuple[str, int], Contact | None] = {}
+    # Every event of this one client (the retention period bounds them), filtered here.
+    for event, record in await exports.contact_events(session, [client_id]):
+        if not week <= event.local_date <= last:
+            continue
+        key = ("contact", record.id) if record is not None else ("buddy", event.buddy_id or 0)
+        counts[key] = counts.get(key, 0) + 1
+        found[key] = None if record is None else stored_contacts.as_contact(record)
+    seen = []
+    for key, contact in found.items():
+        buddy_name = None
+        if contact is None and key[1]:
+            buddy = await people.participant_by_id(session, key[1])
+            buddy_name = buddy.first_name if buddy is not None else None
+        seen.append(Seen(contact, buddy_name, counts[key]))
+    return tuple(
+        sorted(
+            seen,
+            key=lambda s: (-s.events, (s.contact.label if s.contact else s.buddy_name or "")),
+        )
+    )
+
+
+@dataclass(frozen=True)
 class MyWeek:
-    """``/myweek``: the client's first name, their own week, its pictures, their map now."""
+    """``/myweek``: the client's first name, their own week, its pictures, their map now,
+    and who they were in touch with in the week shown (None when not known: no answers)."""
 
     first_name: str
     own: OwnWeek
     pictures: WeekPictures
     contacts: tuple[Contact, ...]
+    seen: tuple[Seen, ...] | None = None
 
 
 async def my_week(
@@ -187,7 +229,12 @@ async def my_week(
         own = await own_week(session, client, today)
         current = await contacts.current_map(session, client.id)
         pictures = metrics.week_pictures(own.history, own.week.week, CHART_WEEKS)
-        return MyWeek(client.first_name or "", own, pictures, tuple(current))
+        seen = (
+            None
+            if own.week.events is None
+            else await seen_in_week(session, client.id, own.week.week)
+        )
+        return MyWeek(client.first_name or "", own, pictures, tuple(current), seen)
 
 
 # Clients per round of aggregate queries in a bulk pass: bounds memory (a round's figures
