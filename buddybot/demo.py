@@ -112,6 +112,14 @@ class _Story:
         self.transcript.bot(reply)
         return reply
 
+    async def menu(self, person: SandboxUser, button: str) -> ChatMessage:
+        """Tap a button of the menu under the text field; the bot's first answer."""
+        self.transcript.lines.append(f"👤 {person.first_name} taps [{button}] in the menu")
+        await person.tap_menu(button)
+        reply = await person.next_message(timeout=20)
+        self.transcript.bot(reply)
+        return reply
+
     async def tap(self, person: SandboxUser, message: ChatMessage, button: str) -> None:
         """Tap a button; the bot answers by editing the message."""
         self.transcript.tapped(person, button)
@@ -156,11 +164,17 @@ class _Story:
         assert invitation.photo is not None
         self.files["invitation-qr.png"] = invitation.photo.data
 
-        note("Amira scans the code. She prefers English, reads what is asked and agrees.")
+        note(
+            "Amira scans the code. She prefers English, reads what is asked (the details a "
+            "page at a time) and agrees; her menu appears under the text field."
+        )
         amira = self.sandbox.user("Amira", language_code="nl")
         welcome = await say(amira, f"/start {_code(invitation)}")
         await tap(amira, welcome, "English")
+        await tap(amira, welcome, "ℹ️ Tell me more")
+        await tap(amira, welcome, "Next ➜")
         await tap(amira, welcome, "✅ I'll take part")
+        await self.hear(amira)
         await self.hear(els)
 
         note("Els looks at her caseload and invites Bram as Amira's buddy.")
@@ -172,6 +186,7 @@ class _Story:
         bram_welcome = await say(bram, f"/start {_code(buddy_invitation)}")
         await tap(bram, bram_welcome, "Nederlands")
         await tap(bram, bram_welcome, "✅ Ik doe mee")
+        await self.hear(bram)
         await self.hear(els)
 
         note("Amira is asked whether Bram may note their meetups here. She agrees.")
@@ -182,7 +197,7 @@ class _Story:
 
         note("Amira maps her network: who is close, and where she knows them from.")
         amira.catch_up()
-        await say(amira, "/network")
+        await self.menu(amira, "👥 My network")
         listing = await self.hear(amira)
         for kind, label, circle, domain in (
             ("🧑 Person", "Mama", "❤️ Very close: very important to me", "👪 Family"),

@@ -61,10 +61,15 @@ async def invite(professional: SandboxUser, kind: str, name: str, client: str | 
 
 @dataclass
 class Joining:
-    """The messages of someone going through the join flow."""
+    """The messages of someone going through the join flow: the welcome (which becomes the
+    consent, then the answer to it) and, after Agree, the message with their menu."""
 
     welcome: ChatMessage
     final: ChatMessage
+    menu: ChatMessage | None = None
+
+
+AGREE = ("✅ I'll take part", "✅ Ik doe mee")
 
 
 async def join(person: SandboxUser, code: str, language: str, answer: str) -> Joining:
@@ -74,7 +79,8 @@ async def join(person: SandboxUser, code: str, language: str, answer: str) -> Jo
     await person.wait_for_edit(welcome, 0)
     await person.press(welcome, answer)
     await person.wait_for_edit(welcome, 1)
-    return Joining(welcome, welcome)
+    joined = answer in AGREE and welcome.content.startswith(("Welcome", "Welkom"))
+    return Joining(welcome, welcome, await person.next_message() if joined else None)
 
 
 async def joined_client(

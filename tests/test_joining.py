@@ -69,10 +69,12 @@ async def test_from_admin_to_client_and_buddy(bot: BotProcess, sandbox: Telegram
     await amira.wait_for_edit(welcome, 0)
     assert "Who sees it? Els from Kring Gent" in welcome.content
     assert "voluntary" in welcome.content
-    assert [b.text for b in welcome.buttons] == ["✅ I'll take part", "Not now"]
+    assert [b.text for b in welcome.buttons] == ["✅ I'll take part", "Not now", "ℹ️ Tell me more"]
     await amira.press(welcome, "✅ I'll take part")
     await amira.wait_for_edit(welcome, 1)
     assert "Welcome, Amira!" in welcome.content
+    assert "buttons are below" in (await amira.next_message()).content
+    assert amira.menu == ["💬 Check in", "👥 My network", "📅 My week", "❓ Help"]
     joined = await els.next_message()
     assert joined.content == "✅ Amira doet nu mee."
     client = await _participant(bot, "Amira")
@@ -148,6 +150,7 @@ async def test_used_unknown_taken_and_expired_links(
     await amira.wait_for_edit(welcome, 0)
     await amira.press(welcome, "✅ I'll take part")
     await amira.wait_for_edit(welcome, 1)
+    assert "buttons are below" in (await amira.next_message()).content
     assert "already been used" in (await other.ask(f"/start {code}")).content
     assert "already taking part" in (await amira.ask(f"/start {code}")).content
     assert "I don't know this link" in (await other.ask("/start not-a-real-code")).content
@@ -311,7 +314,7 @@ async def test_late_taps_on_the_consent_question_after_agreeing_change_nothing(
     noor = sandbox.user("Noor", language_code="en")
     welcome = await noor.ask(f"/start {code}")
     await noor.tap(welcome, "English")
-    agree, not_now = (button.callback_data for button in welcome.buttons)
+    agree, not_now, _more = (button.callback_data for button in welcome.buttons)
     assert agree is not None
     assert not_now is not None
     await noor.tap(welcome, "✅ I'll take part")
@@ -350,7 +353,7 @@ async def test_a_language_tapped_twice_keeps_the_consent_question(
     press = await noor.press_data(welcome, english)  # the same language, tapped twice
     await noor.answer_to(press)
     assert welcome.content == consent
-    assert [b.text for b in welcome.buttons] == ["✅ I'll take part", "Not now"]
+    assert [b.text for b in welcome.buttons] == ["✅ I'll take part", "Not now", "ℹ️ Tell me more"]
     assert not [r for r in caplog.records if r.levelname == "ERROR"]
 
 

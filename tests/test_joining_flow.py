@@ -43,6 +43,20 @@ def test_join_buttons_are_parsed() -> None:
     assert flow.parse_press(("4", "en", "yes", "1")) is None
 
 
+def test_a_page_of_the_consent_is_a_press_too() -> None:
+    """ "Tell me more" and Back/Next on the consent's details (issue 17, item 4)."""
+    assert flow.parse_press(("4", "en", "more", "2")) == JoinPress(4, "en", page=2)
+    assert JoinPress(4, "en", page=2).parts() == ("4", "en", "more", "2")
+    assert JoinPress(4, "en").parts() == ("4", "en")
+    assert JoinPress(4, "nl", Answer.AGREE).parts() == ("4", "nl", "yes")
+    last = flow.CONSENT_PAGES - 1
+    assert flow.parse_press(("4", "en", "more", str(last))) == JoinPress(4, "en", page=last)
+    assert flow.parse_press(("4", "en", "more", str(last + 1))) is None
+    assert flow.parse_press(("4", "en", "less", "1")) is None
+    assert flow.parse_press(("4", "en", "more", "x")) is None
+    assert flow.after_press(JoinPress(4, "en", page=3), found=True) is Screen.CONSENT
+
+
 def test_a_clients_answer_about_a_buddy_is_parsed() -> None:
     assert flow.parse_buddy_press(("9", "yes")) == flow.BuddyPress(9, True)
     assert flow.parse_buddy_press(("9", "no")) == flow.BuddyPress(9, False)

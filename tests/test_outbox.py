@@ -17,7 +17,7 @@ from buddybot import sender
 from buddybot.clock import ManualClock
 from buddybot.roles import ParticipantStatus
 from buddybot.runner import BotProcess
-from buddybot.sandbox import SandboxUser, TelegramSandbox
+from buddybot.sandbox import ApiCall, SandboxUser, TelegramSandbox
 from buddybot.services.checkins import CATCH_UP_GRACE
 from buddybot.settings import Settings
 from buddybot.storage.models import Checkin, CheckinStatus, OutgoingMessage, Participant
@@ -59,6 +59,11 @@ def quick_in_call_retries(monkeypatch: pytest.MonkeyPatch) -> None:
     """The sender's pauses between tries within one call are real time; hours of failing
     ticks would take minutes of it."""
     monkeypatch.setattr(sender, "BACKOFF_SECONDS", 0.001)
+
+
+def _sent_to(sandbox: TelegramSandbox, person: SandboxUser) -> list[ApiCall]:
+    """The bot's sendMessage calls to one person (others get messages at the same time)."""
+    return [c for c in sandbox.calls_of("sendMessage") if c.params.get("chat_id") == str(person.id)]
 
 
 def _stop_notes(els: SandboxUser) -> list[str]:
@@ -149,12 +154,13 @@ async def test_a_note_to_the_professional_survives_an_outage_and_a_restart(
     async with _bot(settings, clock) as first:
         els, amira = await joined_client(first, sandbox)
         question = await amira.ask("/stop")
-        calls = len(sandbox.calls_of("sendMessage"))
-        # The answer to Amira is an edit; the note to Els is the next sendMessage.
-        sandbox.inject_fault("sendMessage", 502, times=sender.SEND_ATTEMPTS)
+        calls = len(_sent_to(sandbox, els))
+        # The answer to Amira is an edit (and her menu is taken away); the note to Els is
+        # the next sendMessage to her.
+        sandbox.inject_fault("sendMessage", 502, times=sender.SEND_ATTEMPTS, chat_id=els.id)
         await amira.press(question, "Yes, I'll stop")
         await amira.wait_for_edit(question, 0)
-        await sandbox.wait_for(lambda: len(sandbox.calls_of("sendMessage")) >= calls + 3)
+        await sandbox.wait_for(lambda: len(_sent_to(sandbox, els)) >= calls + 3)
         await _recorded(first)
         assert _stop_notes(els) == []
         assert await _waiting(first) == 1
@@ -176,13 +182,13 @@ async def test_a_note_to_someone_who_blocked_the_bot_ends_at_once(
     els, amira = await joined_client(clocked_bot, sandbox)
     await els.block()
     question = await amira.ask("/stop")
-    calls = len(sandbox.calls_of("sendMessage"))
+    calls = len(_sent_to(sandbox, els))
     await amira.press(question, "Yes, I'll stop")
     await amira.wait_for_edit(question, 0)
     await outbox_sent(clocked_bot)
     clock.now += timedelta(hours=1)
     await tick(clocked_bot)
-    assert [c.status for c in sandbox.calls_of("sendMessage")[calls:]] == [403]
+    assert [c.status for c in _sent_to(sandbox, els)[calls:]] == [403]
 
 
 async def test_a_note_still_failing_when_its_window_closes_is_given_up(

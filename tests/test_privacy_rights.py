@@ -119,6 +119,8 @@ async def test_delete_erases_every_trace_and_tells_the_professional(
     await amira.press(question, "🗑️ Yes, erase everything")
     await amira.wait_for_edit(question, 0)
     assert question.content == "Everything is erased. All the best! 🌱"
+    assert "buttons below are gone" in (await amira.next_message()).content
+    assert amira.menu == []
     assert (await els.next_message()).content == "👋 Amira is gestopt en heeft alles laten wissen."
     await outbox_sent(bot)  # the note itself named her until it was sent
 
@@ -148,6 +150,8 @@ async def test_stop_then_come_back_then_stop_until_the_purge(
     await amira.press(question, "Yes, I'll stop")
     await amira.wait_for_edit(question, 0)
     assert "you've stopped" in question.content
+    assert "buttons below are gone" in (await amira.next_message()).content
+    assert amira.menu == []
     assert "na 30 dagen gewist" in (await els.next_message()).content
     assert (await amira.ask("/stop")).content.startswith("You've already stopped")
     assert "Amira: gestopt" in (await els.ask("/clients")).content
@@ -157,6 +161,8 @@ async def test_stop_then_come_back_then_stop_until_the_purge(
     await amira.press(offer, "✅ Yes, I'll take part again")
     await amira.wait_for_edit(offer, 0)
     assert offer.content == "Welcome back, Amira! ✅ You're taking part again."
+    assert "buttons are below" in (await amira.next_message()).content
+    assert "💬 Check in" in amira.menu
     assert (await els.next_message()).content == "▶️ Amira doet weer mee."
 
     question = await amira.ask("/stop")

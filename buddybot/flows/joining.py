@@ -1,10 +1,12 @@
 """Joining by an invitation link as a pure flow: opening the link (``/start <code>``) →
-choose a language → read the consent text in it → Agree / Not now; and, for a buddy who
+choose a language → read the consent text in it (short, its details a page at a time behind
+"Tell me more") → Agree / Not now; and, for a buddy who
 joined, their client's answer whether the buddy may log their meetups.
 
 No step is stored for this conversation: until Agree, all that is kept is that the account
 holds the link open (the pending link on the invitation, ``services/joining.py``), and the
-language chosen travels in the buttons (``join:<invitation>:<language>[:yes|no]``). So the
+language chosen travels in the buttons (``join:<invitation>:<language>[:yes|no]``, and
+``…:more:<page>`` for a page of the consent's details). So the
 flow says, for what the service found, what the newcomer sees next: :func:`after_opening`
 and :func:`after_press`. The rules about codes, expiry, wrong-code limits and who holds a
 link stay in the services.
@@ -38,7 +40,7 @@ class Screen(Enum):
     PROFESSIONAL_WELCOME = "professional_welcome"  # a professional is in at once
     CHOOSE_LANGUAGE = "choose_language"  # who invites them, and the languages
     LINK_REFUSED = "link_refused"  # why the link does not work (the outcome says)
-    CONSENT = "consent"  # the consent text in the chosen language: Agree / Not now
+    CONSENT = "consent"  # the consent text (or a page of it) in the chosen language
     NO_LONGER_VALID = "no_longer_valid"  # the link is not theirs to answer any more
     DECLINED = "declined"  # Not now: nothing about them is kept
     WELCOME = "welcome"  # they agreed and take part
@@ -61,25 +63,46 @@ class Answer(StrEnum):
     NOT_NOW = "no"
 
 
+# The consent is told in steps, so that no message asks more than ~40 words of reading:
+# page 0 is the short text with the answer buttons, pages 1.. its details. All of it stays
+# one tap away; none of it is left out.
+CONSENT_PAGES = 5
+MORE = "more"
+
+
 @dataclass(frozen=True)
 class JoinPress:
-    """``join:<invitation>:<language>`` (show the consent text in that language), or with
-    ``:yes`` / ``:no`` (the answer; ``answer`` None until then)."""
+    """``join:<invitation>:<language>`` (show the consent text in that language), with
+    ``:more:<page>`` (a page of its details), or with ``:yes`` / ``:no`` (the answer;
+    ``answer`` None until then)."""
 
     invitation_id: int
     language: str
     answer: Answer | None = None
+    page: int = 0
+
+    def parts(self) -> tuple[str, ...]:
+        """The callback data's parts of this press (what :func:`parse_press` reads)."""
+        head = (str(self.invitation_id), self.language)
+        if self.answer is not None:
+            return (*head, self.answer.value)
+        return (*head, MORE, str(self.page)) if self.page else head
 
 
 def parse_press(parts: tuple[str, ...]) -> JoinPress | None:
-    """The callback data's parts as a press; None when malformed or in a language the bot
-    does not speak."""
-    if len(parts) not in (2, 3) or not parts[0].isdigit() or parts[1] not in LANGUAGES:
+    """The callback data's parts as a press; None when malformed, in a language the bot
+    does not speak, or for a page the consent does not have."""
+    if len(parts) not in (2, 3, 4) or not parts[0].isdigit() or parts[1] not in LANGUAGES:
         return None
+    invitation_id, language = int(parts[0]), parts[1]
     if len(parts) == 2:
-        return JoinPress(int(parts[0]), parts[1])
+        return JoinPress(invitation_id, language)
+    if len(parts) == 4:
+        if parts[2] != MORE or not parts[3].isdigit() or int(parts[3]) >= CONSENT_PAGES:
+            return None
+        return JoinPress(invitation_id, language, page=int(parts[3]))
     try:
-        return JoinPress(int(parts[0]), parts[1], Answer(parts[2]))
+        return JoinPress(invitation_id, language, Answer(parts[2]))
     except ValueError:
         return None
 

@@ -51,12 +51,27 @@ def build_handlers() -> dict[int, Sequence[BaseHandler[Any, Any, Any]]]:
     return {-1: [TypeHandler(Update, who.identify)], 0: _answering_handlers()}
 
 
+def _menu_actions() -> dict[str, basics.Action]:
+    """What each menu button does (``commands.MENUS``): the same as its command."""
+    return {
+        "checkin": checkin.checkin_command,
+        "network": network.network_command,
+        "myweek": myweek.myweek_command,
+        "meetup": meetup.meetup_command,
+        "clients": clients.clients_command,
+        "invite": invite.invite_command,
+        "digest": digest.digest_command,
+        "help": basics.help_command,
+    }
+
+
 def _answering_handlers() -> list[BaseHandler[Any, Any, Any]]:
     return [
         # Everyone
         CommandHandler("start", onboarding.start, filters=_PRIVATE),
         CommandHandler("help", basics.help_command, filters=_PRIVATE),
         CommandHandler("privacy", basics.privacy, filters=_PRIVATE),
+        _buttons(basics.PRIVACY, basics.privacy_button),
         CommandHandler("language", language.ask_language, filters=_PRIVATE),
         _buttons(language.FEATURE, language.language_chosen),
         CommandHandler("mydata", privacy.my_data, filters=_PRIVATE),
@@ -96,6 +111,9 @@ def _answering_handlers() -> list[BaseHandler[Any, Any, Any]]:
         _buttons(digest.DIGEST, digest.digest_button),
         _buttons(digest.CLIENT, digest.client_button),
         _buttons(digest.MOMENT, digest.moment_button),
+        # The menu under the text field: before typed answers, so a tap in the middle of
+        # a question (a contact's name, a note) still does what the button says.
+        MessageHandler(_PRIVATE & basics.MENU_TAP, basics.menu_tapped(_menu_actions())),
         # Last: typed answers, then anything nobody else took.
         MessageHandler(_PRIVATE & filters.TEXT & ~filters.COMMAND, typed.typed_text),
         MessageHandler(_PRIVATE & (filters.TEXT | filters.COMMAND), basics.not_understood),

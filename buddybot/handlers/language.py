@@ -1,10 +1,11 @@
-"""/language: choose between Dutch and English with two buttons."""
+"""/language: choose between Dutch and English with two buttons; the menu follows."""
 
 from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup, Update
 
 from buddybot.context import BuddyContext
+from buddybot.handlers.basics import menu_keyboard
 from buddybot.handlers.buttons import Pressed, Stale, button, on_press, show
 from buddybot.handlers.menu import set_personal_menu
 from buddybot.i18n import LANGUAGES, translator
@@ -41,14 +42,19 @@ def _parse_language(parts: tuple[str, ...]) -> str | None:
 async def _on_language_press(
     pressed: Pressed, language: str, context: BuddyContext
 ) -> Stale | None:
-    """Store the chosen language (for people who joined) and confirm in that language."""
+    """Store the chosen language (for people who joined) and confirm in that language; the
+    menu under the text field comes again in it (a new message: an edit cannot carry it)."""
     person = await people.set_language(context.runtime.database, pressed.telegram_user_id, language)
     tr = translator(language)
     query = pressed.query
     await query.answer()
     await show(query, tr("language.chosen_unknown" if person is None else "language.chosen"), None)
     if person is not None and query.message is not None:
-        await set_personal_menu(context.bot, query.message.chat.id, person.role, tr)
+        chat_id = query.message.chat.id
+        await set_personal_menu(context.bot, chat_id, person.role, tr)
+        keyboard = menu_keyboard(person, tr)
+        if keyboard is not None:
+            await context.bot.send_message(chat_id, tr("menu.changed"), reply_markup=keyboard)
     return None
 
 

@@ -1,4 +1,5 @@
-"""Joining by invitation link: `/start <code>` → welcome → language → consent (Agree / Not now).
+"""Joining by invitation link: `/start <code>` → welcome → language → consent (Agree / Not now,
+its details a page at a time behind "Tell me more") → welcome, with the menu.
 
 Until a client or buddy taps Agree, the only thing kept is that their Telegram account has the
 link open (the pending link on the invitation). The language they pick travels in the buttons.
@@ -17,6 +18,7 @@ from buddybot.context import BuddyContext
 from buddybot.flows import joining as flow
 from buddybot.flows.joining import BuddyPress, JoinPress, Screen
 from buddybot.handlers import basics, privacy
+from buddybot.handlers.basics import menu_keyboard, page_buttons, send_menu
 from buddybot.handlers.buttons import STALE, Pressed, Stale, button, on_press, show
 from buddybot.handlers.menu import set_personal_menu
 from buddybot.i18n import LANGUAGES, Translator, text_key, translator
@@ -24,7 +26,7 @@ from buddybot.roles import InvitationRole, ParticipantRole
 from buddybot.services import joining
 from buddybot.services.joining import ConsentNotice, Joined, Opened, Outcome
 from buddybot.services.outbox import Outgoing
-from buddybot.services.people import Role
+from buddybot.services.people import Person, Role
 
 JOIN = "join"
 BUDDY = "bud"
@@ -36,6 +38,24 @@ _OUTCOME_TEXT = {
     Outcome.TAKEN: text_key("join.taken"),
     Outcome.ALREADY_JOINED: text_key("join.already_joined"),
     Outcome.TOO_MANY_TRIES: text_key("join.too_many_tries"),
+}
+# The consent, page by page (flow.CONSENT_PAGES): the short text, then its details. What it
+# asks and who sees it differ for a client and a buddy; how long and the rights do not.
+_CONSENT_PAGES = {
+    InvitationRole.CLIENT: (
+        text_key("consent.client"),
+        text_key("consent.page.ask_client"),
+        text_key("consent.page.who_client"),
+        text_key("consent.page.how_long"),
+        text_key("consent.page.voluntary"),
+    ),
+    InvitationRole.BUDDY: (
+        text_key("consent.buddy"),
+        text_key("consent.page.ask_buddy"),
+        text_key("consent.page.who_buddy"),
+        text_key("consent.page.how_long"),
+        text_key("consent.page.voluntary"),
+    ),
 }
 
 
@@ -67,7 +87,8 @@ async def start(update: Update, context: BuddyContext) -> None:
                 "join.professional",
                 name=escape(opened.invitee_name or ""),
                 organisation=escape(opened.organisation_name or ""),
-            )
+            ),
+            reply_markup=menu_keyboard(Person(Role.PROFESSIONAL), context.tr),
         )
     elif opened.screen is Screen.CHOOSE_LANGUAGE:
         await message.reply_text(_welcome(context.tr, opened), reply_markup=_languages(opened))
@@ -101,16 +122,22 @@ def _languages(opened: Opened) -> InlineKeyboardMarkup:
 
 
 def _consent_buttons(press: JoinPress) -> InlineKeyboardMarkup:
-    invitation_id, language = press.invitation_id, press.language
-    tr = translator(language)
+    """Agree / Not now on every page of the consent, and the way through its pages."""
+    tr = translator(press.language)
+
+    def answer(answer: flow.Answer) -> tuple[str, ...]:
+        return (JOIN, *JoinPress(press.invitation_id, press.language, answer).parts())
+
+    def page(number: int) -> tuple[str, ...]:
+        return (JOIN, *JoinPress(press.invitation_id, press.language, page=number).parts())
+
     return InlineKeyboardMarkup(
         [
             [
-                button(tr("consent.agree"), JOIN, str(invitation_id), language, flow.Answer.AGREE),
-                button(
-                    tr("consent.not_now"), JOIN, str(invitation_id), language, flow.Answer.NOT_NOW
-                ),
-            ]
+                button(tr("consent.agree"), *answer(flow.Answer.AGREE)),
+                button(tr("consent.not_now"), *answer(flow.Answer.NOT_NOW)),
+            ],
+            page_buttons(tr, press.page, flow.CONSENT_PAGES - 1, page),
         ]
     )
 
@@ -129,20 +156,12 @@ async def _on_join_press(pressed: Pressed, data: JoinPress, context: BuddyContex
         await outgoing.post_from(context, *_joined_notes(context, step.joined))
     await pressed.query.answer()
     if step.screen is Screen.CONSENT and step.notice is not None:
-        await show(pressed.query, _consent_text(context, tr, step.notice), _consent_buttons(data))
+        text = _consent_text(context, tr, step.notice, data.page)
+        await show(pressed.query, text, _consent_buttons(data))
     elif step.screen is Screen.DECLINED:
         await show(pressed.query, tr("consent.declined"), None)
     elif step.screen is Screen.WELCOME and step.joined is not None:
-        joined = step.joined
-        role = Role.CLIENT if joined.role is ParticipantRole.CLIENT else Role.BUDDY
-        await set_personal_menu(context.bot, pressed.telegram_user_id, role, tr)
-        welcome = tr(
-            "consent.welcome_client"
-            if joined.role is ParticipantRole.CLIENT
-            else "consent.welcome_buddy",
-            name=escape(joined.first_name),
-        )
-        await show(pressed.query, welcome, None)
+        await _welcome_in(context, pressed, tr, step.joined)
     else:
         await show(pressed.query, tr("join.no_longer_valid"), None)
     return None
@@ -151,10 +170,27 @@ async def _on_join_press(pressed: Pressed, data: JoinPress, context: BuddyContex
 join_button = on_press(flow.parse_press, _on_join_press)
 
 
-def _consent_text(context: BuddyContext, tr: Translator, notice: ConsentNotice) -> str:
+async def _welcome_in(
+    context: BuddyContext, pressed: Pressed, tr: Translator, joined: Joined
+) -> None:
+    """The consent becomes the welcome; the menu comes in a message of its own (a
+    message carries inline buttons or a menu, not both), saying what its buttons do."""
+    role = Role.CLIENT if joined.role is ParticipantRole.CLIENT else Role.BUDDY
+    await set_personal_menu(context.bot, pressed.telegram_user_id, role, tr)
+    client = joined.role is ParticipantRole.CLIENT
+    welcome = tr(
+        "consent.welcome_client" if client else "consent.welcome_buddy",
+        name=escape(joined.first_name),
+    )
+    await show(pressed.query, welcome, None)
+    await send_menu(context, pressed.telegram_user_id, Person(role), tr)
+
+
+def _consent_text(context: BuddyContext, tr: Translator, notice: ConsentNotice, page: int) -> str:
     months = notice.retention_months or context.runtime.settings.retention_months
+    role = InvitationRole.BUDDY if notice.role is InvitationRole.BUDDY else InvitationRole.CLIENT
     return tr(
-        "consent.buddy" if notice.role is InvitationRole.BUDDY else "consent.client",
+        _CONSENT_PAGES[role][page],
         professional=escape(notice.professional_name),
         organisation=escape(notice.organisation_name),
         retention=tr.plural("privacy.retention", months),

@@ -11,11 +11,12 @@ from telegram import InlineKeyboardMarkup, Update
 
 from buddybot.context import BuddyContext
 from buddybot.handlers import basics
+from buddybot.handlers.basics import NO_MENU, send_menu
 from buddybot.handlers.buttons import STALE, Pressed, Stale, button, on_press, show
 from buddybot.i18n import Translator
 from buddybot.notes import tell_professional
 from buddybot.services import privacy
-from buddybot.services.people import Role
+from buddybot.services.people import Person, Role
 
 log = logging.getLogger(__name__)
 
@@ -120,8 +121,11 @@ async def _on_stop_press(
     await query.answer()
     if choice is StopChoice.YES:
         await show(query, tr("stop.done"), None)
+        await _take_menu_away(context, pressed.telegram_user_id)
     else:
         await show(query, tr("stop.resumed", name=escape(told.first_name)), None)
+        back = Person(context.person.role, first_name=told.first_name)
+        await send_menu(context, pressed.telegram_user_id, back, tr)
     return None
 
 
@@ -165,7 +169,14 @@ async def _on_delete_press(pressed: Pressed, erase: bool, context: BuddyContext)
     await tell_professional(context, told, lambda tr, name: tr("notify.left", name=name))
     await query.answer()
     await show(query, tr("delete.done"), None)
+    await _take_menu_away(context, pressed.telegram_user_id)
     return None
+
+
+async def _take_menu_away(context: BuddyContext, chat_id: int) -> None:
+    """Someone who stopped or was erased is asked nothing: their menu goes too (only a new
+    message can take it away)."""
+    await context.bot.send_message(chat_id, context.tr("menu.gone"), reply_markup=NO_MENU)
 
 
 delete_button = on_press(_parse_delete, _on_delete_press)

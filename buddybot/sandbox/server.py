@@ -67,6 +67,7 @@ class Fault:
     retry_after: int | None = None
     delay: float = 0.0
     times: int = 1
+    chat_id: int | None = None  # only calls about this chat (None: any)
 
 
 class TelegramSandbox:
@@ -197,15 +198,23 @@ class TelegramSandbox:
         retry_after: int | None = None,
         delay: float = 0.0,
         description: str | None = None,
+        chat_id: int | None = None,
     ) -> Fault:
-        """Make the next ``times`` calls of ``method`` (None: any method) fail or slow down.
+        """Make the next ``times`` calls of ``method`` (None: any method) fail or slow down;
+        with ``chat_id``, only calls about that chat (Telegram's trouble with one person).
 
         ``status`` 429 answers "Too Many Requests" with ``retry_after``; 5xx answers a server
         error; 200 with a ``delay`` only slows the call down and then serves it normally.
         The returned Fault counts down ``times`` as requests hit it.
         """
         fault = Fault(
-            method.lower() if method else None, status, description, retry_after, delay, times
+            method.lower() if method else None,
+            status,
+            description,
+            retry_after,
+            delay,
+            times,
+            chat_id,
         )
         self._faults.append(fault)
         return fault
@@ -316,7 +325,7 @@ class TelegramSandbox:
             handler = self._methods.get(method)
             if handler is None:
                 raise BotApiError(404, "Not Found")
-            await self._apply_faults(method)
+            await self._apply_faults(method, _chat_of(params))
             self._check_flood(method)
             result = await handler(params)
         except BotApiError as error:
@@ -335,9 +344,13 @@ class TelegramSandbox:
             return web.Response(status=404)
         return web.Response(body=stored.data, content_type=stored.mime_type)
 
-    async def _apply_faults(self, method: str) -> None:
+    async def _apply_faults(self, method: str, chat_id: int | None) -> None:
         for fault in self._faults:
-            if fault.times > 0 and fault.method in (None, method):
+            if (
+                fault.times > 0
+                and fault.method in (None, method)
+                and fault.chat_id in (None, chat_id)
+            ):
                 fault.times -= 1
                 if fault.delay:
                     await asyncio.sleep(fault.delay)
@@ -371,6 +384,13 @@ class TelegramSandbox:
         with contextlib.suppress(BotApiError):
             chat_id = params.number("chat_id") or 0
         await self._state.notify(chat_id)
+
+
+def _chat_of(params: Params) -> int | None:
+    """The chat a call is about, if it names one plainly (a malformed one is the method's
+    to refuse)."""
+    value = params.text("chat_id")
+    return int(value) if value is not None and value.lstrip("-").isdigit() else None
 
 
 def _server_error(fault: Fault) -> str:
