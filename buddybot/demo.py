@@ -239,19 +239,24 @@ class _Story:
         self.files["amira-circle.png"] = picture.photo.data
         await self.hear(amira)
 
-        note("Amira's first check-in comes at her local time; she answers by tapping.")
+        note(
+            "Amira's first check-in comes at her local time. The prompt is the first question: "
+            "she taps who she saw, then how, once for both."
+        )
         prompt = await self.next_checkin(amira)
-        await tap(amira, prompt, "▶️ Start")
         await tap(amira, prompt, "Mama")
         await tap(amira, prompt, "Fikkie")
-        await tap(amira, prompt, "Done ➜")
-        await tap(amira, prompt, "🤝 Together")
-        await tap(amira, prompt, "🤝 Together")
+        await tap(amira, prompt, "🤝 Together ➜")
+        await tap(amira, prompt, "😞")
+        note("That face was a slip of the finger: Back shows it marked, and she taps another.")
+        await tap(amira, prompt, "⬅️ Back")
         await tap(amira, prompt, "🙂")
         await tap(amira, prompt, "😄")
+        note("Under the thank-you she can tell Els something; she does.")
         # The way to Amira's slot passed Monday 09:00: Els's (still empty) weekly digest is
         # in her chat already; what she hears next is Amira's message.
         els.catch_up()
+        await tap(amira, prompt, "💬 Tell Els something")
         await say(amira, "Thanks for helping me with the letter!")
         await self.hear(els)
 
@@ -314,16 +319,14 @@ class _Story:
                 open_checkin = await stored_checkins.current_open(session, client_id)
                 if open_checkin is not None and client_id != amira_id:
                     await season.answer(session, open_checkin.id, 11, self.clock.now)
-        await tap(amira, prompt, "▶️ Start")
         await tap(amira, prompt, "Mama")
         await tap(amira, prompt, "Jan van de voetbal")
-        await tap(amira, prompt, "Done ➜")
+        await tap(amira, prompt, "🔀 Different ways ➜")
         await tap(amira, prompt, "💬 Message")
         await tap(amira, prompt, "🤝 Together")
         await tap(amira, prompt, "🙂")
         if "happy are you with your contacts" in prompt.content:
             await tap(amira, prompt, "🙂")
-        await tap(amira, prompt, "Skip")
 
         note("Friday evening Bram is asked about this week and logs his meetup with Amira.")
         buddy_prompt = await self.next_checkin(bram)

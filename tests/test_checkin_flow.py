@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from hypothesis import given
@@ -18,14 +19,28 @@ def _press(state: CheckinState, action: Action, value: str = "", answered: int =
 
 
 def test_a_client_taps_through_a_whole_check_in() -> None:
-    state = _press(CheckinState(), Action.START)
+    # The prompt is the who question: the first name tapped begins the check-in.
+    state = _press(CheckinState(), Action.TOGGLE, "11")
     assert state is not None
-    assert state.step is Step.WHO
-    for contact in ("11", "13"):
-        state = _press(state, Action.TOGGLE, contact)
-        assert state is not None
-    assert state.chosen == (11, 13)
-    state = _press(state, Action.WHO_DONE)
+    assert (state.step, state.chosen) == (Step.WHO, (11,))
+    state = _press(state, Action.TOGGLE, "13")
+    assert state is not None
+    # Saying how ends the who question, for everyone chosen at once.
+    state = _press(state, Action.HOW, "call")
+    assert state is not None
+    assert (state.step, state.modes) == (Step.MOOD, {"11": "call", "13": "call"})
+    state = _press(state, Action.MOOD, "4", answered=4)  # the fifth check-in: satisfaction
+    assert state is not None
+    assert state.step is Step.SATISFACTION
+    state = _press(state, Action.SATISFACTION, "5")
+    assert state is not None
+    assert (state.step, state.mood, state.satisfaction) == (Step.DONE, 4, 5)
+    assert checkin.modes_of(state) == {11: "call", 13: "call"}
+
+
+def test_different_ways_asks_how_person_by_person() -> None:
+    state = CheckinState(step=Step.WHO, chosen=(11, 13))
+    state = _press(state, Action.HOW, checkin.EACH)
     assert state is not None
     assert (state.step, state.current_contact) == (Step.MODE, 11)
     state = _press(state, Action.MODE, "call")
@@ -33,14 +48,55 @@ def test_a_client_taps_through_a_whole_check_in() -> None:
     state = _press(state, Action.MODE, "-")
     assert state is not None
     assert state.step is Step.MOOD
-    assert state.modes == {"11": "call", "13": None}
-    state = _press(state, Action.MOOD, "4", answered=4)  # the fifth check-in: satisfaction
+    assert checkin.modes_of(state) == {11: "call", 13: None}
+    state = _press(state, Action.MOOD, "3")
     assert state is not None
-    assert state.step is Step.SATISFACTION
-    state = _press(state, Action.SATISFACTION, "5")
+    assert state.step is Step.DONE  # no satisfaction this time: the thank-you
+
+
+def test_back_on_every_step_keeps_the_answers_given() -> None:
+    done = CheckinState(
+        Step.DONE, (11, 13), 0, 2, {"11": "call", "13": None}, 2, 4, how=checkin.EACH
+    )
+    satisfaction = _press(done, Action.BACK)
+    assert satisfaction == replace(done, step=Step.SATISFACTION)
+    mood = _press(satisfaction, Action.BACK)
+    assert mood == replace(done, step=Step.MOOD)
+    last_person = _press(mood, Action.BACK)
+    assert last_person == replace(done, step=Step.MODE, mode_index=1)
+    first_person = _press(last_person, Action.BACK)
+    assert first_person == replace(done, step=Step.MODE, mode_index=0)
+    who = _press(first_person, Action.BACK)
+    assert who == replace(done, step=Step.WHO, mode_index=0)
+    assert _press(who, Action.BACK) is None  # the first question has nothing before it
+    # Once for all: back from the mood is the who question, how still marked.
+    together = CheckinState(Step.MOOD, (11,), modes={"11": "in_person"}, how="in_person")
+    assert _press(together, Action.BACK) == replace(together, step=Step.WHO)
+    # Without satisfaction, back from the thank-you is the mood.
+    assert _press(replace(done, satisfaction=None), Action.BACK) == replace(
+        done, step=Step.MOOD, satisfaction=None
+    )
+    # A fixed face replaces the wrong one.
+    fixed = _press(mood, Action.MOOD, "4")
+    assert fixed is not None
+    assert (fixed.mood, fixed.satisfaction) == (4, 4)
+
+
+def test_the_people_seen_often_come_first() -> None:
+    assert checkin.who_order([1, 2, 3, 4, 5], [4, 9, 2]) == [4, 2, 1, 3, 5]
+    assert checkin.who_order([1, 2], []) == [1, 2]
+
+
+def test_buttons_of_earlier_versions_still_work() -> None:
+    # Prompts sent before this version have Start, Done and the message question.
+    state = _press(CheckinState(), Action.START)
+    assert state == CheckinState(step=Step.WHO)
+    state = _press(CheckinState(step=Step.WHO, chosen=(12,)), Action.WHO_DONE)
     assert state is not None
-    assert state.step is Step.MESSAGE
-    done = checkin.typed(state, "  Thanks for Tuesday!  ")
+    assert (state.step, state.current_contact) == (Step.MODE, 12)
+    skipped = _press(CheckinState(step=Step.MESSAGE), Action.SKIP_MESSAGE)
+    assert skipped == CheckinState(step=Step.DONE)
+    done = checkin.typed(CheckinState(step=Step.MESSAGE), "  Thanks for Tuesday!  ")
     assert done is not None
     assert (done.step, done.message) == (Step.DONE, "Thanks for Tuesday!")
 
@@ -57,6 +113,8 @@ def test_presses_not_for_this_step_change_nothing() -> None:
     assert _press(who, Action.MOOD, "3") is None
     assert _press(CheckinState(step=Step.MOOD), Action.MOOD, "6") is None
     assert _press(CheckinState(step=Step.MOOD), Action.START) is None
+    assert _press(who, Action.HOW, "call") is None  # nobody chosen: nothing to say how
+    assert _press(CheckinState(step=Step.MOOD), Action.HOW, "call") is None
     assert checkin.typed(who, "hello") is None
 
 
@@ -87,7 +145,9 @@ def test_the_stored_row_gives_back_the_same_state() -> None:
 
 
 _actions = st.sampled_from(list(Action))
-_values = st.sampled_from(["", "11", "12", "13", "99", "1", "5", "6", "call", "-", "0"])
+_values = st.sampled_from(
+    ["", "11", "12", "13", "99", "1", "5", "6", "call", "in_person", checkin.EACH, "-", "0"]
+)
 
 
 @given(st.lists(st.tuples(_actions, _values), max_size=40), st.integers(0, 12))

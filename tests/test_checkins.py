@@ -46,13 +46,15 @@ async def test_a_client_answers_a_check_in_at_their_local_time_by_tapping(
     prompt = await _prompted(clocked_bot, clock, amira)
     local = clock.now.astimezone(ZoneInfo("Europe/Brussels"))
     assert (local.hour, local.minute) == (18, 0)
-    assert prompt.content == "Hi Amira! 👋 Time for a short check-in. It only takes a minute."
-    await amira.tap(prompt, "▶️ Start")
-    assert "Who were you in touch with these last days?" in prompt.content
+    # The prompt is the first question: tapping a name begins the check-in.
+    assert prompt.content == (
+        "Hi Amira! 👋 Who were you in touch with over the past few days? Tap the names."
+    )
     await amira.tap(prompt, "Mama")
     await amira.tap(prompt, "Jan")
     assert [b.text for b in prompt.buttons][:2] == ["✅ Mama", "✅ Jan"]
-    await amira.tap(prompt, "Done ➜")
+    assert prompt.content.endswith("Done? Then tap below how you were in touch.")
+    await amira.tap(prompt, "🔀 Different ways ➜")
     assert prompt.content == "How were you in touch with Mama?"
     await amira.tap(prompt, "🤝 Together")
     assert prompt.content == "How were you in touch with Jan?"
@@ -61,12 +63,15 @@ async def test_a_client_answers_a_check_in_at_their_local_time_by_tapping(
     await amira.tap(prompt, "🙂")
     assert prompt.content.startswith("How happy are you with your contacts")  # first: baseline
     await amira.tap(prompt, "😄")
-    assert prompt.content.startswith("Would you like to tell Els something?")
-    els.catch_up()  # run on a Sunday, the way to Monday's slot passed Els's Monday digest
-    thanks = await amira.ask("Thank you for Tuesday!")
-    assert thanks.content == (
+    assert prompt.content == (
         "Thank you, Amira! 🌱 This week you were in touch with 2 people from your network."
     )
+    # A message for the professional is offered under the thank-you, not asked.
+    els.catch_up()  # run on a Sunday, the way to Monday's slot passed Els's Monday digest
+    await amira.tap(prompt, "💬 Tell Els something")
+    assert prompt.content.endswith("✍️ Type your message for Els below.")
+    kept = await amira.ask("Thank you for Tuesday!")
+    assert kept.content == "✅ Thank you! I'll pass your message on to Els."
     forwarded = await els.next_message()
     assert forwarded.content == "💬 Amira schrijft: Thank you for Tuesday!"
 
@@ -108,7 +113,7 @@ async def test_one_reminder_then_the_check_in_expires_and_stays_missing(
     clock.now = sent_at + timedelta(hours=3, minutes=1)
     await tick(clocked_bot)
     reminder = await amira.next_message()
-    assert reminder.content == "Hi Amira, do you have a minute for your check-in? 🙂"
+    assert reminder.content.startswith("Hi Amira, do you have a minute for your check-in? 🙂\n\n")
     clock.now = sent_at + timedelta(hours=5)
     await tick(clocked_bot)
     assert amira.catch_up() == []  # one reminder only
@@ -216,7 +221,7 @@ async def test_a_restart_between_materialising_and_sending_sends_once(
         await amira.next_message()
         await tick(second)
         await tick(second)
-        assert len([m for m in amira.inbox if "Time for a short check-in" in m.content]) == 1
+        assert len([m for m in amira.inbox if "Who were you in touch with" in m.content]) == 1
     finally:
         await second.stop()
 
@@ -290,7 +295,7 @@ async def test_a_server_error_is_retried_and_the_prompt_still_arrives(
     clock.now = slot + timedelta(seconds=20)
     await tick(clocked_bot)
     prompt = await amira.next_message()
-    assert "Time for a short check-in" in prompt.content
+    assert "Who were you in touch with" in prompt.content
     assert [c.status for c in sandbox.calls_of("sendMessage")[calls:]] == [502, 200]
 
 
@@ -358,7 +363,7 @@ async def test_schedule_time_change_pause_and_resume(
     assert amira.catch_up() == []
     assert (await amira.ask("/resume")).content == "Great, Amira! Your check-ins are back on. ✅"
     prompt = await _prompted(clocked_bot, clock, amira)
-    assert "Time for a short check-in" in prompt.content
+    assert "Who were you in touch with" in prompt.content
     assert clock.now.astimezone(ZoneInfo("America/New_York")).hour == 20
 
 
@@ -375,8 +380,8 @@ async def test_a_press_before_the_sender_recorded_the_prompt_still_starts_it(
         await session.execute(
             update(Checkin).values(status=CheckinStatus.SENDING, sent_at=None, message_id=None)
         )
-    await amira.tap(prompt, "▶️ Start")
-    assert "who were you in touch with" in prompt.content.lower()
+    await amira.tap(prompt, "Nobody")  # the prompt's first press begins it
+    assert prompt.content.startswith("How do you feel today?")
     async with clocked_bot.database.transaction() as session:
         checkin = (await session.scalars(select(Checkin))).one()
     assert checkin.status == CheckinStatus.SENT
@@ -390,19 +395,19 @@ async def test_someone_elses_check_in_buttons_are_refused_and_logged(
     _, amira = await joined_client(clocked_bot, sandbox)
     amira.catch_up()
     prompt = await _prompted(clocked_bot, clock, amira)
-    data = prompt.buttons[0].callback_data or ""
+    data = next(b.callback_data for b in prompt.buttons if b.text == "Nobody") or ""
     mallory = sandbox.user("Mallory", language_code="en")
     greeting = await mallory.ask("/start")
     press = await mallory.press_data(greeting, data)
     assert "no longer works" in str((await mallory.answer_to(press)).text)
-    for forged in ("ci:abc:start", "ci:999999:start", data.replace(":start", ":mood:9")):
+    for forged in ("ci:abc:start", "ci:999999:start", data.replace(":nobody", ":mood:9")):
         press = await amira.press_data(prompt, forged)
         await amira.answer_to(press)
     # Numbers a database cannot hold, digits of other scripts: a kind note, not a failure.
     for forged in ("ci:99999999999999999999:start", "ci:²:start", "ci:٣:start"):
         press = await amira.press_data(prompt, forged)
         assert "no longer works" in str((await amira.answer_to(press)).text)
-    assert prompt.content.startswith("Hi Amira! 👋 Time for a short check-in")  # unchanged
+    assert prompt.content.startswith("Hi Amira! 👋 Who were you in touch with")  # unchanged
     assert clocked_bot.database is not None
     async with clocked_bot.database.transaction() as session:
         refused = list(
@@ -483,7 +488,6 @@ async def test_someone_new_is_added_to_the_network_from_inside_the_check_in(
     _, amira = await joined_client(clocked_bot, sandbox)
     amira.catch_up()
     prompt = await _prompted(clocked_bot, clock, amira)
-    await amira.tap(prompt, "▶️ Start")
     await amira.tap(prompt, "➕ Someone new…")
     assert prompt.content == "Who or what do you want to add?"
     await amira.tap(prompt, "🧑 Person")
@@ -497,7 +501,7 @@ async def test_someone_new_is_added_to_the_network_from_inside_the_check_in(
     await amira.tap(step, "Go on with your check-in ➜")
     assert "Who were you in touch with" in step.content
     assert step.buttons[0].text == "✅ Buurvrouw Rita"
-    await amira.tap(step, "Done ➜")
+    await amira.tap(step, "🔀 Different ways ➜")
     assert step.content == "How were you in touch with Buurvrouw Rita?"
 
 
@@ -524,7 +528,7 @@ async def test_a_pause_until_a_chosen_date(
         await tick(clocked_bot)
     assert amira.catch_up() == []
     prompt = await _prompted(clocked_bot, clock, amira)
-    assert "Time for a short check-in" in prompt.content
+    assert "Who were you in touch with" in prompt.content
     assert clock.now.astimezone(ZoneInfo("Europe/Brussels")).date() == until.date()
 
 
@@ -544,14 +548,11 @@ async def test_a_press_on_a_message_the_bot_no_longer_sees_is_answered_anew(
 
 async def _answer_ticking(amira: SandboxUser, prompt: ChatMessage, contact: str) -> str:
     """Answer a prompted check-in ticking ``contact``; returns the thank-you."""
-    await amira.tap(prompt, "▶️ Start")
     await amira.tap(prompt, contact)
-    await amira.tap(prompt, "Done ➜")
-    await amira.tap(prompt, "🤝 Together")
+    await amira.tap(prompt, "🤝 Together ➜")
     await amira.tap(prompt, "🙂")
     if prompt.content.startswith("How happy are you"):
         await amira.tap(prompt, "🙂")
-    await amira.tap(prompt, "Skip")
     return prompt.content
 
 

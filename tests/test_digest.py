@@ -56,19 +56,15 @@ def _days(span: tuple[date, date], language: str) -> str:
 
 async def _answer(person: SandboxUser, prompt: ChatMessage, names: list[str], face: str) -> None:
     """Answer a check-in fully by taps."""
-    await person.tap(prompt, "▶️ Start")
     if not names:
         await person.tap(prompt, "Nobody")
     for name in names:
         await person.tap(prompt, name)
     if names:
-        await person.tap(prompt, "Done ➜")
-        for _ in names:
-            await person.tap(prompt, "🤝 Together")
+        await person.tap(prompt, "🤝 Together ➜")
     await person.tap(prompt, face)
     if prompt.content.startswith("How happy are you with your contacts"):
         await person.tap(prompt, "🙂")
-    await person.tap(prompt, "Skip")
     assert prompt.content.startswith("Thank you, ")
 
 

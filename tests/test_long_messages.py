@@ -36,9 +36,9 @@ async def test_a_message_as_long_as_telegram_allows_reaches_the_professional_who
     await with_network(clocked_bot, await client_id_of(clocked_bot, amira), "Mama")
     amira.catch_up()
     prompt = await prompted(clocked_bot, clock, amira)
-    for tap in ("▶️ Start", "Nobody", "🙂", "🙂"):
+    for tap in ("Nobody", "🙂", "🙂", "💬 Tell Els something"):
         await amira.tap(prompt, tap)
-    assert prompt.content.startswith("Would you like to tell Els something?")
+    assert prompt.content.endswith("Type your message for Els below.")
     words = " ".join(f"woord{n}" for n in range(600))
     message = (words + " & <einde>")[:TEXT_LIMIT]
     els.catch_up()

@@ -25,7 +25,7 @@ from tests.clocked import client_id_of, next_slot_of, outbox_sent, prompted, tic
 from tests.conftest import running, sandbox_settings
 from tests.journeys import joined_client
 
-PROMPT = "Time for a short check-in"
+PROMPT = "Who were you in touch with"
 # PTB's HTTPXRequest waits this long for an answer by default (seconds).
 READ_TIMEOUT = 5.0
 

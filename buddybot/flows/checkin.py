@@ -2,17 +2,30 @@
 button press (:class:`Press`) gives where they are next, or None when the press is not for
 this step (pressed twice, an old button): nothing changes then.
 
-The steps: who did you see (toggles of the network, paged; Nobody; Done) → how, for each
-contact chosen (together / call / message, skippable) → mood on five faces → satisfaction
-with one's contacts at the first check-in and every fourth → an optional message for the
-professional → done. A buddy's weekly question has its own first steps (met / not met, and
-why not). The state is stored as the check-in row's ``step`` and ``data``, so a restart or
-another replica continues where the person is.
+The steps, made to take at most 8 taps from the prompt to the thank-you with five people
+seen, whatever the network's size (issue 17; ``docs/checkin.md``):
+
+- **who** (the prompt itself is this question): the people most often seen lately come
+  first, tapped on and off, paged; "Nobody" when no one was chosen. Once someone is chosen
+  the question ends by saying **how** — together, a call, a message — once for all of
+  them, or "different ways", which asks per person (skippable). Ending and saying how
+  is one tap, so the check-in costs the people seen plus three taps at most.
+- **mood** on five faces; **satisfaction** with one's contacts at the first check-in and
+  every fourth.
+- The thank-you ends it. A message for the professional is offered under it, not asked.
+
+Every step after the first has Back (the earlier answer stays chosen and shown) and Stop
+(nothing is lost; the check-in can be taken up again until it closes). Back on the
+thank-you takes the last answer back while the check-in is still open.
+
+A buddy's weekly question has its own first steps (met / not met, and why not). The state
+is stored as the check-in row's ``step`` and ``data``, so a restart or another replica
+continues where the person is.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
@@ -23,16 +36,18 @@ class Step(StrEnum):
     """Where a check-in stands once begun (a prompt not yet begun has no step)."""
 
     WHO = "who"
-    MODE = "mode"
+    MODE = "mode"  # how, person by person (after "different ways")
     MOOD = "mood"
     SATISFACTION = "satisfaction"
-    MESSAGE = "message"
+    MESSAGE = "message"  # only in check-ins begun before the message moved under the thanks
     REASON = "reason"  # a buddy who did not meet their client: why (optional)
     DONE = "done"
 
 
 # How the client was in touch with someone, in the order the buttons show.
 MODES = ("in_person", "call", "message")
+# The answer "different ways": how is then asked person by person.
+EACH = "each"
 # Typed texts are kept whole: this is what one Telegram message can hold ("Text of the
 # message …, 1-4096 characters", Bot API sendMessage), so nobody's words are cut.
 TEXT_LIMIT = 4096
@@ -41,20 +56,25 @@ TEXT_LIMIT = 4096
 class Action(StrEnum):
     """The check-in's buttons; the value is the short name in the callback data."""
 
-    START = "start"
+    START = "start"  # the old prompt's button, still on screens of prompts sent before
     NOT_NOW = "skip"
     MET = "met"
     NOT_MET = "notmet"
     TOGGLE = "t"
-    WHO = "who"  # back from "Someone new": the question again
+    WHO = "who"  # show the question where the check-in is (after Stop or "Someone new")
     PAGE = "pg"
     NOBODY = "nobody"
-    WHO_DONE = "who_done"
+    WHO_DONE = "who_done"  # the old "Done" under the who question: how, person by person
+    HOW = "how"  # ends the who question: how, for everyone chosen (or EACH)
     SOMEONE_NEW = "new"
     MODE = "mode"
     MOOD = "mood"
     SATISFACTION = "sat"
     SKIP_MESSAGE = "msg_skip"
+    BACK = "back"
+    STOP = "stop"
+    WRITE = "write"  # under the thank-you: a message for the professional
+    UNWRITE = "unwrite"  # … not after all
 
 
 @dataclass(frozen=True)
@@ -68,7 +88,9 @@ class Press:
 
 
 # The actions whose button carries a value (a contact, a page, a mode, a face).
-WITH_VALUE = frozenset({Action.TOGGLE, Action.PAGE, Action.MODE, Action.MOOD, Action.SATISFACTION})
+WITH_VALUE = frozenset(
+    {Action.TOGGLE, Action.PAGE, Action.MODE, Action.MOOD, Action.SATISFACTION, Action.HOW}
+)
 
 
 def parse_press(parts: tuple[str, ...]) -> Press | None:
@@ -89,7 +111,9 @@ def parse_press(parts: tuple[str, ...]) -> Press | None:
 class CheckinState:
     """Where a check-in is and what was answered so far. ``since``: the day of the last
     answered check-in ("Since Monday, …"), looked up once when the who question is first
-    shown (``since_known``)."""
+    shown (``since_known``), with ``likely``: the client's contacts most often seen lately,
+    most often first (they head the list). ``how``: the answer that ended the who question
+    (a mode for everyone, or :data:`EACH`); ``modes``: how, per chosen contact (as text)."""
 
     step: Step | None = None
     chosen: tuple[int, ...] = ()
@@ -102,6 +126,8 @@ class CheckinState:
     since_known: bool = False
     message: str | None = None
     reason: str | None = None
+    likely: tuple[int, ...] = ()
+    how: str | None = None
 
     @classmethod
     def from_row(cls, step: str | None, data: Mapping[str, Any] | None) -> CheckinState:
@@ -120,11 +146,13 @@ class CheckinState:
             since_known="since" in data,
             message=data.get("message"),
             reason=data.get("reason"),
+            likely=tuple(int(c) for c in data.get("likely", [])),
+            how=data.get("how"),
         )
 
     def row_data(self, stored: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """The ``data`` column for this state; keys of ``stored`` this flow does not own
-        (none today) are kept."""
+        (the moment a message was asked for) are kept."""
         data: dict[str, Any] = dict(stored or {})
         values: dict[str, Any] = {
             "chosen": list(self.chosen),
@@ -135,6 +163,8 @@ class CheckinState:
             "satisfaction": self.satisfaction,
             "message": self.message,
             "reason": self.reason,
+            "likely": list(self.likely),
+            "how": self.how,
         }
         for key, value in values.items():
             # Kept as the conversation stored them: a key is written once it means something.
@@ -159,6 +189,17 @@ def satisfaction_due(answered_before: int) -> bool:
     return answered_before % 4 == 0
 
 
+def who_order(contacts: Sequence[int], likely: Sequence[int]) -> list[int]:
+    """The order of the who question: the ``likely`` ones first (most often seen lately
+    first), then the rest of ``contacts`` as given (by circle, closest first). Only the
+    people someone sees often are on the first page, so five of them take five taps in a
+    network of a hundred."""
+    present = set(contacts)
+    first = [c for c in likely if c in present]
+    seen = set(first)
+    return first + [c for c in contacts if c not in seen]
+
+
 def _face(value: str) -> int | None:
     return int(value) if len(value) == 1 and value in "12345" else None
 
@@ -173,15 +214,22 @@ def press(
 ) -> CheckinState | None:
     """The state after ``event``; None when the press is not for this step (nothing
     changes). ``network``: the ids of the client's current contacts (a toggled contact must
-    be one of them); ``answered_before``: how many check-ins they answered (after the mood
-    it decides whether satisfaction is asked); ``buddy``: a buddy's weekly question.
-    Not-now, met and someone-new are decided by the service (they leave the flow)."""
+    be one of them); ``answered_before``: how many check-ins they answered before this one
+    (after the mood it decides whether satisfaction is asked); ``buddy``: a buddy's weekly
+    question. Not-now, Stop, met, someone-new and the message under the thank-you are
+    decided by the service (they leave the flow)."""
     step, action, value = state.step, event.action, event.value
-    if action is Action.START and step is None and not buddy:
+    if buddy:
+        return _buddy(state, action)
+    if action is Action.START and step is None:
         return replace(state, step=Step.WHO)
-    if action is Action.NOT_MET and step is None and buddy:
-        return replace(state, step=Step.REASON)
-    if action is Action.SKIP_MESSAGE and step in (Step.MESSAGE, Step.REASON):
+    if step is None and action in (Action.TOGGLE, Action.PAGE, Action.NOBODY, Action.HOW):
+        step, state = Step.WHO, replace(state, step=Step.WHO)  # the prompt is the question
+    if action is Action.BACK:
+        return back(state)
+    if action is Action.WHO and step is not None:
+        return state  # the question where the check-in is, again
+    if action is Action.SKIP_MESSAGE and step is Step.MESSAGE:
         return replace(state, step=Step.DONE)
     if step is Step.WHO:
         return _who(state, action, value, network)
@@ -190,9 +238,38 @@ def press(
     face = _face(value)
     if step is Step.MOOD and action is Action.MOOD and face is not None:
         due = satisfaction_due(answered_before)
-        return replace(state, mood=face, step=Step.SATISFACTION if due else Step.MESSAGE)
+        return replace(state, mood=face, step=Step.SATISFACTION if due else Step.DONE)
     if step is Step.SATISFACTION and action is Action.SATISFACTION and face is not None:
-        return replace(state, satisfaction=face, step=Step.MESSAGE)
+        return replace(state, satisfaction=face, step=Step.DONE)
+    return None
+
+
+def _buddy(state: CheckinState, action: Action) -> CheckinState | None:
+    if action is Action.NOT_MET and state.step is None:
+        return replace(state, step=Step.REASON)
+    if action is Action.SKIP_MESSAGE and state.step is Step.REASON:
+        return replace(state, step=Step.DONE)
+    return None
+
+
+def back(state: CheckinState) -> CheckinState | None:
+    """One step back, every answer kept (the earlier one is shown chosen): from a person's
+    how to the one before, or to the who question; from the mood to where the who
+    question ended; from satisfaction to the mood; from the thank-you to the last question
+    (the service takes the stored answers back first). None on the first question."""
+    step = state.step
+    if step is Step.MODE:
+        if state.mode_index == 0:
+            return replace(state, step=Step.WHO)
+        return replace(state, mode_index=state.mode_index - 1)
+    if step is Step.MOOD:
+        if state.chosen and state.how == EACH:
+            return replace(state, step=Step.MODE, mode_index=len(state.chosen) - 1)
+        return replace(state, step=Step.WHO)
+    if step is Step.SATISFACTION:
+        return replace(state, step=Step.MOOD)
+    if step is Step.DONE and state.mood is not None:
+        return replace(state, step=Step.MOOD if state.satisfaction is None else Step.SATISFACTION)
     return None
 
 
@@ -201,20 +278,22 @@ def _who(
 ) -> CheckinState | None:
     if action is Action.TOGGLE and value.isdigit() and int(value) in network:
         contact = int(value)
-        chosen = (
-            tuple(c for c in state.chosen if c != contact)
-            if contact in state.chosen
-            else (*state.chosen, contact)
-        )
-        return replace(state, chosen=chosen)
-    if action is Action.WHO:
-        return state  # back from "Someone new": the question again
+        if contact not in state.chosen:
+            return replace(state, chosen=(*state.chosen, contact))
+        chosen = tuple(c for c in state.chosen if c != contact)
+        modes = {c: mode for c, mode in state.modes.items() if c != str(contact)}
+        return replace(state, chosen=chosen, modes=modes)
     if action is Action.PAGE and value.isdigit():
         return replace(state, page=int(value))
     if action is Action.NOBODY:
         return replace(state, chosen=(), step=Step.MOOD)
-    if action is Action.WHO_DONE:
-        return replace(state, step=Step.MODE if state.chosen else Step.MOOD, mode_index=0)
+    if action is Action.HOW and state.chosen and value in MODES:
+        modes = {str(contact): value for contact in state.chosen}
+        return replace(state, how=value, modes=modes, step=Step.MOOD)
+    if action is Action.WHO_DONE or (action is Action.HOW and value == EACH):
+        if not state.chosen:
+            return replace(state, step=Step.MOOD)
+        return replace(state, how=EACH, step=Step.MODE, mode_index=0)
     return None
 
 
@@ -230,6 +309,12 @@ def _mode(state: CheckinState, mode: str | None) -> CheckinState | None:
         mode_index=index,
         step=Step.MOOD if index >= len(state.chosen) else Step.MODE,
     )
+
+
+def modes_of(state: CheckinState) -> dict[int, str | None]:
+    """How the client was in touch with each contact chosen (None: not said), as stored
+    when the check-in is answered."""
+    return {contact: state.modes.get(str(contact)) for contact in state.chosen}
 
 
 def typed(state: CheckinState, text: str) -> CheckinState | None:

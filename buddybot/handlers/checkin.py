@@ -19,10 +19,10 @@ from telegram.error import BadRequest
 
 from buddybot import outgoing
 from buddybot.context import BuddyContext
-from buddybot.flows.checkin import MODES, Press, Step, parse_press
+from buddybot.flows.checkin import EACH, MODES, Press, Step, parse_press, who_order
 from buddybot.handlers import basics, meetup, network
 from buddybot.handlers.buttons import STALE, Pressed, Stale, button, on_press, on_screen, show
-from buddybot.handlers.common import Reply, faces_row
+from buddybot.handlers.common import FACES, Reply
 from buddybot.handlers.pages import pieces_of
 from buddybot.i18n import Translator, text_key
 from buddybot.network import by_circle
@@ -34,7 +34,14 @@ from buddybot.services.outbox import Outgoing
 from buddybot.services.people import Role
 
 CHECKIN = "ci"
-PAGE_SIZE = 8
+# Names per page of the who question: the five to ten people someone sees often fit on
+# the first page (they come first), in five rows of two.
+PAGE_SIZE = 10
+HOW_TEXT = {
+    "in_person": text_key("checkin.all.in_person"),
+    "call": text_key("checkin.all.call"),
+    "message": text_key("checkin.all.message"),
+}
 MODE_TEXT = {
     "in_person": text_key("checkin.mode.in_person"),
     "call": text_key("checkin.mode.call"),
@@ -47,9 +54,10 @@ def _button(text: str, checkin_id: int, *parts: str) -> InlineKeyboardButton:
 
 
 def prompt_reply(tr: Translator, prompt: Prompt, *, reminder: bool) -> Reply:
-    """A scheduled prompt (or its reminder): Start / Not now; a buddy's weekly question
-    "Did you meet …?" instead."""
-    if prompt.role is ParticipantRole.BUDDY:
+    """A scheduled prompt (or its reminder): a client's is the check-in's first question
+    itself, so answering starts with the first name tapped; a buddy's asks "Did you meet
+    …?"."""
+    if prompt.role is ParticipantRole.BUDDY or prompt.question is None:
         text = tr(
             "checkin.buddy_prompt", name=escape(prompt.first_name), clients=escape(prompt.clients)
         )
@@ -58,29 +66,39 @@ def prompt_reply(tr: Translator, prompt: Prompt, *, reminder: bool) -> Reply:
             _button(tr("checkin.buddy_not_met"), prompt.checkin_id, "notmet"),
         ]
         return Reply(text, InlineKeyboardMarkup([buttons]))
-    text = tr("checkin.reminder" if reminder else "checkin.prompt", name=escape(prompt.first_name))
-    buttons = [
-        _button(tr("checkin.start"), prompt.checkin_id, "start"),
-        _button(tr("checkin.not_now"), prompt.checkin_id, "skip"),
-    ]
-    return Reply(text, InlineKeyboardMarkup([buttons]))
+    question = question_reply(tr, prompt.question)
+    if not reminder:
+        return question
+    greeting = tr("checkin.reminder", name=escape(prompt.first_name))
+    return Reply(greeting + "\n\n" + question.text, question.keyboard)
 
 
 # ------------------------------------------------------------------ the questions
 
 
+def _back_and_stop(tr: Translator, checkin_id: int) -> list[InlineKeyboardButton]:
+    return [
+        _button(tr("button.back"), checkin_id, "back"),
+        _button(tr("checkin.stop"), checkin_id, "stop"),
+    ]
+
+
+def _marked(text: str, chosen: bool) -> str:
+    """A button's text with the answer given before marked (after Back, a toggle)."""
+    return "✅ " + text if chosen else text
+
+
 def _who_reply(tr: Translator, question: Question) -> Reply:
     state, checkin_id = question.state, question.checkin_id
-    ordered = [c for members in by_circle(list(question.network)).values() for c in members]
+    by_id = {c.contact_id: c for c in question.network}
+    circles = [
+        c.contact_id for members in by_circle(list(question.network)).values() for c in members
+    ]
+    ordered = [by_id[contact] for contact in who_order(circles, state.likely)]
     pages = max(1, -(-len(ordered) // PAGE_SIZE))
     page = min(state.page, pages - 1)
     toggles = [
-        _button(
-            ("✅ " if c.contact_id in state.chosen else "") + c.label,
-            checkin_id,
-            "t",
-            str(c.contact_id),
-        )
+        _button(_marked(c.label, c.contact_id in state.chosen), checkin_id, "t", str(c.contact_id))
         for c in ordered[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
     ]
     rows = [toggles[i : i + 2] for i in range(0, len(toggles), 2)]
@@ -92,13 +110,27 @@ def _who_reply(tr: Translator, question: Question) -> Reply:
     if paging:
         rows.append(paging)
     rows.append([_button(tr("checkin.someone_new"), checkin_id, "new")])
-    rows.append(
-        [
-            _button(tr("checkin.nobody"), checkin_id, "nobody"),
-            _button(tr("checkin.done"), checkin_id, "who_done"),
-        ]
-    )
-    name = escape(question.first_name)
+    if state.chosen:
+        # Ending the question says how, for everyone chosen: one tap instead of two.
+        rows.append(
+            [
+                _button(_marked(tr(HOW_TEXT[mode]), state.how == mode), checkin_id, "how", mode)
+                for mode in MODES
+            ]
+        )
+        each = _marked(tr("checkin.how_each"), state.how == EACH)
+        rows.append([_button(each, checkin_id, "how", EACH)])
+    else:
+        rows.append([_button(tr("checkin.nobody"), checkin_id, "nobody")])
+    if state.step is None:
+        rows.append([_button(tr("checkin.not_now"), checkin_id, "skip")])
+    else:
+        rows.append([_button(tr("checkin.stop"), checkin_id, "stop")])
+    return Reply(_who_text(tr, question), InlineKeyboardMarkup(rows))
+
+
+def _who_text(tr: Translator, question: Question) -> str:
+    state, name = question.state, escape(question.first_name)
     if state.since is None:
         text = tr("checkin.who_first", name=name)
     else:
@@ -106,21 +138,33 @@ def _who_reply(tr: Translator, question: Question) -> Reply:
         text = tr("checkin.who", name=name, day=day)
     if not question.network:
         text += "\n\n" + tr("checkin.no_network")
-    return Reply(text, InlineKeyboardMarkup(rows))
+    elif state.chosen:
+        text += "\n\n" + tr("checkin.who_how")
+    return text
 
 
 def _mode_reply(tr: Translator, question: Question) -> Reply:
-    contact = question.state.current_contact
+    state, checkin_id = question.state, question.checkin_id
+    contact = state.current_contact
     label = next((c.label for c in question.network if c.contact_id == contact), "")
-    checkin_id = question.checkin_id
-    buttons = [_button(tr(MODE_TEXT[mode]), checkin_id, "mode", mode) for mode in MODES]
-    skip = [_button(tr("button.skip"), checkin_id, "mode", "-")]
-    return Reply(tr("checkin.how", label=escape(label)), InlineKeyboardMarkup([buttons, skip]))
+    given = state.modes.get(str(contact), "") if str(contact) in state.modes else ""
+    buttons = [
+        _button(_marked(tr(MODE_TEXT[mode]), given == mode), checkin_id, "mode", mode)
+        for mode in MODES
+    ]
+    skip = [_button(_marked(tr("button.skip"), given is None), checkin_id, "mode", "-")]
+    keyboard = InlineKeyboardMarkup([buttons, skip, _back_and_stop(tr, checkin_id)])
+    return Reply(tr("checkin.how", label=escape(label)), keyboard)
 
 
-def _faces_reply(question: Question, text: str, action: str) -> Reply:
-    faces = faces_row(CHECKIN, str(question.checkin_id), action)
-    return Reply(text, InlineKeyboardMarkup([faces]))
+def _faces_reply(question: Question, tr: Translator, text: str, action: str) -> Reply:
+    checkin_id, state = question.checkin_id, question.state
+    given = state.mood if action == "mood" else state.satisfaction
+    faces = [
+        _button(_marked(face, given == score), checkin_id, action, str(score))
+        for score, face in enumerate(FACES, start=1)
+    ]
+    return Reply(text, InlineKeyboardMarkup([faces, _back_and_stop(tr, checkin_id)]))
 
 
 def question_reply(tr: Translator, question: Question) -> Reply:
@@ -131,9 +175,9 @@ def question_reply(tr: Translator, question: Question) -> Reply:
     if step is Step.MODE:
         return _mode_reply(tr, question)
     if step is Step.MOOD:
-        return _faces_reply(question, tr("checkin.mood"), "mood")
+        return _faces_reply(question, tr, tr("checkin.mood"), "mood")
     if step is Step.SATISFACTION:
-        return _faces_reply(question, tr("checkin.satisfaction"), "sat")
+        return _faces_reply(question, tr, tr("checkin.satisfaction"), "sat")
     skip = InlineKeyboardMarkup([[_button(tr("button.skip"), question.checkin_id, "msg_skip")]])
     if step is Step.REASON:
         return Reply(tr("checkin.buddy_reason"), skip)
@@ -145,6 +189,25 @@ def _thanks(tr: Translator, finished: Finished) -> str:
     if finished.buddy:
         return tr("checkin.buddy_thanks", name=name)
     return tr.plural("checkin.thanks", finished.contacts_this_week, name=name)
+
+
+def thanks_reply(tr: Translator, finished: Finished) -> Reply:
+    """The thank-you; under a client's: Back (while the check-in is open) and a message
+    for their professional, or, once they chose to write, the invitation to type it."""
+    text, checkin_id = _thanks(tr, finished), finished.checkin_id
+    professional = escape(finished.professional)
+    if finished.buddy or not checkin_id:
+        return Reply(text)
+    if finished.writing:
+        cancel = _button(tr("button.cancel"), checkin_id, "unwrite")
+        invitation = tr("checkin.write_now", professional=professional)
+        return Reply(text + "\n\n" + invitation, InlineKeyboardMarkup([[cancel]]))
+    buttons = []
+    if finished.may_change:
+        buttons.append(_button(tr("button.back"), checkin_id, "back"))
+    if finished.professional:
+        buttons.append(_button(tr("checkin.write", professional=professional), checkin_id, "write"))
+    return Reply(text, InlineKeyboardMarkup([buttons]) if buttons else None)
 
 
 # ------------------------------------------------------------------ the client's side
@@ -189,7 +252,10 @@ def _press_reply(tr: Translator, outcome: checkin_answers.PressOutcome) -> Reply
     if isinstance(outcome, Asked):
         return question_reply(tr, outcome.question)
     if isinstance(outcome, Finished):
-        return Reply(_thanks(tr, outcome))
+        return thanks_reply(tr, outcome)
+    if isinstance(outcome, checkin_answers.Paused):
+        go_on = _button(tr("checkin.go_on"), outcome.checkin_id, "who")
+        return Reply(tr("checkin.paused"), InlineKeyboardMarkup([[go_on]]))
     if isinstance(outcome, checkin_answers.Skipped):
         return Reply(tr("checkin.skipped"))
     if isinstance(outcome, checkin_answers.MeetupStarted):
@@ -242,11 +308,11 @@ async def member_changed(update: Update, context: BuddyContext) -> None:
 FORWARD_PIECE = 3500
 
 
-def _passed_on(tr: Translator, chat_id: int, finished: Finished) -> list[Outgoing]:
+def _passed_on(tr: Translator, chat_id: int, first_name: str, message: str) -> list[Outgoing]:
     """The client's message for their professional, whole: in parts when it is longer than
     one message holds (numbered, so the professional reads them as one)."""
-    name = escape(finished.first_name)
-    pieces = pieces_of(finished.message or "", FORWARD_PIECE)
+    name = escape(first_name)
+    pieces = pieces_of(message, FORWARD_PIECE)
     if len(pieces) == 1:
         texts = [tr("checkin.forwarded", name=name, text=escape(pieces[0]))]
     else:
@@ -258,8 +324,9 @@ def _passed_on(tr: Translator, chat_id: int, finished: Finished) -> list[Outgoin
 
 
 async def message_typed(update: Update, context: BuddyContext) -> bool:
-    """Typed text during a check-in: the message for the professional (at that step), or a
-    kind hint and the same question again. False when no check-in is going on."""
+    """Typed text during a check-in: the message for the professional (asked for under
+    the thank-you), a buddy's reason, or a kind hint and the same question again. False
+    when no check-in is going on."""
     user, message = update.effective_user, update.effective_message
     if user is None or message is None or message.text is None:
         return False
@@ -273,13 +340,16 @@ async def message_typed(update: Update, context: BuddyContext) -> bool:
     if isinstance(outcome, Asked):
         question = question_reply(tr, outcome.question)
         reply = Reply(tr("flow.use_buttons") + "\n\n" + question.text, question.keyboard)
+    elif isinstance(outcome, checkin_answers.MessageKept):
+        reply = Reply(tr("checkin.message_kept", professional=escape(outcome.professional)))
     else:
-        reply = Reply(_thanks(tr, outcome))
-    if isinstance(outcome, Finished) and outcome.forward_to is not None:
-        # Kept before the thank-you: a hiccup answering the client must not lose their words.
+        reply = thanks_reply(tr, outcome)
+    if not isinstance(outcome, Asked) and outcome.forward_to and outcome.message is not None:
+        # Kept before the answer: a hiccup answering the client must not lose their words.
         chat_id, language = outcome.forward_to
-        await outgoing.post_from(
-            context, *_passed_on(runtime.translator_in(language), chat_id, outcome)
+        notes = _passed_on(
+            runtime.translator_in(language), chat_id, outcome.first_name, outcome.message
         )
+        await outgoing.post_from(context, *notes)
     await message.reply_text(reply.text, reply_markup=reply.keyboard)
     return True

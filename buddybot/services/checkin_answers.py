@@ -9,7 +9,7 @@ whatever the callback data says); anything else is refused and written to the au
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,7 +18,7 @@ from buddybot.flows.checkin import Action, CheckinState, Press, Step
 from buddybot.network import Contact
 from buddybot.roles import ParticipantRole, ParticipantStatus
 from buddybot.schedule import local_date
-from buddybot.services import access, contacts, digest, guardians, meetups, questions
+from buddybot.services import access, contacts, digest, guardians, meetups, questions, rhythms
 from buddybot.services.meetups import MeetupStart
 from buddybot.storage import checkins as stored
 from buddybot.storage import people
@@ -50,8 +50,9 @@ class Asked:
 
 @dataclass(frozen=True)
 class Finished:
-    """The check-in is answered: a thank-you (clients hear how many people they saw in
-    the last seven days)."""
+    """The check-in is answered: a thank-you (clients hear how many people they saw this
+    week), with Back and a message for ``professional`` under it while the check-in is
+    still open (``may_change``); ``writing``: the client chose to write that message."""
 
     language: str | None
     first_name: str
@@ -60,6 +61,31 @@ class Finished:
     # A client's message for their professional, to forward: (their Telegram id, language).
     forward_to: tuple[int, str | None] | None = None
     message: str | None = None
+    checkin_id: int = 0
+    professional: str = ""
+    may_change: bool = False
+    writing: bool = False
+
+
+@dataclass(frozen=True)
+class Paused:
+    """Stop: nothing is lost, and the check-in can be taken up again while it is open."""
+
+    language: str | None
+    checkin_id: int
+
+
+@dataclass(frozen=True)
+class MessageKept:
+    """The client's message under the thank-you, kept with the check-in and to be passed
+    on to ``professional`` (their Telegram id and language in ``forward_to``; None when
+    the professional is not reachable on Telegram)."""
+
+    language: str | None
+    first_name: str
+    professional: str
+    message: str
+    forward_to: tuple[int, str | None] | None
 
 
 @dataclass(frozen=True)
@@ -105,7 +131,16 @@ class Refused:
     """Not this person's check-in (an old or forged button)."""
 
 
-PressOutcome = Asked | Finished | Skipped | Closed | NotBegun | MeetupStarted | SomeoneNew | Refused
+PressOutcome = (
+    Asked | Finished | Paused | Skipped | Closed | NotBegun | MeetupStarted | SomeoneNew | Refused
+)
+
+# The weeks whose contacts decide who heads the who question: about two months, so a
+# friend seen every other week is there and one seen once last spring is not.
+LATELY = timedelta(weeks=8)
+# How long after "write a message" under the thank-you typed text is still that message:
+# long enough to think of what to say, short enough that tomorrow's chat is not taken.
+WRITING_TIME = timedelta(hours=1)
 
 
 async def press(
@@ -145,19 +180,26 @@ async def _press(
     if participant.status is ParticipantStatus.UNREACHABLE:
         participant.status = ParticipantStatus.ACTIVE  # they tap, so they can be reached
     arrived(checkin, pressing.message_id, now)
-    if not is_open(checkin):
-        return Closed(language)
     state = CheckinState.from_row(checkin.step, checkin.data)
     buddy = participant.role is ParticipantRole.BUDDY
+    if checkin.status is CheckinStatus.ANSWERED and not buddy:
+        after = await _under_thanks(session, checkin, participant, network, event, now)
+        if after is not None:
+            return after
+    if not is_open(checkin):
+        return Closed(language)
     if state.step is None and event.action is Action.NOT_NOW:
         await skip(session, checkin, now)
         return Skipped(language)
+    if state.step is not None and event.action is Action.STOP:
+        return Paused(language, checkin.id)  # everything stays as it is
     if state.step is None and event.action is Action.MET and buddy:
         # Yes: the check-in is answered, and the meetup is logged right away.
         checkin.answered_at = now
         await finish(session, checkin, participant, now)
         return MeetupStarted(language, await meetups.begin(session, participant, now))
-    if state.step is Step.WHO and event.action is Action.SOMEONE_NEW:
+    if state.step in (None, Step.WHO) and event.action is Action.SOMEONE_NEW and not buddy:
+        _store(checkin, replace(state, step=Step.WHO))
         draft = contacts.Draft(participant.id, "kind", data={"checkin": checkin.id})
         await contacts.save_draft(session, pressing.telegram_user_id, draft, now=now)
         return SomeoneNew(language, draft)
@@ -173,8 +215,63 @@ async def _press(
     _store(checkin, moved)
     if moved.step is Step.DONE:
         checkin.answered_at = now
-        return await _finished(session, checkin, participant)
+        return await _finished(session, checkin, participant, now)
     return Asked(language, await _question(session, checkin, participant, network))
+
+
+async def _under_thanks(
+    session: AsyncSession,
+    checkin: Checkin,
+    participant: Participant,
+    network: list[Contact],
+    event: Press,
+    now: datetime,
+) -> PressOutcome | None:
+    """The buttons under a client's thank-you: Back (the answers are taken back and the
+    last question asked again, while the check-in could still be answered), a message
+    for the professional, or not after all. None for any other press."""
+    state = CheckinState.from_row(checkin.step, checkin.data)
+    if event.action is Action.BACK:
+        earlier = flow.back(state)
+        if earlier is None or not await _may_change(session, checkin, participant, now):
+            return None
+        await stored.take_back_answers(session, checkin)
+        _store(checkin, earlier)
+        return Asked(participant.language, await _question(session, checkin, participant, network))
+    if event.action in (Action.WRITE, Action.UNWRITE):
+        writing = event.action is Action.WRITE
+        data = dict(checkin.data or {})
+        data.pop("writing_at", None)
+        if writing and participant.telegram_user_id is not None:
+            data["writing_at"] = now.isoformat()
+            await questions.asking_in_text(session, participant.telegram_user_id)
+        checkin.data = data
+        return await _thank_you(session, checkin, participant, now, writing=writing)
+    return None
+
+
+async def _may_change(
+    session: AsyncSession, checkin: Checkin, participant: Participant, now: datetime
+) -> bool:
+    """An answered check-in can be taken back while its prompt could still be answered and
+    no check-in came after it."""
+    rhythm = (await stored.rhythms_of(session, {participant.id})).get(participant.id)
+    if checkin.sent_at is None or checkin.sent_at + rhythms.answer_window(rhythm) <= now:
+        return False
+    latest = await stored.latest_answered(session, participant.id)
+    return (
+        latest is not None
+        and latest.id == checkin.id
+        and await stored.current_open(session, participant.id) is None
+    )
+
+
+async def question_of(
+    session: AsyncSession, checkin: Checkin, participant: Participant
+) -> Question:
+    """The question where ``checkin`` stands, for a prompt or its reminder."""
+    network = await contacts.current_map(session, participant.id)
+    return await _question(session, checkin, participant, network)
 
 
 def _store(checkin: Checkin, state: CheckinState) -> None:
@@ -188,9 +285,10 @@ async def _question(
     """The question where the check-in is now, with the look-ups it needs (the day of the
     last answer once, the professional's name for the message question)."""
     state = CheckinState.from_row(checkin.step, checkin.data)
-    if state.step is Step.WHO and not state.since_known:  # looked up once, kept for toggles
+    if state.step in (None, Step.WHO) and not state.since_known:  # once, kept for toggles
         day = await stored.previous_answer_day(session, participant.id, checkin.slot_at)
-        state = replace(state, since=day, since_known=True)
+        likely = await stored.often_seen(session, participant.id, checkin.slot_at - LATELY)
+        state = replace(state, since=day, since_known=True, likely=tuple(likely))
         _store(checkin, state)
     if state.step in (Step.MESSAGE, Step.REASON) and participant.telegram_user_id is not None:
         await questions.asking_in_text(session, participant.telegram_user_id)
@@ -207,12 +305,38 @@ async def _question(
     return Question(checkin.id, state, participant.first_name or "", tuple(network), professional)
 
 
-async def _finished(session: AsyncSession, checkin: Checkin, participant: Participant) -> Finished:
+async def _finished(
+    session: AsyncSession, checkin: Checkin, participant: Participant, now: datetime
+) -> Finished:
     await finish(session, checkin, participant, checkin.answered_at or checkin.slot_at)
+    return await _thank_you(session, checkin, participant, now)
+
+
+async def _thank_you(
+    session: AsyncSession,
+    checkin: Checkin,
+    participant: Participant,
+    now: datetime,
+    *,
+    writing: bool = False,
+) -> Finished:
+    """The thank-you of an answered check-in, with what its buttons need."""
     buddy = participant.role is ParticipantRole.BUDDY
     today = local_date(checkin.answered_at or checkin.slot_at, participant.time_zone)
-    count = 0 if buddy else await digest.people_this_week(session, participant, today)
-    return Finished(participant.language, participant.first_name or "", buddy, count)
+    if buddy:
+        return Finished(participant.language, participant.first_name or "", True, 0)
+    count = await digest.people_this_week(session, participant, today)
+    professional = await people.professional_by_id(session, participant.professional_id)
+    return Finished(
+        participant.language,
+        participant.first_name or "",
+        False,
+        count,
+        checkin_id=checkin.id,
+        professional=professional.display_name if professional else "",
+        may_change=await _may_change(session, checkin, participant, now),
+        writing=writing,
+    )
 
 
 def is_open(checkin: Checkin) -> bool:
@@ -246,7 +370,7 @@ async def finish(
         checkin,
         now,
         local_date(now, participant.time_zone),
-        modes={contact: state.modes.get(str(contact)) for contact in state.chosen},
+        modes=flow.modes_of(state),
         mood=state.mood,
         satisfaction=state.satisfaction,
     )
@@ -320,16 +444,19 @@ async def open_now(
 
 async def text_typed(
     database: Database, telegram_user_id: int, text: str, now: datetime
-) -> Asked | Finished | None:
-    """Typed text during a check-in: the message for the professional or a buddy's reason
-    (at that step; the check-in is then done), or else the question where they are
-    (``again``). None when no check-in of theirs is going on."""
+) -> Asked | Finished | MessageKept | None:
+    """Typed text: the message for the professional asked for under the thank-you (within
+    :data:`WRITING_TIME`), a buddy's reason, or else the question where an open check-in
+    is (``again``). None when no check-in of theirs is going on."""
     async with database.transaction() as session:
         participant = await people.participant_by_telegram_id(session, telegram_user_id)
-        checkin = (
-            None if participant is None else await stored.current_open(session, participant.id)
-        )
-        if participant is None or checkin is None or checkin.step is None:
+        if participant is None:
+            return None
+        kept = await _message_for_professional(session, participant, text, now)
+        if kept is not None:
+            return kept
+        checkin = await stored.current_open(session, participant.id)
+        if checkin is None or checkin.step is None:
             return None
         state = CheckinState.from_row(checkin.step, checkin.data)
         answered = flow.typed(state, text)
@@ -339,17 +466,42 @@ async def text_typed(
             return Asked(participant.language, question, again=True)
         _store(checkin, answered)
         checkin.answered_at = now
-        finished = await _finished(session, checkin, participant)
+        finished = await _finished(session, checkin, participant, now)
         if answered.message is None or state.step is not Step.MESSAGE:
             return finished
-        professional = await people.professional_by_id(session, participant.professional_id)
-        if professional is None or professional.telegram_user_id is None:
+        # A check-in begun when the message was still its last question.
+        kept = await _passed_on(session, participant, answered.message)
+        if kept is None or kept.forward_to is None:
             return finished
-        return Finished(
-            finished.language,
-            finished.first_name,
-            finished.buddy,
-            finished.contacts_this_week,
-            (professional.telegram_user_id, professional.language),
-            answered.message,
-        )
+        return replace(finished, forward_to=kept.forward_to, message=kept.message)
+
+
+async def _message_for_professional(
+    session: AsyncSession, participant: Participant, text: str, now: datetime
+) -> MessageKept | None:
+    """The client asked to write to their professional under the thank-you: ``text`` is
+    that message, kept with the check-in."""
+    checkin = await stored.latest_answered(session, participant.id)
+    data = dict(checkin.data or {}) if checkin is not None else {}
+    asked = data.pop("writing_at", None)
+    if checkin is None or asked is None or datetime.fromisoformat(asked) + WRITING_TIME <= now:
+        return None
+    data["message"] = text.strip()[: flow.TEXT_LIMIT]
+    checkin.data = data
+    return await _passed_on(session, participant, data["message"])
+
+
+async def _passed_on(
+    session: AsyncSession, participant: Participant, message: str
+) -> MessageKept | None:
+    professional = await people.professional_by_id(session, participant.professional_id)
+    if professional is None:
+        return None
+    reachable = professional.telegram_user_id is not None
+    return MessageKept(
+        participant.language,
+        participant.first_name or "",
+        professional.display_name,
+        message,
+        (professional.telegram_user_id, professional.language) if reachable else None,
+    )

@@ -20,8 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from buddybot.retries import next_try
 from buddybot.roles import ParticipantRole
 from buddybot.schedule import due_slots, local_date
-from buddybot.services import guardians, meetups
-from buddybot.services.rhythms import rhythm_of
+from buddybot.services import checkin_answers, guardians, meetups
+from buddybot.services.checkin_answers import Question
+from buddybot.services.rhythms import answer_window, rhythm_of
 from buddybot.storage import checkins as stored
 from buddybot.storage import people
 from buddybot.storage.database import Database
@@ -34,7 +35,6 @@ CATCH_UP_GRACE = timedelta(hours=6)
 SHORTEST_DELAY = timedelta(minutes=30)
 # Without a rhythm row (it was removed): the defaults a new rhythm gets.
 DEFAULT_REMINDER = timedelta(hours=3)
-DEFAULT_WINDOW = timedelta(hours=24)
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,8 @@ class Prompt:
     role: ParticipantRole = ParticipantRole.CLIENT
     # For a buddy: the first names of the clients they may log meetups with.
     clients: str = ""
+    # For a client: the check-in's question where it stands (the prompt is the question).
+    question: Question | None = None
 
 
 async def materialise(session: AsyncSession, now: datetime) -> int:
@@ -109,9 +111,13 @@ def _prompt(checkin: Checkin, participant: Participant) -> Prompt | None:
     )
 
 
-async def _with_clients(session: AsyncSession, prompt: Prompt) -> Prompt:
+async def _filled_in(
+    session: AsyncSession, prompt: Prompt, checkin: Checkin, participant: Participant
+) -> Prompt:
+    """A buddy's prompt with the names of their clients; a client's with its question."""
     if prompt.role is not ParticipantRole.BUDDY:
-        return prompt
+        question = await checkin_answers.question_of(session, checkin, participant)
+        return replace(prompt, question=question)
     names = [
         c.first_name or "" for c in await meetups.agreed_clients(session, prompt.participant_id)
     ]
@@ -143,7 +149,7 @@ async def claim_prompts(session: AsyncSession, now: datetime, limit: int = 200) 
         prompt = _prompt(checkin, participant) if checkin.id in won else None
         if prompt is None:
             continue
-        prompt = await _with_clients(session, prompt)
+        prompt = await _filled_in(session, prompt, checkin, participant)
         if prompt.role is ParticipantRole.BUDDY and not prompt.clients:
             # No client has agreed to this buddy yet: nothing to ask about.
             checkin.status, checkin.closed_at = CheckinStatus.SKIPPED, now
@@ -227,7 +233,7 @@ async def claim_reminders(session: AsyncSession, now: datetime, limit: int = 200
     for checkin, participant in candidates:
         record = rhythms.get(participant.id)
         delay = timedelta(minutes=record.reminder_after_minutes) if record else DEFAULT_REMINDER
-        window = timedelta(hours=record.answer_window_hours) if record else DEFAULT_WINDOW
+        window = answer_window(record)
         if checkin.sent_at is None or checkin.sent_at + delay > now:
             continue
         if checkin.sent_at + window <= now:
@@ -235,7 +241,7 @@ async def claim_reminders(session: AsyncSession, now: datetime, limit: int = 200
         if await stored.take_for_reminder(session, checkin.id, now):
             prompt = _prompt(checkin, participant)
             if prompt is not None:
-                reminders.append(await _with_clients(session, prompt))
+                reminders.append(await _filled_in(session, prompt, checkin, participant))
     return reminders
 
 
@@ -249,7 +255,7 @@ async def expire(session: AsyncSession, now: datetime) -> list[Prompt]:
     rhythms = await stored.rhythms_of(session, {participant.id for _, participant in candidates})
     for checkin, participant in candidates:
         record = rhythms.get(participant.id)
-        window = timedelta(hours=record.answer_window_hours) if record else DEFAULT_WINDOW
+        window = answer_window(record)
         if checkin.sent_at is None or checkin.sent_at + window > now:
             continue
         checkin.status, checkin.closed_at = CheckinStatus.EXPIRED, now

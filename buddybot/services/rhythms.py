@@ -6,7 +6,7 @@ be chosen and what a press changes is ``flows/schedule.py``, applied here to the
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,6 +20,14 @@ from buddybot.storage import models
 from buddybot.storage import people as stored_people
 from buddybot.storage.database import Database
 from buddybot.storage.models import Participant
+
+# Without a rhythm row (it was removed): the time to answer a new rhythm gets.
+DEFAULT_WINDOW = timedelta(hours=24)
+
+
+def answer_window(record: models.Rhythm | None) -> timedelta:
+    """How long a prompt of this rhythm can be answered after it was sent."""
+    return timedelta(hours=record.answer_window_hours) if record else DEFAULT_WINDOW
 
 
 def rhythm_of(record: models.Rhythm, time_zone: str) -> Rhythm:

@@ -393,3 +393,41 @@ async def add_chosen_contact(
     state = CheckinState.from_row(checkin.step, checkin.data)
     checkin.data = contact_chosen(state, contact_id).row_data(checkin.data)
     return True
+
+
+async def often_seen(
+    session: AsyncSession, client_id: int, since: datetime, limit: int = 20
+) -> list[int]:
+    """The contacts of this client with contact events since ``since`` (answered in
+    check-ins or logged by their buddy), most events first, at most ``limit``."""
+    count = func.count(ContactEvent.id)
+    rows = await session.execute(
+        select(ContactEvent.contact_id, count)
+        .where(ContactEvent.client_id == client_id, ContactEvent.at >= since)
+        .group_by(ContactEvent.contact_id)
+        .order_by(count.desc(), ContactEvent.contact_id)
+        .limit(limit)
+    )
+    return [contact_id for contact_id, _ in rows.all() if contact_id is not None]
+
+
+async def take_back_answers(session: AsyncSession, checkin: Checkin) -> None:
+    """The rows a check-in's answers made (its contact events, mood and satisfaction) go,
+    and it is open again: the client went back from the thank-you to change an answer."""
+    for table, column in (
+        (ContactEvent, ContactEvent.checkin_id),
+        (Mood, Mood.checkin_id),
+        (Satisfaction, Satisfaction.checkin_id),
+    ):
+        await session.execute(delete(table).where(column == checkin.id))
+    checkin.status, checkin.answered_at, checkin.closed_at = CheckinStatus.SENT, None, None
+
+
+async def latest_answered(session: AsyncSession, participant_id: int) -> Checkin | None:
+    """This person's check-in answered last, if any."""
+    return await session.scalar(
+        select(Checkin)
+        .where(Checkin.participant_id == participant_id, Checkin.status == CheckinStatus.ANSWERED)
+        .order_by(Checkin.answered_at.desc(), Checkin.id.desc())
+        .limit(1)
+    )
