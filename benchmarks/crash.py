@@ -1,8 +1,8 @@
 """Crash-restart harness: ``python -m benchmarks.crash [--clients 200] [--kills 20]``.
 
 The bot runs as its own process (``buddybot run``, polling, SQLite) against the sandbox
-while every client has a check-in due and answers it by tapping (Start, Nobody, a face,
-a face, Skip), pressing again when the bot does not answer within a few seconds — as a
+while every client has a check-in due and answers it by tapping (Nobody, a face,
+a face), pressing again when the bot does not answer within a few seconds — as a
 person would. Meanwhile the bot is killed with SIGKILL at random moments and restarted.
 At the end these must hold:
 

@@ -3,7 +3,7 @@
 
 The bot runs as its own process (``buddybot run``, polling) against the sandbox. Every client
 has a check-in due; once all prompts are out, all clients start tapping at the same moment
-(Start, Nobody, a face, a face, Skip). For each press two times are measured, both at the
+(Nobody, a face, a face). For each press two times are measured, both at the
 sandbox (Telegram's side): until the bot answers the press (the button stops spinning) and
 until the next question is shown (the bot's edit). At the end every client must have the
 thank-you and an answered check-in with their mood in the database.

@@ -1,5 +1,5 @@
-"""A client tapping through a check-in as the crash and load benchmarks need it: Start,
-Nobody, a face, a face, Skip — pressing again when the bot does not answer in time, as a
+"""A client tapping through a check-in as the crash and load benchmarks need it: Nobody
+(on the prompt itself), a face, a face — pressing again when the bot does not answer in time, as a
 person would, and noting how long each answer took."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from buddybot.storage.models import Checkin, CheckinStatus, Mood
 from tests.journeys import clients_due_now, professionals_due_now
 
 # The buttons a client presses, by the end of their callback data.
-STEPS = (":start", ":nobody", ":mood:4", ":sat:5", ":msg_skip")
+STEPS = (":nobody", ":mood:4", ":sat:5")
 DIGEST_START = "📋 Weekoverzicht"  # professionals without a language get Dutch
 
 
@@ -42,8 +42,13 @@ def button(message: ChatMessage, ending: str) -> str | None:
 
 
 def is_prompt(message: ChatMessage) -> bool:
-    """A check-in prompt (it has the Start button, or had it and was edited since)."""
+    """A check-in prompt (it has the Nobody button, or had it and was edited since)."""
     return button(message, STEPS[0]) is not None or message.edits > 0
+
+
+def is_thanks(message: ChatMessage) -> bool:
+    """The thank-you: none of the check-in's questions (nor their Stop) is on it."""
+    return not any(button(message, ending) for ending in (*STEPS, ":stop", ":skip"))
 
 
 def is_digest(message: ChatMessage) -> bool:
@@ -89,9 +94,9 @@ async def answer_checkin(
                 taps.to_answer.append(answer.at - pressed)
             assert message.edited_at is not None
             taps.to_reply.append(message.edited_at - pressed)
-    if message.buttons:
+    if not is_thanks(message):
         taps.stuck.append(f"{message.text!r} {[b.callback_data for b in message.buttons]}")
-    return not message.buttons  # the thank-you has no buttons
+    return is_thanks(message)
 
 
 async def answered_with_mood(database_url: str) -> set[int]:
