@@ -197,24 +197,27 @@ class _Story:
 
         note("Amira maps her network: who is close, and where she knows them from.")
         amira.catch_up()
-        await self.menu(amira, "👥 My network")
-        listing = await self.hear(amira)
+        listing = await self.menu(amira, "👥 My network")  # empty: the list, no picture
+        message, add = listing, "➕ Add"
         for kind, label, circle, domain in (
             ("🧑 Person", "Mama", "❤️ Very close: very important to me", "👪 Family"),
             ("🐾 Animal", "Fikkie", "❤️ Very close: very important to me", "👪 Family"),
             ("🧑 Person", "Jan van de voetbal", "🙂 Close: important to me", "⚽ Free time"),
             ("📍 Place", "Café De Hoek", "👋 Further away: I know them", "🏘️ Neighbourhood"),
         ):
-            await tap(amira, listing, "➕ Add")
-            await tap(amira, listing, kind)
+            await tap(amira, message, add)
+            await tap(amira, message, kind)
             step = await say(amira, label)
             await tap(amira, step, circle)
             await tap(amira, step, domain)
             await tap(amira, step, "Next ➜")
             await tap(amira, step, "Next ➜")
             await tap(amira, step, "Skip")
-            await say(amira, "/network")
-            listing = await self.hear(amira)
+            message, add = step, "➕ Add someone else"  # the next one without a command
+        note("Four added without typing a command; Done shows her circle.")
+        await tap(amira, message, "✅ Done")
+        await self.hear(amira)
+        await self.hear(amira)
 
         note("Els adds a contact together with Amira during a visit; Amira is told.")
         els.catch_up()

@@ -498,11 +498,22 @@ async def test_someone_new_is_added_to_the_network_from_inside_the_check_in(
     await amira.tap(step, "Next ➜")
     await amira.tap(step, "Skip")
     assert step.content.startswith("✅ Buurvrouw Rita is now in your network")
+    # A second new person without leaving the check-in (issue 17, item 3).
+    await amira.tap(step, "➕ Add someone else")
+    assert step.content == "Who or what do you want to add?"
+    await amira.tap(step, "🧑 Person")
+    step = await amira.ask("Oom Karim")
+    await amira.tap(step, "🙂 Close: important to me")
+    await amira.tap(step, "👪 Family")
+    await amira.tap(step, "Next ➜")
+    await amira.tap(step, "Next ➜")
+    await amira.tap(step, "Skip")
+    assert step.content.startswith("✅ Oom Karim is now in your network")
     await amira.tap(step, "Go on with your check-in ➜")
     assert "Who were you in touch with" in step.content
-    assert step.buttons[0].text == "✅ Buurvrouw Rita"
+    assert {b.text for b in step.buttons[:2]} == {"✅ Buurvrouw Rita", "✅ Oom Karim"}
     await amira.tap(step, "🔀 Different ways ➜")
-    assert step.content == "How were you in touch with Buurvrouw Rita?"
+    assert step.content == "How were you in touch with Buurvrouw Rita?"  # chosen first
 
 
 async def test_a_pause_until_a_chosen_date(

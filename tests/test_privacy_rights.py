@@ -93,11 +93,9 @@ async def test_delete_erases_every_trace_and_tells_the_professional(
 ) -> None:
     els, amira, bram = await _client_and_buddy(bot, sandbox)
     amira.catch_up()
-    await amira.send("/network")
-    await amira.next_message()
     await add_contact(
         amira,
-        await amira.next_message(),
+        await amira.ask("/network"),  # an empty network: the list, no picture
         "🧑 Person",
         "Oma Secretname",
         "❤️ Very close: very important to me",

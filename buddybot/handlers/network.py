@@ -209,17 +209,19 @@ async def _send_map(bot: Bot, chat_id: int, tr: Translator, view: NetworkView) -
     it (the list grows with the network, so it is never the caption: at most 1024
     characters, https://core.telegram.org/bots/api#sendphoto). Sent to the chat, so a press
     on a message Telegram no longer shows gets it too. The client sees "Your network",
-    their professional "The network of Amira"."""
+    their professional "The network of Amira". An empty network has no picture: an empty
+    circle says nothing the list's one line does not say better."""
     name = view.editing.client_name
     own = view.editing.editor.kind == "client"
-    picture = render_circle(view.contacts, circle_texts(tr, name, own=own))
-    caption = (
-        tr("network.caption_own", name=escape(name))
-        if own
-        else tr("network.title", name=escape(name))
-    )
-    await bot.send_photo(chat_id, picture, caption=caption)
-    for reply in _map_replies(tr, view.editing.client_id, view.contacts):
+    if view.contacts:
+        picture = render_circle(view.contacts, circle_texts(tr, name, own=own))
+        caption = (
+            tr("network.caption_own", name=escape(name))
+            if own
+            else tr("network.title", name=escape(name))
+        )
+        await bot.send_photo(chat_id, picture, caption=caption)
+    for reply in _map_replies(_voice(tr, view.editing), view.editing.client_id, view.contacts):
         await bot.send_message(chat_id, reply.text, reply_markup=reply.keyboard)
 
 
@@ -299,6 +301,7 @@ def _support_question(tr: Translator, state: flow.State, label: str) -> Reply:
 
 # A professional changing a client's map reads about the client's network, not their own.
 FOR_PROFESSIONAL = {
+    "network.empty": text_key("network.empty_of"),
     "add.duplicate": text_key("add.duplicate_of"),
     "add.circle": text_key("add.circle_of"),
     "add.support_received": text_key("add.support_received_of"),
@@ -349,7 +352,13 @@ def _answer_reply(tr: Translator, answer: DraftAnswer) -> Reply:
     if result.edit is MapEdit.ADDED:
         done = tr("add.done", **_summary(tr, result.contact))
         if result.checkin_id is not None:
-            return _leave(tr, result.checkin_id, done)
+            # From inside a check-in: the next new person, or back to the check-in.
+            checkin = str(result.checkin_id)
+            more = [
+                button(tr("add.another"), "ci", checkin, "new"),
+                button(tr("checkin.continue"), "ci", checkin, "who"),
+            ]
+            return Reply(done, InlineKeyboardMarkup([more]))
         # The next person is one tap away, and so is the map with everyone on it.
         client = str(answer.editing.client_id)
         more = [
