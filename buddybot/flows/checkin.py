@@ -3,7 +3,7 @@ button press (:class:`Press`) gives where they are next, or None when the press 
 this step (pressed twice, an old button): nothing changes then.
 
 The steps, made to take at most 8 taps from the prompt to the thank-you with five people
-seen, whatever the network's size (issue 17; ``docs/checkin.md``):
+seen, whatever the network's size (issue 17; ``docs/decisions.md``):
 
 - **who** (the prompt itself is this question): the people most often seen lately come
   first, tapped on and off, paged; "Nobody" when no one was chosen. Once someone is chosen
