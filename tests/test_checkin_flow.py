@@ -191,3 +191,24 @@ def test_any_meetup_presses_keep_a_known_step(presses: list[tuple[str, str]]) ->
     for action, value in presses:
         state = meetup.press(state, action, value, date(2026, 11, 30)) or state
         assert state.step in (*meetup.STEPS, "days")
+
+
+def test_a_typed_name_chooses_the_contact_it_names() -> None:
+    labels = {11: "Mama", 12: "Jan van de voetbal", 13: "Jana", 14: "Oom Jan"}
+    prompt = CheckinState(likely=(13,))
+    mama = checkin.named(prompt, "  mama ", labels)
+    assert mama is not None
+    assert (mama.step, mama.chosen, mama.likely) == (Step.WHO, (11,), (11, 13))
+    # "jan" is a whole name (Oom Jan's second word, Jan van de voetbal's first) and begins
+    # Jana's: all three come first, none is chosen for the client.
+    several = checkin.named(prompt, "jan", labels)
+    assert several is not None
+    assert (several.chosen, set(several.likely)) == ((), {12, 13, 14})
+    assert checkin.named(prompt, "Jan van de voetbal", labels).chosen == (12,)  # type: ignore[union-attr]
+    assert checkin.named(prompt, "etbal", labels) is None  # the middle of a word is no name
+    assert checkin.named(prompt, "voet", labels).chosen == (12,)  # type: ignore[union-attr]
+    assert checkin.named(prompt, "Papa", labels) is None
+    assert checkin.named(CheckinState(step=Step.MOOD), "Mama", labels) is None
+    twice = checkin.named(mama, "Mama", labels)
+    assert twice is not None
+    assert twice.chosen == (11,)  # typed again: still chosen once

@@ -25,7 +25,7 @@ from buddybot.sandbox import ChatMessage, SandboxUser, TelegramSandbox
 from buddybot.services import checkin_answers, contacts
 from buddybot.storage import checkins as stored
 from buddybot.storage import models
-from tests.clocked import client_id_of, prompted
+from tests.clocked import client_id_of, prompted, with_network
 from tests.journeys import joined_client
 
 # A person's time, after the Keystroke-Level Model (Card, Moran & Newell, 1980): 1.35 s to
@@ -153,3 +153,54 @@ async def test_a_check_in_takes_few_taps_whatever_the_networks_size(
             select(models.ContactEvent).where(models.ContactEvent.checkin_id == latest.id)
         )
         assert len(list(events)) == seen
+
+
+async def test_in_a_big_network_without_history_a_typed_name_finds_the_person(
+    clocked_bot: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
+) -> None:
+    """The first check-in knows no one seen lately: the closest come first, and anyone
+    else is a typed name away (a part of a name shows those it may be, to tap)."""
+    els, amira = await joined_client(clocked_bot, sandbox)
+    client_id = await client_id_of(clocked_bot, amira)
+    await with_network(clocked_bot, client_id, *(f"Buur {n:03d}" for n in range(99)), "Oma Rosa")
+    amira.catch_up()
+    prompt = await prompted(clocked_bot, clock, amira)
+    assert prompt.content.endswith("Someone not in the list? Type their name.")
+    assert "Oma Rosa" not in [b.text for b in prompt.buttons]
+    found = await amira.ask("oma rosa")  # typed on the prompt: it begins the check-in
+    assert "✅ Oma Rosa" in [b.text for b in found.buttons][:2]
+    several = await amira.ask("Buur 05")
+    # Those it may be come first, to tap: ten, a page.
+    assert [b.text for b in several.buttons][:10] == [f"Buur {n:03d}" for n in range(50, 60)]
+    await amira.tap(several, "Buur 057")
+    unknown = await amira.ask("Tante Zoë")
+    assert unknown.content.startswith(
+        "I can't find “Tante Zoë” in your network. Tap ➕ Someone new to add them."
+    )
+    await amira.tap(unknown, "📞 Call ➜")
+    await amira.tap(unknown, "🙂")
+    await amira.tap(unknown, "🙂")
+    assert unknown.content.startswith("Thank you, Amira!")
+    async with clocked_bot.database.transaction() as session:  # type: ignore[union-attr]
+        latest = await stored.latest_answered(session, client_id)
+        assert latest is not None
+        labels = await session.scalars(
+            select(models.Contact)
+            .join(models.ContactEvent, models.ContactEvent.contact_id == models.Contact.id)
+            .where(models.ContactEvent.checkin_id == latest.id)
+        )
+        assert sorted(contact.label for contact in labels) == ["Buur 057", "Oma Rosa"]
+    # Nothing typed here went to the professional as a message.
+    assert not [m for m in els.catch_up() if "schrijft" in m.content]
+
+
+async def test_text_typed_at_a_prompt_not_yet_begun_that_names_nobody_is_not_taken(
+    clocked_bot: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
+) -> None:
+    _, amira = await joined_client(clocked_bot, sandbox)
+    await with_network(clocked_bot, await client_id_of(clocked_bot, amira), "Mama")
+    amira.catch_up()
+    prompt = await prompted(clocked_bot, clock, amira)
+    answer = await amira.ask("hello")
+    assert "can't find" not in answer.content
+    assert prompt.buttons[0].text == "Mama"  # nothing chosen

@@ -328,6 +328,30 @@ def typed(state: CheckinState, text: str) -> CheckinState | None:
     return None
 
 
+def named(state: CheckinState, text: str, labels: Mapping[int, str]) -> CheckinState | None:
+    """A name typed at the who question (``labels``: the client's contacts by id): the
+    contact called so, or the only one whose name or a word of it begins so, is chosen;
+    several such are put first on the list, to tap. None when no name fits. A network of
+    a hundred is then one word away, not ten pages."""
+    wanted = " ".join(text.split()).casefold()
+    if not wanted or state.step not in (None, Step.WHO):
+        return None
+    exact = [c for c, label in labels.items() if label.casefold() == wanted]
+    fitting = exact or [
+        c
+        for c, label in labels.items()
+        if any(word.startswith(wanted) for word in (label.casefold(), *label.casefold().split()))
+    ]
+    if not fitting:
+        return None
+    state = replace(state, step=Step.WHO, page=0)
+    likely = (*fitting, *(c for c in state.likely if c not in fitting))
+    if len(fitting) > 1:
+        return replace(state, likely=likely)
+    chosen = state.chosen if fitting[0] in state.chosen else (*state.chosen, fitting[0])
+    return replace(state, chosen=chosen, likely=likely)
+
+
 def contact_chosen(state: CheckinState, contact_id: int) -> CheckinState:
     """A contact added through "Someone new" during the who question counts as seen."""
     if contact_id in state.chosen:

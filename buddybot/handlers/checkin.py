@@ -138,6 +138,8 @@ def _who_text(tr: Translator, question: Question) -> str:
         text = tr("checkin.who", name=name, day=day)
     if not question.network:
         text += "\n\n" + tr("checkin.no_network")
+    elif len(question.network) > PAGE_SIZE and not state.chosen:
+        text += "\n\n" + tr("checkin.who_type")
     elif state.chosen:
         text += "\n\n" + tr("checkin.who_how")
     return text
@@ -339,7 +341,11 @@ async def message_typed(update: Update, context: BuddyContext) -> bool:
     tr = runtime.translator_in(outcome.language)
     if isinstance(outcome, Asked):
         question = question_reply(tr, outcome.question)
-        reply = Reply(tr("flow.use_buttons") + "\n\n" + question.text, question.keyboard)
+        if outcome.unknown_name is not None:
+            hint = tr("checkin.unknown_name", name=escape(outcome.unknown_name))
+        else:
+            hint = tr("flow.use_buttons") if outcome.again else ""
+        reply = Reply("\n\n".join(filter(None, (hint, question.text))), question.keyboard)
     elif isinstance(outcome, checkin_answers.MessageKept):
         reply = Reply(tr("checkin.message_kept", professional=escape(outcome.professional)))
     else:

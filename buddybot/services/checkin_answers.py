@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from buddybot.flows import checkin as flow
 from buddybot.flows.checkin import Action, CheckinState, Press, Step
+from buddybot.flows.invitation import clean_name
 from buddybot.network import Contact
 from buddybot.roles import ParticipantRole, ParticipantStatus
 from buddybot.schedule import local_date
@@ -46,6 +47,8 @@ class Asked:
     language: str | None
     question: Question
     again: bool = False
+    # A name typed at the who question that fits nobody in the network.
+    unknown_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -138,6 +141,9 @@ PressOutcome = (
 # The weeks whose contacts decide who heads the who question: about two months, so a
 # friend seen every other week is there and one seen once last spring is not.
 LATELY = timedelta(weeks=8)
+# Typed text at the who question this short is taken for a name (most names on maps are
+# one to three words: "Mama", "Oom Karim", "Jan van Dijk").
+NAME_WORDS = 3
 # How long after "write a message" under the thank-you typed text is still that message:
 # long enough to think of what to say, short enough that tomorrow's chat is not taken.
 WRITING_TIME = timedelta(hours=1)
@@ -456,9 +462,11 @@ async def text_typed(
         if kept is not None:
             return kept
         checkin = await stored.current_open(session, participant.id)
-        if checkin is None or checkin.step is None:
+        if checkin is None:
             return None
         state = CheckinState.from_row(checkin.step, checkin.data)
+        if state.step in (None, Step.WHO) and participant.role is ParticipantRole.CLIENT:
+            return await _name_typed(session, checkin, participant, text)
         answered = flow.typed(state, text)
         if answered is None:
             network = await contacts.current_map(session, participant.id)
@@ -474,6 +482,29 @@ async def text_typed(
         if kept is None or kept.forward_to is None:
             return finished
         return replace(finished, forward_to=kept.forward_to, message=kept.message)
+
+
+async def _name_typed(
+    session: AsyncSession, checkin: Checkin, participant: Participant, text: str
+) -> Asked | None:
+    """A name typed at the who question (or on the prompt): the contact it names is
+    chosen, or those it may name come first. A prompt not yet begun takes only a name
+    that fits: other text is not meant for it (None)."""
+    network = await contacts.current_map(session, participant.id)
+    state = CheckinState.from_row(checkin.step, checkin.data)
+    moved = flow.named(state, text, {c.contact_id: c.label for c in network})
+    if moved is not None:
+        _store(checkin, moved)
+        return Asked(participant.language, await _question(session, checkin, participant, network))
+    if state.step is None:
+        return None
+    question = await _question(session, checkin, participant, network)
+    # Short text was meant as a name ("Tante Zoë"): say it is not on the map. A sentence
+    # ("I saw my sister") gets the usual hint to tap.
+    name = clean_name(text)
+    if name is not None and len(name.split()) > NAME_WORDS:
+        name = None
+    return Asked(participant.language, question, again=True, unknown_name=name)
 
 
 async def _message_for_professional(
