@@ -25,8 +25,9 @@ from buddybot.sandbox import ChatMessage, SandboxUser, TelegramSandbox
 from buddybot.services import checkin_answers, contacts
 from buddybot.storage import checkins as stored
 from buddybot.storage import models
-from tests.clocked import client_id_of, prompted, with_network
+from tests.clocked import client_id_of, prompted, tick, with_network
 from tests.journeys import joined_client
+from tests.test_short_messages import _assert_short
 
 # A person's time, after the Keystroke-Level Model (Card, Moran & Newell, 1980): 1.35 s to
 # take in each new screen (M), 1.1 s to point plus 0.2 s to tap (P + B) per button; and
@@ -204,3 +205,54 @@ async def test_text_typed_at_a_prompt_not_yet_begun_that_names_nobody_is_not_tak
     answer = await amira.ask("hello")
     assert "can't find" not in answer.content
     assert prompt.buttons[0].text == "Mama"  # nothing chosen
+
+
+_LABELS = {
+    "en": {
+        "different": "🔀 Different ways ➜",
+        "together": "🤝 Together",
+        "back": "⬅️ Back",
+        "stop": "✖️ Stop",
+        "go_on": "▶️ Go on",
+        "write": "💬 Tell Els something",
+    },
+    "nl": {
+        "different": "🔀 Verschillend ➜",
+        "together": "🤝 Samen",
+        "back": "⬅️ Terug",
+        "stop": "✖️ Stoppen",
+        "go_on": "▶️ Verder",
+        "write": "💬 Iets zeggen aan Els",
+    },
+}
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+async def test_every_message_of_a_check_in_is_short_in_both_languages(
+    clocked_bot: BotProcess, sandbox: TelegramSandbox, clock: ManualClock, language: str
+) -> None:
+    """The prompt, its reminder, a name not found, each question, Stop, Back, the
+    thank-you and the message under it: none over 40 words (issue 17, item 4)."""
+    label = _LABELS[language]
+    chosen = {"nl": "Nederlands", "en": "English"}[language]
+    els, amira = await joined_client(clocked_bot, sandbox, language=chosen)
+    client_id = await client_id_of(clocked_bot, amira)
+    await with_network(clocked_bot, client_id, *(f"Buur {n:02d}" for n in range(12)))
+    amira.catch_up()
+    await prompted(clocked_bot, clock, amira)
+    clock.now += timedelta(hours=3, minutes=1)
+    await tick(clocked_bot)
+    reminder = await amira.next_message()
+    await amira.tap(reminder, "Buur 00")
+    question = await amira.ask("Tante Zoë")  # a name not on the map
+    assert question.buttons
+    await amira.tap(question, "Buur 01")
+    for tap in (label["different"], label["together"], label["back"], label["stop"]):
+        await amira.tap(question, tap)
+    await amira.tap(question, label["go_on"])
+    # Back on the first person's how, where Stop left it: the answer given is marked.
+    for tap in ("✅ " + label["together"], label["together"], "🙂", "🙂", label["write"]):
+        await amira.tap(question, tap)
+    els.catch_up()
+    await amira.ask("Tot dinsdag!")
+    _assert_short(sandbox)
