@@ -124,8 +124,14 @@ async def test_no_back_once_the_check_in_has_closed(
     back = next(b.callback_data for b in prompt.buttons if b.text == "⬅️ Back")
     assert back is not None
     clock.now += timedelta(hours=25)  # the answer window (24 h) has passed
+    edits = prompt.edits
     press = await amira.press_data(prompt, back)
-    assert "already closed" in str((await amira.answer_to(press)).text)
+    assert (await amira.answer_to(press)).text == (
+        "This check-in has closed. Your answers stay as they are."
+    )
+    await amira.wait_for_edit(prompt, edits)
+    assert prompt.content.startswith("Thank you, Amira!")  # the thank-you stays
+    assert "⬅️ Back" not in _texts(prompt)
     assert await _stored(clocked_bot) == ([], [4], [4])
     assert clocked_bot.database is not None
     async with clocked_bot.database.transaction() as session:

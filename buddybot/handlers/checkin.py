@@ -244,6 +244,13 @@ async def _pressed(pressed: Pressed, event: Press, context: BuddyContext) -> Sta
             query.answer(tr("checkin.already_answered")), show(query, reply.text, reply.keyboard)
         )
         return None
+    if isinstance(outcome, Finished) and outcome.too_late:
+        reply = thanks_reply(tr, outcome)  # the same thank-you, without Back
+        await asyncio.gather(
+            query.answer(tr("checkin.too_late"), show_alert=True),
+            show(query, reply.text, reply.keyboard),
+        )
+        return None
     reply = _press_reply(tr, outcome)
     # Both at once: one round trip to Telegram per press instead of two.
     await asyncio.gather(query.answer(), show(query, reply.text, reply.keyboard))

@@ -68,6 +68,8 @@ class Finished:
     professional: str = ""
     may_change: bool = False
     writing: bool = False
+    # Back was pressed after the check-in closed: the answers stay as they are.
+    too_late: bool = False
 
 
 @dataclass(frozen=True)
@@ -239,8 +241,10 @@ async def _under_thanks(
     state = CheckinState.from_row(checkin.step, checkin.data)
     if event.action is Action.BACK:
         earlier = flow.back(state)
-        if earlier is None or not await _may_change(session, checkin, participant, now):
+        if earlier is None:
             return None
+        if not await _may_change(session, checkin, participant, now):
+            return replace(await _thank_you(session, checkin, participant, now), too_late=True)
         await stored.take_back_answers(session, checkin)
         _store(checkin, earlier)
         return Asked(participant.language, await _question(session, checkin, participant, network))
