@@ -45,6 +45,15 @@ async def professional_joins(bot: BotProcess, sandbox: TelegramSandbox) -> Sandb
     return els
 
 
+async def choose_language(person: SandboxUser, language: str) -> None:
+    """/language and tap ``language`` ("English"); someone who joined then gets their menu
+    in it, in a message of its own (read here)."""
+    person.catch_up()
+    question = await person.ask("/language")
+    await person.tap(question, language)
+    await person.next_message()
+
+
 async def invite(professional: SandboxUser, kind: str, name: str, client: str | None = None) -> str:
     """The professional invites a client ("👤 Een cliënt") or a buddy; returns the code."""
     professional.catch_up()

@@ -34,7 +34,7 @@ from buddybot.services import invitations
 from buddybot.storage import people
 from buddybot.storage.models import Organisation, Professional
 from tests.clocked import client_id_of, with_network
-from tests.journeys import invite, join, professional_joins
+from tests.journeys import choose_language, invite, join, professional_joins
 
 OOPS = ("Oops", "Oei")
 
@@ -199,7 +199,7 @@ async def test_a_caseload_of_200_clients_is_paged(
 ) -> None:
     els = await professional_joins(bot, sandbox)
     if language == "en":
-        await els.tap(await els.ask("/language"), "English")
+        await choose_language(els, "English")
     names = [label(n) for n in range(200)]
     await _caseload(bot, els, names)
     els.catch_up()
@@ -240,7 +240,7 @@ async def test_200_open_invitations_are_paged(
 ) -> None:
     els = await professional_joins(bot, sandbox)
     if language == "en":
-        await els.tap(await els.ask("/language"), "English")
+        await choose_language(els, "English")
     names = [label(n) for n in range(200)]
     assert bot.database is not None
     async with bot.database.transaction() as session:
@@ -279,7 +279,7 @@ async def test_a_week_with_100_new_contacts_in_myweek_and_the_digest_of_200_clie
     await join(amira, await invite(els, "👤 Een cliënt", "Amira"), choice, agree)
     if language == "en":
         els.catch_up()
-        await els.tap(await els.ask("/language"), "English")
+        await choose_language(els, "English")
     clients = [label(n) for n in range(199)]
     await _caseload(bot, els, clients)
     contacts = [label(n) for n in range(MAX_CONTACTS)]
