@@ -33,7 +33,7 @@ from tests.clocked import prompted as _prompted
 from tests.clocked import tick
 from tests.clocked import with_network as _with_network
 from tests.conftest import sandbox_settings
-from tests.journeys import buddy_for, joined_client
+from tests.journeys import add_contact, buddy_for, joined_client
 
 
 async def test_a_client_answers_a_check_in_at_their_local_time_by_tapping(
@@ -499,15 +499,15 @@ async def test_someone_new_is_added_to_the_network_from_inside_the_check_in(
     await amira.tap(step, "Skip")
     assert step.content.startswith("✅ Buurvrouw Rita is now in your network")
     # A second new person without leaving the check-in (issue 17, item 3).
-    await amira.tap(step, "➕ Add someone else")
-    assert step.content == "Who or what do you want to add?"
-    await amira.tap(step, "🧑 Person")
-    step = await amira.ask("Oom Karim")
-    await amira.tap(step, "🙂 Close: important to me")
-    await amira.tap(step, "👪 Family")
-    await amira.tap(step, "Next ➜")
-    await amira.tap(step, "Next ➜")
-    await amira.tap(step, "Skip")
+    step = await add_contact(
+        amira,
+        step,
+        "🧑 Person",
+        "Oom Karim",
+        "🙂 Close: important to me",
+        "👪 Family",
+        add="➕ Add someone else",
+    )
     assert step.content.startswith("✅ Oom Karim is now in your network")
     await amira.tap(step, "Go on with your check-in ➜")
     assert "Who were you in touch with" in step.content
