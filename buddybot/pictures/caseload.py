@@ -4,7 +4,6 @@ need attention. Clients in the digest's order: who needs attention first."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -12,11 +11,10 @@ import matplotlib
 
 matplotlib.use("Agg")  # no screen: render to memory only
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from buddybot.pictures.lettering import SMALL_PT, WIDTH_IN, isolate, lettering
+from buddybot.pictures.lettering import SMALL_PT, WIDTH_IN, isolate, lettering, png
 
 BAR = "#0072B2"
 UNKNOWN = "#BBBBBB"
@@ -48,11 +46,7 @@ class CaseloadTexts:
 @lettering()
 def render_caseload(rows: Sequence[CaseloadRow], texts: CaseloadTexts) -> bytes:
     """The caseload picture as PNG bytes, 1080 px wide and taller with more clients."""
-    figure = draw_caseload(rows, texts)
-    FigureCanvasAgg(figure)
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    return buffer.getvalue()
+    return png(draw_caseload(rows, texts))
 
 
 @lettering()

@@ -23,6 +23,7 @@ it (matplotlib issue 32262).
 
 from __future__ import annotations
 
+import io
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,6 +32,8 @@ from pathlib import Path
 
 import matplotlib
 from matplotlib import font_manager
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
 log = logging.getLogger(__name__)
 
@@ -126,3 +129,11 @@ def lettering() -> Iterator[None]:
         {"font.family": list(families()), "text.parse_math": False, "text.usetex": False}
     ):
         yield
+
+
+def png(figure: Figure) -> bytes:
+    """A figure drawn off-screen as PNG bytes, at the figure's own size and dpi."""
+    FigureCanvasAgg(figure)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()

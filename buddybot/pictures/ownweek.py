@@ -5,7 +5,6 @@ what they did, not what their professional reads in the chart."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -14,13 +13,12 @@ import matplotlib
 matplotlib.use("Agg")  # no screen: render to memory only
 
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch, Rectangle
 
 from buddybot.network import ContactKind
 from buddybot.pictures.circle import KIND_STYLE
-from buddybot.pictures.lettering import LARGE_PT, SMALL_PT, WIDTH_IN, lettering
+from buddybot.pictures.lettering import LARGE_PT, SMALL_PT, WIDTH_IN, lettering, png
 
 DPI = 120
 # Chips on the picture; more people than this end in a "+ 3 more" chip.
@@ -76,11 +74,7 @@ def render_own_week(
     """The picture as PNG bytes, 1080 px wide (taller with more people). ``people`` is who
     the client was in touch with, most often first (None: not known, no answers); ``weeks``
     the last few weeks, oldest first."""
-    figure = draw_own_week(people, weeks, texts)
-    FigureCanvasAgg(figure)
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    return buffer.getvalue()
+    return png(draw_own_week(people, weeks, texts))
 
 
 @lettering()

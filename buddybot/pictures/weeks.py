@@ -5,7 +5,6 @@ zero."""
 
 from __future__ import annotations
 
-import io
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -15,13 +14,12 @@ import matplotlib
 
 matplotlib.use("Agg")  # no screen: render to memory only
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from buddybot.metrics import Week, reported
 from buddybot.network import Domain
-from buddybot.pictures.lettering import SMALL_PT, lettering
+from buddybot.pictures.lettering import SMALL_PT, lettering, png
 
 # Okabe & Ito colours. At a size readable on a phone there is room in the legend for a
 # few domains: the ones with the most contacts get a colour, the rest are "other".
@@ -69,11 +67,7 @@ def shown_domains(weeks: Sequence[date], figures: Mapping[date, Week]) -> list[s
 def render_weeks(weeks: Sequence[date], figures: Mapping[date, Week], texts: WeeksTexts) -> bytes:
     """The chart as PNG bytes (1080 × 600 px), one bar per Monday in ``weeks`` (oldest
     first)."""
-    figure = draw_weeks(weeks, figures, texts)
-    FigureCanvasAgg(figure)
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    return buffer.getvalue()
+    return png(draw_weeks(weeks, figures, texts))
 
 
 @lettering()
