@@ -1,6 +1,7 @@
 """Back and Stop in a check-in (issue 17, item 1): every step after the first has Back,
 which shows the earlier question with the answer given marked; Stop keeps everything;
-Back on the thank-you takes the stored answers back while the check-in is open."""
+Back on the thank-you reopens the check-in while it is open, its stored answers standing
+until it is answered anew."""
 
 from __future__ import annotations
 
@@ -61,7 +62,7 @@ async def test_back_on_every_step_shows_the_answer_given_and_changes_only_what_i
     assert prompt.content == "How were you in touch with Mama?"
     assert "✅ 🤝 Together" in _texts(prompt)
     await amira.tap(prompt, "⬅️ Back")
-    assert prompt.content.startswith("Hi Amira! 👋 Who were you in touch with")
+    assert prompt.content.startswith("Hi Amira! 👋 Who have you been in touch with")
     assert {"✅ Mama", "✅ Jan", "✅ 🔀 Different ways ➜"} <= set(_texts(prompt))
 
     # Forward again: only the mood is tapped differently.
@@ -70,11 +71,11 @@ async def test_back_on_every_step_shows_the_answer_given_and_changes_only_what_i
     assert prompt.content.startswith("Thank you, Amira!")
     assert await _stored(clocked_bot) == (["in_person", "call"], [4], [5])
 
-    # Back from the thank-you: the answers are taken back until answered again.
+    # Back from the thank-you: the answers stand until answered again.
     await amira.tap(prompt, "⬅️ Back")
     assert prompt.content.startswith("How happy are you with your contacts")
     assert "✅ 😄" in _texts(prompt)
-    assert await _stored(clocked_bot) == ([], [], [])
+    assert await _stored(clocked_bot) == (["in_person", "call"], [4], [5])
     await amira.tap(prompt, "🙂")
     assert prompt.content.startswith("Thank you, Amira!")
     assert await _stored(clocked_bot) == (["in_person", "call"], [4], [4])

@@ -212,3 +212,10 @@ def test_a_typed_name_chooses_the_contact_it_names() -> None:
     twice = checkin.named(mama, "Mama", labels)
     assert twice is not None
     assert twice.chosen == (11,)  # typed again: still chosen once
+    # Several names at once; "ja" (yes) is too short to be the start of a name.
+    both = checkin.named(prompt, "Mama en Oom Jan", labels)
+    assert both is not None
+    assert both.chosen == (11, 14)
+    assert checkin.named(prompt, "Mama, Jana", labels).chosen == (11, 13)  # type: ignore[union-attr]
+    assert checkin.named(prompt, "ja", labels) is None
+    assert checkin.named(prompt, "Tom en Lies", {21: "Tom en Lies"}).chosen == (21,)  # type: ignore[union-attr]

@@ -166,7 +166,7 @@ async def test_in_a_big_network_without_history_a_typed_name_finds_the_person(
     await with_network(clocked_bot, client_id, *(f"Buur {n:03d}" for n in range(99)), "Oma Rosa")
     amira.catch_up()
     prompt = await prompted(clocked_bot, clock, amira)
-    assert prompt.content.endswith("Someone not in the list? Type their name.")
+    assert prompt.content.endswith("Don't see someone? Type their name to find them.")
     assert "Oma Rosa" not in [b.text for b in prompt.buttons]
     found = await amira.ask("oma rosa")  # typed on the prompt: it begins the check-in
     assert "✅ Oma Rosa" in [b.text for b in found.buttons][:2]

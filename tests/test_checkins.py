@@ -48,7 +48,7 @@ async def test_a_client_answers_a_check_in_at_their_local_time_by_tapping(
     assert (local.hour, local.minute) == (18, 0)
     # The prompt is the first question: tapping a name begins the check-in.
     assert prompt.content == (
-        "Hi Amira! 👋 Who were you in touch with over the past few days? Tap the names."
+        "Hi Amira! 👋 Who have you been in touch with over the past few days? Tap the names."
     )
     await amira.tap(prompt, "Mama")
     await amira.tap(prompt, "Jan")
@@ -93,11 +93,14 @@ async def test_a_client_answers_a_check_in_at_their_local_time_by_tapping(
     # Pressing an old button again changes nothing.
     edits = prompt.edits
     press = await amira.press_data(prompt, f"ci:{checkin.id}:mood:1")
-    assert "already closed" in str((await amira.answer_to(press)).text)
-    # The stale buttons go (a crash may have stopped the bot before the thank-you came).
+    assert "already answered" in str((await amira.answer_to(press)).text)
+    # The stale buttons go (a crash may have stopped the bot before the thank-you came):
+    # the thank-you is shown, with what can still be done under it.
     await amira.wait_for_edit(prompt, edits)
-    assert prompt.content.startswith("This check-in is closed.")
-    assert prompt.buttons == []
+    assert prompt.content.startswith("Thank you, Amira!")
+    assert [b.text for b in prompt.buttons] == ["⬅️ Back", "💬 Tell Els something"]
+    async with clocked_bot.database.transaction() as session:
+        assert list(await session.scalars(select(Mood.score))) == [4]
 
 
 async def test_one_reminder_then_the_check_in_expires_and_stays_missing(
@@ -113,7 +116,7 @@ async def test_one_reminder_then_the_check_in_expires_and_stays_missing(
     clock.now = sent_at + timedelta(hours=3, minutes=1)
     await tick(clocked_bot)
     reminder = await amira.next_message()
-    assert reminder.content.startswith("Hi Amira, do you have a minute for your check-in? 🙂\n\n")
+    assert reminder.content.startswith("Do you have a minute for your check-in? 🙂\n\nHi Amira! 👋")
     clock.now = sent_at + timedelta(hours=5)
     await tick(clocked_bot)
     assert amira.catch_up() == []  # one reminder only
@@ -166,7 +169,7 @@ async def test_the_professional_sets_the_reminder_and_the_time_to_answer(
     sent_at = clock.now
     clock.now = sent_at + timedelta(minutes=61)
     await tick(clocked_bot)
-    assert "do you have a minute" in (await amira.next_message()).content
+    assert "Do you have a minute" in (await amira.next_message()).content
     clock.now = sent_at + timedelta(hours=11)
     await tick(clocked_bot)
     assert not prompt.content.startswith("This check-in is closed.")
@@ -221,7 +224,7 @@ async def test_a_restart_between_materialising_and_sending_sends_once(
         await amira.next_message()
         await tick(second)
         await tick(second)
-        assert len([m for m in amira.inbox if "Who were you in touch with" in m.content]) == 1
+        assert len([m for m in amira.inbox if "Who have you been in touch with" in m.content]) == 1
     finally:
         await second.stop()
 
@@ -295,7 +298,7 @@ async def test_a_server_error_is_retried_and_the_prompt_still_arrives(
     clock.now = slot + timedelta(seconds=20)
     await tick(clocked_bot)
     prompt = await amira.next_message()
-    assert "Who were you in touch with" in prompt.content
+    assert "Who have you been in touch with" in prompt.content
     assert [c.status for c in sandbox.calls_of("sendMessage")[calls:]] == [502, 200]
 
 
@@ -363,7 +366,7 @@ async def test_schedule_time_change_pause_and_resume(
     assert amira.catch_up() == []
     assert (await amira.ask("/resume")).content == "Great, Amira! Your check-ins are back on. ✅"
     prompt = await _prompted(clocked_bot, clock, amira)
-    assert "Who were you in touch with" in prompt.content
+    assert "Who have you been in touch with" in prompt.content
     assert clock.now.astimezone(ZoneInfo("America/New_York")).hour == 20
 
 
@@ -407,7 +410,7 @@ async def test_someone_elses_check_in_buttons_are_refused_and_logged(
     for forged in ("ci:99999999999999999999:start", "ci:²:start", "ci:٣:start"):
         press = await amira.press_data(prompt, forged)
         assert "no longer works" in str((await amira.answer_to(press)).text)
-    assert prompt.content.startswith("Hi Amira! 👋 Who were you in touch with")  # unchanged
+    assert prompt.content.startswith("Hi Amira! 👋 Who have you been in touch with")  # unchanged
     assert clocked_bot.database is not None
     async with clocked_bot.database.transaction() as session:
         refused = list(
@@ -510,7 +513,7 @@ async def test_someone_new_is_added_to_the_network_from_inside_the_check_in(
     )
     assert step.content.startswith("✅ Oom Karim is now in your network")
     await amira.tap(step, "Go on with your check-in ➜")
-    assert "Who were you in touch with" in step.content
+    assert "Who have you been in touch with" in step.content
     assert {b.text for b in step.buttons[:2]} == {"✅ Buurvrouw Rita", "✅ Oom Karim"}
     await amira.tap(step, "🔀 Different ways ➜")
     assert step.content == "How were you in touch with Buurvrouw Rita?"  # chosen first
@@ -539,7 +542,7 @@ async def test_a_pause_until_a_chosen_date(
         await tick(clocked_bot)
     assert amira.catch_up() == []
     prompt = await _prompted(clocked_bot, clock, amira)
-    assert "Who were you in touch with" in prompt.content
+    assert "Who have you been in touch with" in prompt.content
     assert clock.now.astimezone(ZoneInfo("Europe/Brussels")).date() == until.date()
 
 

@@ -25,7 +25,7 @@ from tests.clocked import client_id_of, next_slot_of, outbox_sent, prompted, tic
 from tests.conftest import running, sandbox_settings
 from tests.journeys import joined_client
 
-PROMPT = "Who were you in touch with"
+PROMPT = "Who have you been in touch with"
 # PTB's HTTPXRequest waits this long for an answer by default (seconds).
 READ_TIMEOUT = 5.0
 
@@ -216,7 +216,7 @@ async def test_after_downtime_no_reminder_comes_once_the_answer_window_passed(
     # Down from before the reminder (3 hours) until after the answer window (24 hours).
     clock.now = sent_at + timedelta(hours=24, minutes=30)
     await tick(clocked_bot)
-    assert not [m for m in amira.inbox if "do you have a minute" in m.content]
+    assert not [m for m in amira.inbox if "Do you have a minute" in m.content]
     await amira.wait_for_edit(prompt, 0)
     assert prompt.content.startswith("This check-in is closed.")
     first = await _checkin(clocked_bot)

@@ -25,6 +25,7 @@ continues where the person is.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -311,6 +312,22 @@ def _mode(state: CheckinState, mode: str | None) -> CheckinState | None:
     )
 
 
+def on_map(state: CheckinState, network: frozenset[int]) -> CheckinState:
+    """``state`` without the chosen contacts no longer in ``network`` (taken off the map
+    since, e.g. by the professional): they are not asked about nor stored. Asking how
+    person by person goes on with the next one still there, or to the mood after the
+    last; with nobody left, back to the who question."""
+    if all(contact in network for contact in state.chosen):
+        return state
+    chosen = tuple(contact for contact in state.chosen if contact in network)
+    modes = {contact: mode for contact, mode in state.modes.items() if int(contact) in network}
+    index = sum(1 for contact in state.chosen[: state.mode_index] if contact in network)
+    step = state.step
+    if step is Step.MODE and index >= len(chosen):
+        step = Step.MOOD if chosen else Step.WHO
+    return replace(state, step=step, chosen=chosen, modes=modes, mode_index=index)
+
+
 def modes_of(state: CheckinState) -> dict[int, str | None]:
     """How the client was in touch with each contact chosen (None: not said), as stored
     when the check-in is answered."""
@@ -328,28 +345,50 @@ def typed(state: CheckinState, text: str) -> CheckinState | None:
     return None
 
 
+# Typed names are told apart by these: "Mama, Jan", "Mama en Jan", "Mama and Jan".
+_BETWEEN_NAMES = re.compile(r"\s*(?:,|&|\+|\ben\b|\band\b)\s*")
+# The shortest start of a name that finds it: "ja" (yes) must not choose Jan.
+NAME_START = 3
+
+
 def named(state: CheckinState, text: str, labels: Mapping[int, str]) -> CheckinState | None:
-    """A name typed at the who question (``labels``: the client's contacts by id): the
-    contact called so, or the only one whose name or a word of it begins so, is chosen;
-    several such are put first on the list, to tap. None when no name fits. A network of
-    a hundred is then one word away, not ten pages."""
-    wanted = " ".join(text.split()).casefold()
-    if not wanted or state.step not in (None, Step.WHO):
+    """Names typed at the who question (``labels``: the client's contacts by id; several
+    names apart by commas or "en"/"and"): a contact called so, or the only one whose name
+    or a word of it begins so (three letters at least), is chosen; when a name may be
+    several, those are put first on the list, to tap. None when no name fits anyone. A
+    network of a hundred is then one word away, not ten pages."""
+    if state.step not in (None, Step.WHO):
         return None
+    whole = _fitting(text, labels)
+    parts = (
+        [whole]
+        if len(whole) == 1
+        else [_fitting(part, labels) for part in _BETWEEN_NAMES.split(text)]
+    )
+    found = [fits for fits in parts if fits]
+    if not found:
+        return None
+    sure = [fits[0] for fits in found if len(fits) == 1]
+    first = [contact for fits in found for contact in fits]
+    chosen = (*state.chosen, *(c for c in dict.fromkeys(sure) if c not in state.chosen))
+    likely = (*dict.fromkeys(first), *(c for c in state.likely if c not in first))
+    return replace(state, step=Step.WHO, page=0, chosen=chosen, likely=likely)
+
+
+def _fitting(text: str, labels: Mapping[int, str]) -> list[int]:
+    """The contacts ``text`` names: the one called exactly so, else those whose name or a
+    word of it begins with it."""
+    wanted = " ".join(text.split()).casefold()
+    if not wanted:
+        return []
     exact = [c for c, label in labels.items() if label.casefold() == wanted]
-    fitting = exact or [
+    if exact or len(wanted) < NAME_START:
+        return exact
+    return [
         c
         for c, label in labels.items()
         if any(word.startswith(wanted) for word in (label.casefold(), *label.casefold().split()))
     ]
-    if not fitting:
-        return None
-    state = replace(state, step=Step.WHO, page=0)
-    likely = (*fitting, *(c for c in state.likely if c not in fitting))
-    if len(fitting) > 1:
-        return replace(state, likely=likely)
-    chosen = state.chosen if fitting[0] in state.chosen else (*state.chosen, fitting[0])
-    return replace(state, chosen=chosen, likely=likely)
 
 
 def contact_chosen(state: CheckinState, contact_id: int) -> CheckinState:

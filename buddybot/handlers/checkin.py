@@ -69,8 +69,8 @@ def prompt_reply(tr: Translator, prompt: Prompt, *, reminder: bool) -> Reply:
     question = question_reply(tr, prompt.question)
     if not reminder:
         return question
-    greeting = tr("checkin.reminder", name=escape(prompt.first_name))
-    return Reply(greeting + "\n\n" + question.text, question.keyboard)
+    # The question greets them by name already.
+    return Reply(tr("checkin.reminder") + "\n\n" + question.text, question.keyboard)
 
 
 # ------------------------------------------------------------------ the questions
@@ -190,6 +190,8 @@ def _thanks(tr: Translator, finished: Finished) -> str:
     name = escape(finished.first_name)
     if finished.buddy:
         return tr("checkin.buddy_thanks", name=name)
+    if not finished.contacts_this_week:  # no count of nobody: no blame
+        return tr("checkin.thanks_nobody", name=name)
     return tr.plural("checkin.thanks", finished.contacts_this_week, name=name)
 
 
@@ -244,10 +246,12 @@ async def _pressed(pressed: Pressed, event: Press, context: BuddyContext) -> Sta
             query.answer(tr("checkin.already_answered")), show(query, reply.text, reply.keyboard)
         )
         return None
-    if isinstance(outcome, Finished) and outcome.too_late:
-        reply = thanks_reply(tr, outcome)  # the same thank-you, without Back
+    if isinstance(outcome, Finished) and (outcome.too_late or outcome.again):
+        # The same thank-you, with what can still be done under it.
+        reply = thanks_reply(tr, outcome)
+        note = tr("checkin.too_late") if outcome.too_late else tr("checkin.already_answered")
         await asyncio.gather(
-            query.answer(tr("checkin.too_late"), show_alert=True),
+            query.answer(note, show_alert=outcome.too_late),
             show(query, reply.text, reply.keyboard),
         )
         return None

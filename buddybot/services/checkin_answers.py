@@ -70,6 +70,8 @@ class Finished:
     writing: bool = False
     # Back was pressed after the check-in closed: the answers stay as they are.
     too_late: bool = False
+    # A press on a question already answered (a face tapped twice, an old reminder).
+    again: bool = False
 
 
 @dataclass(frozen=True)
@@ -146,9 +148,13 @@ LATELY = timedelta(weeks=8)
 # Typed text at the who question this short is taken for a name (most names on maps are
 # one to three words: "Mama", "Oom Karim", "Jan van Dijk").
 NAME_WORDS = 3
-# How long after "write a message" under the thank-you typed text is still that message:
-# long enough to think of what to say, short enough that tomorrow's chat is not taken.
-WRITING_TIME = timedelta(hours=1)
+# In the data of a check-in gone back into from its thank-you: its stored answers are
+# replaced when it is answered again.
+REANSWER = "reanswer"
+# How long after "Tell Els something" under the thank-you typed text is still that message
+# (unless a newer question came): a day, to find the words; a check-in under way, a contact
+# being added or any other question asked since takes the text instead.
+WRITING_TIME = timedelta(days=1)
 
 
 async def press(
@@ -215,6 +221,7 @@ async def _press(
         await stored.answered_count(session, participant.id) if event.action is Action.MOOD else 0
     )
     ids = frozenset(contact.contact_id for contact in network)
+    state = _on_map(checkin, network)
     moved = flow.press(state, event, network=ids, answered_before=answered, buddy=buddy)
     if moved is None:
         if state.step is None:
@@ -235,9 +242,10 @@ async def _under_thanks(
     event: Press,
     now: datetime,
 ) -> PressOutcome | None:
-    """The buttons under a client's thank-you: Back (the answers are taken back and the
-    last question asked again, while the check-in could still be answered), a message
-    for the professional, or not after all. None for any other press."""
+    """The buttons under a client's thank-you: Back (the last question asked again, while
+    the check-in could still be answered), a message for the professional, or not after
+    all. Any other press (a face tapped twice, a reminder's old button) shows the
+    thank-you again. None when the check-in cannot be gone back into."""
     state = CheckinState.from_row(checkin.step, checkin.data)
     if event.action is Action.BACK:
         earlier = flow.back(state)
@@ -245,8 +253,11 @@ async def _under_thanks(
             return None
         if not await _may_change(session, checkin, participant, now):
             return replace(await _thank_you(session, checkin, participant, now), too_late=True)
-        await stored.take_back_answers(session, checkin)
+        # Open again, the stored answers kept until it is answered anew (if it closes
+        # first, they stand). Counted as reminded: no reminder for what was answered.
+        checkin.status, checkin.closed_at = CheckinStatus.REMINDED, None
         _store(checkin, earlier)
+        checkin.data = {**checkin.data, REANSWER: True}
         return Asked(participant.language, await _question(session, checkin, participant, network))
     if event.action in (Action.WRITE, Action.UNWRITE):
         writing = event.action is Action.WRITE
@@ -257,7 +268,7 @@ async def _under_thanks(
             await questions.asking_in_text(session, participant.telegram_user_id)
         checkin.data = data
         return await _thank_you(session, checkin, participant, now, writing=writing)
-    return None
+    return replace(await _thank_you(session, checkin, participant, now), again=True)
 
 
 async def _may_change(
@@ -289,12 +300,22 @@ def _store(checkin: Checkin, state: CheckinState) -> None:
     checkin.data = state.row_data(checkin.data)  # a new dict: SQLAlchemy sees the change
 
 
+def _on_map(checkin: Checkin, network: list[Contact]) -> CheckinState:
+    """The check-in's state without the contacts taken off the map since they were chosen
+    (stored so, when any were)."""
+    state = CheckinState.from_row(checkin.step, checkin.data)
+    kept = flow.on_map(state, frozenset(contact.contact_id for contact in network))
+    if kept != state:
+        _store(checkin, kept)
+    return kept
+
+
 async def _question(
     session: AsyncSession, checkin: Checkin, participant: Participant, network: list[Contact]
 ) -> Question:
     """The question where the check-in is now, with the look-ups it needs (the day of the
     last answer once, the professional's name for the message question)."""
-    state = CheckinState.from_row(checkin.step, checkin.data)
+    state = _on_map(checkin, network)
     if state.step in (None, Step.WHO) and not state.since_known:  # once, kept for toggles
         day = await stored.previous_answer_day(session, participant.id, checkin.slot_at)
         likely = await stored.often_seen(session, participant.id, checkin.slot_at - LATELY)
@@ -306,12 +327,6 @@ async def _question(
     if state.step is Step.MESSAGE:
         found = await people.professional_by_id(session, participant.professional_id)
         professional = found.display_name if found else ""
-    if state.current_contact is not None and state.current_contact not in {
-        c.contact_id for c in network
-    }:  # a contact taken off the map since it was chosen: still asked about, by its name
-        record = await contacts.contact_of(session, participant.id, state.current_contact)
-        if record is not None:
-            network = [*network, contacts.as_contact(record)]
     return Question(checkin.id, state, participant.first_name or "", tuple(network), professional)
 
 
@@ -373,8 +388,12 @@ async def start_now(session: AsyncSession, participant: Participant, now: dateti
 async def finish(
     session: AsyncSession, checkin: Checkin, participant: Participant, now: datetime
 ) -> None:
-    """Store every answer of a completed check-in: contact events, mood, satisfaction."""
+    """Store every answer of a completed check-in: contact events, mood, satisfaction
+    (in place of those stored before, when the client went back from its thank-you)."""
     state = CheckinState.from_row(checkin.step, checkin.data)
+    if (checkin.data or {}).get(REANSWER):
+        await stored.delete_answers(session, checkin.id)
+        checkin.data = {k: v for k, v in checkin.data.items() if k != REANSWER}
     await stored.add_answers(
         session,
         checkin,
@@ -455,37 +474,54 @@ async def open_now(
 async def text_typed(
     database: Database, telegram_user_id: int, text: str, now: datetime
 ) -> Asked | Finished | MessageKept | None:
-    """Typed text: the message for the professional asked for under the thank-you (within
-    :data:`WRITING_TIME`), a buddy's reason, or else the question where an open check-in
-    is (``again``). None when no check-in of theirs is going on."""
+    """Typed text, for the question asked last: a check-in under way (a name at the who
+    question, a buddy's reason, else the question again with a hint), the message asked
+    for under a thank-you (within :data:`WRITING_TIME`), or a name on a prompt not yet
+    begun (before that message only when the prompt came after it was asked for). None
+    when none of these is going on."""
     async with database.transaction() as session:
         participant = await people.participant_by_telegram_id(session, telegram_user_id)
         if participant is None:
             return None
-        kept = await _message_for_professional(session, participant, text, now)
-        if kept is not None:
-            return kept
         checkin = await stored.current_open(session, participant.id)
-        if checkin is None:
-            return None
-        state = CheckinState.from_row(checkin.step, checkin.data)
-        if state.step in (None, Step.WHO) and participant.role is ParticipantRole.CLIENT:
-            return await _name_typed(session, checkin, participant, text)
-        answered = flow.typed(state, text)
-        if answered is None:
-            network = await contacts.current_map(session, participant.id)
-            question = await _question(session, checkin, participant, network)
-            return Asked(participant.language, question, again=True)
-        _store(checkin, answered)
-        checkin.answered_at = now
-        finished = await _finished(session, checkin, participant, now)
-        if answered.message is None or state.step is not Step.MESSAGE:
-            return finished
-        # A check-in begun when the message was still its last question.
-        kept = await _passed_on(session, participant, answered.message)
-        if kept is None or kept.forward_to is None:
-            return finished
-        return replace(finished, forward_to=kept.forward_to, message=kept.message)
+        if checkin is not None and checkin.step is not None:
+            return await _answer_typed(session, checkin, participant, text, now)
+        writing = await _writing(session, participant, now)
+        client = participant.role is ParticipantRole.CLIENT
+        if checkin is not None and client and (writing is None or _newer(checkin, writing)):
+            named = await _name_typed(session, checkin, participant, text)
+            if named is not None:
+                return named
+        if writing is not None:
+            return await _keep_message(session, participant, writing, text)
+        return None
+
+
+async def _answer_typed(
+    session: AsyncSession, checkin: Checkin, participant: Participant, text: str, now: datetime
+) -> Asked | Finished:
+    """Typed text in a check-in under way: a name at the who question, a buddy's reason (or
+    the message of a check-in begun when that was its last question); else the question
+    where it is, with a hint."""
+    state = CheckinState.from_row(checkin.step, checkin.data)
+    if state.step is Step.WHO and participant.role is ParticipantRole.CLIENT:
+        named = await _name_typed(session, checkin, participant, text)
+        assert named is not None  # under way, a name that fits nobody is told so
+        return named
+    answered = flow.typed(state, text)
+    if answered is None:
+        network = await contacts.current_map(session, participant.id)
+        question = await _question(session, checkin, participant, network)
+        return Asked(participant.language, question, again=True)
+    _store(checkin, answered)
+    checkin.answered_at = now
+    finished = await _finished(session, checkin, participant, now)
+    if answered.message is None or state.step is not Step.MESSAGE:
+        return finished
+    kept = await _passed_on(session, participant, answered.message)
+    if kept is None or kept.forward_to is None:
+        return finished
+    return replace(finished, forward_to=kept.forward_to, message=kept.message)
 
 
 async def _name_typed(
@@ -506,21 +542,40 @@ async def _name_typed(
     # Short text was meant as a name ("Tante Zoë"): say it is not on the map. A sentence
     # ("I saw my sister") gets the usual hint to tap.
     name = clean_name(text)
-    if name is not None and len(name.split()) > NAME_WORDS:
-        name = None
+    letters = sum(character.isalpha() for character in name or "")
+    if name is not None and (len(name.split()) > NAME_WORDS or letters < flow.NAME_START):
+        name = None  # "I saw my sister", "ok", "😀"
     return Asked(participant.language, question, again=True, unknown_name=name)
 
 
-async def _message_for_professional(
-    session: AsyncSession, participant: Participant, text: str, now: datetime
+async def _writing(
+    session: AsyncSession, participant: Participant, now: datetime
+) -> Checkin | None:
+    """The answered check-in under whose thank-you the client asked to write to their
+    professional, while that still holds (:data:`WRITING_TIME`)."""
+    checkin = await stored.writing(session, participant.id)
+    asked = _writing_at(checkin)
+    return checkin if asked is not None and asked + WRITING_TIME > now else None
+
+
+def _writing_at(checkin: Checkin | None) -> datetime | None:
+    asked = (checkin.data or {}).get("writing_at") if checkin is not None else None
+    return datetime.fromisoformat(asked) if asked else None
+
+
+def _newer(prompt: Checkin, writing: Checkin) -> bool:
+    """The prompt came after the client asked to write: it is the newer question."""
+    asked = _writing_at(writing)
+    return prompt.sent_at is not None and asked is not None and prompt.sent_at > asked
+
+
+async def _keep_message(
+    session: AsyncSession, participant: Participant, checkin: Checkin, text: str
 ) -> MessageKept | None:
-    """The client asked to write to their professional under the thank-you: ``text`` is
-    that message, kept with the check-in."""
-    checkin = await stored.latest_answered(session, participant.id)
-    data = dict(checkin.data or {}) if checkin is not None else {}
-    asked = data.pop("writing_at", None)
-    if checkin is None or asked is None or datetime.fromisoformat(asked) + WRITING_TIME <= now:
-        return None
+    """``text`` is the message for the professional asked for under ``checkin``'s
+    thank-you: kept with the check-in, to be passed on."""
+    data = dict(checkin.data or {})
+    data.pop("writing_at", None)
     data["message"] = text.strip()[: flow.TEXT_LIMIT]
     checkin.data = data
     return await _passed_on(session, participant, data["message"])

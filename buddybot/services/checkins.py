@@ -258,6 +258,11 @@ async def expire(session: AsyncSession, now: datetime) -> list[Prompt]:
         window = answer_window(record)
         if checkin.sent_at is None or checkin.sent_at + window > now:
             continue
+        if checkin.answered_at is not None:
+            # Answered, then gone back into from its thank-you and left: the answers
+            # stored the first time stand.
+            checkin.status, checkin.closed_at, checkin.step = CheckinStatus.ANSWERED, now, "done"
+            continue
         checkin.status, checkin.closed_at = CheckinStatus.EXPIRED, now
         prompt = _prompt(checkin, participant)
         if prompt is not None:

@@ -411,16 +411,15 @@ async def often_seen(
     return [contact_id for contact_id, _ in rows.all() if contact_id is not None]
 
 
-async def take_back_answers(session: AsyncSession, checkin: Checkin) -> None:
-    """The rows a check-in's answers made (its contact events, mood and satisfaction) go,
-    and it is open again: the client went back from the thank-you to change an answer."""
+async def delete_answers(session: AsyncSession, checkin_id: int) -> None:
+    """The rows a check-in's answers made (its contact events, mood and satisfaction) go:
+    it is about to be answered anew."""
     for table, column in (
         (ContactEvent, ContactEvent.checkin_id),
         (Mood, Mood.checkin_id),
         (Satisfaction, Satisfaction.checkin_id),
     ):
-        await session.execute(delete(table).where(column == checkin.id))
-    checkin.status, checkin.answered_at, checkin.closed_at = CheckinStatus.SENT, None, None
+        await session.execute(delete(table).where(column == checkin_id))
 
 
 async def latest_answered(session: AsyncSession, participant_id: int) -> Checkin | None:
@@ -431,3 +430,16 @@ async def latest_answered(session: AsyncSession, participant_id: int) -> Checkin
         .order_by(Checkin.answered_at.desc(), Checkin.id.desc())
         .limit(1)
     )
+
+
+async def writing(session: AsyncSession, participant_id: int, recent: int = 5) -> Checkin | None:
+    """Of this person's ``recent`` latest answered check-ins, the one where they asked last
+    to write to their professional (``writing_at`` in its data), if any."""
+    rows = await session.scalars(
+        select(Checkin)
+        .where(Checkin.participant_id == participant_id, Checkin.status == CheckinStatus.ANSWERED)
+        .order_by(Checkin.answered_at.desc(), Checkin.id.desc())
+        .limit(recent)
+    )
+    asked = [row for row in rows if (row.data or {}).get("writing_at")]
+    return max(asked, key=lambda row: str(row.data["writing_at"]), default=None)
