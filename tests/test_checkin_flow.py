@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from buddybot.flows import checkin, meetup
 from buddybot.flows.checkin import Action, CheckinState, Press, Step
+from buddybot.network import Contact, ContactKind, Domain, Frequency
 
 NETWORK = frozenset({11, 12, 13})
 
@@ -82,9 +83,30 @@ def test_back_on_every_step_keeps_the_answers_given() -> None:
     assert (fixed.mood, fixed.satisfaction) == (4, 4)
 
 
+def _contact(contact_id: int, frequency: Frequency | None = None) -> Contact:
+    return Contact(
+        contact_id, ContactKind.PERSON, f"P{contact_id}", 2, Domain.FAMILY, frequency=frequency
+    )
+
+
+def ids(contacts: list[Contact]) -> list[int]:
+    return [contact.contact_id for contact in contacts]
+
+
 def test_the_people_seen_often_come_first() -> None:
-    assert checkin.who_order([1, 2, 3, 4, 5], [4, 9, 2]) == [4, 2, 1, 3, 5]
-    assert checkin.who_order([1, 2], []) == [1, 2]
+    network = [_contact(1), _contact(2), _contact(3), _contact(4), _contact(5)]
+    assert ids(checkin.who_order(network, [4, 9, 2])) == [4, 2, 1, 3, 5]
+    assert ids(checkin.who_order(network, [])) == [1, 2, 3, 4, 5]
+    # Without history (a first check-in): those the client sees often, as they said.
+    said = [
+        _contact(1, Frequency.YEARLY),
+        _contact(2),
+        _contact(3, Frequency.WEEKLY),
+        _contact(4, Frequency.DAILY),
+        _contact(5, Frequency.WEEKLY),
+    ]
+    assert ids(checkin.who_order(said, [])) == [4, 3, 5, 1, 2]
+    assert ids(checkin.who_order(said, [2])) == [2, 4, 3, 5, 1]
 
 
 def test_buttons_of_earlier_versions_still_work() -> None:

@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import select
 
 from buddybot.clock import ManualClock
-from buddybot.network import Contact, ContactKind, Domain
+from buddybot.network import Contact, ContactKind, Domain, Frequency
 from buddybot.runner import BotProcess
 from buddybot.sandbox import ChatMessage, SandboxUser, TelegramSandbox
 from buddybot.services import checkin_answers, contacts
@@ -256,3 +256,34 @@ async def test_every_message_of_a_check_in_is_short_in_both_languages(
     els.catch_up()
     await amira.ask("Tot dinsdag!")
     _assert_short(sandbox)
+
+
+async def test_a_first_check_in_offers_first_those_the_client_sees_often(
+    clocked_bot: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
+) -> None:
+    """No history yet: the five people the client said they see every week, spread over a
+    network of a hundred, are on the first page, and the longest check-in (the first asks
+    satisfaction too) takes 8 taps."""
+    _, amira = await joined_client(clocked_bot, sandbox)
+    client_id = await client_id_of(clocked_bot, amira)
+    weekly = {7, 29, 51, 73, 95}
+    assert clocked_bot.database is not None
+    async with clocked_bot.database.transaction() as session:
+        for n in range(100):
+            contact = Contact(
+                0,
+                ContactKind.PERSON,
+                f"Persoon {n:03d}",
+                3,
+                Domain.FAMILY,
+                frequency=Frequency.WEEKLY if n in weekly else Frequency.YEARLY,
+            )
+            await contacts.add_contact(
+                session, client_id, contact, by=contacts.Editor("client", client_id), now=clock.now
+            )
+    amira.catch_up()
+    prompt = await prompted(clocked_bot, clock, amira)
+    names = [f"Persoon {n:03d}" for n in sorted(weekly)]
+    assert [b.text for b in prompt.buttons][:5] == names
+    taken = await _check_in(amira, prompt, names)
+    assert taken.taps == 8

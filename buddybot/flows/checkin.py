@@ -32,6 +32,8 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from buddybot.network import Contact, Frequency
+
 
 class Step(StrEnum):
     """Where a check-in stands once begun (a prompt not yet begun has no step)."""
@@ -190,15 +192,24 @@ def satisfaction_due(answered_before: int) -> bool:
     return answered_before % 4 == 0
 
 
-def who_order(contacts: Sequence[int], likely: Sequence[int]) -> list[int]:
+# How often the client said they see someone, as a rank for the who question's order.
+USUALLY: dict[Frequency | None, int] = {
+    Frequency.DAILY: 0,
+    Frequency.WEEKLY: 1,
+    Frequency.MONTHLY: 2,
+}
+
+
+def who_order(contacts: Sequence[Contact], likely: Sequence[int]) -> list[Contact]:
     """The order of the who question: the ``likely`` ones first (most often seen lately
-    first), then the rest of ``contacts`` as given (by circle, closest first). Only the
-    people someone sees often are on the first page, so five of them take five taps in a
+    first), then those the client said they see daily, weekly or monthly, then the rest,
+    each group as given (by circle, closest first). So the people someone sees often are
+    on the first page, even at the first check-in: five of them take five taps in a
     network of a hundred."""
-    present = set(contacts)
-    first = [c for c in likely if c in present]
-    seen = set(first)
-    return first + [c for c in contacts if c not in seen]
+    by_id = {contact.contact_id: contact for contact in contacts}
+    first = [by_id[c] for c in dict.fromkeys(likely) if c in by_id]
+    rest = [contact for contact in contacts if contact not in first]
+    return first + sorted(rest, key=lambda c: USUALLY.get(c.frequency, len(USUALLY)))
 
 
 def _face(value: str) -> int | None:

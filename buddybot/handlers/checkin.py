@@ -90,11 +90,8 @@ def _marked(text: str, chosen: bool) -> str:
 
 def _who_reply(tr: Translator, question: Question) -> Reply:
     state, checkin_id = question.state, question.checkin_id
-    by_id = {c.contact_id: c for c in question.network}
-    circles = [
-        c.contact_id for members in by_circle(list(question.network)).values() for c in members
-    ]
-    ordered = [by_id[contact] for contact in who_order(circles, state.likely)]
+    circles = [c for members in by_circle(list(question.network)).values() for c in members]
+    ordered = who_order(circles, state.likely)
     pages = max(1, -(-len(ordered) // PAGE_SIZE))
     page = min(state.page, pages - 1)
     toggles = [
