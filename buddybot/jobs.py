@@ -105,13 +105,23 @@ async def _send_prompt(context: BuddyContext, prompt: Prompt, *, reminder: bool)
     except Exception as error:  # one prompt that cannot be written must not stop the rest
         log.error("check-in %s: not written (%s)", prompt.checkin_id, type(error).__qualname__)
         return sender.Sent(sender.Delivery.LATER)
-    return await sender.send(
+    sent = await sender.send(
         context.bot,
         prompt.telegram_user_id,
         reply.text,
         keyboard=reply.keyboard,
         what=f"check-in {prompt.checkin_id}",
     )
+    if reminder and sent.ok and prompt.message_id is not None:
+        # One live copy of the question: the prompt above points down to the reminder.
+        await sender.replace(
+            context.bot,
+            prompt.telegram_user_id,
+            prompt.message_id,
+            context.runtime.translator_in(prompt.language)("checkin.goes_on_below"),
+            what=f"check-in {prompt.checkin_id} moved to its reminder",
+        )
+    return sent
 
 
 async def _record(
@@ -121,7 +131,9 @@ async def _record(
     async with context.runtime.database.transaction() as session:
         for prompt, sent in outcomes:
             if sent.ok or sent.delivery is sender.Delivery.UNKNOWN:
-                if not reminder:
+                if reminder:
+                    await checkins.record_reminded(session, prompt.checkin_id, sent.message_id)
+                else:
                     await checkins.record_sent(session, prompt.checkin_id, sent.message_id, now)
             elif sent.delivery is sender.Delivery.LATER:
                 await checkins.record_later(session, prompt.checkin_id, now, reminder=reminder)

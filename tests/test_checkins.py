@@ -117,15 +117,20 @@ async def test_one_reminder_then_the_check_in_expires_and_stays_missing(
     await tick(clocked_bot)
     reminder = await amira.next_message()
     assert reminder.content.startswith("Do you have a minute for your check-in? 🙂\n\nHi Amira! 👋")
+    # One live copy of the question: the prompt points down to the reminder.
+    await amira.wait_for_edit(prompt, 0)
+    assert prompt.content == "Your check-in goes on in the message below. 👇"
+    assert prompt.buttons == []
     clock.now = sent_at + timedelta(hours=5)
     await tick(clocked_bot)
     assert amira.catch_up() == []  # one reminder only
     clock.now = sent_at + timedelta(hours=24, minutes=1)
-    edits = prompt.edits
+    edits = reminder.edits
+    stale = reminder.buttons[0].callback_data or ""
     await tick(clocked_bot)
-    await amira.wait_for_edit(prompt, edits)
-    assert prompt.content.startswith("This check-in is closed.")
-    press = await amira.press_data(reminder, reminder.buttons[0].callback_data or "")
+    await amira.wait_for_edit(reminder, edits)
+    assert reminder.content.startswith("This check-in is closed.")
+    press = await amira.press_data(reminder, stale)
     assert "already closed" in str((await amira.answer_to(press)).text)
     assert clocked_bot.database is not None
     async with clocked_bot.database.transaction() as session:
@@ -169,15 +174,17 @@ async def test_the_professional_sets_the_reminder_and_the_time_to_answer(
     sent_at = clock.now
     clock.now = sent_at + timedelta(minutes=61)
     await tick(clocked_bot)
-    assert "Do you have a minute" in (await amira.next_message()).content
+    reminder = await amira.next_message()
+    assert "Do you have a minute" in reminder.content
     clock.now = sent_at + timedelta(hours=11)
     await tick(clocked_bot)
-    assert not prompt.content.startswith("This check-in is closed.")
+    assert not reminder.content.startswith("This check-in is closed.")
     clock.now = sent_at + timedelta(hours=12, minutes=1)
-    edits = prompt.edits
+    edits = reminder.edits
     await tick(clocked_bot)
-    await amira.wait_for_edit(prompt, edits)
-    assert prompt.content.startswith("This check-in is closed.")
+    await amira.wait_for_edit(reminder, edits)
+    assert reminder.content.startswith("This check-in is closed.")
+    assert prompt.content == "Your check-in goes on in the message below. 👇"
 
 
 async def test_not_now_is_fine_and_checkin_starts_one_any_time(

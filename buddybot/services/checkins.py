@@ -167,6 +167,13 @@ async def record_sent(
     await stored.mark_sent(session, checkin_id, message_id, now)
 
 
+async def record_reminded(session: AsyncSession, checkin_id: int, message_id: int | None) -> None:
+    """The reminder reached Telegram as ``message_id``: from now on it is the check-in's
+    message (the prompt above it points down to it), whose buttons go when it closes."""
+    if message_id is not None:
+        await stored.set_message(session, checkin_id, message_id)
+
+
 async def record_later(
     session: AsyncSession, checkin_id: int, now: datetime, *, reminder: bool
 ) -> None:

@@ -122,6 +122,13 @@ async def mark_sent(
     )
 
 
+async def set_message(session: AsyncSession, checkin_id: int, message_id: int) -> None:
+    """The message that now shows this check-in's question."""
+    await session.execute(
+        update(Checkin).where(Checkin.id == checkin_id).values(message_id=message_id)
+    )
+
+
 async def take_for_reminder(session: AsyncSession, checkin_id: int, now: datetime) -> bool:
     """Mark a sent prompt as reminded; False when another process did it first."""
     taken = await session.execute(
