@@ -114,11 +114,12 @@ async def _send_prompt(context: BuddyContext, prompt: Prompt, *, reminder: bool)
     )
     if reminder and sent.ok and prompt.message_id is not None:
         # One live copy of the question: the prompt above points down to the reminder.
+        tr = context.runtime.translator_in(prompt.language)
         await sender.replace(
             context.bot,
             prompt.telegram_user_id,
             prompt.message_id,
-            context.runtime.translator_in(prompt.language)("checkin.goes_on_below"),
+            tr("checkin.goes_on_below"),
             what=f"check-in {prompt.checkin_id} moved to its reminder",
         )
     return sent

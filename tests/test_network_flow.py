@@ -203,7 +203,7 @@ async def test_professional_adds_a_contact_with_the_client_who_is_told(
     assert step.content.startswith("Wat doet Praatgroep voor Amira?")
     assert "Is er voor Amira" in [b.text for b in step.buttons]
     await els.tap(step, "Verder ➜")
-    assert "Amira is er voor hen" in [b.text for b in step.buttons]
+    assert "Amira luistert en troost" in [b.text for b in step.buttons]
     await els.tap(step, "Verder ➜")
     await els.tap(step, "Overslaan")
     assert step.content == "✅ Praatgroep staat nu in het netwerk van Amira: Dichtbij, Hulp."
