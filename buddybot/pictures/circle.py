@@ -5,14 +5,17 @@ Readable on a phone (every text at least 11 px tall when the picture is shown 41
 colour-blind-safe (Okabe-Ito palette, and kinds differ by marker shape as well as colour),
 texts in the viewer's language (given by the caller). A change is never told by colour
 alone: a move is an arrow from the old circle to the new one (solid towards the middle,
-dashed away from it), a fading tie a pale marker with a dashed edge, a gone one a cross.
+dashed away from it), a new contact a bold vermillion ring around its marker, a fading tie
+a grey marker with a dashed edge (whatever its kind; its shape still says the kind), a gone one
+a cross. The legend lists only what is on the picture: the kinds of contact on it and the
+changes drawn.
 """
 
 from __future__ import annotations
 
 import io
 import math
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,15 +24,17 @@ import numpy as np
 
 matplotlib.use("Agg")  # no screen: render to memory only
 
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.collections import LineCollection
+from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.figure import Figure
 from matplotlib.legend import Legend
 from matplotlib.legend_handler import HandlerBase
 from matplotlib.lines import Line2D
+from matplotlib.markers import MarkerStyle
 from matplotlib.patches import Circle, FancyArrowPatch, Wedge
-from matplotlib.transforms import Transform, offset_copy
+from matplotlib.transforms import IdentityTransform, Transform, offset_copy
 from PIL import Image
 
 from buddybot.network import Comparison, Contact, ContactKind, Domain
@@ -50,8 +55,18 @@ NEW_COLOUR = "#D55E00"
 CLOSER_STYLE = ("#009E73", "solid")
 FURTHER_STYLE = ("#CC79A7", (0, (2, 1.5)))
 REMOVED_COLOUR = "#999999"
-FADING_COLOUR = "#555555"  # a dashed edge around a paler marker
-FADING_ALPHA = 0.35
+# A new contact: its marker (its kind's colour, a vermillion edge) inside a bold vermillion
+# ring, as the legend's entry is a ring.
+NEW_EDGE_WIDTH = 3.5
+NEW_RING_SIZE = 800
+# A fading tie: grey, paler, with a dashed edge, for every kind (the shape tells the kind);
+# the legend entry is drawn with the same values, so the two look the same.
+FADING_FACE = "#BBBBBB"
+FADING_COLOUR = "#555555"
+FADING_ALPHA = 0.8
+FADING_EDGE_WIDTH = 2.5
+FADING_DASHES = (0, (2.5, 1.5))
+MARKER_SIZE = 260
 SECTOR = 2 * math.pi / len(Domain)
 CENTRE_HOLE = 0.6
 # Labels longer than this are cut ("Buurvrouw Ri…"): at a size readable on a phone, longer
@@ -113,7 +128,7 @@ def render_circle(
 ) -> bytes:
     """The circle picture as PNG bytes. ``changes`` (e.g. since last week) marks new and moved
     contacts and shows removed ones greyed out where they were; ``fading`` (contact ids)
-    marks ties that are fading."""
+    marks ties that are fading. The legend lists what is drawn (:func:`legend_entries`)."""
     rings = max(rings, max((c.circle for c in contacts), default=1))
     # Text is most of the drawing time; unhinted glyphs render ~20 % faster and look the same
     # at this size.
@@ -125,7 +140,8 @@ def render_circle(
         renderer.clear()
         # The rings, sectors, their words and the legend are the same for every client in a
         # language: drawn once, then copied in before the contacts are drawn on top.
-        renderer.restore_region(_background(texts, rings, changes is not None))
+        entries = legend_entries(contacts, changes=changes, fading=fading)
+        renderer.restore_region(_background(texts, rings, entries))
         figure.draw(renderer)
     pixels = np.asarray(canvas.buffer_rgba())  # type: ignore[no-untyped-call]
     buffer = io.BytesIO()
@@ -154,31 +170,37 @@ def draw_circle(
     figure, axes = _canvas(rings)
 
     # One scatter per marker style (not per contact): drawing cost grows with artists.
-    groups: dict[tuple[str, str, str], list[Contact]] = {}
+    groups: dict[tuple[ContactKind, str], list[Contact]] = {}
     for contact in contacts:
-        marker, colour = KIND_STYLE[contact.kind]
-        edge = (
-            NEW_COLOUR
+        look = (
+            "new"
             if contact.contact_id in new_ids
-            else FADING_COLOUR
+            else "fading"
             if contact.contact_id in fading
-            else "white"
+            else "plain"
         )
-        groups.setdefault((marker, colour, edge), []).append(contact)
-    for (marker, colour, edge), members in groups.items():
-        faded = edge == FADING_COLOUR
+        groups.setdefault((contact.kind, look), []).append(contact)
+    for (kind, look), members in groups.items():
         axes.scatter(
             [positions[c.contact_id][0] for c in members],
             [positions[c.contact_id][1] for c in members],
-            s=260,
-            marker=marker,
-            c=colour,
-            alpha=FADING_ALPHA if faded else 1.0,
-            edgecolors=edge,
-            linewidths=3.0 if edge != "white" else 1.0,
-            linestyles="--" if faded else "solid",
+            marker=KIND_STYLE[kind][0],
             zorder=3,
             gid="contacts",
+            **marker_look(kind, look),
+        )
+    fresh = [c for c in contacts if c.contact_id in new_ids]
+    if fresh:
+        axes.scatter(
+            [positions[c.contact_id][0] for c in fresh],
+            [positions[c.contact_id][1] for c in fresh],
+            s=NEW_RING_SIZE,
+            marker="o",
+            facecolors="none",
+            edgecolors=NEW_COLOUR,
+            linewidths=NEW_EDGE_WIDTH,
+            zorder=3,
+            gid="new",
         )
     if removed:
         axes.scatter(
@@ -216,6 +238,53 @@ def draw_circle(
 
     figure.suptitle(texts.title, fontsize=LARGE_PT, y=0.985)
     return figure
+
+
+def marker_look(kind: ContactKind, look: str) -> dict[str, Any]:
+    """How a contact's marker is drawn (scatter arguments but its shape): "plain", "new" (its
+    colour in a bold vermillion ring) or "fading" (grey, paler, a dashed edge: the same for
+    every kind, and the same as its legend entry)."""
+    colour = KIND_STYLE[kind][1]
+    if look == "new":
+        return {"s": MARKER_SIZE, "c": colour, "edgecolors": NEW_COLOUR, "linewidths": 2.0}
+    if look == "fading":
+        return {
+            "s": MARKER_SIZE,
+            "c": FADING_FACE,
+            "alpha": FADING_ALPHA,
+            "edgecolors": FADING_COLOUR,
+            "linewidths": FADING_EDGE_WIDTH,
+            "linestyles": [FADING_DASHES],
+        }
+    return {"s": MARKER_SIZE, "c": colour, "edgecolors": "white", "linewidths": 1.0}
+
+
+# What the legend can list after the kinds of contact, in this order.
+CHANGES = ("new", "closer", "further", "removed", "fading")
+LegendEntry = ContactKind | str
+
+
+def legend_entries(
+    contacts: Sequence[Contact],
+    *,
+    changes: Comparison | None = None,
+    fading: Collection[int] = (),
+) -> tuple[LegendEntry, ...]:
+    """What the legend of a picture of ``contacts`` lists: the kinds of contact on it, then
+    the changes drawn on it (:data:`CHANGES`), nothing that is not there."""
+    kinds = {contact.kind for contact in contacts}
+    new_ids = {c.contact_id for c in changes.added} if changes else set()
+    drawn = {
+        "new": any(c.contact_id in new_ids for c in contacts),
+        "closer": bool(changes and changes.closer),
+        "further": bool(changes and changes.further),
+        "removed": bool(changes and changes.removed),
+        "fading": any(c.contact_id in fading and c.contact_id not in new_ids for c in contacts),
+    }
+    return (
+        *(kind for kind in KIND_STYLE if kind in kinds),
+        *(change for change in CHANGES if drawn[change]),
+    )
 
 
 def short_label(label: str) -> str:
@@ -267,22 +336,31 @@ def _canvas(rings: int) -> tuple[Figure, Axes]:
 
 
 @lettering()
-def background_figure(texts: CircleTexts, rings: int, with_changes: bool) -> Figure:
-    """What every circle picture in one language has in common, as a figure."""
+def background_figure(
+    texts: CircleTexts,
+    rings: int,
+    with_changes: bool,
+    entries: Sequence[LegendEntry] | None = None,
+) -> Figure:
+    """What every circle picture in one language with the same legend has in common, as a
+    figure. The legend lists ``entries`` (:func:`legend_entries`); without them every kind,
+    and every change when ``with_changes``."""
     figure, axes = _canvas(rings)
     figure.patch.set_facecolor("white")
     _draw_background(axes, texts, rings)
-    _draw_legend(figure, texts, with_changes)
+    if entries is None:
+        entries = (*KIND_STYLE, *(CHANGES if with_changes else ()))
+    _draw_legend(figure, texts, entries)
     return figure
 
 
 # Agg buffer regions (matplotlib gives them no public type).
 _BACKGROUNDS: dict[tuple[object, ...], Any] = {}
 # Each is a full picture in memory (about 6 MB): a few languages × ring counts × legends.
-_MAX_BACKGROUNDS = 8
+_MAX_BACKGROUNDS = 12
 
 
-def _background(texts: CircleTexts, rings: int, with_changes: bool) -> Any:
+def _background(texts: CircleTexts, rings: int, entries: tuple[LegendEntry, ...]) -> Any:
     key = (
         tuple(texts.domains.items()),
         tuple(texts.circles.items()),
@@ -293,10 +371,10 @@ def _background(texts: CircleTexts, rings: int, with_changes: bool) -> Any:
         texts.removed,
         texts.fading,
         rings,
-        with_changes,
+        entries,
     )
     if key not in _BACKGROUNDS:
-        figure = background_figure(texts, rings, with_changes)
+        figure = background_figure(texts, rings, False, entries)
         canvas = FigureCanvasAgg(figure)
         canvas.draw()  # type: ignore[no-untyped-call]
         if len(_BACKGROUNDS) >= _MAX_BACKGROUNDS:
@@ -395,45 +473,115 @@ class _ArrowHandler(HandlerBase):
         return [arrow]
 
 
-def _draw_legend(figure: Figure, texts: CircleTexts, with_changes: bool) -> None:
+class _Fading:
+    """The legend entry of a fading tie, drawn as the marker is on the picture."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+
+    def get_label(self) -> str:
+        return self.label
+
+
+class _FadingHandler(HandlerBase):
+    def create_artists(  # type: ignore[override]
+        self,
+        legend: Legend,
+        orig_handle: _Fading,
+        xdescent: float,
+        ydescent: float,
+        width: float,
+        height: float,
+        fontsize: float,
+        trans: Transform,
+    ) -> list[Artist]:
+        centre = (width / 2 - xdescent, height / 2 - ydescent)
+        look = marker_look(ContactKind.PERSON, "fading")
+        # The fill (the entry's colours, as a marker) and over it the dashed edge: a line's
+        # marker has no dashed edge, a scatter's has.
+        fill = Line2D(
+            [centre[0]],
+            [centre[1]],
+            marker=KIND_STYLE[ContactKind.PERSON][0],
+            linestyle="",
+            markersize=math.sqrt(look["s"]),
+            markerfacecolor=look["c"],
+            markeredgecolor=look["edgecolors"],
+            markeredgewidth=0,
+            alpha=look["alpha"],
+            transform=trans,
+        )
+        shape = MarkerStyle(KIND_STYLE[ContactKind.PERSON][0])
+        edge = PathCollection(
+            [shape.get_path().transformed(shape.get_transform())],  # as a scatter's
+            sizes=[look["s"]],
+            offsets=[centre],
+            offset_transform=trans,
+            transform=IdentityTransform(),  # sizes in points, as a scatter's
+            facecolors="none",
+            edgecolors=look["edgecolors"],
+            linewidths=look["linewidths"],
+            linestyles=look["linestyles"],
+            alpha=look["alpha"],
+        )
+        return [fill, edge]
+
+
+def _draw_legend(figure: Figure, texts: CircleTexts, entries: Sequence[LegendEntry]) -> None:
+    """The legend: the kinds of contact in ``entries`` in the first columns, then the
+    changes, filled column by column."""
     handles: list[Any] = [
         Line2D(
             [],
             [],
-            marker=marker,
-            color=colour,
+            marker=KIND_STYLE[entry][0],
+            color=KIND_STYLE[entry][1],
             linestyle="",
             markersize=14,
-            label=texts.kinds[kind],
+            label=texts.kinds[entry],
         )
-        for kind, (marker, colour) in KIND_STYLE.items()
+        for entry in entries
+        if isinstance(entry, ContactKind)
     ]
-    if with_changes:
-        handles += [
-            _changed(texts.new, edge=NEW_COLOUR),
-            _Arrow(CLOSER_STYLE, texts.closer),
-            _Arrow(FURTHER_STYLE, texts.further),
-            _changed(texts.removed, marker="x", face=REMOVED_COLOUR, edge=REMOVED_COLOUR, width=3),
-            _changed(texts.fading, face="#DDDDDD", edge=FADING_COLOUR, width=2),
-        ]
+    kinds = len(handles)
+    changes: dict[str, Callable[[], Any]] = {
+        "new": lambda: _changed(
+            texts.new, face="white", edge=NEW_COLOUR, width=NEW_EDGE_WIDTH, size=18
+        ),
+        "closer": lambda: _Arrow(CLOSER_STYLE, texts.closer),
+        "further": lambda: _Arrow(FURTHER_STYLE, texts.further),
+        "removed": lambda: _changed(
+            texts.removed, marker="x", face=REMOVED_COLOUR, edge=REMOVED_COLOUR, width=3
+        ),
+        "fading": lambda: _Fading(texts.fading),
+    }
+    handles += [changes[entry]() for entry in entries if not isinstance(entry, ContactKind)]
+    if not handles:
+        return
     figure.legend(
         handles=handles,
         # Filled column by column: the kinds first, then what changed.
-        ncol=3 if with_changes else 4,
+        ncol=min(3, len(handles)) if len(handles) > kinds else max(1, kinds),
         loc="lower center",
         fontsize=SMALL_PT,
         frameon=False,
         bbox_to_anchor=(0.5, 0.005),
         handlelength=2.2,
         columnspacing=1.2,
-        handler_map={_Arrow: _ArrowHandler()},
+        handler_map={_Arrow: _ArrowHandler(), _Fading: _FadingHandler()},
     )
 
 
 def _changed(
-    label: str, *, edge: str, marker: str = "o", face: str = "#BBBBBB", width: float = 3
+    label: str,
+    *,
+    edge: str,
+    marker: str = "o",
+    face: str = "#BBBBBB",
+    width: float = 3,
+    size: float = 14,
 ) -> Line2D:
-    """A legend entry for one kind of change drawn on a marker (new, gone, fading)."""
+    """A legend entry for one kind of change drawn on a marker (new, gone)."""
     return Line2D(
         [],
         [],
@@ -442,6 +590,6 @@ def _changed(
         markeredgecolor=edge,
         markeredgewidth=width,
         linestyle="",
-        markersize=14,
+        markersize=size,
         label=label,
     )
