@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import math
 from datetime import date, timedelta
+from typing import Any
 
 import numpy as np
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import PathCollection
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -21,8 +23,18 @@ from buddybot.handlers.network import circle_texts
 from buddybot.i18n import translator
 from buddybot.metrics import WeekFigures
 from buddybot.network import Comparison, Contact, ContactKind, Domain, Move
+from buddybot.pictures import circle
 from buddybot.pictures.caseload import CaseloadRow, CaseloadTexts, draw_caseload
-from buddybot.pictures.circle import background_figure, draw_circle
+from buddybot.pictures.circle import (
+    FADING_COLOUR,
+    FADING_FACE,
+    KIND_STYLE,
+    NEW_COLOUR,
+    background_figure,
+    draw_circle,
+    legend_entries,
+    render_circle,
+)
 from buddybot.pictures.lettering import PHONE_WIDTH_PX, READABLE_PX, shown_px
 from buddybot.pictures.ownweek import (
     MAX_CHIPS,
@@ -30,6 +42,7 @@ from buddybot.pictures.ownweek import (
     Person,
     WeekCount,
     draw_own_week,
+    has_content,
 )
 from buddybot.pictures.weeks import draw_weeks
 from buddybot.runner import BotProcess
@@ -73,6 +86,8 @@ def _own_week_texts(language: str) -> OwnWeekTexts:
         not_known=tr("myweek.picture_not_known"),
         weeks=tr("myweek.picture_weeks"),
         more=lambda count: tr.plural("myweek.picture_more", count),
+        buddy=lambda name: tr("myweek.picture_buddy_named", name=name),
+        your_buddy=tr("myweek.picture_buddy"),
     )
 
 
@@ -230,7 +245,13 @@ def test_the_clients_week_is_a_simple_picture_of_who_they_saw() -> None:
     assert len(figure.axes) == 1  # no second axis, no scales
     assert not figure.axes[0].axison
     words = {t.get_text() for t in _texts(figure)}
-    assert {"Mama", "Buurvrouw Rita", "Bram", "Je had contact met:", "Mensen per week"} <= words
+    assert {
+        "Mama",
+        "Buurvrouw Rita",
+        "Bram (buddy)",
+        "Je had contact met:",
+        "Mensen per week",
+    } <= words
     assert "?" in words  # a week without answers is not known, not zero
     assert _chips(figure) == len(people)
 
@@ -254,12 +275,9 @@ async def test_myweek_and_the_professional_send_no_circle_for_an_empty_network(
 
     mine = await amira.ask("/myweek")
     assert mine.content.startswith("📅 Your week")
-    week = await amira.next_message()
-    assert week.photo is not None
-    assert week.content == "📅 Your week in a picture."
-    # Nothing more: the next message answers the next command.
+    # Nothing more (no answers yet: no week picture either, item 4 of the review): the next
+    # message answers the next command.
     assert (await amira.ask("/myweek")).content.startswith("📅 Your week")
-    await amira.next_message()  # its week picture
 
     question = await els.ask("/digest")
     await els.tap(question, "Deze week tot nu")
@@ -271,11 +289,159 @@ async def test_myweek_and_the_professional_send_no_circle_for_an_empty_network(
     assert "Amira" in chart.content
     assert (await els.ask("/digest")).photo is None  # no empty circle came before it
 
-    # With someone in it: the week picture, then "Your network".
+    # With someone in it: "Your network" (still no answers: no week picture).
     await with_network(bot, await client_id_of(bot, amira), "Mama")
     amira.catch_up()
     await amira.ask("/myweek")
-    week, circle = await amira.next_message(), await amira.next_message()
-    assert week.photo is not None
+    circle = await amira.next_message()
     assert circle.photo is not None
     assert circle.content == "⭕ This is your network, Amira."
+
+
+def _legend_labels(figure: Figure) -> list[str]:
+    return [t.get_text() for t in figure.legends[0].get_texts()] if figure.legends else []
+
+
+def test_the_legend_lists_only_the_kinds_and_changes_on_the_picture(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Before, every circle's legend listed all four kinds, and with changes all five of
+    new, moved closer, moved further away, gone and fading, whatever was drawn."""
+    tr = translator("en")
+    texts = circle_texts(tr, "Amira", own=True)
+    mama = Contact(1, ContactKind.PERSON, "Mama", 1, Domain.FAMILY)
+    fikkie = Contact(2, ContactKind.ANIMAL, "Fikkie", 1, Domain.FAMILY)
+    nothing_changed = Comparison(added=(), removed=(), closer=(), further=())
+    assert legend_entries([mama, fikkie], changes=nothing_changed) == (
+        ContactKind.PERSON,
+        ContactKind.ANIMAL,
+    )
+    assert legend_entries([mama, fikkie], fading={2}) == (
+        ContactKind.PERSON,
+        ContactKind.ANIMAL,
+        "fading",
+    )
+    new_mama = Comparison(added=(mama,), removed=(), closer=(), further=())
+    assert legend_entries([mama], changes=new_mama, fading={1}) == (ContactKind.PERSON, "new")
+    assert legend_entries([]) == ()
+
+    # What the picture is drawn with: the legend of its background.
+    drawn: list[list[str]] = []
+    background = circle.background_figure
+
+    def record(*args: object) -> Figure:
+        figure = background(*args)  # type: ignore[arg-type]
+        drawn.append(_legend_labels(figure))
+        return figure
+
+    monkeypatch.setattr(circle, "background_figure", record)
+    monkeypatch.setattr(circle, "_BACKGROUNDS", {})
+    render_circle([mama, fikkie], texts, changes=nothing_changed, fading={2})
+    render_circle([mama], texts)
+    three = [mama, fikkie, Contact(3, ContactKind.PERSON, "Jan", 2, Domain.FRIENDS)]
+    render_circle(three, texts, changes=_changes(three))
+    assert drawn == [
+        ["Person", "Animal", "fading"],
+        ["Person"],
+        ["Person", "Animal", "new", "moved closer", "moved further away", "gone"],
+    ]
+
+
+def _fading_legend(figure: Figure) -> tuple[Line2D, PathCollection]:
+    legend = figure.legends[0]
+    labels = [t.get_text() for t in legend.get_texts()]
+    handle = legend.legend_handles[labels.index("fading")]
+    assert isinstance(handle, Line2D)
+    (edge,) = legend.findobj(PathCollection)
+    return handle, edge
+
+
+def test_a_fading_tie_looks_like_its_legend_entry_whatever_its_kind() -> None:
+    """Before, a fading tie was a pale version of its kind's colour (a light-blue person):
+    unlike its grey legend entry, and like a new one but for the colour of its edge."""
+    kinds = list(ContactKind)
+    contacts = [Contact(n + 1, kind, f"Oma {n}", 1, Domain.FAMILY) for n, kind in enumerate(kinds)]
+    texts = circle_texts(translator("en"), "Lotte")
+    figure = draw_circle(contacts, texts, fading={c.contact_id for c in contacts})
+    faded = [c for c in figure.axes[0].collections if c.get_gid() == "contacts"]
+    assert len(faded) == len(kinds)
+    fill, edge = _fading_legend(background_figure(texts, 3, True))
+    for collection in faded:
+        assert to_hex(np.asarray(collection.get_facecolor())[0]) == FADING_FACE.lower()
+        assert to_hex(np.asarray(collection.get_edgecolor())[0]) == FADING_COLOUR.lower()
+        # As the legend shows it: the same grey fill, the same dashed edge, as pale.
+        assert to_hex(fill.get_markerfacecolor()) == FADING_FACE.lower()
+        assert to_hex(np.asarray(edge.get_edgecolor())[0]) == FADING_COLOUR.lower()
+        assert collection.get_linestyle() == edge.get_linestyle()
+        assert collection.get_linewidth() == edge.get_linewidth()
+        assert collection.get_alpha() == edge.get_alpha() == fill.get_alpha()
+        styles: list[Any] = list(collection.get_linestyle())  # [(offset, dashes)]
+        assert styles[0][1]  # dashed
+    # The shape still says the kind.
+    shapes = {np.asarray(collection.get_paths()[0].vertices).shape for collection in faded}
+    assert len(shapes) > 1
+
+
+def test_a_new_contact_is_its_kinds_colour_in_a_bold_ring_unlike_a_fading_one() -> None:
+    mama = Contact(1, ContactKind.PERSON, "Mama", 1, Domain.FAMILY)
+    oma = Contact(2, ContactKind.PERSON, "Oma", 1, Domain.FAMILY)
+    texts = circle_texts(translator("en"), "Lotte")
+    changes = Comparison(added=(mama,), removed=(), closer=(), further=())
+    figure = draw_circle([mama, oma], texts, changes=changes, fading={2})
+    collections = figure.axes[0].collections
+    (ring,) = [c for c in collections if c.get_gid() == "new"]
+    assert to_hex(np.asarray(ring.get_edgecolor())[0]) == NEW_COLOUR.lower()
+    assert len(np.asarray(ring.get_facecolor())) == 0 or np.asarray(ring.get_facecolor())[0][3] == 0
+    assert np.asarray(ring.get_linewidth())[0] >= 3
+    marker_faces = {
+        to_hex(np.asarray(c.get_facecolor())[0])
+        for c in collections
+        if c.get_gid() == "contacts" and (c.get_alpha() or 1.0) == 1.0
+    }
+    assert marker_faces == {KIND_STYLE[ContactKind.PERSON][1].lower()}
+    legend = background_figure(texts, 3, True).legends[0]
+    labels = [t.get_text() for t in legend.get_texts()]
+    new = legend.legend_handles[labels.index("new")]
+    assert isinstance(new, Line2D)
+    assert to_hex(new.get_markeredgecolor()) == NEW_COLOUR.lower()
+    fill, _ = _fading_legend(background_figure(texts, 3, True))
+    assert to_hex(new.get_markerfacecolor()) != to_hex(fill.get_markerfacecolor())
+
+
+def test_the_buddys_chip_says_buddy() -> None:
+    """Before, the buddy's chip was a hexagon and "Bram", explained nowhere."""
+    for language, unknown in (("nl", "Je buddy"), ("en", "Your buddy")):
+        texts = _own_week_texts(language)
+        people = [Person("Mama", ContactKind.PERSON), Person("Bram", None)]
+        words = {t.get_text() for t in _texts(draw_own_week(people, _weeks_row(), texts))}
+        assert "Bram (buddy)" in words
+        assert "Bram" not in words
+        nameless = draw_own_week([Person("", None)], _weeks_row(), texts)
+        assert unknown in {t.get_text() for t in _texts(nameless)}
+    long = draw_own_week([Person("Alexandrina-Maria", None)], _weeks_row(), _own_week_texts("nl"))
+    labels = [t.get_text() for t in _texts(long) if "(buddy)" in t.get_text()]
+    assert labels
+    assert labels[0].endswith("… (buddy)")
+
+
+def test_a_week_picture_with_nothing_on_it_is_not_made() -> None:
+    unknown = [WeekCount(f"{n}/11", None, shown=n == 5) for n in range(6)]
+    assert not has_content(None, unknown)
+    assert has_content([], unknown)  # answered: nobody
+    assert has_content(None, _weeks_row())  # earlier weeks have their numbers
+    assert has_content([Person("Mama", ContactKind.PERSON)], unknown)
+
+
+async def test_myweek_without_any_answers_sends_no_week_picture(
+    bot: BotProcess, sandbox: TelegramSandbox
+) -> None:
+    """Before, a client without answers got "📅 Your week in a picture." with "No answers
+    yet" on it and nothing else."""
+    _, amira = await joined_client(bot, sandbox)
+    amira.catch_up()
+    mine = await amira.ask("/myweek")
+    assert mine.content.startswith("📅 Your week")
+    # The next message answers the next command: no picture came in between.
+    again = await amira.ask("/help")
+    assert again.photo is None
+    assert not again.content.startswith("📅 Your week in a picture")

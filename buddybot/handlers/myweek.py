@@ -19,7 +19,13 @@ from buddybot.handlers.network import circle_texts
 from buddybot.i18n import Translator
 from buddybot.metrics import reported
 from buddybot.pictures.circle import render_circle
-from buddybot.pictures.ownweek import OwnWeekTexts, Person, WeekCount, render_own_week
+from buddybot.pictures.ownweek import (
+    OwnWeekTexts,
+    Person,
+    WeekCount,
+    has_content,
+    render_own_week,
+)
 from buddybot.services import digest
 from buddybot.services.digest import MyWeek, OwnWeek
 from buddybot.services.people import Role
@@ -68,9 +74,10 @@ async def myweek_command(update: Update, context: BuddyContext) -> None:
         return
     tr = context.tr
     await send_replies(message, replies(own_week_blocks(tr, found.own)))
-    await context.bot.send_photo(
-        user.id, own_week_picture(tr, found), caption=tr("myweek.picture_caption")
-    )
+    # Nothing to show (no answers in any of its weeks): no picture; the text says it.
+    week_picture = own_week_picture(tr, found)
+    if week_picture is not None:
+        await context.bot.send_photo(user.id, week_picture, caption=tr("myweek.picture_caption"))
     # An empty network has no picture: the text says so and how to add someone (/network).
     if found.contacts:
         pictures = found.pictures
@@ -84,16 +91,17 @@ async def myweek_command(update: Update, context: BuddyContext) -> None:
         await context.bot.send_photo(user.id, circle, caption=caption)
 
 
-def own_week_picture(tr: Translator, found: MyWeek) -> bytes:
+def own_week_picture(tr: Translator, found: MyWeek) -> bytes | None:
     """The client's week as a simple picture: who they were in touch with, and how many
-    people in each of the last weeks."""
+    people in each of the last weeks; None when it would show nothing
+    (:func:`ownweek.has_content`: no answers in any of its weeks)."""
     shown = found.own.week.week
     people = None
     if found.seen is not None:
         people = [
             Person(seen.contact.label, seen.contact.kind)
             if seen.contact is not None
-            else Person(seen.buddy_name or tr("myweek.picture_buddy"), None)
+            else Person(seen.buddy_name or "", None)
             for seen in found.seen
         ]
     figures = found.pictures.figures
@@ -119,5 +127,9 @@ def own_week_picture(tr: Translator, found: MyWeek) -> bytes:
         not_known=tr("myweek.picture_not_known"),
         weeks=tr("myweek.picture_weeks"),
         more=lambda count: tr.plural("myweek.picture_more", count),
+        buddy=lambda name: tr("myweek.picture_buddy_named", name=name),
+        your_buddy=tr("myweek.picture_buddy"),
     )
+    if not has_content(people, weeks):
+        return None
     return render_own_week(people, weeks, texts)

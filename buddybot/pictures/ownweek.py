@@ -39,7 +39,7 @@ WEEKS_HEIGHT = 2.9
 @dataclass(frozen=True)
 class Person:
     """Someone the client was in touch with: their label, and the kind of contact (None for
-    the buddy)."""
+    the buddy: the label is their first name, "" when not known)."""
 
     label: str
     kind: ContactKind | None
@@ -65,6 +65,10 @@ class OwnWeekTexts:
     not_known: str  # instead of chips, when there were no answers that week
     weeks: str  # above the row of weeks: "People per week"
     more: Callable[[int], str]
+    # The buddy's chip: "Bram (buddy)" (``buddy(name)``), or "Your buddy" without a name;
+    # the hexagon alone would say nothing.
+    buddy: Callable[[str], str]
+    your_buddy: str
 
 
 @lettering()
@@ -121,7 +125,9 @@ def _chips(
     """(label, (marker, colour)) per chip; the last says "+ n more" (no marker) when there
     are more people than :data:`MAX_CHIPS`."""
     chips: list[tuple[str, tuple[str, str] | None]] = [
-        (_short(person.label), BUDDY_STYLE if person.kind is None else KIND_STYLE[person.kind])
+        (_short(person.label), KIND_STYLE[person.kind])
+        if person.kind is not None
+        else (_buddy_label(person.label, texts), BUDDY_STYLE)
         for person in people
     ]
     if len(chips) > MAX_CHIPS:
@@ -130,10 +136,26 @@ def _chips(
     return chips
 
 
-def _short(label: str) -> str:
-    if len(label) <= CHIP_CHARACTERS:
+def has_content(people: Sequence[Person] | None, weeks: Sequence[WeekCount]) -> bool:
+    """Whether the picture would show anything: who the client was in touch with (nobody
+    counts: answered, but nobody), or at least one week's number. Without answers in any of
+    its weeks it would be "No answers yet" over a row of "?": nothing to send."""
+    return people is not None or any(week.people is not None for week in weeks)
+
+
+def _buddy_label(name: str, texts: OwnWeekTexts) -> str:
+    """ "Bram (buddy)": the name cut so that the whole still fits its chip (the word says
+    who it is, so it is never cut)."""
+    if not name:
+        return texts.your_buddy
+    room = max(4, CHIP_CHARACTERS + 3 - len(texts.buddy("")))
+    return texts.buddy(_short(name, room))
+
+
+def _short(label: str, characters: int = CHIP_CHARACTERS) -> str:
+    if len(label) <= characters:
         return label
-    return label[: CHIP_CHARACTERS - 1].rstrip() + "…"
+    return label[: characters - 1].rstrip() + "…"
 
 
 def _draw_chip(
