@@ -9,12 +9,19 @@ import matplotlib.image
 import numpy as np
 import pytest
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.transforms import Bbox
 
 from buddybot.handlers.network import circle_texts
 from buddybot.i18n import translator
 from buddybot.network import Comparison, Contact, ContactKind, Domain, Move
 from buddybot.pictures.caseload import CaseloadRow, CaseloadTexts, render_caseload
-from buddybot.pictures.circle import background_figure, draw_circle, render_circle
+from buddybot.pictures.circle import (
+    background_figure,
+    draw_circle,
+    label_sides,
+    render_circle,
+)
 
 
 def crowd(count: int) -> list[Contact]:
@@ -109,3 +116,37 @@ def test_an_unknown_week_in_the_caseload_picture_has_no_bar(
     texts = CaseloadTexts("Clients", "Contacts", "Mood", "not known", "needs attention")
     assert render_caseload(rows, texts).startswith(b"\x89PNG")
     assert drawn == [10]
+
+
+def test_labels_and_circle_names_keep_clear_where_it_is_cheap() -> None:
+    """Before, "Zus Ine" ran into "Vriendin No…" (all labels under their marker) and the
+    circle's name "Very close" lay over Mama's marker (review of issue 17, item 5)."""
+    # Two markers side by side (as Zus Ine and Vriendin Noor in Lotte's picture): the
+    # second label goes above its marker.
+    side_by_side = [((0.0, 0.6), "Zus Ine"), ((0.55, 0.6), "Vriendin No…")]
+    assert label_sides(side_by_side, 3) == ["below", "above"]
+    assert label_sides([((0.0, 1.05), "Zus Ine"), ((2.5, 1.05), "Mama")], 3) == [
+        "below",
+        "below",
+    ]
+
+    amira = [
+        Contact(1, ContactKind.PERSON, "Mama", 1, Domain.FAMILY),
+        Contact(2, ContactKind.ANIMAL, "Fikkie", 1, Domain.FAMILY),
+    ]
+    figure = draw_circle(amira, circle_texts(translator("en"), "Amira", own=True))
+    background = background_figure(circle_texts(translator("en"), "Amira", own=True), 3, False)
+    FigureCanvasAgg(background).draw()  # type: ignore[no-untyped-call]
+    FigureCanvasAgg(figure).draw()  # type: ignore[no-untyped-call]
+    names = [
+        t.get_window_extent()
+        for t in background.axes[0].texts
+        if t.get_text() in {"Very close", "Close", "Further away"}
+    ]
+    assert len(names) == 3
+    for collection in figure.axes[0].collections:
+        if collection.get_gid() != "contacts":
+            continue
+        for x, y in figure.axes[0].transData.transform(collection.get_offsets()):
+            marker = Bbox.from_extents(x - 10, y - 10, x + 10, y + 10)  # s=260: ±8 pt
+            assert not any(marker.overlaps(name) for name in names)

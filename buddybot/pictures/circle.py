@@ -220,17 +220,20 @@ def draw_circle(
         ):
             for move in moves:
                 _draw_move(axes, positions[move.contact.contact_id], move.from_circle, gid, style)
-    below = offset_copy(axes.transData, fig=figure, y=-13, units="points")
-    for contact in [*contacts, *removed]:
+    below = offset_copy(axes.transData, fig=figure, y=-LABEL_GAP_PT, units="points")
+    above = offset_copy(axes.transData, fig=figure, y=LABEL_GAP_PT, units="points")
+    labelled = [*contacts, *removed]
+    sides = label_sides([(positions[c.contact_id], short_label(c.label)) for c in labelled], rings)
+    for contact, side in zip(labelled, sides, strict=True):
         x, y = positions[contact.contact_id]
         gone = contact in removed
         axes.text(
             x,
             y,
             short_label(contact.label),
-            transform=below,
+            transform=below if side == "below" else above,
             ha="center",
-            va="top",
+            va="top" if side == "below" else "bottom",
             fontsize=SMALL_PT,
             color="#777777" if gone else "black",
             zorder=4,
@@ -284,6 +287,61 @@ def legend_entries(
     return (
         *(kind for kind in KIND_STYLE if kind in kinds),
         *(change for change in CHANGES if drawn[change]),
+    )
+
+
+# A label's distance from its marker's centre, and the boxes :func:`label_sides` guesses
+# (in pixels: a marker's half width, a character's width and a line's height at SMALL_PT).
+LABEL_GAP_PT = 13
+_MARKER_PX = 13.0
+_CHARACTER_PX = SMALL_PT * DPI / 72 * 0.55
+_LINE_PX = SMALL_PT * DPI / 72 * 1.2
+
+Box = tuple[float, float, float, float]  # left, bottom, right, top (pixels)
+
+
+def label_sides(labels: Sequence[tuple[tuple[float, float], str]], rings: int) -> list[str]:
+    """Where each label goes, "below" its marker or "above" it: below unless it would run
+    into a marker, a label placed before it or a circle's name, and above would not. The
+    boxes are a guess from the number of characters (cheap, and on the safe side)."""
+    scale = WIDTH_PX / (2 * (CENTRE_HOLE + rings + MARGIN))  # pixels per circle
+    points = [(x * scale, y * scale) for (x, y), _ in labels]
+    taken: list[Box] = [
+        (x - _MARKER_PX, y - _MARKER_PX, x + _MARKER_PX, y + _MARKER_PX) for x, y in points
+    ]
+    taken += [
+        (box[0] * scale, box[1] * scale, box[2] * scale, box[3] * scale)
+        for box in _circle_name_boxes(rings)
+    ]
+    gap = LABEL_GAP_PT * DPI / 72
+    sides = []
+    for index, ((x, y), (_, text)) in enumerate(zip(points, labels, strict=True)):
+        half = len(text) * _CHARACTER_PX / 2
+        own = taken[index]
+        others = [box for number, box in enumerate(taken) if box is not own]
+        under = (x - half, y - gap - _LINE_PX, x + half, y - gap)
+        over = (x - half, y + gap, x + half, y + gap + _LINE_PX)
+        side, box = "below", under
+        if _hits(under, others) and not _hits(over, others):
+            side, box = "above", over
+        sides.append(side)
+        taken.append(box)
+    return sides
+
+
+def _circle_name_boxes(rings: int) -> list[Box]:
+    """Where the circles' names are (in circles; a guess for names up to 14 characters)."""
+    return [
+        (-0.9, CENTRE_HOLE + ring - 0.15, 0.9, CENTRE_HOLE + ring + 0.15)
+        for ring in range(1, rings + 1)
+    ]
+
+
+def _hits(box: Box, others: Sequence[Box]) -> bool:
+    left, bottom, right, top = box
+    return any(
+        left < o_right and o_left < right and bottom < o_top and o_bottom < top
+        for o_left, o_bottom, o_right, o_top in others
     )
 
 
@@ -421,16 +479,18 @@ def _draw_background(axes: Axes, texts: CircleTexts, rings: int) -> None:
             )
         )
         if ring:
-            x, y = _xy(math.radians(2), ring - 0.08)
+            # On its circle's line at the top, between the two sectors: the markers sit
+            # between the lines, so the name does not cover one (:func:`_circle_name_boxes`).
             axes.text(
-                x,
-                y,
+                0,
+                CENTRE_HOLE + ring,
                 texts.circles.get(ring, str(ring)),
                 fontsize=SMALL_PT,
                 color="#555555",
-                ha="left",
-                va="top",
+                ha="center",
+                va="center",
                 zorder=1,
+                bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none"},
             )
     axes.text(0, 0, "★", ha="center", va="center", fontsize=30, zorder=2)
 
