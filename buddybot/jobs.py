@@ -19,6 +19,7 @@ from buddybot import outgoing, sender
 from buddybot.context import BuddyContext
 from buddybot.handlers.checkin import prompt_reply
 from buddybot.handlers.digest import digest_parts, send_part
+from buddybot.i18n import text_key
 from buddybot.services import checkins, digest, privacy
 from buddybot.services.checkins import Prompt
 from buddybot.services.outbox import Outgoing
@@ -112,16 +113,9 @@ async def _send_prompt(context: BuddyContext, prompt: Prompt, *, reminder: bool)
         keyboard=reply.keyboard,
         what=f"check-in {prompt.checkin_id}",
     )
-    if reminder and sent.ok and prompt.message_id is not None:
+    if reminder and sent.ok:
         # One live copy of the question: the prompt above points down to the reminder.
-        tr = context.runtime.translator_in(prompt.language)
-        await sender.replace(
-            context.bot,
-            prompt.telegram_user_id,
-            prompt.message_id,
-            tr("checkin.goes_on_below"),
-            what=f"check-in {prompt.checkin_id} moved to its reminder",
-        )
+        await _replace_prompt(context, prompt, text_key("checkin.goes_on_below"), "moved down")
     return sent
 
 
@@ -146,6 +140,12 @@ async def _record(
 async def _close_prompt(context: BuddyContext, prompt: Prompt) -> None:
     """Take the buttons off a prompt whose answer window passed; already changed, deleted or
     unreachable, the row is closed either way."""
+    await _replace_prompt(context, prompt, text_key("checkin.closed"), "closed")
+
+
+async def _replace_prompt(context: BuddyContext, prompt: Prompt, key: str, why: str) -> None:
+    """The text of ``key`` in place of the prompt's message and its buttons (when its
+    message is known)."""
     if prompt.message_id is None:
         return
     tr = context.runtime.translator_in(prompt.language)
@@ -153,8 +153,8 @@ async def _close_prompt(context: BuddyContext, prompt: Prompt) -> None:
         context.bot,
         prompt.telegram_user_id,
         prompt.message_id,
-        tr("checkin.closed"),
-        what=f"check-in {prompt.checkin_id} closed",
+        tr(key),
+        what=f"check-in {prompt.checkin_id} {why}",
     )
 
 
