@@ -185,3 +185,23 @@ async def test_the_reminder_greets_once_and_nobody_seen_is_not_a_count(
         await amira.tap(reminder, tap)
     assert reminder.content == "Thank you, Amira! 🌱 Good to hear from you."
     assert (await _answers(clocked_bot))[2] == [CheckinStatus.ANSWERED.value]
+
+
+async def test_someone_new_called_off_goes_straight_back_to_the_check_in(
+    clocked_bot: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
+) -> None:
+    _, amira, prompt = await _prompt(clocked_bot, sandbox, clock, "Mama")
+    await amira.tap(prompt, "Mama")
+    await amira.tap(prompt, "➕ Someone new…")
+    assert prompt.content == "Who or what do you want to add?"
+    await amira.tap(prompt, "⬅️ Back")
+    assert prompt.content.startswith("Hi Amira! 👋 Who have you been in touch with")
+    assert "✅ Mama" in _texts(prompt)
+    # Called off later on, after the name: the check-in's question comes back there too.
+    await amira.tap(prompt, "➕ Someone new…")
+    await amira.tap(prompt, "🧑 Person")
+    step = await amira.ask("Tante Zoë")
+    await amira.tap(step, "✖️ Cancel")
+    assert step.content.startswith("Hi Amira! 👋 Who have you been in touch with")
+    assert "✅ Mama" in _texts(step)
+    assert "Tante Zoë" not in _texts(step)

@@ -19,7 +19,7 @@ from telegram.error import BadRequest
 
 from buddybot import outgoing
 from buddybot.context import BuddyContext
-from buddybot.flows.checkin import EACH, MODES, Press, Step, parse_press, who_order
+from buddybot.flows.checkin import EACH, MODES, Action, Press, Step, parse_press, who_order
 from buddybot.handlers import basics, meetup, network
 from buddybot.handlers.buttons import STALE, Pressed, Stale, button, on_press, on_screen, show
 from buddybot.handlers.common import FACES, Reply
@@ -276,6 +276,12 @@ def _press_reply(tr: Translator, outcome: checkin_answers.PressOutcome) -> Reply
 
 
 checkin_button = on_press(parse_press, _pressed)
+
+
+async def show_question(pressed: Pressed, context: BuddyContext, checkin_id: int) -> None:
+    """Show check-in ``checkin_id``'s question where it stands, on the pressed message (as
+    its "Go on" button would): the way back from adding someone new."""
+    await _pressed(pressed, Press(checkin_id, Action.WHO), context)
 
 
 async def checkin_command(update: Update, context: BuddyContext) -> None:

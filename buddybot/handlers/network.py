@@ -454,6 +454,14 @@ network_button = on_press(parse_network, _on_network_press)
 
 async def _show_answer(pressed: Pressed, context: BuddyContext, answer: DraftAnswer) -> None:
     await _tell_client(context, answer.editing, answer.result)  # kept before the answer
+    result = answer.result
+    if isinstance(result, Ended) and result.checkin_id and result.reason is EndReason.CANCELLED:
+        # "Someone new" called off: straight back to the check-in's question, as it was.
+        # Imported here because the check-in's handlers import this module.
+        from buddybot.handlers import checkin
+
+        await checkin.show_question(pressed, context, result.checkin_id)
+        return
     await pressed.query.answer()
     reply = _answer_reply(_voice(context.tr, answer.editing), answer)
     await show(pressed.query, reply.text, reply.keyboard)
