@@ -5,18 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
+from babel.dates import format_date
 from telegram import InlineKeyboardMarkup, Update
 
 from buddybot.context import BuddyContext
 from buddybot.handlers import basics, invite
 from buddybot.handlers.buttons import STALE, Pressed, Stale, button, number, on_press, show
 from buddybot.handlers.common import Reply, replies, send_replies, show_replies
+from buddybot.handlers.digest import FLAG_TEXT, arrow
+from buddybot.handlers.digest import number as decimal
 from buddybot.handlers.pages import paging_row
 from buddybot.i18n import Translator, text_key
 from buddybot.paging import page_of
 from buddybot.roles import AgeGroup, ParticipantStatus
 from buddybot.services import caseload
-from buddybot.services.caseload import CaseloadEntry, ClientAction, ClientDetails
+from buddybot.services.caseload import ClientAction, ClientDetails, Glance
 from buddybot.services.people import Role
 
 CLIENTS = "cl"
@@ -45,29 +48,57 @@ def status_text(tr: Translator, status: ParticipantStatus) -> str:
     return tr(_STATUS_TEXT[status])
 
 
-def _caseload_replies(tr: Translator, entries: list[CaseloadEntry], page: int) -> list[Reply]:
-    """One page of the caseload: its clients' lines and a button each, with Previous and
-    Next when there are more (a caseload has no maximum, a keyboard holds 100 buttons,
-    pages.BUTTONS_LIMIT); a page too long for one message (many buddies) is split."""
-    if not entries:
-        return [Reply(tr("clients.none"))]
-    shown = page_of(len(entries), page, PAGE_SIZE)
-    lines = [tr.plural("clients.header", len(entries))]
-    for entry in entries[shown.items]:
-        line = tr(
-            "clients.line", name=escape(entry.first_name), status=status_text(tr, entry.status)
+def _glance_lines(tr: Translator, glance: Glance) -> list[str]:
+    """A client's line (⚠️ first when a flag asks for attention) and, under it, the facts
+    of last week as the digest counts them, with the flags in words."""
+    entry, week = glance.entry, glance.week
+    line = tr("clients.line", name=escape(entry.first_name), status=status_text(tr, entry.status))
+    if entry.buddies:
+        line += tr("clients.with_buddies", buddies=escape(", ".join(entry.buddies)))
+    facts = []
+    if glance.last_answer is not None:
+        day = format_date(glance.last_answer, format="d MMM", locale=tr.language)
+        facts.append(tr("clients.last_answer", date=day))
+    elif week is not None:
+        facts.append(tr("clients.never_answered"))
+    if week is not None and week.distinct_contacts is not None:
+        facts.append(
+            tr.plural("clients.contacts", week.distinct_contacts)
+            + arrow(week.events, week.events_before)
         )
-        if entry.buddies:
-            line += tr("clients.with_buddies", buddies=escape(", ".join(entry.buddies)))
-        lines.append(line)
+    if week is not None and week.mood is not None:
+        mood = tr("clients.mood", mood=decimal(tr, week.mood))
+        facts.append(mood + arrow(week.mood, week.mood_before))
+    lines = [("⚠️ " if glance.needs_attention else "") + line]
+    if facts:
+        lines.append("   " + " · ".join(facts))
+    if week is not None:
+        lines += [f"   ⚠️ {tr(FLAG_TEXT[flag])}" for flag in week.flags]
+    return lines
+
+
+def _caseload_replies(tr: Translator, glances: list[Glance], page: int) -> list[Reply]:
+    """One page of the caseload at a glance, those needing attention first: each client's
+    lines and a button each, with Previous and Next when there are more (a caseload has no
+    maximum, a keyboard holds 100 buttons, pages.BUTTONS_LIMIT); a page too long for one
+    message is split between clients."""
+    if not glances:
+        return [Reply(tr("clients.none"))]
+    shown = page_of(len(glances), page, PAGE_SIZE)
+    attention = sum(glance.needs_attention for glance in glances)
+    header = tr.plural("clients.header", len(glances))
+    if attention:
+        header += " · " + tr.plural("clients.attention", attention)
+    blocks = [header + "\n" + tr("clients.legend")]
+    blocks += ["\n".join(_glance_lines(tr, glance)) for glance in glances[shown.items]]
     rows = [
-        [button(entry.first_name, CLIENTS, str(entry.participant_id))]
-        for entry in entries[shown.items]
+        [button(glance.entry.first_name, CLIENTS, str(glance.entry.participant_id))]
+        for glance in glances[shown.items]
     ]
     paging = paging_row(tr, shown, CLIENTS, "list")
     if paging:
         rows.append(paging)
-    return replies(["\n".join(lines)], InlineKeyboardMarkup(rows))
+    return replies(blocks, InlineKeyboardMarkup(rows))
 
 
 def _details_reply(tr: Translator, details: ClientDetails, time_zone: str) -> Reply:
@@ -120,12 +151,15 @@ async def clients_command(update: Update, context: BuddyContext) -> None:
     if context.person.role is not Role.PROFESSIONAL or update.effective_user is None:
         await basics.not_for_role(update, context.tr)
         return
-    entries = await caseload.own_caseload(
-        context.runtime.database, update.effective_user.id, refuse_others=False
+    glances = await caseload.own_overview(
+        context.runtime.database,
+        update.effective_user.id,
+        context.runtime.clock(),
+        refuse_others=False,
     )
     if update.effective_message is not None:
         await send_replies(
-            update.effective_message, _caseload_replies(context.tr, entries or [], 0)
+            update.effective_message, _caseload_replies(context.tr, glances or [], 0)
         )
 
 
@@ -165,13 +199,13 @@ async def _on_client_press(
     tr = context.tr
     database = context.runtime.database
     if data.client_id is None:
-        entries = await caseload.own_caseload(
-            database, pressed.telegram_user_id, refuse_others=True
+        glances = await caseload.own_overview(
+            database, pressed.telegram_user_id, context.runtime.clock(), refuse_others=True
         )
-        if entries is None:
+        if glances is None:
             return STALE
         await pressed.query.answer()
-        await show_replies(pressed.query, _caseload_replies(tr, entries, data.page))
+        await show_replies(pressed.query, _caseload_replies(tr, glances, data.page))
         return None
     settings = context.runtime.settings
     outcome = await caseload.act_on_client(

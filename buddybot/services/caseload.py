@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import Enum
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from buddybot.metrics import ClientWeek
 from buddybot.roles import AgeGroup, ParticipantRole, ParticipantStatus
-from buddybot.services import access, guardians, invitations
+from buddybot.schedule import local_date
+from buddybot.services import access, digest, guardians, invitations
 from buddybot.services.access import OwnClient, consent_stands
 from buddybot.services.invitations import NewInvitation
 from buddybot.storage import audit, people
+from buddybot.storage import checkins as stored_checkins
 from buddybot.storage.database import Database
 from buddybot.storage.models import Professional
 
@@ -92,16 +95,71 @@ async def client_details(session: AsyncSession, own: OwnClient) -> ClientDetails
     )
 
 
-async def own_caseload(
-    database: Database, telegram_user_id: int, *, refuse_others: bool
-) -> list[CaseloadEntry] | None:
-    """The caseload of the professional behind this account. Anyone else gets an empty one
-    (``/clients``), or, with ``refuse_others`` (a forged or old button), None and the refusal
-    in the audit log."""
+@dataclass(frozen=True)
+class Glance:
+    """One client on the caseload at a glance: the entry, the day they last answered
+    (their local date; None: never), and last full week's figures and flags (None: not
+    joined, or left)."""
+
+    entry: CaseloadEntry
+    last_answer: date | None
+    week: ClientWeek | None
+
+    @property
+    def needs_attention(self) -> bool:
+        return self.week is not None and self.week.needs_attention
+
+
+async def at_a_glance(
+    session: AsyncSession, professional: Professional, today: date
+) -> list[Glance]:
+    """The caseload sorted by who needs attention: clients with flags first (most urgent
+    first, as in the digest), then the others who take part, then those invited or
+    gone, each group by first name. The figures are last full week's, the digest's."""
+    entries = await caseload(session, professional)
+    weeks = await digest.caseload_week(session, professional, digest.last_full_week(today))
+    by_client = {week.client_id: week for week in weeks.clients}
+    urgency = {week.client_id: rank for rank, week in enumerate(weeks.clients)}
+    clients = {
+        c.id: c
+        for c in await people.participants_of_professional(
+            session, professional.id, ParticipantRole.CLIENT
+        )
+    }
+    answered = await stored_checkins.last_answers(session, list(clients))
+    glances = [
+        Glance(
+            entry,
+            None
+            if entry.participant_id not in answered
+            else local_date(
+                answered[entry.participant_id], clients[entry.participant_id].time_zone
+            ),
+            by_client.get(entry.participant_id),
+        )
+        for entry in entries
+    ]
+
+    def order(glance: Glance) -> tuple[int, int, str]:
+        if glance.needs_attention:
+            return (0, urgency[glance.entry.participant_id], "")
+        taking_part = glance.week is not None
+        return (1 if taking_part else 2, 0, glance.entry.first_name.casefold())
+
+    return sorted(glances, key=order)
+
+
+async def own_overview(
+    database: Database, telegram_user_id: int, now: datetime, *, refuse_others: bool
+) -> list[Glance] | None:
+    """`/clients`: the caseload at a glance of the professional behind this account. Anyone
+    else gets an empty one (the command), or, with ``refuse_others`` (a forged or old
+    button), None and the refusal in the audit log."""
     async with database.transaction() as session:
         professional = await access.acting_professional(session, telegram_user_id)
         if professional is not None:
-            return await caseload(session, professional)
+            today = local_date(now, professional.time_zone)
+            return await at_a_glance(session, professional, today)
         if not refuse_others:
             return []
         await access.refuse(session, telegram_user_id, "client.list", "professional", None)

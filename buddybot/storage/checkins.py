@@ -450,3 +450,21 @@ async def writing(session: AsyncSession, participant_id: int, recent: int = 5) -
     )
     asked = [row for row in rows if (row.data or {}).get("writing_at")]
     return max(asked, key=lambda row: str(row.data["writing_at"]), default=None)
+
+
+async def last_answers(
+    session: AsyncSession, participant_ids: Sequence[int]
+) -> dict[int, datetime]:
+    """When each of these people last answered a check-in (those who never did are left
+    out), in one query."""
+    if not participant_ids:
+        return {}
+    rows = await session.execute(
+        select(Checkin.participant_id, func.max(Checkin.answered_at))
+        .where(
+            Checkin.participant_id.in_(participant_ids),
+            Checkin.status == CheckinStatus.ANSWERED,
+        )
+        .group_by(Checkin.participant_id)
+    )
+    return {participant: at for participant, at in rows.all() if at is not None}
