@@ -54,11 +54,15 @@ async def test_the_caseload_shows_who_needs_attention_first_with_last_weeks_figu
     els, amira = await joined_client(clocked_bot, sandbox)
     karim = sandbox.user("Karim", language_code="en")
     await join(karim, await invite(els, "👤 Een cliënt", "Karim"), "English", "✅ I'll take part")
+    lies = sandbox.user("Lies", language_code="en")
+    await join(lies, await invite(els, "👤 Een cliënt", "Lies"), "English", "✅ I'll take part")
     await invite(els, "👤 Een cliënt", "Noor")  # invited, not joined
-    for person in (amira, karim):
+    for person in (amira, karim, lies):
         await with_network(clocked_bot, await client_id_of(clocked_bot, person), "Mama", "Jan")
     await _answered_weeks(clocked_bot, await client_id_of(clocked_bot, amira), clock, [3, 3, 4], 2)
     await _answered_weeks(clocked_bot, await client_id_of(clocked_bot, karim), clock, [4, 4, 1], 1)
+    await _answered_weeks(clocked_bot, await client_id_of(clocked_bot, lies), clock, [2, 2, 2], 1)
+    await lies.press(await lies.ask("/stop"), "Yes, I'll stop")
     # The last answer's day, in Brussels, as a Dutch reader writes it ("23 nov").
     last = (clock.now - timedelta(weeks=1)).astimezone(ZoneInfo("Europe/Brussels"))
     day = f"{last.day} {MONTHS[last.month - 1]}"
@@ -66,14 +70,16 @@ async def test_the_caseload_shows_who_needs_attention_first_with_last_weeks_figu
     els.catch_up()
     overview = await els.ask("/clients")
     lines = [line for line in overview.content.split("\n") if line]
-    assert lines[0] == "Je cliënten (3) · 1 vraagt aandacht"
+    assert lines[0] == "Je cliënten (4) · 2 vragen aandacht"
     assert lines[1] == "Vorige week. ▲▼ = vergeleken met de weken ervoor. ⚠️ = vraagt aandacht."
-    # Karim's mood fell from 4 to 1: he comes first, with the flag in words.
-    assert lines[2] == "⚠️ • Karim: doet mee"
-    assert lines[3] == f"   laatste antwoord {day} · 1 contact = · stemming 1,0 ▼"
-    assert lines[4].startswith("   ⚠️ ")
-    assert lines[5] == "• Amira: doet mee"
-    assert lines[6] == f"   laatste antwoord {day} · 2 contacten = · stemming 4,0 ▲"
-    assert lines[7].startswith("• Noor: ")  # invited: no figures yet
-    assert len(lines) == 8
-    assert [b.text for b in overview.buttons] == ["Karim", "Amira", "Noor"]
+    # Lies stopped: the most urgent (as in the digest), and nothing of her data any more,
+    # not even when she last answered.
+    assert lines[2:4] == ["⚠️ • Lies: gestopt", "   ⚠️ doet niet meer mee"]
+    # Karim's mood fell from 4 to 1: next, with the flag in words.
+    assert lines[4] == "⚠️ • Karim: doet mee"
+    assert lines[5] == f"   laatste antwoord {day} · 1 contact = · stemming 1,0 ▼"
+    assert lines[6] == "   ⚠️ stemming gedaald"
+    assert lines[7] == "• Amira: doet mee"
+    assert lines[8] == f"   laatste antwoord {day} · 2 contacten = · stemming 4,0 ▲"
+    assert lines[9:] == ["• Noor: uitgenodigd"]  # invited: no figures yet
+    assert [b.text for b in overview.buttons] == ["Lies", "Karim", "Amira", "Noor"]

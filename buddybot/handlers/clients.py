@@ -59,7 +59,7 @@ def _glance_lines(tr: Translator, glance: Glance) -> list[str]:
     if glance.last_answer is not None:
         day = format_date(glance.last_answer, format="d MMM", locale=tr.language)
         facts.append(tr("clients.last_answer", date=day))
-    elif week is not None:
+    elif week is not None and entry.status is not ParticipantStatus.LEFT:
         facts.append(tr("clients.never_answered"))
     if week is not None and week.distinct_contacts is not None:
         facts.append(

@@ -17,7 +17,7 @@ from buddybot.services.invitations import NewInvitation
 from buddybot.storage import audit, people
 from buddybot.storage import checkins as stored_checkins
 from buddybot.storage.database import Database
-from buddybot.storage.models import Professional
+from buddybot.storage.models import Participant, Professional
 
 
 @dataclass(frozen=True)
@@ -32,20 +32,25 @@ class CaseloadEntry:
 
 async def caseload(session: AsyncSession, professional: Professional) -> list[CaseloadEntry]:
     """The professional's clients, each with the first names of their buddies."""
-    entries = []
-    for client in await people.participants_of_professional(
-        session, professional.id, ParticipantRole.CLIENT
-    ):
-        stopped = client.consent_withdrawn_at is not None
-        entries.append(
-            CaseloadEntry(
-                client.id,
-                client.first_name or "",
-                ParticipantStatus.LEFT if stopped else client.status,
-                () if stopped else await _buddy_names(session, client.id),
-            )
-        )
-    return entries
+    return [await _entry(session, client) for client in await _clients(session, professional)]
+
+
+async def _clients(session: AsyncSession, professional: Professional) -> list[Participant]:
+    return list(
+        await people.participants_of_professional(session, professional.id, ParticipantRole.CLIENT)
+    )
+
+
+async def _entry(session: AsyncSession, client: Participant) -> CaseloadEntry:
+    """A client as the caseload shows them: someone who stopped is only "left" (their
+    professional no longer sees their data, nor who their buddies are)."""
+    stopped = client.consent_withdrawn_at is not None
+    return CaseloadEntry(
+        client.id,
+        client.first_name or "",
+        ParticipantStatus.LEFT if stopped else client.status,
+        () if stopped else await _buddy_names(session, client.id),
+    )
 
 
 async def _buddy_names(session: AsyncSession, client_id: int) -> tuple[str, ...]:
@@ -116,29 +121,18 @@ async def at_a_glance(
     """The caseload sorted by who needs attention: clients with flags first (most urgent
     first, as in the digest), then the others who take part, then those invited or
     gone, each group by first name. The figures are last full week's, the digest's."""
-    entries = await caseload(session, professional)
+    clients = await _clients(session, professional)
     weeks = await digest.caseload_week(session, professional, digest.last_full_week(today))
     by_client = {week.client_id: week for week in weeks.clients}
     urgency = {week.client_id: rank for rank, week in enumerate(weeks.clients)}
-    clients = {
-        c.id: c
-        for c in await people.participants_of_professional(
-            session, professional.id, ParticipantRole.CLIENT
-        )
-    }
-    answered = await stored_checkins.last_answers(session, list(clients))
-    glances = [
-        Glance(
-            entry,
-            None
-            if entry.participant_id not in answered
-            else local_date(
-                answered[entry.participant_id], clients[entry.participant_id].time_zone
-            ),
-            by_client.get(entry.participant_id),
-        )
-        for entry in entries
-    ]
+    answered = await stored_checkins.last_answers(session, [client.id for client in clients])
+    glances = []
+    for client in clients:
+        entry = await _entry(session, client)
+        # Someone who stopped: no more of their data, not even when they last answered.
+        shown = client.id in answered and entry.status is not ParticipantStatus.LEFT
+        last = local_date(answered[client.id], client.time_zone) if shown else None
+        glances.append(Glance(entry, last, by_client.get(client.id)))
 
     def order(glance: Glance) -> tuple[int, int, str]:
         if glance.needs_attention:
