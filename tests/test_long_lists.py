@@ -21,6 +21,7 @@ from buddybot.handlers.pages import (
     CAPTION_LIMIT,
     MESSAGE_LIMIT,
     split_for_telegram,
+    visible,
     visible_length,
 )
 from buddybot.i18n import translator
@@ -61,7 +62,7 @@ _lines = st.builds(
     lambda text, bold: f"<b>{text}</b>" if bold else text,
     _words.map(lambda w: w.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")),
     st.booleans(),
-).filter(lambda line: line.strip())
+).filter(lambda line: visible(line).strip())  # a line shows something: never "<b> </b>"
 _blocks = st.lists(_lines, min_size=1, max_size=12).map("\n".join)
 
 
