@@ -71,15 +71,15 @@ async def test_the_caseload_shows_who_needs_attention_first_with_last_weeks_figu
     overview = await els.ask("/clients")
     lines = [line for line in overview.content.split("\n") if line]
     assert lines[0] == "Je cliënten (4) · 2 vragen aandacht"
-    assert lines[1] == "Vorige week. ▲▼ = vergeleken met de weken ervoor. ⚠️ = vraagt aandacht."
+    assert lines[1] == "Vorige week. ▲▼ = vergeleken met de 4 weken ervoor. ⚠️ = vraagt aandacht."
     # Lies stopped: the most urgent (as in the digest), and nothing of her data any more,
     # not even when she last answered.
     assert lines[2:4] == ["⚠️ • Lies: gestopt", "   ⚠️ doet niet meer mee"]
     # Karim's mood fell from 4 to 1: next, with the flag in words.
     assert lines[4] == "⚠️ • Karim: doet mee"
-    assert lines[5] == f"   laatste antwoord {day} · 1 contact = · stemming 1,0 ▼"
+    assert lines[5] == f"   laatste antwoord {day} · 1 keer contact = · stemming 1,0 ▼"
     assert lines[6] == "   ⚠️ stemming gedaald"
     assert lines[7] == "• Amira: doet mee"
-    assert lines[8] == f"   laatste antwoord {day} · 2 contacten = · stemming 4,0 ▲"
+    assert lines[8] == f"   laatste antwoord {day} · 2 keer contact = · stemming 4,0 ▲"
     assert lines[9:] == ["• Noor: uitgenodigd"]  # invited: no figures yet
     assert [b.text for b in overview.buttons] == ["Lies", "Karim", "Amira", "Noor"]

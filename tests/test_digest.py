@@ -127,6 +127,8 @@ async def test_a_month_of_check_ins_becomes_the_monday_digest(
     await tick(clocked_bot)
     last_week = (monday - timedelta(weeks=1), monday - timedelta(days=1))
     assert digest.content.startswith(f"📋 Weekoverzicht, {_days(last_week, 'nl')}")
+    # What ▲▼ compare with, said in the digest itself (issue 18, item 7).
+    assert "▲▼ = vergeleken met het gemiddelde van de 4 weken ervoor." in digest.content
     assert "2 cliënten hebben aandacht nodig" in digest.content
     assert "• Amira: stemming gedaald" in digest.content
     assert "• Joe: twee weken geen antwoord" in digest.content

@@ -16,6 +16,7 @@ from buddybot.handlers.digest import FLAG_TEXT, arrow
 from buddybot.handlers.digest import number as decimal
 from buddybot.handlers.pages import paging_row
 from buddybot.i18n import Translator, text_key
+from buddybot.metrics import TREND_WEEKS
 from buddybot.paging import page_of
 from buddybot.roles import AgeGroup, ParticipantStatus
 from buddybot.services import caseload
@@ -61,10 +62,9 @@ def _glance_lines(tr: Translator, glance: Glance) -> list[str]:
         facts.append(tr("clients.last_answer", date=day))
     elif week is not None and entry.status is not ParticipantStatus.LEFT:
         facts.append(tr("clients.never_answered"))
-    if week is not None and week.distinct_contacts is not None:
+    if week is not None and week.events is not None:
         facts.append(
-            tr.plural("clients.contacts", week.distinct_contacts)
-            + arrow(week.events, week.events_before)
+            tr.plural("clients.contacts", week.events) + arrow(week.events, week.events_before)
         )
     if week is not None and week.mood is not None:
         mood = tr("clients.mood", mood=decimal(tr, week.mood))
@@ -89,7 +89,7 @@ def _caseload_replies(tr: Translator, glances: list[Glance], page: int) -> list[
     header = tr.plural("clients.header", len(glances))
     if attention:
         header += " · " + tr.plural("clients.attention", attention)
-    blocks = [header + "\n" + tr("clients.legend")]
+    blocks = [header + "\n" + tr("clients.legend", weeks=TREND_WEEKS)]
     blocks += ["\n".join(_glance_lines(tr, glance)) for glance in glances[shown.items]]
     rows = [
         [button(glance.entry.first_name, CLIENTS, str(glance.entry.participant_id))]

@@ -31,7 +31,7 @@ from buddybot.handlers.common import FACES
 from buddybot.handlers.network import DOMAIN_TEXT, circle_texts
 from buddybot.handlers.pages import split_for_telegram
 from buddybot.i18n import Translator, text_key
-from buddybot.metrics import ClientWeek, Flag, WeekPictures
+from buddybot.metrics import TREND_WEEKS, ClientWeek, Flag, WeekPictures
 from buddybot.network import Contact
 from buddybot.paging import BUTTONS_LIMIT
 from buddybot.pictures.caseload import CaseloadRow, CaseloadTexts, render_caseload
@@ -203,7 +203,8 @@ def digest_messages(tr: Translator, caseload: CaseloadWeek, *, so_far: bool = Fa
         ]
     else:
         summary = [tr("digest.all_well")]
-    blocks = [title + "\n\n" + "\n".join(summary)]
+    # What ▲▼ mean, once at the top: a professional should not have to guess.
+    blocks = [title + "\n" + tr("digest.legend", weeks=TREND_WEEKS) + "\n\n" + "\n".join(summary)]
     blocks += [client_section(tr, week) for week in caseload.clients]
     return split_for_telegram(blocks)
 
