@@ -19,6 +19,7 @@ from matplotlib.patches import FancyArrowPatch
 from matplotlib.text import Text
 
 from buddybot.handlers.digest import weeks_texts
+from buddybot.handlers.myweek import own_week_texts
 from buddybot.handlers.network import circle_texts
 from buddybot.i18n import translator
 from buddybot.metrics import WeekFigures
@@ -78,17 +79,7 @@ def _changes(contacts: list[Contact]) -> Comparison:
 
 
 def _own_week_texts(language: str) -> OwnWeekTexts:
-    tr = translator(language)
-    return OwnWeekTexts(
-        title=tr("myweek.picture_title", start="24 nov", end="30 nov"),
-        seen=tr("myweek.picture_seen"),
-        nobody=tr("myweek.picture_nobody"),
-        not_known=tr("myweek.picture_not_known"),
-        weeks=tr("myweek.picture_weeks"),
-        more=lambda count: tr.plural("myweek.picture_more", count),
-        buddy=lambda name: tr("myweek.picture_buddy_named", name=name),
-        your_buddy=tr("myweek.picture_buddy"),
-    )
+    return own_week_texts(translator(language), date(2026, 11, 24))
 
 
 def _weeks_row() -> list[WeekCount]:

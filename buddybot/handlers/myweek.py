@@ -5,7 +5,7 @@ people per week, and their circle ("Your network") with the week's changes."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from html import escape
 
 from babel.dates import format_date
@@ -115,12 +115,18 @@ def own_week_picture(tr: Translator, found: MyWeek) -> bytes | None:
         )
         for week in found.pictures.weeks[-PICTURE_WEEKS:]
     ]
-    end = shown + timedelta(days=6)
-    texts = OwnWeekTexts(
+    if not has_content(people, weeks):
+        return None
+    return render_own_week(people, weeks, own_week_texts(tr, shown))
+
+
+def own_week_texts(tr: Translator, week: date) -> OwnWeekTexts:
+    """Every word on the client's week picture of ``week`` (a Monday), in their language."""
+    return OwnWeekTexts(
         title=tr(
             "myweek.picture_title",
-            start=format_date(shown, format="d MMM", locale=tr.language),
-            end=format_date(end, format="d MMM", locale=tr.language),
+            start=format_date(week, format="d MMM", locale=tr.language),
+            end=format_date(week + timedelta(days=6), format="d MMM", locale=tr.language),
         ),
         seen=tr("myweek.picture_seen"),
         nobody=tr("myweek.picture_nobody"),
@@ -130,6 +136,3 @@ def own_week_picture(tr: Translator, found: MyWeek) -> bytes | None:
         buddy=lambda name: tr("myweek.picture_buddy_named", name=name),
         your_buddy=tr("myweek.picture_buddy"),
     )
-    if not has_content(people, weeks):
-        return None
-    return render_own_week(people, weeks, texts)
