@@ -22,7 +22,7 @@ from buddybot.context import BuddyContext
 from buddybot.flows.checkin import EACH, MODES, Action, Press, Step, parse_press, who_order
 from buddybot.handlers import basics, meetup, network
 from buddybot.handlers.buttons import STALE, Pressed, Stale, button, on_press, on_screen, show
-from buddybot.handlers.common import FACES, Reply
+from buddybot.handlers.common import Reply, faces_row
 from buddybot.handlers.pages import pieces_of
 from buddybot.i18n import Translator, text_key
 from buddybot.network import by_circle
@@ -159,10 +159,7 @@ def _mode_reply(tr: Translator, question: Question) -> Reply:
 def _faces_reply(question: Question, tr: Translator, text: str, action: str) -> Reply:
     checkin_id, state = question.checkin_id, question.state
     given = state.mood if action == "mood" else state.satisfaction
-    faces = [
-        _button(_marked(face, given == score), checkin_id, action, str(score))
-        for score, face in enumerate(FACES, start=1)
-    ]
+    faces = faces_row(CHECKIN, str(checkin_id), action, chosen=given)
     return Reply(text, InlineKeyboardMarkup([faces, _back_and_stop(tr, checkin_id)]))
 
 

@@ -14,9 +14,13 @@ from buddybot.handlers.pages import split_for_telegram
 FACES = ("😞", "🙁", "😐", "🙂", "😄")
 
 
-def faces_row(*parts: str) -> list[InlineKeyboardButton]:
-    """The five faces as one row of buttons; each press sends ``parts`` plus its score."""
-    return [button(face, *parts, str(score)) for score, face in enumerate(FACES, start=1)]
+def faces_row(*parts: str, chosen: int | None = None) -> list[InlineKeyboardButton]:
+    """The five faces as one row of buttons; each press sends ``parts`` plus its score.
+    ``chosen``: the score given before (back at this question), marked ✅."""
+    return [
+        button(("✅ " if score == chosen else "") + face, *parts, str(score))
+        for score, face in enumerate(FACES, start=1)
+    ]
 
 
 @dataclass(frozen=True)
