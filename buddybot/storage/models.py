@@ -86,6 +86,9 @@ class Organisation(Base):
     # How long this organisation keeps answers (youth care may keep them shorter); None:
     # BUDDYBOT_RETENTION_MONTHS.
     retention_months: Mapped[int | None] = mapped_column()
+    # The organisation's own list of work models for actions, in its words; None: the seven
+    # of the poverty research (``buddybot/actions.py``).
+    work_models: Mapped[list[str] | None] = mapped_column(JSON)
 
     professionals: Mapped[list[Professional]] = relationship(back_populates="organisation")
 
@@ -471,6 +474,29 @@ class Meetup(RowSealed, Base):
     note: Mapped[str | None] = mapped_column(Encrypted("meetup.note"))
     started_at: Mapped[datetime] = mapped_column(UtcDateTime)
     saved_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class NetworkAction(RowSealed, Base):
+    """A network-strengthening action (netwerkversterkende actie) a professional set up for a
+    client: what, its work model, the life domain it aims at, and when (``buddybot/actions.py``
+    reads its effect)."""
+
+    __tablename__ = "network_action"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(
+        ForeignKey("participant.id", ondelete="CASCADE"), index=True
+    )
+    professional_id: Mapped[int | None] = mapped_column(
+        ForeignKey("professional.id", ondelete="SET NULL")
+    )
+    label: Mapped[str] = mapped_column(Encrypted("network_action.label"))
+    # A default work model's key, or the organisation's own name for it.
+    work_model: Mapped[str] = mapped_column(String(64))
+    domain: Mapped[str] = mapped_column(String(16))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class Digest(Base):
