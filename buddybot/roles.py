@@ -46,6 +46,15 @@ class ProfessionalStatus(StrEnum):
     LEFT = "left"
 
 
+class ProfessionalRole(StrEnum):
+    """What someone on an organisation's staff does in the bot: a professional works with a
+    caseload; a coordinator (teamverantwoordelijke) sees the organisation's figures without
+    client names and hands caseloads over."""
+
+    PROFESSIONAL = "professional"
+    COORDINATOR = "coordinator"
+
+
 class InvitationRole(StrEnum):
     """Whom an invitation is for."""
 

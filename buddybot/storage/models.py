@@ -35,6 +35,7 @@ from buddybot.roles import (
     InvitationRole,
     ParticipantRole,
     ParticipantStatus,
+    ProfessionalRole,
     ProfessionalStatus,
 )
 from buddybot.storage.columns import (
@@ -117,6 +118,13 @@ class Professional(RowSealed, Base):
         _enum(ProfessionalStatus, "professional_status"), default=ProfessionalStatus.INVITED
     )
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # A coordinator sees the organisation's figures (no caseload, no client names); their
+    # monthly digest comes on the 1st at ``digest_time``.
+    role: Mapped[ProfessionalRole] = mapped_column(
+        _enum(ProfessionalRole, "professional_role"),
+        default=ProfessionalRole.PROFESSIONAL,
+        server_default="professional",
+    )
 
     organisation: Mapped[Organisation] = relationship(back_populates="professionals")
 
@@ -521,6 +529,30 @@ class Digest(Base):
     not_after: Mapped[datetime | None] = mapped_column(UtcDateTime)
     outcome: Mapped[str | None] = mapped_column(String(16))
     # A digest is a picture and a few messages: those sent are not sent again on a retry.
+    parts_sent: Mapped[int] = mapped_column(default=0, server_default="0")
+
+
+class OrganisationDigest(Base):
+    """One monthly organisation digest for one coordinator. (coordinator, month) is unique,
+    so a second replica or a restart cannot send the same month twice; as ``Digest``, a
+    claim whose sending did not finish within a few minutes (a crash) may be taken again."""
+
+    __tablename__ = "organisation_digest"
+    __table_args__ = (UniqueConstraint("coordinator_id", "month"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coordinator_id: Mapped[int] = mapped_column(
+        ForeignKey("professional.id", ondelete="CASCADE"), index=True
+    )
+    month: Mapped[date] = mapped_column(Date)  # the first day of the month it is sent in
+    claimed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # When it was settled: sent, or given up (see ``outcome``).
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    retry_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    not_after: Mapped[datetime] = mapped_column(UtcDateTime)
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    # The picture and the texts: those sent are not sent again on a retry.
     parts_sent: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
