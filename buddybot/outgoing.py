@@ -81,4 +81,14 @@ async def post_from(context: BuddyContext, *messages: Outgoing) -> None:
     runtime = context.runtime
     async with runtime.database.transaction() as session:
         ids = await outbox.post(session, messages, runtime.clock())
+    send_soon(context, ids)
+
+
+def send_soon(context: BuddyContext, ids: Sequence[int]) -> None:
+    """Send the outbox messages ``ids`` (posted by a service in its own transaction, beside
+    the change they tell about) beside what the handler does next; what a passing problem
+    holds back, the tick sends later."""
+    if not ids:
+        return
+    runtime = context.runtime
     context.application.create_task(send_due(context.bot, runtime.database, runtime.clock, ids))

@@ -65,6 +65,7 @@ FLOW_PREFIXES = (
     "flow.",  # "please tap a button", "nothing changed"
     "fallback.",  # typed text the bot does not understand
     "checkin.",  # the client's check-in (composed messages: tests/test_checkin_taps.py)
+    "reply.",  # a professional's answer to a client: the frame around it ("text" is empty)
 )
 # Not covered, with the reason: a client's own words, forwarded to their professional
 # whole (issue 17, item 6) — the bot does not shorten what people write.

@@ -31,6 +31,7 @@ from buddybot.handlers import (
     network,
     onboarding,
     privacy,
+    replies,
     schedule,
     typed,
     who,
@@ -111,6 +112,7 @@ def _answering_handlers() -> list[BaseHandler[Any, Any, Any]]:
         _buttons(digest.DIGEST, digest.digest_button),
         _buttons(digest.CLIENT, digest.client_button),
         _buttons(digest.MOMENT, digest.moment_button),
+        _buttons(replies.REPLY, replies.reply_button),
         # The menu under the text field: before typed answers, so a tap in the middle of
         # a question (a contact's name, a note) still does what the button says.
         MessageHandler(_PRIVATE & basics.MENU_TAP, basics.menu_tapped(_menu_actions())),

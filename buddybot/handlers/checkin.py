@@ -20,7 +20,7 @@ from telegram.error import BadRequest
 from buddybot import outgoing
 from buddybot.context import BuddyContext
 from buddybot.flows.checkin import EACH, MODES, Action, Press, Step, parse_press, who_order
-from buddybot.handlers import basics, meetup, network
+from buddybot.handlers import basics, meetup, network, replies
 from buddybot.handlers.buttons import STALE, Pressed, Stale, button, on_press, on_screen, show
 from buddybot.handlers.common import Reply, faces_row
 from buddybot.handlers.pages import pieces_of
@@ -321,9 +321,12 @@ async def member_changed(update: Update, context: BuddyContext) -> None:
 FORWARD_PIECE = 3500
 
 
-def _passed_on(tr: Translator, chat_id: int, first_name: str, message: str) -> list[Outgoing]:
+def _passed_on(
+    tr: Translator, chat_id: int, client_id: int, first_name: str, message: str
+) -> list[Outgoing]:
     """The client's message for their professional, whole: in parts when it is longer than
-    one message holds (numbered, so the professional reads them as one)."""
+    one message holds (numbered, so the professional reads them as one), with "↩️ Reply to
+    …" under the last."""
     name = escape(first_name)
     pieces = pieces_of(message, FORWARD_PIECE)
     if len(pieces) == 1:
@@ -333,7 +336,11 @@ def _passed_on(tr: Translator, chat_id: int, first_name: str, message: str) -> l
             tr("checkin.forwarded_part", name=name, part=n, parts=len(pieces), text=escape(piece))
             for n, piece in enumerate(pieces, start=1)
         ]
-    return [Outgoing(chat_id, text, "a client's message") for text in texts]
+    answer = replies.reply_buttons(tr, client_id, first_name)
+    return [
+        Outgoing(chat_id, text, "a client's message", buttons=answer if last else ())
+        for last, text in ((n == len(texts), text) for n, text in enumerate(texts, start=1))
+    ]
 
 
 async def message_typed(update: Update, context: BuddyContext) -> bool:
@@ -365,7 +372,11 @@ async def message_typed(update: Update, context: BuddyContext) -> bool:
         # Kept before the answer: a hiccup answering the client must not lose their words.
         chat_id, language = outcome.forward_to
         notes = _passed_on(
-            runtime.translator_in(language), chat_id, outcome.first_name, outcome.message
+            runtime.translator_in(language),
+            chat_id,
+            outcome.client_id,
+            outcome.first_name,
+            outcome.message,
         )
         await outgoing.post_from(context, *notes)
     await message.reply_text(reply.text, reply_markup=reply.keyboard)

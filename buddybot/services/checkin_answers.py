@@ -61,9 +61,11 @@ class Finished:
     first_name: str
     buddy: bool
     contacts_this_week: int
-    # A client's message for their professional, to forward: (their Telegram id, language).
+    # A client's message for their professional, to forward: (their Telegram id, language),
+    # and the client's id (for "Reply to …" under it).
     forward_to: tuple[int, str | None] | None = None
     message: str | None = None
+    client_id: int = 0
     checkin_id: int = 0
     professional: str = ""
     may_change: bool = False
@@ -86,13 +88,15 @@ class Paused:
 class MessageKept:
     """The client's message under the thank-you, kept with the check-in and to be passed
     on to ``professional`` (their Telegram id and language in ``forward_to``; None when
-    the professional is not reachable on Telegram)."""
+    the professional is not reachable on Telegram); ``client_id``: the client's row (for
+    "Reply to …" under the message)."""
 
     language: str | None
     first_name: str
     professional: str
     message: str
     forward_to: tuple[int, str | None] | None
+    client_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -521,7 +525,9 @@ async def _answer_typed(
     kept = await _passed_on(session, participant, answered.message)
     if kept is None or kept.forward_to is None:
         return finished
-    return replace(finished, forward_to=kept.forward_to, message=kept.message)
+    return replace(
+        finished, forward_to=kept.forward_to, message=kept.message, client_id=kept.client_id
+    )
 
 
 async def _name_typed(
@@ -594,4 +600,5 @@ async def _passed_on(
         professional.display_name,
         message,
         (professional.telegram_user_id, professional.language) if reachable else None,
+        participant.id,
     )
