@@ -141,7 +141,7 @@ def test_intake_and_now_compared_on_every_l_ink_measure() -> None:
 
 def test_a_date_before_the_first_change_is_an_empty_map_without_closeness() -> None:
     empty = map_measures([])
-    assert empty.contacts == 0 and empty.closeness is None and empty.domains_covered == 0
+    assert (empty.contacts, empty.closeness, empty.domains_covered) == (0, None, 0)
     result = before_after(HISTORY, WEEKS, date(2025, 12, 1), JOINED, "Europe/Brussels")
     assert result.before.map.contacts == 0
     assert result.before.answers.frequency is None  # nothing answered: missing, not zero

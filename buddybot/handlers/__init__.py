@@ -19,6 +19,7 @@ from telegram.ext import (
 from buddybot import callbacks
 from buddybot.handlers import (
     basics,
+    before_after,
     buttons,
     checkin,
     clients,
@@ -107,6 +108,7 @@ def _answering_handlers() -> list[BaseHandler[Any, Any, Any]]:
         _buttons(invite.INVITE, invite.invite_button),
         _buttons(invite.REVOKE, invite.revoke_button),
         _buttons(clients.CLIENTS, clients.client_button),
+        _buttons(before_after.BEFORE_AFTER, before_after.compare_button),
         CommandHandler("digest", digest.digest_command, filters=_PRIVATE),
         CommandHandler("export", export.export_command, filters=_PRIVATE),
         _buttons(digest.DIGEST, digest.digest_button),

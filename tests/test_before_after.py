@@ -1,0 +1,184 @@
+"""Before and after (issue 18, item 2): a professional compares a client's network at intake,
+or another date, with now. The expected figures are counted by hand from the history below
+(see the comments); docs/measures.md defines them."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date
+from sqlalchemy import select
+
+from buddybot.clock import ManualClock
+from buddybot.network import Contact, ContactKind, Domain, Support
+from buddybot.runner import BotProcess
+from buddybot.sandbox import TelegramSandbox
+from buddybot.services import checkin_answers, contacts
+from buddybot.storage import checkins as stored
+from buddybot.storage import contacts as stored_contacts
+from buddybot.storage import models
+from tests.clocked import client_id_of
+from tests.journeys import joined_client, professional_invitation
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+# The client joined on a Monday at 10:00 in Brussels; "now" is 14 weeks and 2 days later.
+JOINED = datetime(2026, 1, 5, 10, tzinfo=BRUSSELS)
+NOW = JOINED + timedelta(weeks=14, days=2)
+
+MAMA = Contact(
+    0,
+    ContactKind.PERSON,
+    "Mama",
+    1,
+    Domain.FAMILY,
+    support_received=frozenset({Support.EMOTIONAL}),
+    support_given=frozenset({Support.COMPANY}),
+)
+JAN = Contact(0, ContactKind.PERSON, "Jan", 2, Domain.FRIENDS)
+DOCTOR = Contact(
+    0, ContactKind.PERSON, "Huisarts", 3, Domain.CARE, support_received=frozenset({Support.ADVICE})
+)
+FIKKIE = Contact(0, ContactKind.ANIMAL, "Fikkie", 1, Domain.FAMILY)
+RITA = Contact(0, ContactKind.PERSON, "Rita", 2, Domain.NEIGHBOURHOOD)
+
+# Week (counted from the week of joining) → (who was seen, satisfaction or None).
+ANSWERS = {
+    0: (("Mama", "Jan"), 2),
+    1: (("Mama", "Jan", "Fikkie"), None),
+    # week 2: no check-in at all (missing, not zero)
+    3: (("Mama",), 3),
+    11: (("Mama", "Jan", "Rita", "Fikkie"), 4),
+    12: (("Mama", "Rita"), None),
+    13: (("Mama", "Jan", "Rita", "Fikkie"), 5),
+}
+
+
+async def _history(bot: BotProcess, client_id: int) -> None:
+    """The map and the answers of 14 weeks, written as they happened."""
+    assert bot.database is not None
+    by = contacts.Editor("client", client_id)
+    async with bot.database.transaction() as session:
+        client = await session.get(models.Participant, client_id)
+        assert client is not None
+        client.consent_given_at = JOINED.astimezone(UTC)
+        ids = {}
+        for contact in (MAMA, JAN, DOCTOR, FIKKIE):
+            added = await contacts.add_contact(session, client_id, contact, by=by, now=JOINED)
+            ids[contact.label] = added.contact_id
+        at = JOINED + timedelta(weeks=8)
+        ids["Rita"] = (
+            await contacts.add_contact(session, client_id, RITA, by=by, now=at)
+        ).contact_id
+        records = {r.label: r for r in await stored_contacts.current_records(session, client_id)}
+        jan = replace(JAN, contact_id=ids["Jan"], circle=1)
+        await contacts.update_contact(
+            session, records["Jan"], jan, by=by, now=JOINED + timedelta(weeks=9)
+        )
+        await contacts.remove_contact(
+            session, records["Huisarts"], by=by, now=JOINED + timedelta(weeks=10)
+        )
+        for week, (seen, satisfaction) in ANSWERS.items():
+            at = JOINED + timedelta(weeks=week, days=1)
+            checkin = await stored.add_open(session, client_id, at, at.date())
+            await checkin_answers.answer_all(
+                session,
+                checkin,
+                client,
+                contacts={ids[label]: "in_person" for label in seen},
+                mood=3,
+                satisfaction=satisfaction,
+                now=at,
+            )
+
+
+def _day(day: date | datetime) -> str:
+    return format_date(day, format="d MMM y", locale="nl")
+
+
+async def test_a_professional_compares_the_network_at_intake_with_now(
+    clocked_bot: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
+) -> None:
+    els, amira = await joined_client(clocked_bot, sandbox)
+    await _history(clocked_bot, await client_id_of(clocked_bot, amira))
+    clock.now = NOW.astimezone(UTC)
+
+    els.catch_up()
+    page = await els.ask("/clients")
+    await els.press(page, "Amira")
+    await els.wait_for_edit(page, 0)
+    await els.press(page, "📊 Voor en na")
+    picture = await els.next_message()
+    assert picture.photo is not None
+    table = await els.next_message()
+    lines = table.content.split("\n")
+    assert lines == [
+        "Amira: Intake en nu",
+        f"{_day(JOINED)} → {_day(NOW)}",
+        "",
+        # Intake: Mama (1), Jan (2), Huisarts (3), Fikkie (1). Now: Mama, Jan moved to 1,
+        # Fikkie (1), Rita (2); Huisarts gone.
+        "Mensen in het netwerk: 4 → 4 =",
+        "   Heel dichtbij 2 → 3 ▲ · Dichtbij 1 → 1 = · Verder weg 1 → 0 ▼",
+        "Levensdomeinen met iemand: 3 → 3 =",
+        "   Familie 2 → 2 = · Vrienden 1 → 1 = · Buurt 0 → 1 ▲ · Hulp 1 → 0 ▼",
+        "Emotionele nabijheid (deel heel dichtbij): 50% → 75% ▲",
+        "Informeel 3 → 4 ▲ · professioneel (hulpverlening) 1 → 0 ▼",
+        "Krijgt steun van 2 → 1 ▼ · geeft steun aan 1 → 1 =",
+        # Intake: weeks 0–3, week 2 missing: (2 + 3 + 1) / 3. Now: weeks 11–14, week 14
+        # not answered yet: (4 + 2 + 4) / 3.
+        "Keer contact per week (4 weken): 2,0 → 3,3 ▲",
+        "Tevredenheid met het netwerk: 2,5 → 4,5 ▲",  # (2 + 3) / 2 and (4 + 5) / 2
+        "",
+        "Nieuw: Rita",
+        "Niet meer in het netwerk: Huisarts",
+        "Dichterbij gekomen: Jan",
+        "Voor de eerste datum tellen de eerste 4 weken na de start: "
+        "eerder waren er geen antwoorden.",
+    ]
+    # Joined 14 weeks ago: "a year ago" would be intake again, so it is not offered.
+    assert [b.text for b in table.buttons][:2] == ["3 maanden geleden", "📅 Een andere maand…"]
+
+    await els.press(table, "3 maanden geleden")
+    await els.next_message()  # the circle
+    three_months = await els.next_message()
+    assert three_months.content.startswith("Amira: 3 maanden geleden en nu\n")
+    # 15 April − 3 months = 15 January: the intake map, Rita not there yet.
+    assert f"{_day(date(2026, 1, 15))} → {_day(NOW)}" in three_months.content
+    assert "Nieuw: Rita" in three_months.content
+
+    await els.press(three_months, "📅 Een andere maand…")
+    months = await els.next_message()
+    assert [b.text for b in months.buttons][-1] == "⬅️ Terug naar Amira"
+    assert [b.text for b in months.buttons][:3] == ["apr 2026", "mrt 2026", "feb 2026"]
+    await els.press(months, "mrt 2026")
+    await els.next_message()
+    march = await els.next_message()
+    # 1 March: Rita (added 2 March) is new since then, Huisarts went and Jan moved after it.
+    assert march.content.startswith("Amira: 1 mrt 2026 en nu\n")
+    assert "Nieuw: Rita" in march.content
+
+
+async def test_another_professional_cannot_compare_someone_elses_client(
+    clocked_bot: BotProcess, sandbox: TelegramSandbox
+) -> None:
+    _els, amira = await joined_client(clocked_bot, sandbox)
+    client_id = await client_id_of(clocked_bot, amira)
+    jef = sandbox.user("Jef", language_code="nl")
+    await jef.ask(f"/start {await professional_invitation(clocked_bot, 'Kring Brugge')}")
+    message = await jef.ask("/clients")
+    press = await jef.press_data(message, f"ba:{client_id}")
+    answer = await jef.answer_to(press)
+    assert answer.show_alert
+    assert not any("Amira" in m.content for m in jef.catch_up())
+    assert clocked_bot.database is not None
+    async with clocked_bot.database.transaction() as session:
+        refused = list(
+            await session.scalars(
+                select(models.AuditLog.subject_id).where(
+                    models.AuditLog.action == "refused.client.compare"
+                )
+            )
+        )
+    assert refused == [client_id]
