@@ -374,9 +374,22 @@ class _Story:
         self.files["amira-myweek-weeks.png"] = own_chart.photo.data
         self.files["amira-myweek-circle.png"] = own_circle.photo.data
 
-        note("Els exports the figures as spreadsheets.")
+        note("Els exports the figures as spreadsheets: without names, unless she asks.")
         await els.send("/export")
         self.transcript.said(els, "/export")
+        documents = [await self.hear(els), await self.hear(els)]
+        for name, document in zip(
+            ("export-weeks-without-names.csv", "export-answers-without-names.csv"),
+            documents,
+            strict=True,
+        ):
+            assert document.document is not None
+            self.files[name] = document.document.data
+        names = documents[-1].buttons[0].text
+        self.transcript.tapped(els, names)
+        await els.press(documents[-1], names)
+        confirmation = await self.hear(els)
+        await tap(els, confirmation, confirmation.buttons[0].text)
         for name in ("export-weeks.csv", "export-answers.csv"):
             document = await self.hear(els)
             assert document.document is not None

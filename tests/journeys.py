@@ -194,3 +194,17 @@ async def professionals_due_now(
         )
         professional.digest_weekday = moment.weekday()
         professional.digest_time = moment.strftime("%H:%M")
+
+
+async def exported(professional: SandboxUser, *, names: bool = False) -> list[ChatMessage]:
+    """`/export`: the two CSV documents (weeks, answers), without names; with ``names``,
+    "Include names" tapped and confirmed, and the two documents with names that follow."""
+    professional.catch_up()
+    await professional.send("/export")
+    files = [await professional.next_message(), await professional.next_message()]
+    if not names:
+        return files
+    await professional.press(files[1], files[1].buttons[0].text)
+    confirmation = await professional.next_message()
+    await professional.tap(confirmation, confirmation.buttons[0].text)
+    return [await professional.next_message(), await professional.next_message()]

@@ -55,3 +55,7 @@ def test_demo_prints_a_transcript_in_which_the_bot_answers(
     assert "📅 Your week" in transcript
     weeks_csv = (out / "export-weeks.csv").read_text(encoding="utf-8-sig")
     assert weeks_csv.count("\nYoussef,") >= 12
+    # /export has no names until Els asks for them (issue 18, item 8).
+    private = (out / "export-weeks-without-names.csv").read_text(encoding="utf-8-sig")
+    assert "Youssef" not in private
+    assert private.count("\nclient-") == weeks_csv.count("\n") - 1

@@ -27,6 +27,7 @@ from buddybot.sandbox import ChatMessage, SandboxUser, TelegramSandbox
 from buddybot.storage.models import AuditLog, Digest
 from tests.clocked import client_id_of, prompted, tick, with_network
 from tests.journeys import (
+    exported,
     invite,
     join,
     joined_client,
@@ -168,9 +169,9 @@ async def test_a_month_of_check_ins_becomes_the_monday_digest(
     assert own_chart.photo is not None
     assert own_circle.photo is not None
 
-    # The same figures as spreadsheets: a row per client-week, missing weeks left empty.
-    await els.send("/export")
-    weeks_file, answers_file = await els.next_message(), await els.next_message()
+    # The same figures as spreadsheets: a row per client-week, missing weeks left empty
+    # (with names, asked for: since issue 18, item 8 an export has none by default).
+    weeks_file, answers_file = await exported(els, names=True)
     assert weeks_file.document is not None
     assert answers_file.document is not None
     assert weeks_file.document.file_name == "buddybot-weeks.csv"

@@ -21,7 +21,7 @@ from buddybot.runner import BotProcess
 from buddybot.sandbox import TelegramSandbox
 from buddybot.services.export import FORMULA_STARTS, spreadsheet_cell
 from tests.clocked import client_id_of, with_network
-from tests.journeys import joined_client
+from tests.journeys import exported, joined_client
 
 CLIENT = "Jo $_$"
 # The spreadsheet formula first: with_network adds them in this order.
@@ -102,8 +102,8 @@ async def test_odd_names_get_their_pictures_digest_and_export(
     assert circle.photo is not None
     assert CLIENT in chart.content
 
-    await els.send("/export")
-    weeks_file, answers_file = await els.next_message(), await els.next_message()
+    # With names (since issue 18, item 8 an export has none unless asked): labels are in it.
+    weeks_file, answers_file = await exported(els, names=True)
     assert weeks_file.document is not None
     assert answers_file.document is not None
     assert CLIENT not in weeks_file.document.file_name

@@ -111,6 +111,7 @@ def _answering_handlers() -> list[BaseHandler[Any, Any, Any]]:
         _buttons(before_after.BEFORE_AFTER, before_after.compare_button),
         CommandHandler("digest", digest.digest_command, filters=_PRIVATE),
         CommandHandler("export", export.export_command, filters=_PRIVATE),
+        _buttons(export.EXPORT, export.names_button),
         _buttons(digest.DIGEST, digest.digest_button),
         _buttons(digest.CLIENT, digest.client_button),
         _buttons(digest.MOMENT, digest.moment_button),

@@ -1,30 +1,106 @@
-"""`/export` for a professional: their clients' weeks and answers as two CSV documents."""
+"""`/export` for a professional: their clients' weeks and answers as two CSV documents,
+without names ("client-1", contacts "C1"); "👤 Include names" under them asks once, saying
+that Telegram's chats are not end-to-end encrypted, before the same files come with first
+names and labels. Callback data: ``exp:names`` (ask), ``exp:names:yes`` / ``exp:names:no``.
+"""
 
 from __future__ import annotations
 
-from telegram import InputFile, Update
+from enum import Enum
+
+from telegram import InlineKeyboardMarkup, InputFile, Update
 
 from buddybot.context import BuddyContext
 from buddybot.handlers import basics
+from buddybot.handlers.buttons import STALE, Pressed, Stale, button, on_press, show
+from buddybot.i18n import Translator
 from buddybot.services import export
+from buddybot.services.export import Export
+
+EXPORT = "exp"
+
+
+async def _send(
+    context: BuddyContext, chat_id: int, tr: Translator, made: Export, *, names: bool
+) -> None:
+    """The two files; without names, "Include names" under the second."""
+    weeks = tr.plural("export.weeks", made.clients)
+    weeks += "\n" + tr("export.with_names" if names else "export.without_names")
+    await context.bot.send_document(
+        chat_id, InputFile(made.weeks, filename="buddybot-weeks.csv"), caption=weeks
+    )
+    keyboard = (
+        None
+        if names
+        else InlineKeyboardMarkup([[button(tr("export.names_button"), EXPORT, "names")]])
+    )
+    await context.bot.send_document(
+        chat_id,
+        InputFile(made.events, filename="buddybot-answers.csv"),
+        caption=tr("export.events"),
+        reply_markup=keyboard,
+    )
 
 
 async def export_command(update: Update, context: BuddyContext) -> None:
-    """Up to last week, with first names and labels as the professional sees them."""
-    user, message = update.effective_user, update.effective_message
-    if user is None or message is None:
+    """Up to last week, without names (the professional can ask for them)."""
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None:
         return
     made = await export.professional_export(
         context.runtime.database, user.id, context.runtime.clock()
     )
-    tr = context.tr
     if made is None:
-        await basics.not_for_role(update, tr)
+        await basics.not_for_role(update, context.tr)
         return
-    await message.reply_document(
-        InputFile(made.weeks, filename="buddybot-weeks.csv"),
-        caption=tr.plural("export.weeks", made.clients),
-    )
-    await message.reply_document(
-        InputFile(made.events, filename="buddybot-answers.csv"), caption=tr("export.events")
-    )
+    await _send(context, chat.id, context.tr, made, names=False)
+
+
+class NamesPress(Enum):
+    """``exp:names`` asks; ``exp:names:yes`` sends the files with names; ``…:no`` not."""
+
+    ASK = "ask"
+    YES = "yes"
+    NO = "no"
+
+
+def _parse(parts: tuple[str, ...]) -> NamesPress | None:
+    if parts == ("names",):
+        return NamesPress.ASK
+    if len(parts) == 2 and parts[0] == "names" and parts[1] in ("yes", "no"):
+        return NamesPress(parts[1])
+    return None
+
+
+async def _on_press(pressed: Pressed, data: NamesPress, context: BuddyContext) -> Stale | None:
+    """Include names: one confirmation (a message of its own; the files without names stay
+    as they are), then the files with names, made anew and checked again."""
+    tr, database, user_id = context.tr, context.runtime.database, pressed.telegram_user_id
+    if data is NamesPress.ASK:
+        if not await export.may_export(database, user_id):
+            return STALE
+        await pressed.query.answer()
+        keyboard = InlineKeyboardMarkup(
+            [
+                [
+                    button(tr("export.names_yes"), EXPORT, "names", "yes"),
+                    button(tr("button.cancel"), EXPORT, "names", "no"),
+                ]
+            ]
+        )
+        await context.bot.send_message(user_id, tr("export.names_confirm"), reply_markup=keyboard)
+        return None
+    if data is NamesPress.NO:
+        await pressed.query.answer()
+        await show(pressed.query, tr("export.names_cancelled"), None)
+        return None
+    made = await export.professional_export(database, user_id, context.runtime.clock(), names=True)
+    if made is None:
+        return STALE
+    await pressed.query.answer()
+    await show(pressed.query, tr("export.names_coming"), None)
+    await _send(context, user_id, tr, made, names=True)
+    return None
+
+
+names_button = on_press(_parse, _on_press)

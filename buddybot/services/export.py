@@ -1,9 +1,11 @@
 """Exports as CSV: one row per client-week with the digest's metrics, and the raw answers.
 
-Two audiences. A professional (`/export`) gets their own clients with first names and
-contact labels, as they see them in the bot. Researchers (`buddybot export`) get a whole
-organisation with pseudonyms instead of ids (a keyed hash with a key made for that one
-export and not kept) and no names, labels or free text. Column meanings: docs/export.md.
+Two audiences. A professional (`/export`) gets their own clients numbered ("client-1",
+contacts "C1") unless they ask for first names and contact labels, as they see them in the
+bot (Telegram's chats are not end-to-end encrypted, so names travel only when asked for).
+Researchers (`buddybot export`) get a whole organisation with pseudonyms instead of ids (a
+keyed hash with a key made for that one export and not kept). Neither has free text.
+Column meanings: docs/export.md.
 """
 
 from __future__ import annotations
@@ -82,6 +84,22 @@ class Naming:
     def by_name(cls) -> Naming:
         """First names and labels, as the professional sees them in the bot."""
         return cls(lambda client: client.first_name or "", lambda _id, label: label)
+
+    @classmethod
+    def numbered(cls, clients: Sequence[Participant]) -> Naming:
+        """``client-1``, ``client-2`` … (by record id) and ``C1``, ``C2`` … for contacts in
+        the order the export first names them: the same person has the same pseudonym in
+        both files of one export, and it says nothing outside it (the professional's
+        default, ``/export``)."""
+        numbers = {
+            client_id: n for n, client_id in enumerate(sorted(c.id for c in clients), start=1)
+        }
+        contacts: dict[int, str] = {}
+
+        def contact(contact_id: int, _label: str) -> str:
+            return contacts.setdefault(contact_id, f"C{len(contacts) + 1}")
+
+        return cls(lambda client: f"client-{numbers[client.id]}", contact)
 
     @classmethod
     def pseudonymous(cls, key: bytes | None = None) -> Naming:
@@ -266,14 +284,18 @@ async def export_clients(
     session: AsyncSession,
     clients: list[Participant],
     last_week: date,
-    naming: Naming,
+    naming: Naming | Callable[[list[Participant]], Naming],
     *,
     actor_kind: str,
     actor_id: int | None,
+    names: bool = False,
 ) -> Export:
     """Both files for these clients (those whose consent stands), written to the audit log
-    (ids only)."""
+    (ids only; ``names``: whether the files hold first names and labels). ``naming`` may be
+    made from the clients exported (:meth:`Naming.numbered`)."""
     taking_part = [client for client in clients if client.consent_withdrawn_at is None]
+    if not isinstance(naming, Naming):
+        naming = naming(taking_part)
     export = Export(
         await weeks_csv(session, taking_part, last_week, naming),
         await events_csv(session, taking_part, naming),
@@ -284,17 +306,31 @@ async def export_clients(
         actor_kind=actor_kind,
         actor_id=actor_id,
         action="export.made",
-        detail={"clients": [client.id for client in taking_part], "until": last_week.isoformat()},
+        detail={
+            "clients": [client.id for client in taking_part],
+            "until": last_week.isoformat(),
+            **({"names": True} if names else {}),
+        },
     )
     return export
 
 
+async def may_export(database: Database, telegram_user_id: int) -> bool:
+    """True when this account is an active professional (who may ask for an export with
+    names); anyone else pressing that button is refused and written to the audit log."""
+    async with database.transaction() as session:
+        if await access.acting_professional(session, telegram_user_id) is not None:
+            return True
+        await access.refuse(session, telegram_user_id, "export.names", "professional", None)
+        return False
+
+
 async def professional_export(
-    database: Database, telegram_user_id: int, now: datetime
+    database: Database, telegram_user_id: int, now: datetime, *, names: bool = False
 ) -> Export | None:
     """``/export``: a professional's own clients up to last week (in the professional's time
-    zone), by first name, in one transaction. None when this account is no active
-    professional."""
+    zone), in one transaction: numbered (:meth:`Naming.numbered`), or with ``names`` by
+    first name and contact label. None when this account is no active professional."""
     async with database.transaction() as session:
         professional = await access.acting_professional(session, telegram_user_id)
         if professional is None:
@@ -307,9 +343,10 @@ async def professional_export(
             session,
             clients,
             digest.last_full_week(today),
-            Naming.by_name(),
+            Naming.by_name() if names else Naming.numbered,
             actor_kind="professional",
             actor_id=professional.id,
+            names=names,
         )
 
 
