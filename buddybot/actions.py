@@ -20,7 +20,8 @@ from enum import StrEnum
 
 from buddybot.measures import CLOSEST, end_of_day
 from buddybot.metrics import Week, reported
-from buddybot.network import Change, ChangeKind, Domain, map_at
+from buddybot.network import Change, ChangeKind, Domain, map_at, tidy_label
+from buddybot.schedule import months_later
 
 # What a professional types as an action's label: short, like a contact's.
 LABEL_LIMIT = 60
@@ -48,6 +49,39 @@ def work_models(own: Sequence[str] | None) -> tuple[str, ...]:
     return tuple(own) if own else tuple(model.value for model in WorkModel)
 
 
+# When an action ends, chosen with one tap: months after its start (None: not known yet).
+END_MONTHS = (None, 3, 6, 12)
+# When it started, chosen with one tap: days before today.
+START_DAYS_AGO = (0, 7, 30, 91)
+
+
+def checked_label(text: str) -> str | None:
+    """An action's label as typed, tidied (runs of spaces made one); None when it has no
+    letter or is longer than ``LABEL_LIMIT``."""
+    label = tidy_label(text)
+    if not any(ch.isalpha() for ch in label) or len(label) > LABEL_LIMIT:
+        return None
+    return label
+
+
+@dataclass(frozen=True)
+class ActionDraft:
+    """What the professional chose before typing the label: the work model (an index in
+    the organisation's list), the life domain, the start, and months until its end."""
+
+    work_model: int
+    domain: Domain
+    starts_on: date
+    end_months: int | None
+
+    @property
+    def ends_on(self) -> date | None:
+        """The end date, or None while not known."""
+        if self.end_months is None:
+            return None
+        return months_later(self.starts_on, self.end_months)
+
+
 @dataclass(frozen=True)
 class Action:
     """An action as the rules see it."""
@@ -60,8 +94,8 @@ class Action:
     ends_on: date | None = None
 
     def running(self, today: date) -> bool:
-        """True while it has started and not ended."""
-        return self.starts_on <= today and (self.ends_on is None or today <= self.ends_on)
+        """True from its start until its end day (an action ended today no longer runs)."""
+        return self.starts_on <= today and (self.ends_on is None or today < self.ends_on)
 
 
 @dataclass(frozen=True)

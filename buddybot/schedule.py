@@ -90,3 +90,15 @@ def due_slots(rhythm: Rhythm, since: datetime, now: datetime, *, grace: timedelt
 def local_date(moment: datetime, time_zone: str) -> date:
     """The participant's calendar day of a UTC moment."""
     return moment.astimezone(ZoneInfo(time_zone)).date()
+
+
+def months_later(day: date, months: int) -> date:
+    """The same day ``months`` months later (earlier when negative), or the last day of that
+    month when it is shorter (31 May − 3 months = 28/29 February)."""
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    for last in (31, 30, 29, 28):
+        try:
+            return date(year, month + 1, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("every month has 28 days")

@@ -13,8 +13,9 @@ from buddybot.network import Contact, ContactKind, Domain
 from buddybot.runner import BotProcess
 from buddybot.sandbox import ChatMessage, SandboxUser
 from buddybot.schedule import next_slot
-from buddybot.services import contacts
+from buddybot.services import checkin_answers, contacts
 from buddybot.services.rhythms import rhythm_of
+from buddybot.storage import checkins as stored_checkins
 from buddybot.storage.models import OutgoingMessage, Participant, Rhythm
 
 
@@ -86,3 +87,30 @@ async def outbox_sent(bot: BotProcess, timeout: float = 5.0) -> None:
             return
         assert loop.time() < deadline, f"{waiting} messages still in the outbox"
         await asyncio.sleep(0.02)
+
+
+async def answered_at(
+    bot: BotProcess,
+    client_id: int,
+    at: datetime,
+    seen: list[int],
+    *,
+    satisfaction: int | None = None,
+    mood: int = 3,
+) -> None:
+    """An answered check-in at ``at``: the contacts ``seen`` (in person), a mood, and a
+    satisfaction score when given; written as if the client tapped it then."""
+    assert bot.database is not None
+    async with bot.database.transaction() as session:
+        client = await session.get(Participant, client_id)
+        assert client is not None
+        checkin = await stored_checkins.add_open(session, client_id, at, at.date())
+        await checkin_answers.answer_all(
+            session,
+            checkin,
+            client,
+            contacts=dict.fromkeys(seen, "in_person"),
+            mood=mood,
+            satisfaction=satisfaction,
+            now=at,
+        )

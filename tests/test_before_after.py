@@ -15,11 +15,10 @@ from buddybot.clock import ManualClock
 from buddybot.network import Contact, ContactKind, Domain, Support
 from buddybot.runner import BotProcess
 from buddybot.sandbox import TelegramSandbox
-from buddybot.services import checkin_answers, contacts
-from buddybot.storage import checkins as stored
+from buddybot.services import contacts
 from buddybot.storage import contacts as stored_contacts
 from buddybot.storage import models
-from tests.clocked import client_id_of
+from tests.clocked import answered_at, client_id_of
 from tests.journeys import joined_client, professional_invitation
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -79,18 +78,9 @@ async def _history(bot: BotProcess, client_id: int) -> None:
         await contacts.remove_contact(
             session, records["Huisarts"], by=by, now=JOINED + timedelta(weeks=10)
         )
-        for week, (seen, satisfaction) in ANSWERS.items():
-            at = JOINED + timedelta(weeks=week, days=1)
-            checkin = await stored.add_open(session, client_id, at, at.date())
-            await checkin_answers.answer_all(
-                session,
-                checkin,
-                client,
-                contacts={ids[label]: "in_person" for label in seen},
-                mood=3,
-                satisfaction=satisfaction,
-                now=at,
-            )
+    for week, (seen, satisfaction) in ANSWERS.items():
+        at = JOINED + timedelta(weeks=week, days=1)
+        await answered_at(bot, client_id, at, [ids[n] for n in seen], satisfaction=satisfaction)
 
 
 def _day(day: date | datetime) -> str:

@@ -18,6 +18,7 @@ from telegram.ext import (
 
 from buddybot import callbacks
 from buddybot.handlers import (
+    actions,
     basics,
     before_after,
     buttons,
@@ -109,6 +110,7 @@ def _answering_handlers() -> list[BaseHandler[Any, Any, Any]]:
         _buttons(invite.REVOKE, invite.revoke_button),
         _buttons(clients.CLIENTS, clients.client_button),
         _buttons(before_after.BEFORE_AFTER, before_after.compare_button),
+        _buttons(actions.ACTIONS, actions.action_button),
         CommandHandler("digest", digest.digest_command, filters=_PRIVATE),
         CommandHandler("export", export.export_command, filters=_PRIVATE),
         _buttons(export.EXPORT, export.names_button),

@@ -10,6 +10,7 @@ from telegram import InlineKeyboardMarkup, Update
 
 from buddybot.context import BuddyContext
 from buddybot.handlers import basics, invite
+from buddybot.handlers.actions import ACTIONS
 from buddybot.handlers.before_after import BEFORE_AFTER
 from buddybot.handlers.buttons import STALE, Pressed, Stale, button, number, on_press, show
 from buddybot.handlers.common import Reply, replies, send_replies, show_replies
@@ -128,6 +129,7 @@ def _details_reply(tr: Translator, details: ClientDetails, time_zone: str) -> Re
     if details.status is ParticipantStatus.ACTIVE and details.consent_stands:
         rows.append([button(tr("client.network"), "net", "show", client_id)])
         rows.append([button(tr("client.compare"), BEFORE_AFTER, client_id)])
+        rows.append([button(tr("client.actions"), ACTIONS, client_id)])
         rows.append([button(tr("client.schedule"), "sch", client_id, "show")])
     if details.status is not ParticipantStatus.LEFT:  # nothing new for someone who stopped
         rows.append([button(tr("client.invite_buddy"), invite.INVITE, "for", client_id)])

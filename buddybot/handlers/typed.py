@@ -9,7 +9,7 @@ from typing import Any
 from telegram import Update
 
 from buddybot.context import BuddyContext
-from buddybot.handlers import basics, checkin, invite, meetup, network, replies
+from buddybot.handlers import actions, basics, checkin, invite, meetup, network, replies
 from buddybot.services import questions
 from buddybot.services.contacts import Draft
 
@@ -19,6 +19,7 @@ TopicHandler = Callable[[Update, BuddyContext, str, dict[str, Any]], Awaitable[N
 TOPICS: dict[str, TopicHandler] = {
     invite.TOPIC_CLIENT: invite.name_typed,
     invite.TOPIC_BUDDY: invite.name_typed,
+    actions.TOPIC_LABEL: actions.label_typed,
     replies.TOPIC: replies.answer_typed,
 }
 

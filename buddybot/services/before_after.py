@@ -14,7 +14,7 @@ from enum import StrEnum
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from buddybot.measures import BeforeAfter, before_after
-from buddybot.schedule import local_date
+from buddybot.schedule import local_date, months_later
 from buddybot.services import access, contacts
 from buddybot.storage import weekly
 from buddybot.storage.database import Database
@@ -29,24 +29,14 @@ class Preset(StrEnum):
     YEAR = "1y"
 
 
-def months_back(day: date, months: int) -> date:
-    """The same day ``months`` months earlier, or the last day of that month when it is
-    shorter (31 May − 3 months = 28/29 February)."""
-    month_index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(month_index, 12)
-    for last_day in (day.day, 30, 29, 28):
-        try:
-            return date(year, month + 1, min(day.day, last_day))
-        except ValueError:
-            continue
-    raise AssertionError("every month has 28 days")
+_MONTHS = {Preset.MONTHS_3: 3, Preset.YEAR: 12}
 
 
 def preset_day(preset: Preset, today: date, joined: date) -> date:
     """The date a preset stands for (never before intake: nothing was mapped then)."""
     if preset is Preset.INTAKE:
         return joined
-    wanted = months_back(today, 3 if preset is Preset.MONTHS_3 else 12)
+    wanted = months_later(today, -_MONTHS[preset])
     return max(wanted, joined)
 
 
@@ -56,8 +46,7 @@ def presets(today: date, joined: date) -> tuple[Preset, ...]:
     return tuple(
         preset
         for preset in Preset
-        if preset is Preset.INTAKE
-        or months_back(today, 3 if preset is Preset.MONTHS_3 else 12) > joined
+        if preset is Preset.INTAKE or months_later(today, -_MONTHS[preset]) > joined
     )
 
 
@@ -67,7 +56,7 @@ def months_since(joined: date, today: date) -> tuple[date, ...]:
     first, months = date(today.year, today.month, 1), []
     while first > joined:
         months.append(first)
-        first = months_back(first, 1)
+        first = months_later(first, -1)
     return tuple(months)
 
 
