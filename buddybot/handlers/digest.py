@@ -38,7 +38,7 @@ from buddybot.pictures.caseload import CaseloadRow, CaseloadTexts, render_caselo
 from buddybot.pictures.circle import render_circle
 from buddybot.pictures.weeks import WeeksTexts, render_weeks
 from buddybot.services import digest
-from buddybot.services.digest import CaseloadWeek, DigestMoment
+from buddybot.services.digest import CaseloadWeek, ClientNotes, DigestMoment
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +53,17 @@ FLAG_TEXT = {
     Flag.MOOD_DOWN: text_key("digest.flag.mood_down"),
     Flag.NO_CONTACTS: text_key("digest.flag.no_contacts"),
 }
+# For each flag, one concrete next step for the professional, in plain words.
+NEXT_STEP = {
+    Flag.UNREACHABLE: text_key("digest.next.unreachable"),
+    Flag.CONSENT_WITHDRAWN: text_key("digest.next.consent_withdrawn"),
+    Flag.NO_ANSWERS: text_key("digest.next.no_answers"),
+    Flag.MOOD_DOWN: text_key("digest.next.mood_down"),
+    Flag.NO_CONTACTS: text_key("digest.next.no_contacts"),
+}
+# A client's message in the digest is shown up to this many characters (a few lines); the
+# whole text is in the professional's chat, where it arrived when it was written.
+MESSAGE_SHOWN = 280
 
 
 # The name tests and callers used before the splitting moved to one place (pages.py).
@@ -169,10 +180,50 @@ def week_lines(tr: Translator, week: ClientWeek, voice: Voice) -> list[str]:
     return lines
 
 
-def client_section(tr: Translator, week: ClientWeek) -> str:
-    """A few plain lines about one client's week, for their professional."""
-    lines = [f"<b>{escape(week.name)}</b>"]
-    lines += [f"⚠️ {tr(FLAG_TEXT[flag])}" for flag in week.flags]
+def excerpt(text: str, limit: int = MESSAGE_SHOWN) -> tuple[str, bool]:
+    """Typed ``text`` on one line (its line breaks and runs of spaces as single spaces),
+    cut at the last space before ``limit`` characters when it is longer (in one long word,
+    at the limit); and whether it was cut."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat, False
+    cut = flat.rfind(" ", 0, limit + 1)
+    return flat[: cut if cut > 0 else limit].rstrip(), True
+
+
+def _note_lines(tr: Translator, week: ClientWeek, notes: ClientNotes) -> list[str]:
+    """When the client last answered, and when they blocked the bot."""
+    lines = []
+    if notes.last_answer is not None:
+        lines.append(tr("digest.last_answer", date=tr.date(notes.last_answer)))
+    elif not week.joined_after:
+        lines.append(tr("digest.never_answered"))
+    if notes.blocked_on is not None:
+        lines.append(tr("digest.blocked_on", date=tr.date(notes.blocked_on)))
+    return lines
+
+
+def _message_lines(tr: Translator, name: str, notes: ClientNotes) -> list[str]:
+    """The week's messages from the client, each on a line, long ones shortened."""
+    lines = []
+    for day, text in notes.messages:
+        shown, cut = excerpt(text)
+        key = text_key("digest.message_cut" if cut else "digest.message")
+        when = format_date(day, format="EEE d MMM", locale=tr.language)
+        lines.append(tr(key, name=name, date=when, text=escape(shown)))
+    return lines
+
+
+def client_section(tr: Translator, week: ClientWeek, notes: ClientNotes | None = None) -> str:
+    """A few plain lines about one client's week, for their professional: the flags, each
+    with a next step, when they last answered (or blocked the bot), the week's figures and
+    the messages they wrote that week."""
+    notes = notes or ClientNotes()
+    name = escape(week.name)
+    lines = [f"<b>{name}</b>"]
+    for flag in week.flags:
+        lines += [f"⚠️ {tr(FLAG_TEXT[flag])}", f"👉 {tr(NEXT_STEP[flag], name=name)}"]
+    lines += _note_lines(tr, week, notes)
     if week.joined is not None and week.joined_after:
         # Nothing to tell about a week before they joined: not "no check-ins were sent".
         return "\n".join([*lines, tr("digest.joined_after", date=tr.date(week.joined))])
@@ -181,7 +232,10 @@ def client_section(tr: Translator, week: ClientWeek) -> str:
             lines.append(tr("digest.joined_during", date=tr.date(week.joined)))
         else:
             lines.append(tr("digest.no_checkins"))
-    return "\n".join(lines + week_lines(tr, week, TO_PROFESSIONAL))
+    elif week.joined is not None and week.joined_during:
+        lines.append(tr("digest.joined_on", date=tr.date(week.joined)))
+    lines += week_lines(tr, week, TO_PROFESSIONAL)
+    return "\n".join(lines + _message_lines(tr, name, notes))
 
 
 def digest_messages(tr: Translator, caseload: CaseloadWeek, *, so_far: bool = False) -> list[str]:
@@ -205,7 +259,9 @@ def digest_messages(tr: Translator, caseload: CaseloadWeek, *, so_far: bool = Fa
         summary = [tr("digest.all_well")]
     # What ▲▼ mean, once at the top: a professional should not have to guess.
     blocks = [title + "\n" + tr("digest.legend", weeks=TREND_WEEKS) + "\n\n" + "\n".join(summary)]
-    blocks += [client_section(tr, week) for week in caseload.clients]
+    blocks += [
+        client_section(tr, week, caseload.notes.get(week.client_id)) for week in caseload.clients
+    ]
     return split_for_telegram(blocks)
 
 

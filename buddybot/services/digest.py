@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -20,6 +20,7 @@ from buddybot.schedule import local_date
 from buddybot.services import access, contacts
 from buddybot.services.access import OwnClient
 from buddybot.storage import audit, digests, exports, people, weekly
+from buddybot.storage import checkins as stored_checkins
 from buddybot.storage import contacts as stored_contacts
 from buddybot.storage.database import Database
 from buddybot.storage.models import Participant, Professional
@@ -35,13 +36,29 @@ MENTION_WEEKS = 26
 
 
 @dataclass(frozen=True)
+class ClientNotes:
+    """What the digest tells about a client beside the week's figures: the day they last
+    answered a check-in (their local date; None: never), the day a prompt to them last
+    failed while they cannot be reached (``blocked_on``; None: reachable, or the day is not
+    known: Telegram may tell us of a block without any prompt failing), and the messages
+    they wrote their professional with that week's check-ins (the check-in's local date,
+    the text whole), oldest first. Empty for a client who stopped: their professional no
+    longer sees their data."""
+
+    last_answer: date | None = None
+    blocked_on: date | None = None
+    messages: tuple[tuple[date, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class CaseloadWeek:
     """A professional's digest for one week: every client, those needing attention first,
-    and each client's twelve weeks of figures for the charts."""
+    each client's twelve weeks of figures for the charts, and their notes by client id."""
 
     week: date
     clients: list[ClientWeek]
     series: dict[int, dict[date, Week]]
+    notes: dict[int, ClientNotes] = field(default_factory=dict)
 
     @property
     def attention(self) -> list[ClientWeek]:
@@ -104,7 +121,41 @@ async def caseload_week(
     ]
     found = await histories(session, clients, week)
     weeks = metrics.attention_order(metrics.client_week(history, week) for history in found)
-    return CaseloadWeek(week, weeks, {history.client_id: dict(history.weeks) for history in found})
+    return CaseloadWeek(
+        week,
+        weeks,
+        {history.client_id: dict(history.weeks) for history in found},
+        await client_notes(session, clients, week),
+    )
+
+
+async def client_notes(
+    session: AsyncSession, clients: list[Participant], week: date
+) -> dict[int, ClientNotes]:
+    """:class:`ClientNotes` of ``clients`` for ``week`` (a Monday), in three queries for
+    all of them. The last answer is the latest whenever it was (as ``/clients`` shows it);
+    the day someone blocked the bot is that of the last failed prompt after their last
+    answer (a prompt that failed before they answered again says nothing about now)."""
+    shown = [client for client in clients if client.consent_withdrawn_at is None]
+    ids = [client.id for client in shown]
+    answered = await stored_checkins.last_answers(session, ids)
+    unreachable = [c.id for c in shown if c.status is ParticipantStatus.UNREACHABLE]
+    failed = await stored_checkins.last_failures(session, unreachable)
+    written: dict[int, list[tuple[date, str]]] = {}
+    for client_id, day, text in await stored_checkins.messages_between(
+        session, ids, week, week + timedelta(days=6)
+    ):
+        written.setdefault(client_id, []).append((day, text))
+    notes = {}
+    for client in shown:
+        last, failure = answered.get(client.id), failed.get(client.id)
+        blocked = failure is not None and (last is None or failure > last)
+        notes[client.id] = ClientNotes(
+            last_answer=None if last is None else local_date(last, client.time_zone),
+            blocked_on=local_date(failure, client.time_zone) if blocked and failure else None,
+            messages=tuple(written.get(client.id, ())),
+        )
+    return notes
 
 
 @dataclass(frozen=True)

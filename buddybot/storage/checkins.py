@@ -468,3 +468,70 @@ async def last_answers(
         .group_by(Checkin.participant_id)
     )
     return {participant: at for participant, at in rows.all() if at is not None}
+
+
+async def last_failures(
+    session: AsyncSession, participant_ids: Sequence[int]
+) -> dict[int, datetime]:
+    """When a prompt to each of these people last failed (closed as failed: blocked, gone,
+    refused, or not sent within its window); those with none are left out. One query."""
+    if not participant_ids:
+        return {}
+    rows = await session.execute(
+        select(Checkin.participant_id, func.max(Checkin.closed_at))
+        .where(
+            Checkin.participant_id.in_(participant_ids),
+            Checkin.status == CheckinStatus.FAILED,
+        )
+        .group_by(Checkin.participant_id)
+    )
+    return {participant: at for participant, at in rows.all() if at is not None}
+
+
+async def messages_between(
+    session: AsyncSession, participant_ids: Sequence[int], first: date, last: date
+) -> list[tuple[int, date, str]]:
+    """The messages for their professional kept with these people's answered check-ins of
+    local dates ``first`` to ``last`` (both included), oldest first: (participant, the
+    check-in's local date, the text). The text is inside the encrypted check-in data, so
+    the rows of those days are read and the ones without a message left out here."""
+    if not participant_ids:
+        return []
+    rows = await session.execute(
+        select(Checkin.participant_id, Checkin.local_date, Checkin.data)
+        .where(
+            Checkin.participant_id.in_(participant_ids),
+            Checkin.local_date >= first,
+            Checkin.local_date <= last,
+            Checkin.answered_at.is_not(None),
+        )
+        .order_by(Checkin.local_date, Checkin.answered_at, Checkin.id)
+    )
+    return [
+        (participant, day, str(data["message"]))
+        for participant, day, data in rows.all()
+        if data and data.get("message")
+    ]
+
+
+async def shared_messages(
+    session: AsyncSession, participant_id: int, first: date, last: date
+) -> list[tuple[date, str]]:
+    """The messages this client agreed to share with their professional's team (a report
+    for the team meeting), from answered check-ins of local dates ``first`` to ``last``,
+    oldest first: (the check-in's local date, the text)."""
+    rows = await session.execute(
+        select(Checkin.local_date, Checkin.data)
+        .where(
+            Checkin.participant_id == participant_id,
+            Checkin.local_date >= first,
+            Checkin.local_date <= last,
+            Checkin.answered_at.is_not(None),
+        )
+        .order_by(Checkin.local_date, Checkin.answered_at, Checkin.id)
+    )
+    return [
+        (day, str(data["message"]))
+        for day, data in rows.all()
+        if data and data.get("message") and data.get("shared")
+    ]
