@@ -6,7 +6,6 @@ import argparse
 import os
 from contextlib import suppress
 from datetime import datetime
-from html import escape
 from pathlib import Path
 
 from telegram import Bot
@@ -16,7 +15,7 @@ from telegram.ext import ExtBot
 from buddybot import outgoing
 from buddybot.app import rate_limiter
 from buddybot.clock import utcnow
-from buddybot.i18n import translator
+from buddybot.handlers.organisation import transfer_notes
 from buddybot.runner import StartupError, prepare_database
 from buddybot.services import export, invitations, organisations, outbox
 from buddybot.services.organisations import AdminError
@@ -35,7 +34,7 @@ async def run_admin(settings: Settings, args: argparse.Namespace) -> None:
         print(new_key(Path(args.out)))
         return
     username = None
-    if args.admin_command == "invite-professional":
+    if args.admin_command in ("invite-professional", "invite-coordinator"):
         username = args.bot_username or await _bot_username(settings)
     if args.admin_command == "transfer":
         settings.require_token()  # the people moved are told, so fail before moving
@@ -60,6 +59,12 @@ async def run_admin(settings: Settings, args: argparse.Namespace) -> None:
                     session, args.org, args.name, now=utcnow(), days=settings.invitation_days
                 )
                 _print_invitation(username, created.code, created.expires_at)
+            elif args.admin_command == "invite-coordinator":
+                assert username is not None
+                created = await organisations.invite_coordinator(
+                    session, args.org, args.name, now=utcnow(), days=settings.invitation_days
+                )
+                _print_invitation(username, created.code, created.expires_at, "coordinator")
             elif args.admin_command == "set-retention":
                 months = None if args.default else args.months
                 await organisations.set_retention(session, args.org, months)
@@ -159,25 +164,9 @@ def write_export(made: export.Export, folder: Path) -> None:
 
 def _transfer_notes(settings: Settings, transfer: organisations.Transfer) -> list[Outgoing]:
     """Everyone moved hears who their professional is now, and the new professional how
-    many people they took over, each in their own language."""
-    new, old = escape(transfer.to_name), escape(transfer.from_name)
-    notes = [
-        Outgoing(
-            person.telegram_user_id,
-            translator(person.language, settings.default_language)(
-                "transfer.new_professional", new=new, old=old
-            ),
-            "transfer note",
-            participant_id=person.participant_id,
-        )
-        for person in transfer.moved
-        if person.telegram_user_id is not None
-    ]
-    if transfer.to_telegram_id is not None:
-        tr = translator(transfer.to_language, settings.default_language)
-        text = tr.plural("transfer.taken_over", len(transfer.moved), old=old)
-        notes.append(Outgoing(transfer.to_telegram_id, text, "transfer note"))
-    return notes
+    many people they took over, each in their own language (the same notes as a
+    coordinator's hand-over from Telegram)."""
+    return transfer_notes(transfer, settings.default_language)
 
 
 async def _send_now(settings: Settings, database: Database, notes: list[int]) -> tuple[int, int]:
@@ -253,10 +242,12 @@ def new_key(path: Path) -> str:
     return told
 
 
-def _print_invitation(username: str, code: str, expires_at: datetime) -> None:
+def _print_invitation(
+    username: str, code: str, expires_at: datetime, who: str = "professional"
+) -> None:
     print(f"Link: {invitations.deep_link(username, code)}")
     print(f"Code: {code}")
-    print(f"Valid once, until {expires_at:%Y-%m-%d %H:%M} UTC. Give it to the professional only.")
+    print(f"Valid once, until {expires_at:%Y-%m-%d %H:%M} UTC. Give it to the {who} only.")
 
 
 def _print_overview(summaries: list[organisations.OrganisationSummary]) -> None:

@@ -135,6 +135,19 @@ def _add_admin(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         type=bot_username,
         help="the bot's @username for the link (default: asked from Telegram with the token)",
     )
+    coordinator = actions.add_parser(
+        "invite-coordinator",
+        help="make a one-time join link for a coordinator: the organisation's figures, no names",
+    )
+    coordinator.add_argument("--org", required=True, type=_text, help="the organisation's name")
+    coordinator.add_argument(
+        "--name", required=True, type=_text, help="the coordinator's display name"
+    )
+    coordinator.add_argument(
+        "--bot-username",
+        type=bot_username,
+        help="the bot's @username for the link (default: asked from Telegram with the token)",
+    )
     actions.add_parser(
         "list", help="organisations, professionals (with the #id to name them by) and caseloads"
     )

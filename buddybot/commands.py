@@ -50,6 +50,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("invitations", PROFESSIONALS),
     Command("digest", PROFESSIONALS),
     Command("export", PROFESSIONALS),
+    Command("organisation", frozenset({Role.COORDINATOR})),
+    Command("handover", frozenset({Role.COORDINATOR})),
 )
 
 
@@ -64,6 +66,7 @@ MENUS: dict[Role, tuple[str, ...]] = {
     Role.CLIENT: ("checkin", "network", "myweek", "help"),
     Role.BUDDY: ("meetup", "help"),
     Role.PROFESSIONAL: ("clients", "invite", "digest", "help"),
+    Role.COORDINATOR: ("organisation", "handover", "help"),
 }
 MENU_TEXT = {
     "checkin": text_key("menu.checkin"),
@@ -73,6 +76,8 @@ MENU_TEXT = {
     "clients": text_key("menu.clients"),
     "invite": text_key("menu.invite"),
     "digest": text_key("menu.digest"),
+    "organisation": text_key("menu.organisation"),
+    "handover": text_key("menu.handover"),
     "help": text_key("menu.help"),
 }
 

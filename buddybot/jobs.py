@@ -19,8 +19,9 @@ from buddybot import outgoing, sender
 from buddybot.context import BuddyContext
 from buddybot.handlers.checkin import prompt_reply
 from buddybot.handlers.digest import digest_parts, send_part
+from buddybot.handlers.organisation import view_parts
 from buddybot.i18n import text_key
-from buddybot.services import checkins, digest, privacy
+from buddybot.services import checkins, digest, organisation_view, privacy
 from buddybot.services.checkins import Prompt
 from buddybot.services.outbox import Outgoing
 from buddybot.services.privacy import Told
@@ -37,7 +38,7 @@ async def tick(context: BuddyContext) -> None:
     the weekly digests whose moment has come, and what waits in the outbox. Each of these
     fails alone: one that cannot be done (a row that does not decrypt, say) is logged and
     tried again next tick, and the others still run."""
-    for part in (_prompts, _reminders_and_closing, weekly_digests, _outbox):
+    for part in (_prompts, _reminders_and_closing, weekly_digests, monthly_digests, _outbox):
         try:
             await part(context)
         except Exception as error:
@@ -204,6 +205,60 @@ async def _send_digest(context: BuddyContext, claim: digest.DigestClaim) -> send
             return sent.delivery
         async with database.transaction() as session:
             await digest.record_part_sent(session, claim.digest_id, number)
+    return sender.Delivery.SENT
+
+
+async def monthly_digests(context: BuddyContext) -> None:
+    """Each coordinator gets the organisation digest on the first of the month, at their
+    digest time, once (claimed per coordinator and month in the database, as the weekly
+    digest); each fails alone and is tried again later."""
+    database, now = context.runtime.database, context.runtime.clock()
+    async with database.transaction() as session:
+        due = await organisation_view.claim_due_months(session, now)
+    for claim in due:
+        async with database.transaction() as session:
+            if not await organisation_view.renew_month_claim(
+                session, claim, context.runtime.clock()
+            ):
+                continue
+        try:
+            delivery = await _send_month(context, claim)
+        except Exception as error:
+            log.error("month %s: not made (%s)", claim.digest_id, type(error).__qualname__)
+            delivery = sender.Delivery.LATER
+        async with database.transaction() as session:
+            if delivery is sender.Delivery.LATER:
+                await organisation_view.record_month_later(
+                    session, claim.digest_id, context.runtime.clock()
+                )
+            else:
+                await organisation_view.record_month_sent(
+                    session,
+                    claim.digest_id,
+                    context.runtime.clock(),
+                    reachable=delivery is not sender.Delivery.GONE,
+                )
+
+
+async def _send_month(
+    context: BuddyContext, claim: organisation_view.MonthClaim
+) -> sender.Delivery:
+    """Send the parts of a claimed monthly digest not sent on an earlier try, recording
+    each one that went out."""
+    database = context.runtime.database
+    tr = context.runtime.translator_in(claim.language)
+    async with database.transaction() as session:
+        view = await organisation_view.view_for_claim(session, claim, context.runtime.clock())
+    parts = view_parts(tr, view, monthly=True)
+    for number, part in enumerate(parts[claim.parts_sent :], start=claim.parts_sent + 1):
+        sent = await sender.deliver(
+            partial(send_part, context.bot, claim.telegram_user_id, part),
+            what=f"month {claim.digest_id} part {number}",
+        )
+        if sent.delivery in (sender.Delivery.LATER, sender.Delivery.GONE):
+            return sent.delivery
+        async with database.transaction() as session:
+            await organisation_view.record_month_part_sent(session, claim.digest_id, number)
     return sender.Delivery.SENT
 
 

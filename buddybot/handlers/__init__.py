@@ -32,6 +32,7 @@ from buddybot.handlers import (
     myweek,
     network,
     onboarding,
+    organisation,
     privacy,
     replies,
     schedule,
@@ -64,6 +65,8 @@ def _menu_actions() -> dict[str, basics.Action]:
         "clients": clients.clients_command,
         "invite": invite.invite_command,
         "digest": digest.digest_command,
+        "organisation": organisation.organisation_command,
+        "handover": organisation.handover_command,
         "help": basics.help_command,
     }
 
@@ -118,6 +121,10 @@ def _answering_handlers() -> list[BaseHandler[Any, Any, Any]]:
         _buttons(digest.CLIENT, digest.client_button),
         _buttons(digest.MOMENT, digest.moment_button),
         _buttons(replies.REPLY, replies.reply_button),
+        # Coordinators: the organisation's figures, and handing a caseload over
+        CommandHandler("organisation", organisation.organisation_command, filters=_PRIVATE),
+        CommandHandler("handover", organisation.handover_command, filters=_PRIVATE),
+        _buttons(organisation.ORGANISATION, organisation.handover_button),
         # The menu under the text field: before typed answers, so a tap in the middle of
         # a question (a contact's name, a note) still does what the button says.
         MessageHandler(_PRIVATE & basics.MENU_TAP, basics.menu_tapped(_menu_actions())),

@@ -81,14 +81,15 @@ async def start(update: Update, context: BuddyContext) -> None:
         context.tr.language,
     )
     if opened.screen is Screen.PROFESSIONAL_WELCOME:
-        await set_personal_menu(context.bot, user.id, Role.PROFESSIONAL, context.tr)
+        role = Role.COORDINATOR if opened.coordinator else Role.PROFESSIONAL
+        await set_personal_menu(context.bot, user.id, role, context.tr)
         await message.reply_text(
             context.tr(
-                "join.professional",
+                "coordinator.joined" if opened.coordinator else "join.professional",
                 name=escape(opened.invitee_name or ""),
                 organisation=escape(opened.organisation_name or ""),
             ),
-            reply_markup=menu_keyboard(Person(Role.PROFESSIONAL), context.tr),
+            reply_markup=menu_keyboard(Person(role), context.tr),
         )
     elif opened.screen is Screen.CHOOSE_LANGUAGE:
         await message.reply_text(_welcome(context.tr, opened), reply_markup=_languages(opened))

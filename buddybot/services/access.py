@@ -9,7 +9,12 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from buddybot.roles import ParticipantRole, ParticipantStatus, ProfessionalStatus
+from buddybot.roles import (
+    ParticipantRole,
+    ParticipantStatus,
+    ProfessionalRole,
+    ProfessionalStatus,
+)
 from buddybot.services import people
 from buddybot.services.people import Role
 from buddybot.storage import audit, invitations
@@ -45,11 +50,28 @@ async def refuse(
 
 
 async def acting_professional(session: AsyncSession, telegram_user_id: int) -> Professional | None:
-    """The active professional behind this Telegram account, if any."""
+    """The active professional behind this Telegram account, if any (a coordinator is not
+    one: they have no caseload and see no client's data)."""
     professional = await stored_people.professional_by_telegram_id(session, telegram_user_id)
-    if professional is None or professional.status is not ProfessionalStatus.ACTIVE:
+    if (
+        professional is None
+        or professional.status is not ProfessionalStatus.ACTIVE
+        or professional.role is not ProfessionalRole.PROFESSIONAL
+    ):
         return None
     return professional
+
+
+async def acting_coordinator(session: AsyncSession, telegram_user_id: int) -> Professional | None:
+    """The active coordinator behind this Telegram account, if any."""
+    coordinator = await stored_people.professional_by_telegram_id(session, telegram_user_id)
+    if (
+        coordinator is None
+        or coordinator.status is not ProfessionalStatus.ACTIVE
+        or coordinator.role is not ProfessionalRole.COORDINATOR
+    ):
+        return None
+    return coordinator
 
 
 async def own_client(

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from buddybot.flows import invitation as flow
-from buddybot.roles import InvitationRole, ParticipantRole, ParticipantStatus
+from buddybot.roles import InvitationRole, ParticipantRole, ParticipantStatus, ProfessionalRole
 from buddybot.services import access, questions
 from buddybot.storage import audit, crypto, invitations
 from buddybot.storage import people as stored_people
@@ -115,9 +115,13 @@ async def invite_professional(
     *,
     now: datetime,
     days: int,
+    role: ProfessionalRole = ProfessionalRole.PROFESSIONAL,
 ) -> NewInvitation:
-    """An administrator invites a professional of an organisation."""
-    professional = await stored_people.add_professional(session, organisation, display_name)
+    """An administrator invites a professional (or, with ``role``, a coordinator) of an
+    organisation."""
+    professional = await stored_people.add_professional(
+        session, organisation, display_name, role=role
+    )
     return await _create(
         session,
         organisation.id,

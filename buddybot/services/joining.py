@@ -13,7 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from buddybot.flows import joining as flow
 from buddybot.i18n import LANGUAGES
-from buddybot.roles import InvitationRole, ParticipantRole, ParticipantStatus, ProfessionalStatus
+from buddybot.roles import (
+    InvitationRole,
+    ParticipantRole,
+    ParticipantStatus,
+    ProfessionalRole,
+    ProfessionalStatus,
+)
 from buddybot.services import access, people, rhythms
 from buddybot.services.invitations import (
     PENDING_HOLD,
@@ -41,6 +47,9 @@ class Opened:
     invitee_name: str | None = None
     professional_name: str | None = None
     organisation_name: str | None = None
+    # The one who joined is a coordinator (an invitation for a professional's row that is
+    # a coordinator's): their welcome and menu are a coordinator's.
+    coordinator: bool = False
 
     @property
     def screen(self) -> flow.Screen:
@@ -135,6 +144,7 @@ async def _professional_joins(
         professional.display_name,
         professional.display_name,
         organisation.name,
+        coordinator=professional.role is ProfessionalRole.COORDINATOR,
     )
 
 

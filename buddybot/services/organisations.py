@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from buddybot.roles import ParticipantRole, ProfessionalStatus
+from buddybot.roles import ParticipantRole, ProfessionalRole, ProfessionalStatus
 from buddybot.services import invitations
 from buddybot.services.invitations import NewInvitation
 from buddybot.storage import audit, people
@@ -85,6 +85,20 @@ async def invite_professional(
     return await invitations.invite_professional(session, organisation, name, now=now, days=days)
 
 
+async def invite_coordinator(
+    session: AsyncSession, organisation_name: str, display_name: str, *, now: datetime, days: int
+) -> NewInvitation:
+    """Make a one-time link for a coordinator (teamverantwoordelijke) of an existing
+    organisation: they join as a professional does, and see the organisation's figures."""
+    organisation = await existing_organisation(session, organisation_name)
+    name = invitations.clean_name(display_name)
+    if name is None:
+        raise AdminError(f"A coordinator's name has 1 to {invitations.NAME_MAX} characters")
+    return await invitations.invite_professional(
+        session, organisation, name, now=now, days=days, role=ProfessionalRole.COORDINATOR
+    )
+
+
 @dataclass(frozen=True)
 class ProfessionalSummary:
     """A professional in the administrator's overview: name, status and caseload size;
@@ -97,6 +111,7 @@ class ProfessionalSummary:
     clients: int
     buddies: int
     added: date | None = None
+    role: ProfessionalRole = ProfessionalRole.PROFESSIONAL
 
 
 @dataclass(frozen=True)
@@ -130,6 +145,7 @@ async def _summary(
         counts[ParticipantRole.CLIENT],
         counts[ParticipantRole.BUDDY],
         professional.created_at.date() if len(namesakes) > 1 else None,
+        professional.role,
     )
 
 
@@ -158,8 +174,13 @@ async def _professional(
 ) -> Professional:
     """A professional of the organisation by the number `admin list` shows (``3`` or
     ``#3``: a bare ``#3`` is a comment to the shell) or by exact display name. Names may
-    repeat, so a shared one is refused with the numbers and what tells them apart."""
-    candidates = await people.professionals_of(session, organisation_id)
+    repeat, so a shared one is refused with the numbers and what tells them apart. A
+    coordinator has no caseload: not one of them."""
+    candidates = [
+        professional
+        for professional in await people.professionals_of(session, organisation_id)
+        if professional.role is ProfessionalRole.PROFESSIONAL
+    ]
     number = reference.strip().removeprefix("#")
     if number.isdigit():
         found = [p for p in candidates if p.id == int(number)]
@@ -198,6 +219,20 @@ async def transfer_caseload(
         raise AdminError("The caseload would move to the same professional")
     if taking_over.status is ProfessionalStatus.LEFT:
         raise AdminError(f"{taking_over.display_name} has left; choose someone still working")
+    return await move_caseload(session, leaving, taking_over)
+
+
+async def move_caseload(
+    session: AsyncSession,
+    leaving: Professional,
+    taking_over: Professional,
+    *,
+    actor_kind: str = "admin",
+    actor_id: int | None = None,
+) -> Transfer:
+    """Move every client and buddy of ``leaving`` to ``taking_over`` (checked by the caller:
+    two professionals of one organisation, the second still working) and mark ``leaving``
+    as left; each move is in the audit log with who did it (``actor_kind``, ``actor_id``)."""
     moved = []
     for role in ParticipantRole:
         for participant in await people.participants_of_professional(session, leaving.id, role):
@@ -212,7 +247,8 @@ async def transfer_caseload(
             )
             await audit.add_audit_entry(
                 session,
-                actor_kind="admin",
+                actor_kind=actor_kind,
+                actor_id=actor_id,
                 action="participant.transferred",
                 subject_kind="participant",
                 subject_id=participant.id,

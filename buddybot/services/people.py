@@ -8,7 +8,7 @@ from enum import StrEnum
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from buddybot.i18n import LANGUAGES, pick_language
-from buddybot.roles import ParticipantRole, ParticipantStatus, ProfessionalStatus
+from buddybot.roles import ParticipantRole, ParticipantStatus, ProfessionalRole, ProfessionalStatus
 from buddybot.storage import audit, people
 from buddybot.storage.database import Database
 from buddybot.storage.models import Participant, Professional
@@ -21,6 +21,7 @@ class Role(StrEnum):
     CLIENT = "client"
     BUDDY = "buddy"
     PROFESSIONAL = "professional"
+    COORDINATOR = "coordinator"  # sees the organisation's figures, no client names
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,9 @@ async def account(
 
 def _person(record: Professional | Participant | None) -> Person:
     if isinstance(record, Professional):
-        return Person(Role.PROFESSIONAL, record.id, record.display_name, record.language)
+        coordinator = record.role is ProfessionalRole.COORDINATOR
+        role = Role.COORDINATOR if coordinator else Role.PROFESSIONAL
+        return Person(role, record.id, record.display_name, record.language)
     if isinstance(record, Participant):
         role = Role.CLIENT if record.role is ParticipantRole.CLIENT else Role.BUDDY
         withdrawn = record.consent_withdrawn_at is not None

@@ -9,18 +9,20 @@ from datetime import date, datetime
 from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from buddybot.roles import ProfessionalStatus
+from buddybot.roles import ProfessionalRole, ProfessionalStatus
 from buddybot.storage import claims
 from buddybot.storage.database import upsert_insert
 from buddybot.storage.models import Digest, Professional
 
 
 async def recipients(session: AsyncSession) -> list[Professional]:
-    """The active professionals with a Telegram account: those a weekly digest may go to."""
+    """The active professionals with a Telegram account: those a weekly digest may go to
+    (coordinators get a monthly one of their own, ``storage/organisation.py``)."""
     return list(
         await session.scalars(
             select(Professional).where(
                 Professional.status == ProfessionalStatus.ACTIVE,
+                Professional.role == ProfessionalRole.PROFESSIONAL,
                 Professional.telegram_user_id.is_not(None),
             )
         )

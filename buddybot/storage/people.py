@@ -8,7 +8,13 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from buddybot.roles import DEFAULT_TIME_ZONE, ParticipantRole, ParticipantStatus, ProfessionalStatus
+from buddybot.roles import (
+    DEFAULT_TIME_ZONE,
+    ParticipantRole,
+    ParticipantStatus,
+    ProfessionalRole,
+    ProfessionalStatus,
+)
 from buddybot.storage.database import saved
 from buddybot.storage.models import (
     BuddyLink,
@@ -56,8 +62,9 @@ async def add_professional(
     language: str | None = None,
     time_zone: str = DEFAULT_TIME_ZONE,
     status: ProfessionalStatus = ProfessionalStatus.INVITED,
+    role: ProfessionalRole = ProfessionalRole.PROFESSIONAL,
 ) -> Professional:
-    """Create a professional in an organisation."""
+    """Create a professional (or, with ``role``, a coordinator) in an organisation."""
     return await saved(
         session,
         Professional(
@@ -67,6 +74,7 @@ async def add_professional(
             language=language,
             time_zone=time_zone,
             status=status,
+            role=role,
         ),
     )
 
