@@ -4,83 +4,18 @@ or another date, with now. The expected figures are counted by hand from the his
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime
 
 from babel.dates import format_date
 from sqlalchemy import select
 
 from buddybot.clock import ManualClock
-from buddybot.network import Contact, ContactKind, Domain, Support
 from buddybot.runner import BotProcess
 from buddybot.sandbox import TelegramSandbox
-from buddybot.services import contacts
-from buddybot.storage import contacts as stored_contacts
 from buddybot.storage import models
-from tests.clocked import answered_at, client_id_of
+from tests.clocked import client_id_of
+from tests.histories import JOINED, NOW, client_history
 from tests.journeys import joined_client, professional_invitation
-
-BRUSSELS = ZoneInfo("Europe/Brussels")
-# The client joined on a Monday at 10:00 in Brussels; "now" is 14 weeks and 2 days later.
-JOINED = datetime(2026, 1, 5, 10, tzinfo=BRUSSELS)
-NOW = JOINED + timedelta(weeks=14, days=2)
-
-MAMA = Contact(
-    0,
-    ContactKind.PERSON,
-    "Mama",
-    1,
-    Domain.FAMILY,
-    support_received=frozenset({Support.EMOTIONAL}),
-    support_given=frozenset({Support.COMPANY}),
-)
-JAN = Contact(0, ContactKind.PERSON, "Jan", 2, Domain.FRIENDS)
-DOCTOR = Contact(
-    0, ContactKind.PERSON, "Huisarts", 3, Domain.CARE, support_received=frozenset({Support.ADVICE})
-)
-FIKKIE = Contact(0, ContactKind.ANIMAL, "Fikkie", 1, Domain.FAMILY)
-RITA = Contact(0, ContactKind.PERSON, "Rita", 2, Domain.NEIGHBOURHOOD)
-
-# Week (counted from the week of joining) → (who was seen, satisfaction or None).
-ANSWERS = {
-    0: (("Mama", "Jan"), 2),
-    1: (("Mama", "Jan", "Fikkie"), None),
-    # week 2: no check-in at all (missing, not zero)
-    3: (("Mama",), 3),
-    11: (("Mama", "Jan", "Rita", "Fikkie"), 4),
-    12: (("Mama", "Rita"), None),
-    13: (("Mama", "Jan", "Rita", "Fikkie"), 5),
-}
-
-
-async def _history(bot: BotProcess, client_id: int) -> None:
-    """The map and the answers of 14 weeks, written as they happened."""
-    assert bot.database is not None
-    by = contacts.Editor("client", client_id)
-    async with bot.database.transaction() as session:
-        client = await session.get(models.Participant, client_id)
-        assert client is not None
-        client.consent_given_at = JOINED.astimezone(UTC)
-        ids = {}
-        for contact in (MAMA, JAN, DOCTOR, FIKKIE):
-            added = await contacts.add_contact(session, client_id, contact, by=by, now=JOINED)
-            ids[contact.label] = added.contact_id
-        at = JOINED + timedelta(weeks=8)
-        ids["Rita"] = (
-            await contacts.add_contact(session, client_id, RITA, by=by, now=at)
-        ).contact_id
-        records = {r.label: r for r in await stored_contacts.current_records(session, client_id)}
-        jan = replace(JAN, contact_id=ids["Jan"], circle=1)
-        await contacts.update_contact(
-            session, records["Jan"], jan, by=by, now=JOINED + timedelta(weeks=9)
-        )
-        await contacts.remove_contact(
-            session, records["Huisarts"], by=by, now=JOINED + timedelta(weeks=10)
-        )
-    for week, (seen, satisfaction) in ANSWERS.items():
-        at = JOINED + timedelta(weeks=week, days=1)
-        await answered_at(bot, client_id, at, [ids[n] for n in seen], satisfaction=satisfaction)
 
 
 def _day(day: date | datetime) -> str:
@@ -91,7 +26,7 @@ async def test_a_professional_compares_the_network_at_intake_with_now(
     clocked_bot: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
 ) -> None:
     els, amira = await joined_client(clocked_bot, sandbox)
-    await _history(clocked_bot, await client_id_of(clocked_bot, amira))
+    await client_history(clocked_bot, await client_id_of(clocked_bot, amira))
     clock.now = NOW.astimezone(UTC)
 
     els.catch_up()

@@ -89,7 +89,10 @@ async def test_the_message_for_els_reaches_her_hours_later_and_under_an_older_th
     clock.now += timedelta(hours=3)
     els.catch_up()
     kept = await amira.ask("Please call me, I am not ok")
-    assert kept.content == "✅ Thank you! I'll pass your message on to Els."
+    assert kept.content == (
+        "✅ Thank you! I'll pass your message on to Els.\n\n"
+        "May Els also let the team read your message?"
+    )
     forwarded = await els.next_message()
     assert forwarded.content == "💬 Amira schrijft: Please call me, I am not ok"
 

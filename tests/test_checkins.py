@@ -71,7 +71,10 @@ async def test_a_client_answers_a_check_in_at_their_local_time_by_tapping(
     await amira.tap(prompt, "💬 Tell Els something")
     assert prompt.content.endswith("✍️ Type your message for Els below.")
     kept = await amira.ask("Thank you for Tuesday!")
-    assert kept.content == "✅ Thank you! I'll pass your message on to Els."
+    assert kept.content == (
+        "✅ Thank you! I'll pass your message on to Els.\n\n"
+        "May Els also let the team read your message?"
+    )
     forwarded = await els.next_message()
     assert forwarded.content == "💬 Amira schrijft: Thank you for Tuesday!"
 

@@ -32,7 +32,10 @@ async def test_a_draft_left_open_does_not_take_the_message_for_the_professional(
     await amira.tap(prompt, "💬 Tell Els something")
     els.catch_up()
     thanks = await amira.ask("Please call me tomorrow")
-    assert thanks.content == "✅ Thank you! I'll pass your message on to Els."
+    assert thanks.content == (
+        "✅ Thank you! I'll pass your message on to Els.\n\n"
+        "May Els also let the team read your message?"
+    )
     forwarded = await els.next_message()
     assert forwarded.content.endswith("Please call me tomorrow")
     # The half-added contact was let go: later text is not taken as its name.

@@ -35,7 +35,9 @@ from buddybot.handlers import (
     organisation,
     privacy,
     replies,
+    report,
     schedule,
+    sharing,
     typed,
     who,
 )
@@ -114,6 +116,8 @@ def _answering_handlers() -> list[BaseHandler[Any, Any, Any]]:
         _buttons(clients.CLIENTS, clients.client_button),
         _buttons(before_after.BEFORE_AFTER, before_after.compare_button),
         _buttons(actions.ACTIONS, actions.action_button),
+        _buttons(report.REPORT, report.report_button),
+        _buttons(sharing.SHARE, sharing.share_button),
         CommandHandler("digest", digest.digest_command, filters=_PRIVATE),
         CommandHandler("export", export.export_command, filters=_PRIVATE),
         _buttons(export.EXPORT, export.names_button),

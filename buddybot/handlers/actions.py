@@ -10,15 +10,14 @@ from html import escape
 from typing import Any
 
 from babel.dates import format_date
-from babel.numbers import format_percent
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from buddybot.actions import END_MONTHS, START_DAYS_AGO, ActionDraft, Span, WorkModel
 from buddybot.context import BuddyContext
+from buddybot.handlers.before_after import decimal_or_dash, percent
 from buddybot.handlers.buttons import STALE, Pressed, Stale, button, number, on_press, show
 from buddybot.handlers.common import Reply
 from buddybot.handlers.digest import arrow
-from buddybot.handlers.digest import number as decimal
 from buddybot.handlers.network import DOMAIN_TEXT
 from buddybot.i18n import Translator, text_key
 from buddybot.network import Domain
@@ -63,16 +62,8 @@ def _day(tr: Translator, day: date) -> str:
     return format_date(day, format="d MMM y", locale=tr.language)
 
 
-def _value(tr: Translator, value: float | None) -> str:
-    return "–" if value is None else decimal(tr, value)
-
-
-def _share(tr: Translator, value: float | None) -> str:
-    return "–" if value is None else format_percent(value, locale=tr.language)
-
-
 def _closeness(tr: Translator, span: Span) -> str:
-    return f"{_share(tr, span.closeness_start)} → {_share(tr, span.closeness_end)}"
+    return f"{percent(tr, span.closeness_start)} → {percent(tr, span.closeness_end)}"
 
 
 def effect_lines(tr: Translator, item: ActionEffect) -> list[str]:
@@ -112,8 +103,8 @@ def effect_lines(tr: Translator, item: ActionEffect) -> list[str]:
         "   "
         + tr(
             "action.frequency",
-            since=_value(tr, since.frequency),
-            before=_value(tr, before.frequency),
+            since=decimal_or_dash(tr, since.frequency),
+            before=decimal_or_dash(tr, before.frequency),
         )
         + arrow(since.frequency, before.frequency)
     )
@@ -121,8 +112,8 @@ def effect_lines(tr: Translator, item: ActionEffect) -> list[str]:
         "   "
         + tr(
             "action.satisfaction",
-            since=_value(tr, since.satisfaction),
-            before=_value(tr, before.satisfaction),
+            since=decimal_or_dash(tr, since.satisfaction),
+            before=decimal_or_dash(tr, before.satisfaction),
         )
         + arrow(since.satisfaction, before.satisfaction)
     )

@@ -37,11 +37,13 @@ PRESET_TEXT = {
 }
 
 
-def _percent(tr: Translator, share: float | None) -> str:
+def percent(tr: Translator, share: float | None) -> str:
+    """A share (0–1) as a percentage in the reader's language; – when unknown."""
     return "–" if share is None else format_percent(share, locale=tr.language)
 
 
-def _decimal(tr: Translator, value: float | None) -> str:
+def decimal_or_dash(tr: Translator, value: float | None) -> str:
+    """A mean with one decimal in the reader's language; – when unknown."""
     return "–" if value is None else decimal(tr, value)
 
 
@@ -53,7 +55,8 @@ def _count(before: int, after: int) -> str:
     return f"{before} → {after}{arrow(after, before)}"
 
 
-def _names(tr: Translator, changes: Comparison) -> list[str]:
+def change_lines(tr: Translator, changes: Comparison) -> list[str]:
+    """Who came, went, moved closer or further, one line each (names escaped)."""
     parts = [
         (text_key("compare.added"), [c.label for c in changes.added]),
         (text_key("compare.removed"), [c.label for c in changes.removed]),
@@ -91,7 +94,7 @@ def measure_lines(tr: Translator, before: Measures, after: Measures) -> list[str
             change=_pair(
                 None if first.closeness is None else first.closeness * 100,
                 None if second.closeness is None else second.closeness * 100,
-                (_percent(tr, first.closeness), _percent(tr, second.closeness)),
+                (percent(tr, first.closeness), percent(tr, second.closeness)),
             ),
         ),
         tr(
@@ -106,12 +109,15 @@ def measure_lines(tr: Translator, before: Measures, after: Measures) -> list[str
         ),
         tr(
             "compare.frequency",
-            change=_pair(*frequency, (_decimal(tr, frequency[0]), _decimal(tr, frequency[1]))),
+            change=_pair(
+                *frequency, (decimal_or_dash(tr, frequency[0]), decimal_or_dash(tr, frequency[1]))
+            ),
         ),
         tr(
             "compare.satisfaction",
             change=_pair(
-                *satisfaction, (_decimal(tr, satisfaction[0]), _decimal(tr, satisfaction[1]))
+                *satisfaction,
+                (decimal_or_dash(tr, satisfaction[0]), decimal_or_dash(tr, satisfaction[1])),
             ),
         ),
     ]
@@ -131,7 +137,7 @@ def _text(tr: Translator, compared: Compared) -> str:
         "",
         *measure_lines(tr, result.before, result.after),
     ]
-    changes = _names(tr, result.changes)
+    changes = change_lines(tr, result.changes)
     lines += ["", *changes] if changes else ["", tr("compare.no_changes")]
     if result.before.answers.from_joining:
         lines.append(tr("compare.first_weeks"))

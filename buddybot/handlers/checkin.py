@@ -20,7 +20,7 @@ from telegram.error import BadRequest
 from buddybot import outgoing
 from buddybot.context import BuddyContext
 from buddybot.flows.checkin import EACH, MODES, Action, Press, Step, parse_press, who_order
-from buddybot.handlers import basics, meetup, network, replies
+from buddybot.handlers import basics, meetup, network, replies, sharing
 from buddybot.handlers.buttons import STALE, Pressed, Stale, button, on_press, on_screen, show
 from buddybot.handlers.common import Reply, faces_row
 from buddybot.handlers.pages import pieces_of
@@ -365,7 +365,7 @@ async def message_typed(update: Update, context: BuddyContext) -> bool:
             hint = tr("flow.use_buttons") if outcome.again else ""
         reply = Reply("\n\n".join(filter(None, (hint, question.text))), question.keyboard)
     elif isinstance(outcome, checkin_answers.MessageKept):
-        reply = Reply(tr("checkin.message_kept", professional=escape(outcome.professional)))
+        reply = sharing.question(tr, outcome.checkin_id, outcome.professional)
     else:
         reply = thanks_reply(tr, outcome)
     if not isinstance(outcome, Asked) and outcome.forward_to and outcome.message is not None:

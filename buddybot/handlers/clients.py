@@ -17,6 +17,7 @@ from buddybot.handlers.common import Reply, replies, send_replies, show_replies
 from buddybot.handlers.digest import FLAG_TEXT, arrow
 from buddybot.handlers.digest import number as decimal
 from buddybot.handlers.pages import paging_row
+from buddybot.handlers.report import REPORT
 from buddybot.i18n import Translator, text_key
 from buddybot.metrics import TREND_WEEKS
 from buddybot.paging import page_of
@@ -130,6 +131,7 @@ def _details_reply(tr: Translator, details: ClientDetails, time_zone: str) -> Re
         rows.append([button(tr("client.network"), "net", "show", client_id)])
         rows.append([button(tr("client.compare"), BEFORE_AFTER, client_id)])
         rows.append([button(tr("client.actions"), ACTIONS, client_id)])
+        rows.append([button(tr("client.report"), REPORT, client_id)])
         rows.append([button(tr("client.schedule"), "sch", client_id, "show")])
     if details.status is not ParticipantStatus.LEFT:  # nothing new for someone who stopped
         rows.append([button(tr("client.invite_buddy"), invite.INVITE, "for", client_id)])

@@ -447,7 +447,7 @@ digest_button = on_press(_parse_digest, _on_digest_press)
 def weeks_texts(tr: Translator, name: str, weeks: Sequence[date]) -> WeeksTexts:
     """Every word on the weekly chart, in the viewer's language."""
     return WeeksTexts(
-        title=tr("digest.chart_title", name=name),
+        title=tr.plural("digest.chart_title", len(weeks), name=name),
         contacts=tr("digest.chart_contacts"),
         mood=tr("digest.chart_mood"),
         not_known=tr("digest.chart_not_known"),

@@ -15,6 +15,7 @@ import matplotlib
 matplotlib.use("Agg")  # no screen: render to memory only
 
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
 from buddybot.metrics import Week, reported
@@ -32,6 +33,9 @@ MOOD_COLOUR = "#000000"
 WIDTH_PX, HEIGHT_PX, DPI = 1080, 600, 120
 # Every other week is named under its bar: twelve names do not fit at a readable size.
 LABEL_EVERY = 2
+LABELS = 6  # week names under a long chart
+QUESTION_MARKS_UP_TO = 12  # weeks; a longer chart shows missing weeks as grey bands
+NOT_KNOWN_BAND = "#e6e6e6"
 
 
 @dataclass(frozen=True)
@@ -97,9 +101,14 @@ def draw_weeks(weeks: Sequence[date], figures: Mapping[date, Week], texts: Weeks
         )
         bottoms = [bottom + height for bottom, height in zip(bottoms, heights, strict=True)]
     top = max([*bottoms, 4.0])
+    # A "?" per missing week reads at 12 bars; at 26 or 52 they run into each other, and a
+    # grey band behind the bar (named in the legend) says the same.
+    banded = len(weeks) > QUESTION_MARKS_UP_TO
     for position, bottom, week in zip(positions, bottoms, weeks, strict=True):
         week_figures = figures.get(week)
-        if week_figures is None or not reported(week_figures):
+        if (week_figures is None or not reported(week_figures)) and banded:
+            axes.axvspan(position - 0.5, position + 0.5, color=NOT_KNOWN_BAND, zorder=0, lw=0)
+        elif week_figures is None or not reported(week_figures):
             # Above what is known (a buddy's meetups): the client's own contacts are unknown.
             axes.text(
                 position,
@@ -113,9 +122,11 @@ def draw_weeks(weeks: Sequence[date], figures: Mapping[date, Week], texts: Weeks
             )
     axes.set_ylim(0, top * 1.2)
     axes.set_ylabel(texts.contacts, fontsize=SMALL_PT)
-    # The newest week is always named; from there back every other one.
+    # The newest week is always named; from there back every other one (fewer on a long
+    # chart: about six names fit under the bars).
+    every = max(LABEL_EVERY, math.ceil(len(weeks) / LABELS))
     labels = [
-        texts.week_label.get(week, "") if (len(weeks) - 1 - index) % LABEL_EVERY == 0 else ""
+        texts.week_label.get(week, "") if (len(weeks) - 1 - index) % every == 0 else ""
         for index, week in enumerate(weeks)
     ]
     axes.set_xticks(list(positions), labels)
@@ -141,6 +152,9 @@ def draw_weeks(weeks: Sequence[date], figures: Mapping[date, Week], texts: Weeks
 
     handles, labels = axes.get_legend_handles_labels()
     mood_handles, mood_labels = mood_axes.get_legend_handles_labels()
+    if banded:
+        mood_handles.append(Patch(color=NOT_KNOWN_BAND))
+        mood_labels.append(texts.not_known)
     if handles or mood_handles:
         figure.legend(
             handles + mood_handles,
@@ -154,9 +168,10 @@ def draw_weeks(weeks: Sequence[date], figures: Mapping[date, Week], texts: Weeks
             columnspacing=1.0,
         )
     figure.suptitle(texts.title, fontsize=SMALL_PT + 2, y=0.985)
-    figure.text(
-        0.99, 0.01, f"? = {texts.not_known}", ha="right", fontsize=SMALL_PT, color="#555555"
-    )
+    if not banded:
+        figure.text(
+            0.99, 0.01, f"? = {texts.not_known}", ha="right", fontsize=SMALL_PT, color="#555555"
+        )
     return figure
 
 

@@ -93,16 +93,18 @@ async def compare_client(
         own = await access.own_client(session, telegram_user_id, client_id, "client.compare")
         if own is None:
             return None
-        return await _compare(session, own.client, now, preset, day)
+        return await compare_on(session, own.client, now, preset, day)
 
 
-async def _compare(
+async def compare_on(
     session: AsyncSession,
     client: Participant,
     now: datetime,
-    preset: Preset | None,
-    day: date | None,
+    preset: Preset | None = Preset.INTAKE,
+    day: date | None = None,
 ) -> Compared:
+    """The client at ``day`` (or the ``preset``'s date) and today, for someone already
+    allowed to see them. Raises NotJoinedError for a client with no history to show."""
     if client.consent_given_at is None or client.consent_withdrawn_at is not None:
         raise NotJoinedError
     today = local_date(now, client.time_zone)

@@ -97,6 +97,7 @@ class MessageKept:
     message: str
     forward_to: tuple[int, str | None] | None
     client_id: int = 0
+    checkin_id: int = 0  # the check-in it is kept with (to share it with the team, or not)
 
 
 @dataclass(frozen=True)
@@ -584,7 +585,8 @@ async def _keep_message(
     data.pop("writing_at", None)
     data["message"] = text.strip()[: flow.TEXT_LIMIT]
     checkin.data = data
-    return await _passed_on(session, participant, data["message"])
+    kept = await _passed_on(session, participant, data["message"])
+    return None if kept is None else replace(kept, checkin_id=checkin.id)
 
 
 async def _passed_on(
