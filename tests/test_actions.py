@@ -4,6 +4,7 @@ weeks later they see what changed since it started against the same span before 
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -34,6 +35,20 @@ async def _actions_page(els: SandboxUser) -> ChatMessage:
     await els.press(page, "🎯 Acties")
     await els.wait_for_edit(page, 1)
     return page
+
+
+async def _digest(els: SandboxUser) -> list[ChatMessage]:
+    """Everything /digest sends (a picture, then the text in one or more messages)."""
+    els.catch_up()
+    question = await els.ask("/digest")
+    await els.tap(question, "Vorige week")
+    return [m for m in await _all_new(els) if m.text]
+
+
+async def _all_new(els: SandboxUser) -> list[ChatMessage]:
+    first = await els.next_message()
+    await asyncio.sleep(0.3)
+    return [first, *els.catch_up()]
 
 
 async def _tap(els: SandboxUser, page: ChatMessage, *buttons: str) -> None:
@@ -140,6 +155,19 @@ async def test_a_professional_records_an_action_and_weeks_later_sees_its_effect(
     # Six weeks later.
     await _six_livelier_weeks(clocked_bot, amira, ids)
     clock.now = (STARTED + timedelta(weeks=6)).astimezone(UTC)
+    effect = (
+        "🎯 Buddy via de Kring · Buddy (persoonlijke vriend) · Vrienden · "
+        "16 feb 2026 – 16 aug 2026: 42 dagen tegenover de 42 ervoor: "
+        "nieuw in Vrienden: 2 (ervoor 1) ▲ · keer contact per week: 3,0 (ervoor 1,0) ▲ · "
+        "tevredenheid: 4,5 (ervoor 2,0) ▲ · deel heel dichtbij: 50% → 75% (ervoor – → 50%)"
+    )
+    # Amira's page says it in one line.
+    els.catch_up()
+    details = await els.ask("/clients")
+    await els.press(details, "Amira")
+    await els.wait_for_edit(details, 0)
+    assert details.content.endswith("\n\n" + effect)
+
     page = await _actions_page(els)
     lines = page.content.split("\n")
     assert lines[2:8] == [
@@ -154,6 +182,10 @@ async def test_a_professional_records_an_action_and_weeks_later_sees_its_effect(
         # Mama and Jan very close of four, against the map before intake (empty).
         "   deel heel dichtbij: 50% → 75% (ervoor – → 50%)",
     ]
+
+    # The weekly digest says it too, in one line under Amira.
+    digest = "\n".join(m.content for m in await _digest(els))
+    assert f"\n{effect}" in digest
 
     # Ended today: no "ends today" button any more, and the end is today.
     await _tap(els, page, "⏹ Buddy via de Kring stopt vandaag")

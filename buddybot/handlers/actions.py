@@ -12,12 +12,19 @@ from typing import Any
 from babel.dates import format_date
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from buddybot.actions import END_MONTHS, START_DAYS_AGO, ActionDraft, Span, WorkModel
+from buddybot.actions import (
+    END_MONTHS,
+    START_DAYS_AGO,
+    Action,
+    ActionDraft,
+    Effect,
+    Span,
+    WorkModel,
+)
 from buddybot.context import BuddyContext
-from buddybot.handlers.before_after import decimal_or_dash, percent
 from buddybot.handlers.buttons import STALE, Pressed, Stale, button, number, on_press, show
 from buddybot.handlers.common import Reply
-from buddybot.handlers.digest import arrow
+from buddybot.handlers.figures import arrow, decimal_or_dash, percent
 from buddybot.handlers.network import DOMAIN_TEXT
 from buddybot.i18n import Translator, text_key
 from buddybot.network import Domain
@@ -66,66 +73,74 @@ def _closeness(tr: Translator, span: Span) -> str:
     return f"{percent(tr, span.closeness_start)} → {percent(tr, span.closeness_end)}"
 
 
-def effect_lines(tr: Translator, item: ActionEffect) -> list[str]:
-    """An action in one line, and under it what changed since it started against the same
-    span before it (HTML, names escaped)."""
-    action, effect = item.action, item.effect
+def _heading(tr: Translator, action: Action) -> str:
     when = (
         tr("action.from", start=_day(tr, action.starts_on))
         if action.ends_on is None
         else tr("action.between", start=_day(tr, action.starts_on), end=_day(tr, action.ends_on))
     )
-    domain = tr(DOMAIN_TEXT[action.domain])
-    lines = [
-        tr(
-            "action.line",
-            label=escape(action.label),
-            work_model=escape(work_model_text(tr, action.work_model)),
-            domain=escape(domain),
-            when=when,
-        )
-    ]
-    if effect is None:
-        return [*lines, "   " + tr("action.too_soon")]
+    return tr(
+        "action.line",
+        label=escape(action.label),
+        work_model=escape(work_model_text(tr, action.work_model)),
+        domain=escape(tr(DOMAIN_TEXT[action.domain])),
+        when=when,
+    )
+
+
+def _changes(tr: Translator, action: Action, effect: Effect) -> list[str]:
+    """What changed since the start against the span before: new contacts in the aimed
+    domain, frequency, satisfaction and closeness, each with ▲▼=."""
     since, before = effect.since, effect.before
-    lines.append("   " + tr.plural("action.compared", effect.days))
-    lines.append(
-        "   "
-        + tr(
+    change, earlier = since.closeness_change, before.closeness_change
+    return [
+        tr(
             "action.new_in_domain",
-            domain=escape(domain),
+            domain=escape(tr(DOMAIN_TEXT[action.domain])),
             since=since.new_in_domain,
             before=before.new_in_domain,
         )
-        + arrow(since.new_in_domain, before.new_in_domain)
-    )
-    lines.append(
-        "   "
-        + tr(
+        + arrow(since.new_in_domain, before.new_in_domain),
+        tr(
             "action.frequency",
             since=decimal_or_dash(tr, since.frequency),
             before=decimal_or_dash(tr, before.frequency),
         )
-        + arrow(since.frequency, before.frequency)
-    )
-    lines.append(
-        "   "
-        + tr(
+        + arrow(since.frequency, before.frequency),
+        tr(
             "action.satisfaction",
             since=decimal_or_dash(tr, since.satisfaction),
             before=decimal_or_dash(tr, before.satisfaction),
         )
-        + arrow(since.satisfaction, before.satisfaction)
-    )
-    change, earlier = since.closeness_change, before.closeness_change
-    lines.append(
-        "   "
-        + tr("action.closeness", since=_closeness(tr, since), before=_closeness(tr, before))
+        + arrow(since.satisfaction, before.satisfaction),
+        tr("action.closeness", since=_closeness(tr, since), before=_closeness(tr, before))
+        # In percentage points: a share moves by hundredths.
         + arrow(
             None if change is None else change * 100, None if earlier is None else earlier * 100
-        )
+        ),
+    ]
+
+
+def effect_lines(tr: Translator, item: ActionEffect) -> list[str]:
+    """An action in one line, and under it what changed since it started against the same
+    span before it, a line each (HTML, names escaped)."""
+    heading = _heading(tr, item.action)
+    if item.effect is None:
+        return [heading, "   " + tr("action.too_soon")]
+    compared = tr.plural("action.compared", item.effect.days)
+    changes = _changes(tr, item.action, item.effect)
+    return [heading, *("   " + line for line in (compared, *changes))]
+
+
+def effect_summary(tr: Translator, item: ActionEffect) -> str:
+    """An action and what changed since it started, in one line for the digest."""
+    heading = _heading(tr, item.action)
+    if item.effect is None:
+        return f"{heading}: {tr('action.too_soon')}"
+    changes = _changes(tr, item.action, item.effect)
+    return f"{heading}: {tr.plural('action.compared_short', item.effect.days)} " + " · ".join(
+        changes
     )
-    return lines
 
 
 def _page(tr: Translator, view: ClientActions) -> Reply:

@@ -8,13 +8,11 @@ from datetime import date
 from html import escape
 
 from babel.dates import format_date
-from babel.numbers import format_percent
 from telegram import InlineKeyboardMarkup
 
 from buddybot.context import BuddyContext
 from buddybot.handlers.buttons import STALE, Pressed, Stale, button, number, on_press
-from buddybot.handlers.digest import arrow
-from buddybot.handlers.digest import number as decimal
+from buddybot.handlers.figures import arrow, decimal_or_dash, percent
 from buddybot.handlers.network import DOMAIN_TEXT, circle_name, circle_texts
 from buddybot.handlers.pages import paging_row
 from buddybot.i18n import Translator, text_key
@@ -35,16 +33,6 @@ PRESET_TEXT = {
     Preset.MONTHS_3: text_key("compare.months_3"),
     Preset.YEAR: text_key("compare.year"),
 }
-
-
-def percent(tr: Translator, share: float | None) -> str:
-    """A share (0–1) as a percentage in the reader's language; – when unknown."""
-    return "–" if share is None else format_percent(share, locale=tr.language)
-
-
-def decimal_or_dash(tr: Translator, value: float | None) -> str:
-    """A mean with one decimal in the reader's language; – when unknown."""
-    return "–" if value is None else decimal(tr, value)
 
 
 def _pair(before: float | None, after: float | None, shown: tuple[str, str]) -> str:

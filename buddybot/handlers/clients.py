@@ -10,12 +10,13 @@ from telegram import InlineKeyboardMarkup, Update
 
 from buddybot.context import BuddyContext
 from buddybot.handlers import basics, invite
-from buddybot.handlers.actions import ACTIONS
+from buddybot.handlers.actions import ACTIONS, effect_summary
 from buddybot.handlers.before_after import BEFORE_AFTER
 from buddybot.handlers.buttons import STALE, Pressed, Stale, button, number, on_press, show
 from buddybot.handlers.common import Reply, replies, send_replies, show_replies
-from buddybot.handlers.digest import FLAG_TEXT, arrow
-from buddybot.handlers.digest import number as decimal
+from buddybot.handlers.digest import FLAG_TEXT
+from buddybot.handlers.figures import arrow
+from buddybot.handlers.figures import number as decimal
 from buddybot.handlers.pages import paging_row
 from buddybot.handlers.report import REPORT
 from buddybot.i18n import Translator, text_key
@@ -137,6 +138,8 @@ def _details_reply(tr: Translator, details: ClientDetails, time_zone: str) -> Re
         rows.append([button(tr("client.invite_buddy"), invite.INVITE, "for", client_id)])
         rows.append([button(tr("client.set_age"), CLIENTS, client_id, "age")])
     rows.append([button(tr("client.back"), CLIENTS, "list")])
+    if details.actions:
+        lines += ["", *(effect_summary(tr, item) for item in details.actions)]
     return Reply("\n".join(lines), InlineKeyboardMarkup(rows))
 
 

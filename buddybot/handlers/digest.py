@@ -11,12 +11,12 @@ from datetime import date, timedelta
 from html import escape
 
 from babel.dates import format_date, get_day_names
-from babel.numbers import format_decimal
 from telegram import Bot, InlineKeyboardMarkup, Message, Update
 
 from buddybot import metrics
 from buddybot.context import BuddyContext
 from buddybot.handlers import basics
+from buddybot.handlers.actions import effect_summary
 from buddybot.handlers.buttons import (
     STALE,
     Pressed,
@@ -28,6 +28,7 @@ from buddybot.handlers.buttons import (
 )
 from buddybot.handlers.buttons import number as part_number
 from buddybot.handlers.common import FACES
+from buddybot.handlers.figures import arrow, number
 from buddybot.handlers.network import DOMAIN_TEXT, circle_texts
 from buddybot.handlers.pages import split_for_telegram
 from buddybot.i18n import Translator, text_key
@@ -73,21 +74,6 @@ split_message = split_for_telegram
 # which on one line would be longer than a message (100 × 40 characters); a line is never
 # cut, so long lists go on several lines.
 NAMES_PER_LINE = 20
-
-
-def number(tr: Translator, value: float) -> str:
-    return format_decimal(round(value, 1), format="0.0", locale=tr.language)
-
-
-def arrow(now: float | None, before: float | None) -> str:
-    """▲ up, ▼ down, = about the same (within half a point), nothing when unknown."""
-    if now is None or before is None:
-        return ""
-    if now >= before + 0.5:
-        return " ▲"
-    if now <= before - 0.5:
-        return " ▼"
-    return " ="
 
 
 def _names(people: Iterable[Contact]) -> str:
@@ -235,7 +221,8 @@ def client_section(tr: Translator, week: ClientWeek, notes: ClientNotes | None =
     elif week.joined is not None and week.joined_during:
         lines.append(tr("digest.joined_on", date=tr.date(week.joined)))
     lines += week_lines(tr, week, TO_PROFESSIONAL)
-    return "\n".join(lines + _message_lines(tr, name, notes))
+    lines += _message_lines(tr, name, notes)
+    return "\n".join(lines + [effect_summary(tr, item) for item in notes.actions])
 
 
 def digest_messages(tr: Translator, caseload: CaseloadWeek, *, so_far: bool = False) -> list[str]:
@@ -320,8 +307,8 @@ def digest_parts(tr: Translator, caseload: CaseloadWeek, *, so_far: bool) -> lis
         parts.append(DigestPart(tr("digest.overview_caption"), caseload_picture(tr, caseload)))
     texts = digest_messages(tr, caseload, so_far=so_far)
     keyboards = _client_keyboards(tr, caseload)
-    for number, text in enumerate(texts, start=1):
-        keyboard = keyboards[0] if number == len(texts) and keyboards else None
+    for count, text in enumerate(texts, start=1):
+        keyboard = keyboards[0] if count == len(texts) and keyboards else None
         parts.append(DigestPart(text, keyboard=keyboard))
     parts += [DigestPart(tr("digest.more_clients"), keyboard=more) for more in keyboards[1:]]
     return parts

@@ -14,9 +14,10 @@ from telegram import InputFile
 
 from buddybot.context import BuddyContext
 from buddybot.handlers.actions import effect_lines
-from buddybot.handlers.before_after import change_lines, decimal_or_dash, percent
+from buddybot.handlers.before_after import change_lines
 from buddybot.handlers.buttons import STALE, Pressed, Stale, number, on_press
-from buddybot.handlers.digest import arrow, weeks_texts
+from buddybot.handlers.digest import weeks_texts
+from buddybot.handlers.figures import arrow, decimal_or_dash, percent
 from buddybot.handlers.network import DOMAIN_TEXT, circle_name, circle_texts
 from buddybot.i18n import Translator, text_key
 from buddybot.measures import Measures

@@ -13,6 +13,7 @@ from buddybot.roles import AgeGroup, ParticipantRole, ParticipantStatus
 from buddybot.schedule import local_date
 from buddybot.services import access, digest, guardians, invitations
 from buddybot.services.access import OwnClient, consent_stands
+from buddybot.services.actions import ActionEffect, effects_of
 from buddybot.services.invitations import NewInvitation
 from buddybot.storage import audit, people
 from buddybot.storage import checkins as stored_checkins
@@ -73,9 +74,12 @@ class ClientDetails:
     buddies: tuple[str, ...]
     age_group: AgeGroup
     guardian_consent_at: datetime | None
+    # Network-strengthening actions with what changed since each started (while consent
+    # stands: they are read against the client's answers).
+    actions: tuple[ActionEffect, ...] = ()
 
 
-async def client_details(session: AsyncSession, own: OwnClient) -> ClientDetails:
+async def client_details(session: AsyncSession, own: OwnClient, now: datetime) -> ClientDetails:
     """One client's details for their professional; the view is written to the audit log."""
     client = own.client
     await audit.add_audit_entry(
@@ -97,7 +101,17 @@ async def client_details(session: AsyncSession, own: OwnClient) -> ClientDetails
         () if stopped else await _buddy_names(session, client.id),
         client.age_group,
         client.guardian_consent_at,
+        await _actions(session, own, now),
     )
+
+
+async def _actions(
+    session: AsyncSession, own: OwnClient, now: datetime
+) -> tuple[ActionEffect, ...]:
+    if not consent_stands(own.client):
+        return ()
+    today = local_date(now, own.professional.time_zone)
+    return (await effects_of(session, [own.client], today)).get(own.client.id, ())
 
 
 @dataclass(frozen=True)
@@ -199,7 +213,7 @@ async def act_on_client(
             await guardians.set_age_group(session, own, age_group)
         elif action is ClientAction.GUARDIAN:
             await guardians.confirm_guardian(session, own, now)
-        details = await client_details(session, own)
+        details = await client_details(session, own, now)
         if action is not ClientAction.NEW_LINK:
             return ClientOutcome(details)
         created = await invitations.new_link(

@@ -17,8 +17,9 @@ from buddybot.network import Contact
 from buddybot.retries import next_try
 from buddybot.roles import ParticipantRole, ParticipantStatus
 from buddybot.schedule import local_date
-from buddybot.services import access, contacts
+from buddybot.services import access, actions, contacts
 from buddybot.services.access import OwnClient
+from buddybot.services.actions import ActionEffect
 from buddybot.storage import audit, digests, exports, people, weekly
 from buddybot.storage import checkins as stored_checkins
 from buddybot.storage import contacts as stored_contacts
@@ -48,6 +49,9 @@ class ClientNotes:
     last_answer: date | None = None
     blocked_on: date | None = None
     messages: tuple[tuple[date, str], ...] = ()
+    # The network-strengthening actions that ran during the week, each with what changed
+    # since it started (up to the week's end) against the same span before it.
+    actions: tuple[ActionEffect, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -146,6 +150,8 @@ async def client_notes(
         session, ids, week, week + timedelta(days=6)
     ):
         written.setdefault(client_id, []).append((day, text))
+    # Read up to the week's last day: "today" is the Monday after it.
+    effects = await actions.effects_of(session, shown, week + timedelta(days=7))
     notes = {}
     for client in shown:
         last, failure = answered.get(client.id), failed.get(client.id)
@@ -154,6 +160,12 @@ async def client_notes(
             last_answer=None if last is None else local_date(last, client.time_zone),
             blocked_on=local_date(failure, client.time_zone) if blocked and failure else None,
             messages=tuple(written.get(client.id, ())),
+            actions=tuple(
+                item
+                for item in effects.get(client.id, ())
+                if item.action.starts_on <= week + timedelta(days=6)
+                and (item.action.ends_on is None or item.action.ends_on >= week)
+            ),
         )
     return notes
 
