@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from buddybot import actions
+from buddybot.measures import WINDOW_WEEKS
+from buddybot.metrics import week_of
 from buddybot.organisation_figures import (
     ClientOutcome,
     OrganisationFigures,
@@ -21,7 +23,7 @@ from buddybot.organisation_figures import (
 )
 from buddybot.retries import next_try
 from buddybot.schedule import local_date
-from buddybot.services import access, contacts
+from buddybot.services import access
 from buddybot.services.organisations import existing_organisation
 from buddybot.storage import audit, people, weekly
 from buddybot.storage import organisation as stored
@@ -65,20 +67,17 @@ async def figures_of(
             today = now.astimezone(ZoneInfo(client.time_zone)).date()
             days[client.client_id] = (joined, max(joined, today))
         ids = [client.client_id for client in part]
-        first = min(joined for joined, _ in days.values())
-        last = max(today for _, today in days.values())
-        counted = await weekly.client_figures(session, ids, first, last, mentions_since=last)
-        changes = await contacts.histories(session, ids)
+        weeks = await _answer_weeks(session, ids, days)
+        changes = await stored.map_histories(session, ids)
         for client in part:
             joined, today = days[client.client_id]
-            figures = counted.get(client.client_id, weekly.ClientFigures())
             outcomes.append(
                 client_outcome(
                     client.client_id,
                     client.professional_id,
                     models.get(client.client_id, ()),
                     changes.get(client.client_id, []),
-                    figures.weeks,
+                    weeks.get(client.client_id, {}),
                     joined,
                     today,
                     client.time_zone,
@@ -92,6 +91,25 @@ async def figures_of(
         [(professional.id, professional.display_name) for professional in professionals],
         actions.work_models(organisation.work_models),
     )
+
+
+async def _answer_weeks(
+    session: AsyncSession, ids: list[int], days: dict[int, tuple[date, date]]
+) -> dict[int, dict[date, weekly.WeekCounts]]:
+    """The weeks the figures look at, read in two spans of whole weeks that do not overlap
+    (a week read twice would count twice): the last ``WINDOW_WEEKS`` weeks up to today
+    (today's window, and the four full weeks of compliance before this one), and the
+    weeks of intake's windows before them (the first ``WINDOW_WEEKS`` from joining)."""
+    recent = week_of(min(today for _, today in days.values())) - timedelta(weeks=WINDOW_WEEKS)
+    last = max(today for _, today in days.values())
+    found = await weekly.answer_weeks(session, ids, recent, last)
+    first = week_of(min(joined for joined, _ in days.values()))
+    intake_end = week_of(max(joined for joined, _ in days.values())) + timedelta(weeks=WINDOW_WEEKS)
+    end = min(intake_end, recent) - timedelta(days=1)
+    if first <= end:
+        for client_id, weeks in (await weekly.answer_weeks(session, ids, first, end)).items():
+            found.setdefault(client_id, {}).update(weeks)
+    return found
 
 
 async def view_for(

