@@ -33,3 +33,20 @@ def test_the_longest_number_allowed_still_fits_a_database_integer() -> None:
     parsed = callbacks.decode("ci:" + "9" * callbacks.MAX_DIGITS + ":start")
     assert parsed is not None
     assert int(parsed.parts[0]) < 2**63
+
+
+def test_every_feature_has_its_own_prefix() -> None:
+    """Two features with one prefix: the first registered takes the other's presses (the
+    team report's "rp" once answered "Reply to Amira" with a PDF)."""
+    from telegram.ext import CallbackQueryHandler
+
+    from buddybot.handlers import build_handlers
+
+    patterns = [
+        handler.pattern.pattern  # type: ignore[union-attr]
+        for group in build_handlers().values()
+        for handler in group
+        if isinstance(handler, CallbackQueryHandler) and handler.pattern is not None
+    ]
+    assert len(patterns) > 20
+    assert sorted(p for p in set(patterns) if patterns.count(p) > 1) == []

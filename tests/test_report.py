@@ -106,6 +106,6 @@ async def test_no_report_on_someone_elses_client(
     jef = sandbox.user("Jef", language_code="nl")
     await jef.ask(f"/start {await professional_invitation(clocked_bot, 'Kring Brugge')}")
     message = await jef.ask("/clients")
-    answer = await jef.answer_to(await jef.press_data(message, f"rp:{client_id}"))
+    answer = await jef.answer_to(await jef.press_data(message, f"rep:{client_id}"))
     assert answer.show_alert
     assert not [m for m in jef.catch_up() if m.document is not None]

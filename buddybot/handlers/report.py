@@ -29,7 +29,7 @@ from buddybot.services import report
 from buddybot.services.before_after import NotJoinedError
 from buddybot.services.report import ClientReport
 
-REPORT = "rp"
+REPORT = "rep"
 
 
 def plain(html: str) -> str:
@@ -180,7 +180,7 @@ def report_of(tr: Translator, found: ClientReport) -> Report:
 
 @dataclass(frozen=True)
 class ReportPress:
-    """``rp:<client>``: the report on this client."""
+    """``rep:<client>``: the report on this client."""
 
     client_id: int
 
