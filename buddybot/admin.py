@@ -140,9 +140,13 @@ def _why(error: OSError) -> str:
 
 
 def write_export(made: export.Export, folder: Path) -> None:
-    """Write an export's two files to ``folder`` and say where they are: both or neither
+    """Write an export's three files to ``folder`` and say where they are: all or none
     (each is written beside its place, then moved there)."""
-    files = {folder / "weeks.csv": made.weeks, folder / "events.csv": made.events}
+    files = {
+        folder / "weeks.csv": made.weeks,
+        folder / "events.csv": made.events,
+        folder / "actions.csv": made.actions,
+    }
     written: list[Path] = []
     try:
         _make_folder(folder)
@@ -157,8 +161,9 @@ def write_export(made: export.Export, folder: Path) -> None:
             temporary.unlink(missing_ok=True)
         raise AdminError(f"Cannot write to {folder}: {_why(error)}") from None
     print(
-        f"Exported {made.clients} clients (pseudonymised) to {folder / 'weeks.csv'} and "
-        f"{folder / 'events.csv'}; the columns are explained in docs/export.md."
+        f"Exported {made.clients} clients (pseudonymised) to {folder / 'weeks.csv'}, "
+        f"{folder / 'events.csv'} and {folder / 'actions.csv'}; the columns are explained in "
+        "docs/export.md."
     )
 
 

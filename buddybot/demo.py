@@ -260,8 +260,17 @@ class _Story:
         # in her chat already; what she hears next is Amira's message.
         els.catch_up()
         await tap(amira, prompt, "💬 Tell Els something")
-        await say(amira, "Thanks for helping me with the letter!")
+        kept = await say(amira, "Thanks for helping me with the letter!")
+        note("She may let Els's team read it too, for the team meeting; she says yes.")
+        await tap(amira, kept, "👥 Yes, that's fine")
+        passed_on = await self.hear(els)
+
+        note("Els answers Amira from under her message; Amira reads it in English.")
+        self.transcript.tapped(els, "↩️ Antwoorden aan Amira")
+        await els.press(passed_on, "↩️ Antwoorden aan Amira")
         await self.hear(els)
+        await say(els, "Graag gedaan! Tot dinsdag.")
+        await self.hear(amira)
 
         note("Amira asks for a copy of everything BuddyBot keeps about her.")
         export = await say(amira, "/mydata")
@@ -275,6 +284,9 @@ class _Story:
         note(f"Telegram saw the reply twice: first {retried[0]}, then {retried[1]}.")
 
         await self.season(els, amira, bram)
+        await self.desk(els)
+        await self.export(els)
+        await self.organisation()
         return self.files
 
     async def season(self, els: SandboxUser, amira: SandboxUser, bram: SandboxUser) -> None:
@@ -374,12 +386,19 @@ class _Story:
         self.files["amira-myweek-weeks.png"] = own_chart.photo.data
         self.files["amira-myweek-circle.png"] = own_circle.photo.data
 
+    async def export(self, els: SandboxUser) -> None:
+        """/export: the three spreadsheets without names, then with names."""
+        note, tap = self.transcript.note, self.tap
         note("Els exports the figures as spreadsheets: without names, unless she asks.")
         await els.send("/export")
         self.transcript.said(els, "/export")
-        documents = [await self.hear(els), await self.hear(els)]
+        documents = [await self.hear(els) for _ in range(3)]
         for name, document in zip(
-            ("export-weeks-without-names.csv", "export-answers-without-names.csv"),
+            (
+                "export-weeks-without-names.csv",
+                "export-answers-without-names.csv",
+                "export-actions-without-names.csv",
+            ),
             documents,
             strict=True,
         ):
@@ -390,10 +409,91 @@ class _Story:
         await els.press(documents[-1], names)
         confirmation = await self.hear(els)
         await tap(els, confirmation, confirmation.buttons[0].text)
-        for name in ("export-weeks.csv", "export-answers.csv"):
+        for name in ("export-weeks.csv", "export-answers.csv", "export-actions.csv"):
             document = await self.hear(els)
             assert document.document is not None
             self.files[name] = document.document.data
+
+    async def client_page(self, els: SandboxUser, name: str) -> ChatMessage:
+        """/clients, then the client's button: the message showing their page."""
+        els.catch_up()
+        page = await self.say(els, "/clients")
+        await self.tap(els, page, name)
+        return page
+
+    async def desk(self, els: SandboxUser) -> None:
+        """Els's desk after twelve weeks: before and after, an action, the team report."""
+        note, tap = self.transcript.note, self.tap
+        note("Els compares Amira's network at intake with now: one circle with the changes.")
+        page = await self.client_page(els, "Amira")
+        self.transcript.tapped(els, "📊 Voor en na")
+        await els.press(page, "📊 Voor en na")
+        circle, table = await self.hear(els), await self.hear(els)
+        assert circle.photo is not None
+        self.files["amira-before-after.png"] = circle.photo.data
+        self.files["amira-before-after.txt"] = table.content.encode()
+
+        note("Els records what she set up for Youssef a month ago: a buddy through the Kring.")
+        page = await self.client_page(els, "Youssef")
+        for button in (
+            "🎯 Acties",
+            "➕ Nieuwe actie",
+            "Buddy (persoonlijke vriend)",
+            "Vrienden",
+            "Een maand geleden",
+            "Weet ik nog niet",
+        ):
+            await tap(els, page, button)
+        saved = await self.say(els, "Buddy via de Kring")
+        self.files["youssef-actions.txt"] = saved.content.encode()
+
+        note("Last week's digest again: under Youssef, what changed since the action started.")
+        question = await self.say(els, "/digest")
+        await tap(els, question, "Vorige week")
+        await self.hear(els)  # the caseload picture
+        parts = [await self.hear(els)]
+        while els.unread():
+            parts.append(await self.hear(els))
+        self.files["digest-with-action.txt"] = "\n\n".join(m.content for m in parts).encode()
+
+        note("For Thursday's team meeting Els takes a report on Amira: a PDF.")
+        page = await self.client_page(els, "Amira")
+        self.transcript.tapped(els, "📄 Verslag voor het team (PDF)")
+        await els.press(page, "📄 Verslag voor het team (PDF)")
+        report = await self.hear(els)
+        assert report.document is not None
+        self.files["report-amira.pdf"] = report.document.data
+
+    async def organisation(self) -> None:
+        """The organisation's coordinator joins and sees its figures, without names."""
+        note = self.transcript.note
+        assert self.bot.database is not None
+        note("The administrator makes a link for Mieke, the team's coordinator.")
+        async with self.bot.database.transaction() as session:
+            code = (
+                await organisations.invite_coordinator(
+                    session, "Kring Gent", "Mieke", now=self.clock.now, days=14
+                )
+            ).code
+        self.transcript.lines.append(
+            f"$ buddybot admin invite-coordinator --org 'Kring Gent' --name Mieke   → "
+            f"…?start={code[:4]}…"
+        )
+        mieke = self.sandbox.user("Mieke", language_code="nl")
+        await self.say(mieke, f"/start {code}")
+        mieke.catch_up()
+        note("Mieke looks at the organisation: figures per work model and caseload, no names.")
+        await mieke.send("/organisation")
+        self.transcript.said(mieke, "/organisation")
+        sent = [await self.hear(mieke)]
+        await asyncio.sleep(0.5)
+        while mieke.unread():
+            sent.append(await self.hear(mieke))
+        for message in sent:
+            if message.photo is not None:
+                self.files["organisation.png"] = message.photo.data
+        texts = [message.content for message in sent if message.photo is None]
+        self.files["organisation.txt"] = "\n\n".join(texts).encode()
 
     async def tick(self) -> None:
         """Run the scheduler tick once, as the job queue would."""

@@ -197,14 +197,15 @@ async def professionals_due_now(
 
 
 async def exported(professional: SandboxUser, *, names: bool = False) -> list[ChatMessage]:
-    """`/export`: the two CSV documents (weeks, answers), without names; with ``names``,
-    "Include names" tapped and confirmed, and the two documents with names that follow."""
+    """`/export`: the three CSV documents (weeks, answers, actions), without names; with
+    ``names``, "Include names" tapped and confirmed, and the three documents with names that
+    follow."""
     professional.catch_up()
     await professional.send("/export")
-    files = [await professional.next_message(), await professional.next_message()]
+    files = [await professional.next_message() for _ in range(3)]
     if not names:
         return files
-    await professional.press(files[1], files[1].buttons[0].text)
+    await professional.press(files[-1], files[-1].buttons[0].text)
     confirmation = await professional.next_message()
     await professional.tap(confirmation, confirmation.buttons[0].text)
-    return [await professional.next_message(), await professional.next_message()]
+    return [await professional.next_message() for _ in range(3)]

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from buddybot.demo import run_demo
 from buddybot.sandbox.media import image_size
@@ -59,3 +60,28 @@ def test_demo_prints_a_transcript_in_which_the_bot_answers(
     private = (out / "export-weeks-without-names.csv").read_text(encoding="utf-8-sig")
     assert "Youssef" not in private
     assert private.count("\nclient-") == weeks_csv.count("\n") - 1
+
+    # The professional's desk and the organisation's view (issue 18).
+    assert "🤖 BuddyBot: 💬 Els answers you: Graag gedaan! Tot dinsdag." in transcript
+    before_after = (out / "amira-before-after.txt").read_text(encoding="utf-8")
+    assert before_after.startswith("Amira: Intake en nu\n")
+    assert "Emotionele nabijheid (deel heel dichtbij): 40% → 40% =" in before_after
+    assert image_size((out / "amira-before-after.png").read_bytes()) == (1080, 1320)
+    assert "✅ Bewaard: Buddy via de Kring." in (out / "youssef-actions.txt").read_text(
+        encoding="utf-8"
+    )
+    assert "🎯 Buddy via de Kring · Buddy (persoonlijke vriend) · Vrienden" in (
+        out / "digest-with-action.txt"
+    ).read_text(encoding="utf-8")
+    actions_csv = (out / "export-actions-without-names.csv").read_text(encoding="utf-8-sig")
+    assert "buddy,friends" in actions_csv
+    assert "Buddy via de Kring" not in actions_csv
+    report = "\n".join(page.extract_text() for page in PdfReader(out / "report-amira.pdf").pages)
+    assert "Verslag: Amira" in report
+    assert "Thanks for helping me with the letter!" in report  # Amira agreed to share it
+    organisation = (out / "organisation.txt").read_text(encoding="utf-8")
+    assert "Cliënten: 6 · buddy's: 1" in organisation
+    assert "minder dan 5 cliënten: niet getoond" in organisation  # one client with an action
+    for name in ("Amira", "Youssef", "Lotte", "Kevin", "Sara", "Noah"):
+        assert name not in organisation
+    assert image_size((out / "organisation.png").read_bytes())[0] == 1080

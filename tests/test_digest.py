@@ -171,7 +171,7 @@ async def test_a_month_of_check_ins_becomes_the_monday_digest(
 
     # The same figures as spreadsheets: a row per client-week, missing weeks left empty
     # (with names, asked for: since issue 18, item 8 an export has none by default).
-    weeks_file, answers_file = await exported(els, names=True)
+    weeks_file, answers_file, _actions = await exported(els, names=True)
     assert weeks_file.document is not None
     assert answers_file.document is not None
     assert weeks_file.document.file_name == "buddybot-weeks.csv"

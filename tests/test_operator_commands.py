@@ -348,6 +348,7 @@ def test_an_export_to_a_folder_it_cannot_write_is_refused_first(
     done = buddybot("export", "--org", "Kring  Gent", "--out", "out/2026")
     assert done.code == 0, done.err
     assert sorted(p.name for p in (tmp_path / "out" / "2026").iterdir()) == [
+        "actions.csv",
         "events.csv",
         "weeks.csv",
     ]

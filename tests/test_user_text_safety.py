@@ -103,7 +103,7 @@ async def test_odd_names_get_their_pictures_digest_and_export(
     assert CLIENT in chart.content
 
     # With names (since issue 18, item 8 an export has none unless asked): labels are in it.
-    weeks_file, answers_file = await exported(els, names=True)
+    weeks_file, answers_file, _actions = await exported(els, names=True)
     assert weeks_file.document is not None
     assert answers_file.document is not None
     assert CLIENT not in weeks_file.document.file_name

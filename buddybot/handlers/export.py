@@ -23,7 +23,7 @@ EXPORT = "exp"
 async def _send(
     context: BuddyContext, chat_id: int, tr: Translator, made: Export, *, names: bool
 ) -> None:
-    """The two files; without names, "Include names" under the second."""
+    """The three files; without names, "Include names" under the last."""
     weeks = tr.plural("export.weeks", made.clients)
     weeks += "\n" + tr("export.with_names" if names else "export.without_names")
     await context.bot.send_document(
@@ -38,6 +38,11 @@ async def _send(
         chat_id,
         InputFile(made.events, filename="buddybot-answers.csv"),
         caption=tr("export.events"),
+    )
+    await context.bot.send_document(
+        chat_id,
+        InputFile(made.actions, filename="buddybot-actions.csv"),
+        caption=tr("export.actions"),
         reply_markup=keyboard,
     )
 

@@ -5,7 +5,8 @@ contacts "C1") unless they ask for first names and contact labels, as they see t
 bot (Telegram's chats are not end-to-end encrypted, so names travel only when asked for).
 Researchers (`buddybot export`) get a whole organisation with pseudonyms instead of ids (a
 keyed hash with a key made for that one export and not kept). Neither has free text.
-Column meanings: docs/export.md.
+Column meanings: docs/export.md. A third file holds the network-strengthening actions and
+their effect, so researchers can compare work models.
 """
 
 from __future__ import annotations
@@ -18,16 +19,17 @@ import re
 import secrets
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from buddybot import metrics
+from buddybot.actions import Effect
 from buddybot.network import Domain
 from buddybot.roles import ParticipantRole
-from buddybot.services import access, digest, organisations
+from buddybot.services import access, actions, digest, organisations
 from buddybot.storage import audit, exports, people
 from buddybot.storage.database import Database
 from buddybot.storage.models import Participant
@@ -72,6 +74,26 @@ EVENT_COLUMNS: tuple[str, ...] = (
 )
 
 
+ACTION_COLUMNS: tuple[str, ...] = (
+    "client",
+    "action",
+    "label",
+    "work_model",
+    "domain",
+    "starts_on",
+    "ends_on",
+    "effect_days",
+    "new_in_domain_since",
+    "new_in_domain_before",
+    "frequency_since",
+    "frequency_before",
+    "satisfaction_since",
+    "satisfaction_before",
+    "closeness_change_since",
+    "closeness_change_before",
+)
+
+
 @dataclass(frozen=True)
 class Naming:
     """How people and contacts appear in an export: by name (for their professional) or by
@@ -79,11 +101,13 @@ class Naming:
 
     client: Callable[[Participant], str]
     contact: Callable[[int, str], str]  # contact id, label → what the export shows
+    # Whether an action's label (typed by the professional, may name people) is shown.
+    action_labels: bool = False
 
     @classmethod
     def by_name(cls) -> Naming:
         """First names and labels, as the professional sees them in the bot."""
-        return cls(lambda client: client.first_name or "", lambda _id, label: label)
+        return cls(lambda client: client.first_name or "", lambda _id, label: label, True)
 
     @classmethod
     def numbered(cls, clients: Sequence[Participant]) -> Naming:
@@ -271,12 +295,61 @@ async def events_csv(session: AsyncSession, clients: list[Participant], naming: 
     return _csv(EVENT_COLUMNS, rows)
 
 
+async def actions_csv(
+    session: AsyncSession, clients: list[Participant], naming: Naming, today: date
+) -> bytes:
+    """One row per network-strengthening action of ``clients``, with its work model, aimed
+    life domain, dates and its effect on ``today`` (the span since it started against the
+    same span before it, ``buddybot/actions.py``), so researchers can compare work models.
+    The label only by name: a professional types it, and it may name people."""
+    rows = []
+    found = await actions.effects_of(session, clients, today)
+    by_id = {client.id: client for client in clients}
+    number = 0
+    for client_id, items in sorted(found.items()):
+        for item in items:
+            number += 1
+            action, effect = item.action, item.effect
+            rows.append(
+                {
+                    "client": naming.client(by_id[client_id]),
+                    "action": f"A{number}",
+                    "label": action.label if naming.action_labels else "",
+                    "work_model": action.work_model,
+                    "domain": action.domain.value,
+                    "starts_on": action.starts_on.isoformat(),
+                    "ends_on": "" if action.ends_on is None else action.ends_on.isoformat(),
+                    **_effect_cells(effect),
+                }
+            )
+    rows.sort(key=lambda row: (row["client"], row["starts_on"], row["action"]))
+    return _csv(ACTION_COLUMNS, rows)
+
+
+def _effect_cells(effect: Effect | None) -> dict[str, Any]:
+    if effect is None:
+        return {}
+    since, before = effect.since, effect.before
+    return {
+        "effect_days": effect.days,
+        "new_in_domain_since": since.new_in_domain,
+        "new_in_domain_before": before.new_in_domain,
+        "frequency_since": _number(since.frequency),
+        "frequency_before": _number(before.frequency),
+        "satisfaction_since": _number(since.satisfaction),
+        "satisfaction_before": _number(before.satisfaction),
+        "closeness_change_since": _number(since.closeness_change),
+        "closeness_change_before": _number(before.closeness_change),
+    }
+
+
 @dataclass(frozen=True)
 class Export:
-    """The two CSV files of an export, and how many clients they cover."""
+    """The three CSV files of an export, and how many clients they cover."""
 
     weeks: bytes
     events: bytes
+    actions: bytes
     clients: int
 
 
@@ -299,6 +372,7 @@ async def export_clients(
     export = Export(
         await weeks_csv(session, taking_part, last_week, naming),
         await events_csv(session, taking_part, naming),
+        await actions_csv(session, taking_part, naming, last_week + timedelta(days=7)),
         len(taking_part),
     )
     await audit.add_audit_entry(
