@@ -70,6 +70,11 @@ async def run_admin(settings: Settings, args: argparse.Namespace) -> None:
                 await organisations.set_retention(session, args.org, months)
                 kept = f"{months} months" if months else "the default"
                 print(f"{args.org!r} keeps answers for {kept}; the daily purge applies it.")
+            elif args.admin_command == "set-work-models":
+                chosen = None if args.default else args.models
+                await organisations.set_work_models(session, args.org, chosen)
+                which = f"{len(chosen)} work models of its own" if chosen else "the seven defaults"
+                print(f"{args.org!r} records actions with {which}.")
             elif args.admin_command == "verify-audit":
                 broken = await audit.broken_audit_line(session)
                 if broken is not None:

@@ -161,6 +161,16 @@ def _add_admin(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     choice = retention.add_mutually_exclusive_group(required=True)
     choice.add_argument("--months", type=_months, help="1 to 120 months")
     choice.add_argument("--default", action="store_true", help="back to BUDDYBOT_RETENTION_MONTHS")
+    models = actions.add_parser(
+        "set-work-models",
+        help="the organisation's own work models for actions (default: the seven of research)",
+    )
+    models.add_argument("--org", required=True, type=_text, help="the organisation's name")
+    models_choice = models.add_mutually_exclusive_group(required=True)
+    models_choice.add_argument(
+        "--models", nargs="+", type=_text, help='their names, e.g. "Buddywerking" "Praatgroep"'
+    )
+    models_choice.add_argument("--default", action="store_true", help="back to the seven")
     new_key = actions.add_parser(
         "new-key",
         help="make a key file, or add a new current key to one (then run rotate-key)",

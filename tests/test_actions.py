@@ -16,7 +16,7 @@ from buddybot.metrics import WeekFigures
 from buddybot.network import Change, ChangeKind, Contact, ContactKind, Domain
 from buddybot.runner import BotProcess
 from buddybot.sandbox import ChatMessage, SandboxUser, TelegramSandbox
-from buddybot.services import contacts
+from buddybot.services import contacts, organisations
 from buddybot.storage import contacts as stored_contacts
 from buddybot.storage import models
 from tests.clocked import answered_at, client_id_of
@@ -242,3 +242,18 @@ def test_an_ended_action_is_measured_up_to_its_end_only() -> None:
     assert measured.days == 14
     assert measured.since.new_in_domain == 0  # Rita came after the end
     assert measured.since.frequency is None  # and so did that busy week
+
+
+async def test_an_organisation_with_its_own_work_models_offers_those(
+    clocked_bot: BotProcess, sandbox: TelegramSandbox
+) -> None:
+    els, _amira = await joined_client(clocked_bot, sandbox)
+    assert clocked_bot.database is not None
+    async with clocked_bot.database.transaction() as session:
+        await organisations.set_work_models(session, "Kring Gent", ["Buddywerking", "Praatgroep"])
+    page = await _actions_page(els)
+    await _tap(els, page, "➕ Nieuwe actie")
+    assert [b.text for b in page.buttons] == ["Buddywerking", "Praatgroep", "✖️ Annuleren"]
+    await _tap(els, page, "Praatgroep", "Buurt", "Vandaag", "Weet ik nog niet")
+    saved = await els.ask("Praatgroep op dinsdag")
+    assert "🎯 Praatgroep op dinsdag · Praatgroep · Buurt · sinds " in saved.content

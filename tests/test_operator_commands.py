@@ -390,3 +390,34 @@ def test_the_readme_calls_buddybot_where_make_put_it() -> None:
     blocks = readme.split("```sh")[1:]
     commands = [line.strip() for block in blocks for line in block.split("```")[0].splitlines()]
     assert [line for line in commands if line.startswith("buddybot ")] == []
+
+
+def test_an_organisation_keeps_its_own_work_models_and_can_go_back_to_the_seven(
+    buddybot: Buddybot,
+) -> None:
+    buddybot("admin", "create-org", "Kring Gent")
+    done = buddybot(
+        "admin", "set-work-models", "--org", "Kring Gent", "--models", "Buddywerking", "Praatgroep"
+    )
+    assert done.code == 0, done.err
+    assert done.out.strip() == "'Kring Gent' records actions with 2 work models of its own."
+    _refusal(
+        buddybot(
+            "admin",
+            "set-work-models",
+            "--org",
+            "Kring Gent",
+            "--models",
+            "Praatgroep",
+            "praatgroep",
+        ),
+        1,
+        "Each work model is named once",
+    )
+    _refusal(
+        buddybot("admin", "set-work-models", "--org", "Kring Gent", "--models", "x" * 41),
+        1,
+        "1 to 40 characters",
+    )
+    back = buddybot("admin", "set-work-models", "--org", "Kring Gent", "--default")
+    assert back.out.strip() == "'Kring Gent' records actions with the seven defaults."

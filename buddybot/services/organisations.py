@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from buddybot.actions import WORK_MODEL_NAME_LIMIT, WORK_MODELS_LIMIT
 from buddybot.roles import ParticipantRole, ProfessionalRole, ProfessionalStatus
 from buddybot.services import invitations
 from buddybot.services.invitations import NewInvitation
@@ -39,6 +41,30 @@ async def create_organisation(session: AsyncSession, name: str) -> int:
 
 
 RETENTION_RANGE = range(1, 121)  # months, as BUDDYBOT_RETENTION_MONTHS allows
+
+
+async def set_work_models(session: AsyncSession, name: str, models: Sequence[str] | None) -> None:
+    """The organisation's own list of work models for actions (None: the seven defaults of
+    ``buddybot/actions.py``). Raises AdminError for an empty or too long list, a name that
+    is empty or too long, or a name twice."""
+    cleaned = None if models is None else [" ".join(model.split()) for model in models]
+    if cleaned is not None:
+        if not 1 <= len(cleaned) <= WORK_MODELS_LIMIT:
+            raise AdminError(f"An organisation has 1 to {WORK_MODELS_LIMIT} work models")
+        if any(not 1 <= len(model) <= WORK_MODEL_NAME_LIMIT for model in cleaned):
+            raise AdminError(f"A work model's name has 1 to {WORK_MODEL_NAME_LIMIT} characters")
+        if len({model.casefold() for model in cleaned}) < len(cleaned):
+            raise AdminError("Each work model is named once")
+    organisation = await existing_organisation(session, name)
+    organisation.work_models = cleaned
+    await audit.add_audit_entry(
+        session,
+        actor_kind="admin",
+        action="organisation.work_models",
+        subject_kind="organisation",
+        subject_id=organisation.id,
+        detail={"count": None if cleaned is None else len(cleaned)},
+    )
 
 
 async def set_retention(session: AsyncSession, name: str, months: int | None) -> None:
