@@ -30,7 +30,7 @@ from buddybot.services import checkin_answers, contacts, organisation_view
 from buddybot.storage import checkins, people
 from buddybot.storage.models import AuditLog, NetworkAction, OrganisationDigest, Participant
 from tests.clocked import outbox_sent, tick
-from tests.journeys import professional_joins
+from tests.journeys import code_in, professional_joins
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 # Els's five clients, Tom's three: no name may reach the coordinator.
@@ -371,3 +371,33 @@ async def test_the_monthly_digest_arrives_once(
     async with clocked_bot.database.transaction() as session:
         rows = list(await session.scalars(select(OrganisationDigest)))
     assert [(row.outcome, row.parts_sent) for row in rows] == [("sent", 2)]
+
+
+async def test_a_professional_invites_the_teams_coordinator_from_telegram(
+    bot: BotProcess, sandbox: TelegramSandbox
+) -> None:
+    els = await professional_joins(bot, sandbox)
+    question = await els.ask("/invite")
+    await els.tap(question, "🧭 Een teamverantwoordelijke")
+    assert question.content.startswith("Wat is de naam van de teamverantwoordelijke?")
+    invitation = await els.ask("Mieke")
+    mieke = sandbox.user("Mieke", language_code="nl")
+    welcome = await mieke.ask(f"/start {code_in(invitation)}")
+    assert welcome.content.startswith("Welkom, Mieke! ✅ Je bent nu teamverantwoordelijke")
+    assert mieke.menu == ["📊 Organisatie", "🔁 Overdragen", "❓ Hulp"]
+    # Kring Gent has no clients yet: nothing to show, and no caseload of her own.
+    figures = await mieke.ask("/organisation")
+    assert figures.content.startswith("📊 Kring Gent · cijfers van ")
+    assert figures.content.endswith("Minder dan 5 cliënten: niet getoond.")
+    refused = await mieke.ask("/clients")
+    assert refused.content == "Dit kan je hier niet doen. Typ /help om te zien wat wel kan."
+    assert bot.database is not None
+    async with bot.database.transaction() as session:
+        made = list(
+            await session.scalars(
+                select(AuditLog.actor_kind)
+                .where(AuditLog.action == "invitation.created.professional")
+                .order_by(AuditLog.id)
+            )
+        )
+    assert made == ["admin", "professional"]  # Els's by the administrator, Mieke's by Els

@@ -20,6 +20,7 @@ from typing import Any
 # The awaited question's topics: a client's first name, or a buddy's for a client.
 TOPIC_CLIENT = "invite.client"
 TOPIC_BUDDY = "invite.buddy"
+TOPIC_COORDINATOR = "invite.coordinator"
 # A first name is short: it is shown in buttons and greetings.
 NAME_MAX = 40
 
@@ -30,13 +31,14 @@ class Choice(Enum):
     CLIENT = "client"
     BUDDY = "buddy"  # then: for which client
     FOR_CLIENT = "for"
+    COORDINATOR = "coord"  # a coordinator of the professional's organisation
     CANCEL = "cancel"
 
 
 @dataclass(frozen=True)
 class Press:
-    """A decoded /invite button: ``inv:client``, ``inv:buddy``, ``inv:cancel`` or
-    ``inv:for:<client>`` (``client_id`` set for FOR_CLIENT only)."""
+    """A decoded /invite button: ``inv:client``, ``inv:buddy``, ``inv:coord``,
+    ``inv:cancel`` or ``inv:for:<client>`` (``client_id`` set for FOR_CLIENT only)."""
 
     choice: Choice
     client_id: int | None = None
@@ -44,7 +46,7 @@ class Press:
 
 def parse_press(parts: tuple[str, ...]) -> Press | None:
     """The callback data's parts as a press; None when malformed."""
-    if parts in {("client",), ("buddy",), ("cancel",)}:
+    if parts in {("client",), ("buddy",), ("cancel",), ("coord",)}:
         return Press(Choice(parts[0]))
     if len(parts) == 2 and parts[0] == Choice.FOR_CLIENT.value and parts[1].isdigit():
         return Press(Choice.FOR_CLIENT, int(parts[1]))
@@ -53,14 +55,17 @@ def parse_press(parts: tuple[str, ...]) -> Press | None:
 
 @dataclass(frozen=True)
 class Awaiting:
-    """A first name is awaited: a client's (``for_client`` None) or a buddy's for client
-    ``for_client``."""
+    """A first name is awaited: a client's (``for_client`` None), a buddy's for client
+    ``for_client``, or (``coordinator``) a coordinator's of the professional's organisation."""
 
     for_client: int | None = None
+    coordinator: bool = False
 
 
 def to_question(state: Awaiting) -> tuple[str, dict[str, Any]]:
     """The awaited question's topic and data for ``state``."""
+    if state.coordinator:
+        return TOPIC_COORDINATOR, {}
     if state.for_client is None:
         return TOPIC_CLIENT, {}
     return TOPIC_BUDDY, {"client_id": state.for_client}
@@ -70,6 +75,8 @@ def from_question(topic: str, data: Mapping[str, Any]) -> Awaiting | None:
     """The state an awaited question holds; None when it is not one of /invite's."""
     if topic == TOPIC_CLIENT:
         return Awaiting()
+    if topic == TOPIC_COORDINATOR:
+        return Awaiting(coordinator=True)
     if topic == TOPIC_BUDDY and "client_id" in data:
         return Awaiting(int(data["client_id"]))
     return None
@@ -131,6 +138,8 @@ def press(event: Press) -> PressOutcome:
         return PickClient()
     if event.choice is Choice.CLIENT:
         return AskName(Awaiting())
+    if event.choice is Choice.COORDINATOR:
+        return AskName(Awaiting(coordinator=True))
     # A FOR_CLIENT press always names its client (parse_press); 0 is nobody's client.
     return AskName(Awaiting(event.client_id or 0))
 

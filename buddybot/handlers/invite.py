@@ -29,6 +29,7 @@ INVITE = "inv"
 REVOKE = "invx"
 TOPIC_CLIENT = invitations.TOPIC_CLIENT
 TOPIC_BUDDY = invitations.TOPIC_BUDDY
+TOPIC_COORDINATOR = invitations.TOPIC_COORDINATOR
 # Clients or invitations a page: their lines and buttons fit one message and one keyboard.
 PAGE_SIZE = 20
 
@@ -51,6 +52,7 @@ async def invite_command(update: Update, context: BuddyContext) -> None:
                 button(tr("invite.a_client"), INVITE, "client"),
                 button(tr("invite.a_buddy"), INVITE, "buddy"),
             ],
+            [button(tr("invite.a_coordinator"), INVITE, "coord")],
             _cancel_row(tr),
         ]
     )
@@ -110,6 +112,8 @@ def _invite_reply(tr: Translator, step: InviteStep, page: int = 0) -> Reply:
         if paging:
             rows.append(paging)
         return Reply(tr("invite.pick_client"), InlineKeyboardMarkup([*rows, _cancel_row(tr)]))
+    if outcome.state.coordinator:
+        return Reply(tr("invite.coordinator_name"), InlineKeyboardMarkup([_cancel_row(tr)]))
     if outcome.state.for_client is None:
         return Reply(tr("invite.client_name"), InlineKeyboardMarkup([_cancel_row(tr)]))
     return Reply(

@@ -19,6 +19,7 @@ TopicHandler = Callable[[Update, BuddyContext, str, dict[str, Any]], Awaitable[N
 TOPICS: dict[str, TopicHandler] = {
     invite.TOPIC_CLIENT: invite.name_typed,
     invite.TOPIC_BUDDY: invite.name_typed,
+    invite.TOPIC_COORDINATOR: invite.name_typed,
     actions.TOPIC_LABEL: actions.label_typed,
     replies.TOPIC: replies.answer_typed,
 }

@@ -33,6 +33,7 @@ _CODE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 NAME_MAX = flow.NAME_MAX
 TOPIC_CLIENT = flow.TOPIC_CLIENT
 TOPIC_BUDDY = flow.TOPIC_BUDDY
+TOPIC_COORDINATOR = flow.TOPIC_COORDINATOR
 clean_name = flow.clean_name
 
 
@@ -82,8 +83,10 @@ async def _create(
     created_by: Professional | None = None,
     professional: Professional | None = None,
     participant: Participant | None = None,
+    actor: Professional | None = None,
 ) -> NewInvitation:
     code = new_code()
+    actor = actor or created_by
     invitation = await invitations.add_invitation(
         session,
         Invitation(
@@ -99,8 +102,8 @@ async def _create(
     )
     await audit.add_audit_entry(
         session,
-        actor_kind="professional" if created_by else "admin",
-        actor_id=created_by.id if created_by else None,
+        actor_kind="professional" if actor else "admin",
+        actor_id=actor.id if actor else None,
         action=f"invitation.created.{role.value}",
         subject_kind="invitation",
         subject_id=invitation.id,
@@ -116,9 +119,10 @@ async def invite_professional(
     now: datetime,
     days: int,
     role: ProfessionalRole = ProfessionalRole.PROFESSIONAL,
+    invited_by: Professional | None = None,
 ) -> NewInvitation:
-    """An administrator invites a professional (or, with ``role``, a coordinator) of an
-    organisation."""
+    """An administrator (or, ``invited_by``, a professional of the organisation) invites a
+    professional (or, with ``role``, a coordinator) of an organisation."""
     professional = await stored_people.add_professional(
         session, organisation, display_name, role=role
     )
@@ -129,6 +133,7 @@ async def invite_professional(
         now=now,
         days=days,
         professional=professional,
+        actor=invited_by,
     )
 
 
@@ -289,7 +294,7 @@ async def choose_invite(
                 session, professional.id, ParticipantRole.CLIENT
             )
             return InviteStep(outcome, tuple((c.id, c.first_name or "") for c in clients))
-        elif outcome.state.for_client is None:
+        elif outcome.state.for_client is None:  # a client or a coordinator
             await _await_name(session, telegram_user_id, outcome.state, now)
         else:
             return await _buddy_for(session, telegram_user_id, outcome, now)
@@ -347,6 +352,7 @@ async def name_typed(
         telegram_user_id,
         outcome.name,
         for_client=outcome.state.for_client,
+        coordinator=outcome.state.coordinator,
         now=now,
         days=days,
     )
@@ -359,14 +365,20 @@ async def invite_named(
     name: str,
     *,
     for_client: int | None,
+    coordinator: bool = False,
     now: datetime,
     days: int,
 ) -> NewInvitation | None:
-    """The typed first name: invite a client (``for_client`` None) or a buddy for that client,
-    and stop waiting for a name. None when this account may not (any more)."""
+    """The typed first name: invite a client (``for_client`` None), a buddy for that client
+    or a coordinator of the professional's organisation, and stop waiting for a name. None
+    when this account may not (any more)."""
     async with database.transaction() as session:
         created: NewInvitation | None = None
-        if for_client is None:
+        if coordinator:
+            professional = await access.acting_professional(session, telegram_user_id)
+            if professional is not None:
+                created = await _invite_coordinator(session, professional, name, now, days)
+        elif for_client is None:
             professional = await access.acting_professional(session, telegram_user_id)
             if professional is not None:
                 created = await invite_client(session, professional, name, now=now, days=days)
@@ -380,6 +392,22 @@ async def invite_named(
                 )
         await questions.answered(session, telegram_user_id)
         return created
+
+
+async def _invite_coordinator(
+    session: AsyncSession, professional: Professional, name: str, now: datetime, days: int
+) -> NewInvitation:
+    """A professional invites a coordinator of their own organisation (as the admin can)."""
+    organisation = await stored_people.organisation_by_id(session, professional.organisation_id)
+    return await invite_professional(
+        session,
+        organisation,
+        name,
+        now=now,
+        days=days,
+        role=ProfessionalRole.COORDINATOR,
+        invited_by=professional,
+    )
 
 
 @dataclass(frozen=True)
