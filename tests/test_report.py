@@ -8,13 +8,14 @@ import io
 from datetime import timedelta
 
 from pypdf import PdfReader
+from sqlalchemy import select
 
 from buddybot.clock import ManualClock
 from buddybot.runner import BotProcess
 from buddybot.sandbox import ChatMessage, SandboxUser, TelegramSandbox
 from buddybot.storage import actions as stored_actions
 from buddybot.storage import models
-from tests.clocked import client_id_of, prompted
+from tests.clocked import client_id_of, prompted, with_network
 from tests.histories import JOINED, NOW, client_history
 from tests.journeys import joined_client, professional_invitation
 
@@ -109,3 +110,33 @@ async def test_no_report_on_someone_elses_client(
     answer = await jef.answer_to(await jef.press_data(message, f"rep:{client_id}"))
     assert answer.show_alert
     assert not [m for m in jef.catch_up() if m.document is not None]
+
+
+async def test_only_the_client_decides_whether_the_team_may_read_her_message(
+    clocked_bot: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
+) -> None:
+    """Found in review: a professional whose record id was the client's number could flip
+    "🔒 No, only Els" to shared with a made-up button, and the words went into the PDF."""
+    els, amira = await joined_client(clocked_bot, sandbox)
+    client_id = await client_id_of(clocked_bot, amira)
+    await with_network(clocked_bot, client_id, "Mama")
+    kept = await _check_in_with_a_message(
+        clocked_bot, clock, amira, "A private thing", "🔒 No, only Els"
+    )
+    checkin_id = kept.buttons[0].callback_data.split(":")[1]  # type: ignore[union-attr]
+    assert clocked_bot.database is not None
+    async with clocked_bot.database.transaction() as session:
+        els_record = await session.scalar(select(models.Professional.id))
+    assert els_record == client_id  # the same number in two tables: the case that leaked
+    els.catch_up()
+    message = await els.ask("/clients")
+    answer = await els.answer_to(await els.press_data(message, f"sh:{checkin_id}:y"))
+    assert answer.show_alert
+    els.catch_up()
+    page = await els.ask("/clients")
+    await els.press(page, "Amira")
+    await els.wait_for_edit(page, 0)
+    await els.press(page, "📄 Verslag voor het team (PDF)")
+    sent = await els.next_message()
+    assert sent.document is not None
+    assert "A private thing" not in _text_of(sent.document.data)

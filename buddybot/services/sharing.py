@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from buddybot.services.people import identify
+from buddybot.services.people import Role, identify
 from buddybot.storage import checkins as stored
 from buddybot.storage import people
 from buddybot.storage.database import Database
@@ -32,8 +32,11 @@ async def share_message(
     async with database.transaction() as session:
         person = await identify(session, telegram_user_id)
         checkin = await stored.by_id(session, checkin_id)
+        # Only the client who wrote it: a professional's record id is another table's, and
+        # may be the same number as a client's.
         if (
-            person.record_id is None
+            person.role is not Role.CLIENT
+            or person.record_id is None
             or checkin is None
             or checkin.participant_id != person.record_id
             or not (checkin.data or {}).get("message")
