@@ -257,3 +257,21 @@ async def test_an_organisation_with_its_own_work_models_offers_those(
     await _tap(els, page, "Praatgroep", "Buurt", "Vandaag", "Weet ik nog niet")
     saved = await els.ask("Praatgroep op dinsdag")
     assert "🎯 Praatgroep op dinsdag · Praatgroep · Buurt · sinds " in saved.content
+
+
+async def test_the_label_question_ends_when_the_professional_moves_on(
+    clocked_bot: BotProcess, sandbox: TelegramSandbox
+) -> None:
+    """Found in review: with the name of a new action asked, Els tapped the menu and /help;
+    her next "hallo" was saved as an action."""
+    els, _amira = await joined_client(clocked_bot, sandbox)
+    page = await _actions_page(els)
+    await _tap(els, page, "➕ Nieuwe actie", "De buurt", "Buurt", "Vandaag", "Weet ik nog niet")
+    await els.tap_menu("👥 Mijn cliënten")
+    await els.next_message()
+    await els.ask("/help")
+    reply = await els.ask("hallo")
+    assert "Bewaard" not in reply.content
+    assert clocked_bot.database is not None
+    async with clocked_bot.database.transaction() as session:
+        assert list(await session.scalars(select(models.NetworkAction.id))) == []

@@ -162,3 +162,23 @@ async def test_cancel_sends_nothing_and_the_next_text_is_no_answer(
     await asyncio.sleep(0.2)
     assert amira.catch_up() == []
     assert await _audit(clocked_bot, "client.reply") == []
+
+
+async def test_a_note_typed_after_moving_on_is_not_sent_to_the_client(
+    clocked_bot: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
+) -> None:
+    """Found in review: Els tapped Reply, then looked at her clients and the digest, then
+    typed a note for herself; it reached Amira as Els's answer."""
+    els, amira, (forwarded,) = await _amira_writes(clocked_bot, sandbox, clock, "Hello Els")
+    await els.press(forwarded, "↩️ Antwoorden aan Amira")
+    await els.next_message()
+    await els.ask("/clients")
+    els.catch_up()
+    await els.tap_menu("📋 Weekoverzicht")
+    await els.next_message()
+    amira.catch_up()
+    reply = await els.ask("notitie: bellen met de huisarts")
+    assert "Verstuurd" not in reply.content
+    await asyncio.sleep(0.3)
+    assert amira.unread() == []
+    assert await _audit(clocked_bot, "client.reply") == []

@@ -52,9 +52,14 @@ def _buttons(feature: str, callback: Any) -> CallbackQueryHandler[Any, Any]:
 
 
 def build_handlers() -> dict[int, Sequence[BaseHandler[Any, Any, Any]]]:
-    """The handlers by group, in the order PTB tries them: every update passes group -1,
-    then the first handler of group 0 that matches answers it."""
-    return {-1: [TypeHandler(Update, who.identify)], 0: _answering_handlers()}
+    """The handlers by group, in the order PTB tries them: a command or menu tap first lets
+    go of a question asked for typed text (group -2), every update passes group -1, then
+    the first handler of group 0 that matches answers it."""
+    return {
+        -2: [MessageHandler(_PRIVATE & (filters.COMMAND | basics.MENU_TAP), typed.moved_on)],
+        -1: [TypeHandler(Update, who.identify)],
+        0: _answering_handlers(),
+    }
 
 
 def _menu_actions() -> dict[str, basics.Action]:

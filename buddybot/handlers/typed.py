@@ -25,6 +25,13 @@ TOPICS: dict[str, TopicHandler] = {
 }
 
 
+async def moved_on(update: Update, context: BuddyContext) -> None:
+    """A command or a menu tap: the question asked for typed text before is let go (the
+    command or tap itself is answered by its own handler, in group 0)."""
+    if update.effective_user is not None:
+        await questions.moved_on(context.runtime.database, update.effective_user.id)
+
+
 async def typed_text(update: Update, context: BuddyContext) -> None:
     """Route typed text to the question it answers."""
     user = update.effective_user

@@ -56,6 +56,15 @@ async def asking_in_text(session: AsyncSession, telegram_user_id: int) -> None:
     await questions.forget_awaited_answer(session, telegram_user_id)
 
 
+async def moved_on(database: Database, telegram_user_id: int) -> None:
+    """The person gave a command or tapped the menu: a question asked earlier for typed text
+    (an answer to a client, an action's name, an invited person's name) is no longer what
+    their next text answers. Without this, a note typed after looking at the digest went
+    to the client as the answer asked for before. A contact half-way keeps its draft."""
+    async with database.transaction() as session:
+        await questions.forget_awaited_answer(session, telegram_user_id)
+
+
 async def answered(session: AsyncSession, telegram_user_id: int) -> None:
     """The question was answered or cancelled."""
     await questions.forget_awaited_answer(session, telegram_user_id)
