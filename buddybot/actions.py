@@ -74,6 +74,17 @@ class ActionDraft:
     starts_on: date
     end_months: int | None
 
+    def offered(self, today: date, models: int) -> bool:
+        """True when every choice is one the buttons offered on ``today`` (a day either side,
+        for a press across midnight) among ``models`` work models: callback data can be
+        made up."""
+        earliest = today - timedelta(days=max(START_DAYS_AGO) + 1)
+        return (
+            0 <= self.work_model < models
+            and earliest <= self.starts_on <= today + timedelta(days=1)
+            and self.end_months in END_MONTHS
+        )
+
     @property
     def ends_on(self) -> date | None:
         """The end date, or None while not known."""

@@ -5,7 +5,7 @@ weeks later they see what changed since it started against the same span before 
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -271,6 +271,30 @@ async def test_the_label_question_ends_when_the_professional_moves_on(
     await els.next_message()
     await els.ask("/help")
     reply = await els.ask("hallo")
+    assert "Bewaard" not in reply.content
+    assert clocked_bot.database is not None
+    async with clocked_bot.database.transaction() as session:
+        assert list(await session.scalars(select(models.NetworkAction.id))) == []
+
+
+async def test_made_up_choices_for_a_new_action_are_refused(
+    clocked_bot: BotProcess, sandbox: TelegramSandbox
+) -> None:
+    """Found in review: dates the buttons never offer (year 1, 9999, 1900) and a work model
+    that is not on the list went through, to an error or a 1900 action."""
+    els, amira = await joined_client(clocked_bot, sandbox)
+    client_id = await client_id_of(clocked_bot, amira)
+    message = await els.ask("/clients")
+    for data in (
+        f"ac:{client_id}:n:99",
+        f"ac:{client_id}:n:0:0:00010101:12",
+        f"ac:{client_id}:n:0:0:99991231:12",
+        f"ac:{client_id}:n:0:0:19000101:12",
+        f"ac:{client_id}:n:7:0:{date.today():%Y%m%d}:0",
+    ):
+        answer = await els.answer_to(await els.press_data(message, data))
+        assert answer.show_alert, data
+    reply = await els.ask("Buddy via de Kring")
     assert "Bewaard" not in reply.content
     assert clocked_bot.database is not None
     async with clocked_bot.database.transaction() as session:

@@ -287,7 +287,7 @@ async def _on_press(pressed: Pressed, data: ActionPress, context: BuddyContext) 
         view = await actions.client_actions(runtime.database, user, data.client_id, now)
         # Back to the actions, or Cancel on a step: a label asked for is no longer awaited.
         await actions.forget_label(runtime.database, user)
-    if view is None:
+    if view is None or (data.chosen and int(data.chosen[0]) >= len(view.work_models)):
         return STALE
     await pressed.query.answer()
     reply = _page(tr, view) if data.chosen is None else _step(tr, view, data.chosen)

@@ -110,6 +110,15 @@ class Recorded:
 TOPIC_LABEL = "action.label"
 
 
+async def _offered(
+    session: AsyncSession, own: OwnClient, draft: ActionDraft, now: datetime
+) -> bool:
+    """The draft holds only what the buttons offered (``ActionDraft.offered``)."""
+    models = work_models(await stored.own_work_models(session, own.professional.organisation_id))
+    today = local_date(now, own.professional.time_zone)
+    return draft.offered(today, len(models))
+
+
 def _draft_data(client_id: int, draft: ActionDraft) -> dict[str, object]:
     return {
         "client_id": client_id,
@@ -141,7 +150,7 @@ async def ask_label(
     is not their client."""
     async with database.transaction() as session:
         own = await _own(session, telegram_user_id, client_id, "action.record")
-        if own is None:
+        if own is None or not await _offered(session, own, draft, now):
             return None
         await questions.expect(
             session, telegram_user_id, TOPIC_LABEL, now=now, data=_draft_data(client_id, draft)
