@@ -168,6 +168,26 @@ class OrganisationFigures:
     by_professional: tuple[Group, ...]
 
 
+def _shown_caseloads(
+    caseloads: dict[int, list[ClientOutcome]], total: int, min_group: int
+) -> set[int]:
+    """The caseloads whose figures may be shown. Caseloads split the organisation, so the
+    whole minus the shown ones gives the hidden ones together: when those are fewer than
+    ``min_group`` clients (but some), the smallest shown caseloads are hidden too, until
+    they are not. Without this, an organisation of Els's 5 and Tom's 1 told Tom's one
+    client exactly (primary and complementary suppression, as statistics offices do)."""
+    shown_ones = sorted(
+        (len(members), professional_id)
+        for professional_id, members in caseloads.items()
+        if len(members) >= min_group
+    )
+    hidden = total - sum(size for size, _ in shown_ones)
+    while shown_ones and 0 < hidden < min_group:
+        size, _ = shown_ones.pop(0)
+        hidden += size
+    return {professional_id for _, professional_id in shown_ones}
+
+
 def organisation_figures(
     outcomes: Sequence[ClientOutcome],
     buddies: int,
@@ -178,7 +198,9 @@ def organisation_figures(
     """The view from every client's outcome: the whole, then a row per work model (the
     organisation's list in its order, then any other name its actions use; a model no
     client has is left out) and per professional (``professionals``: id and name, in the
-    order to show). A client counts under every work model of their actions."""
+    order to show). A client counts under every work model of their actions. A caseload
+    is hidden under ``min_group`` clients, and so are others when the hidden ones could be
+    worked out from the whole (:func:`_shown_caseloads`)."""
     whole = shown(outcomes, min_group)
     models = list(dict.fromkeys(work_models))
     used = {model for outcome in outcomes for model in outcome.work_models}
@@ -194,13 +216,16 @@ def organisation_figures(
         for model in models
         if model in used
     )
+    caseloads = {
+        professional_id: [o for o in outcomes if o.professional_id == professional_id]
+        for professional_id, _ in professionals
+    }
+    protected = set() if whole is None else _shown_caseloads(caseloads, len(outcomes), min_group)
     by_professional = tuple(
         Group(
             str(professional_id),
             name,
-            None
-            if whole is None
-            else shown([o for o in outcomes if o.professional_id == professional_id], min_group),
+            figures(caseloads[professional_id]) if professional_id in protected else None,
         )
         for professional_id, name in professionals
     )

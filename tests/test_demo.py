@@ -81,7 +81,10 @@ def test_demo_prints_a_transcript_in_which_the_bot_answers(
     assert "Thanks for helping me with the letter!" in report  # Amira agreed to share it
     organisation = (out / "organisation.txt").read_text(encoding="utf-8")
     assert "Cliënten: 6 · buddy's: 1" in organisation
-    assert "minder dan 5 cliënten: niet getoond" in organisation  # one client with an action
+    # One client with an action: that work model's figures are not shown.
+    assert "niet getoond, zodat groepen van minder dan 5 cliënten onherkenbaar blijven" in (
+        organisation
+    )
     for name in ("Amira", "Youssef", "Lotte", "Kevin", "Sara", "Noah"):
         assert name not in organisation
     assert image_size((out / "organisation.png").read_bytes())[0] == 1080
