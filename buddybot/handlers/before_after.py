@@ -20,6 +20,7 @@ from buddybot.measures import Measures
 from buddybot.network import Comparison, Domain
 from buddybot.paging import page_of
 from buddybot.pictures.circle import render_circle
+from buddybot.pictures.lettering import isolate
 from buddybot.services import before_after
 from buddybot.services.before_after import Compared, NotJoinedError, Preset
 
@@ -232,7 +233,9 @@ async def _on_press(pressed: Pressed, data: ComparePress, context: BuddyContext)
     result = compared.result
     if result.after_map or result.before_map:
         title = tr(
-            "compare.picture_title", name=compared.first_name, day=_day(tr, result.before.day)
+            "compare.picture_title",
+            name=isolate(compared.first_name),
+            day=_day(tr, result.before.day),
         )
         texts = replace(circle_texts(tr, compared.first_name), title=title)
         picture = render_circle(list(result.after_map.values()), texts, changes=result.changes)

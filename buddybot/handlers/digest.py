@@ -37,6 +37,7 @@ from buddybot.network import Contact
 from buddybot.paging import BUTTONS_LIMIT
 from buddybot.pictures.caseload import CaseloadRow, CaseloadTexts, render_caseload
 from buddybot.pictures.circle import render_circle
+from buddybot.pictures.lettering import isolate
 from buddybot.pictures.weeks import WeeksTexts, render_weeks
 from buddybot.services import digest
 from buddybot.services.digest import CaseloadWeek, ClientNotes, DigestMoment
@@ -434,7 +435,7 @@ digest_button = on_press(_parse_digest, _on_digest_press)
 def weeks_texts(tr: Translator, name: str, weeks: Sequence[date]) -> WeeksTexts:
     """Every word on the weekly chart, in the viewer's language."""
     return WeeksTexts(
-        title=tr.plural("digest.chart_title", len(weeks), name=name),
+        title=tr.plural("digest.chart_title", len(weeks), name=isolate(name)),
         contacts=tr("digest.chart_contacts"),
         mood=tr("digest.chart_mood"),
         not_known=tr("digest.chart_not_known"),

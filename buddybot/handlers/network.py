@@ -55,6 +55,7 @@ from buddybot.network import (
 )
 from buddybot.paging import page_of
 from buddybot.pictures.circle import CircleTexts, render_circle
+from buddybot.pictures.lettering import isolate
 from buddybot.services import contacts, invitations
 from buddybot.services.contacts import (
     AlreadyRemoved,
@@ -158,7 +159,8 @@ def circle_texts(tr: Translator, client_name: str, *, own: bool = False) -> Circ
     """Every word on the circle picture, in the viewer's language: titled "Your network"
     for the client (``own``), "The network of Amira" for anyone else."""
     return CircleTexts(
-        title=tr("network.title_own") if own else tr("network.title", name=client_name),
+        # The name isolated: an Arabic name first would turn the Dutch sentence around.
+        title=tr("network.title_own") if own else tr("network.title", name=isolate(client_name)),
         domains={domain: tr(key) for domain, key in DOMAIN_TEXT.items()},
         circles={circle: tr(key) for circle, key in CIRCLE_TEXT.items()},
         kinds={kind: tr(key) for kind, key in KIND_TEXT.items()},

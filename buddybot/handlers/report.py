@@ -23,6 +23,7 @@ from buddybot.i18n import Translator, text_key
 from buddybot.measures import Measures
 from buddybot.network import Domain
 from buddybot.pictures.circle import render_circle
+from buddybot.pictures.lettering import isolate
 from buddybot.pictures.report_pdf import Heading, Paragraph, Pictures, Report, Table, render_pdf
 from buddybot.pictures.weeks import render_weeks
 from buddybot.services import report
@@ -105,7 +106,7 @@ def measure_rows(tr: Translator, before: Measures, after: Measures) -> list[tupl
 
 
 def _circles(tr: Translator, found: ClientReport) -> list[Heading | Paragraph | Pictures]:
-    result, name = found.compared.result, found.compared.first_name
+    result, name = found.compared.result, isolate(found.compared.first_name)
     blocks: list[Heading | Paragraph | Pictures] = [Heading(tr("report.network"))]
     maps = [
         (result.before_map, None, tr("report.circle_intake", date=_day(tr, result.before.day))),
@@ -121,7 +122,7 @@ def _circles(tr: Translator, found: ClientReport) -> list[Heading | Paragraph | 
     pngs = tuple(
         render_circle(
             list(contacts.values()),
-            replace(circle_texts(tr, name), title=caption),
+            replace(circle_texts(tr, found.compared.first_name), title=caption),
             changes=changes,
         )
         for contacts, changes, caption in shown
@@ -135,8 +136,9 @@ def _circles(tr: Translator, found: ClientReport) -> list[Heading | Paragraph | 
 def report_of(tr: Translator, found: ClientReport) -> Report:
     """The whole report on one client, every word in the professional's language."""
     compared = found.compared
-    name, result = compared.first_name, compared.result
-    chart = render_weeks(found.weeks, found.figures, weeks_texts(tr, name, found.weeks))
+    # Isolated in every sentence: an Arabic name first would turn a Dutch one around.
+    name, result = isolate(compared.first_name), compared.result
+    chart = render_weeks(found.weeks, found.figures, weeks_texts(tr, compared.first_name, found.weeks))
     blocks = [
         *_circles(tr, found),
         Heading(tr("report.measures")),
