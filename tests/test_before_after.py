@@ -10,6 +10,7 @@ from babel.dates import format_date
 from sqlalchemy import select
 
 from buddybot.clock import ManualClock
+from buddybot.roles import ParticipantStatus
 from buddybot.runner import BotProcess
 from buddybot.sandbox import TelegramSandbox
 from buddybot.storage import models
@@ -107,3 +108,30 @@ async def test_another_professional_cannot_compare_someone_elses_client(
             )
         )
     assert refused == [client_id]
+
+
+async def test_a_client_who_blocked_the_bot_can_still_be_compared_and_reported_on(
+    clocked_bot: BotProcess, sandbox: TelegramSandbox
+) -> None:
+    """Found in review: the desk's buttons were there only while a client took part
+    actively; someone who blocked the bot has a history worth a team meeting. A client who
+    joined today has no other month to pick yet."""
+    els, amira = await joined_client(clocked_bot, sandbox)
+    client_id = await client_id_of(clocked_bot, amira)
+    assert clocked_bot.database is not None
+    async with clocked_bot.database.transaction() as session:
+        client = await session.get(models.Participant, client_id)
+        assert client is not None
+        client.status = ParticipantStatus.UNREACHABLE
+    els.catch_up()
+    page = await els.ask("/clients")
+    await els.press(page, "Amira")
+    await els.wait_for_edit(page, 0)
+    shown = [b.text for b in page.buttons]
+    assert "📊 Voor en na" in shown
+    assert "🎯 Acties" in shown
+    assert "📄 Verslag voor het team (PDF)" in shown
+    assert "🕸️ Netwerk" not in shown  # not while the bot cannot reach her
+    await els.press(page, "📊 Voor en na")
+    table = await els.next_message()
+    assert "📅 Een andere maand…" not in [b.text for b in table.buttons]

@@ -143,7 +143,10 @@ def _keyboard(tr: Translator, compared: Compared) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             presets,
-            [button(tr("compare.other_date"), BEFORE_AFTER, client_id, "m", "0")],
+            # No other month yet in a client's first month.
+            [button(tr("compare.other_date"), BEFORE_AFTER, client_id, "m", "0")]
+            if before_after.months_since(compared.joined, compared.today)
+            else [],
             [button(tr("compare.back", name=compared.first_name), CLIENTS, client_id)],
         ]
     )

@@ -48,6 +48,9 @@ _AGE_TEXT = {
 }
 
 
+_HAS_HISTORY = (ParticipantStatus.ACTIVE, ParticipantStatus.PAUSED, ParticipantStatus.UNREACHABLE)
+
+
 def status_text(tr: Translator, status: ParticipantStatus) -> str:
     """A participant's status in words."""
     return tr(_STATUS_TEXT[status])
@@ -130,9 +133,12 @@ def _details_reply(tr: Translator, details: ClientDetails, time_zone: str) -> Re
         rows.append([button(tr("client.new_link"), CLIENTS, client_id, "link")])
     if details.status is ParticipantStatus.ACTIVE and details.consent_stands:
         rows.append([button(tr("client.network"), "net", "show", client_id)])
+    if details.status in _HAS_HISTORY and details.consent_stands:
+        # A client who paused or blocked the bot has a history to compare and report on.
         rows.append([button(tr("client.compare"), BEFORE_AFTER, client_id)])
         rows.append([button(tr("client.actions"), ACTIONS, client_id)])
         rows.append([button(tr("client.report"), REPORT, client_id)])
+    if details.status is ParticipantStatus.ACTIVE and details.consent_stands:
         rows.append([button(tr("client.schedule"), "sch", client_id, "show")])
     if details.status is not ParticipantStatus.LEFT:  # nothing new for someone who stopped
         rows.append([button(tr("client.invite_buddy"), invite.INVITE, "for", client_id)])

@@ -138,7 +138,9 @@ def report_of(tr: Translator, found: ClientReport) -> Report:
     compared = found.compared
     # Isolated in every sentence: an Arabic name first would turn a Dutch one around.
     name, result = isolate(compared.first_name), compared.result
-    chart = render_weeks(found.weeks, found.figures, weeks_texts(tr, compared.first_name, found.weeks))
+    chart = render_weeks(
+        found.weeks, found.figures, weeks_texts(tr, compared.first_name, found.weeks)
+    )
     blocks = [
         *_circles(tr, found),
         Heading(tr("report.measures")),
