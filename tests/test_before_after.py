@@ -45,7 +45,7 @@ async def test_a_professional_compares_the_network_at_intake_with_now(
         "",
         # Intake: Mama (1), Jan (2), Huisarts (3), Fikkie (1). Now: Mama, Jan moved to 1,
         # Fikkie (1), Rita (2); Huisarts gone.
-        "Mensen in het netwerk: 4 → 4 =",
+        "Netwerkleden (mensen, groepen, dieren, plekken): 4 → 4 =",
         "   Heel dichtbij 2 → 3 ▲ · Dichtbij 1 → 1 = · Verder weg 1 → 0 ▼",
         "Levensdomeinen met iemand: 3 → 3 =",
         "   Familie 2 → 2 = · Vrienden 1 → 1 = · Buurt 0 → 1 ▲ · Hulp 1 → 0 ▼",

@@ -90,7 +90,7 @@ async def test_a_professional_receives_a_report_with_only_the_words_the_client_s
     assert "Nieuw: Rita" in text
     assert "Niet meer in het netwerk: Huisarts" in text
     # The measures table, intake against now (hand-counted in tests/test_before_after.py).
-    assert "Mensen in het netwerk 4 4 =" in text
+    assert "Netwerkleden (ook dieren, plekken) 4 4 =" in text
     assert "Emotionele nabijheid (deel heel dichtbij) 50% 75% ▲" in text
     assert "Informeel 3 4 ▲" in text
     assert "Contact per week: de laatste 52 weken" in text  # joined in January
