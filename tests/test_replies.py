@@ -182,3 +182,19 @@ async def test_a_note_typed_after_moving_on_is_not_sent_to_the_client(
     await asyncio.sleep(0.3)
     assert amira.unread() == []
     assert await _audit(clocked_bot, "client.reply") == []
+
+
+async def test_cancel_under_an_answer_to_another_client_leaves_this_one_open(
+    clocked_bot: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
+) -> None:
+    """Found in review: Cancel under an older question (an answer to someone else) called
+    off the answer now asked for."""
+    els, amira, (forwarded,) = await _amira_writes(clocked_bot, sandbox, clock, "Hi Els")
+    await els.press(forwarded, "↩️ Antwoorden aan Amira")
+    asking = await els.next_message()
+    amira_id = await client_id_of(clocked_bot, amira)
+    await els.answer_to(await els.press_data(asking, f"rp:{amira_id + 1}:x"))
+    amira.catch_up()
+    sent = await els.ask("Tot morgen!")
+    assert sent.content == "Verstuurd naar Amira ✅"
+    assert (await amira.next_message()).content == "💬 Els answers you: Tot morgen!"

@@ -88,7 +88,7 @@ async def _on_press(pressed: Pressed, data: ReplyPress, context: BuddyContext) -
     so does the button, for a later answer). Cancel: the answer is no longer awaited."""
     tr, database = context.tr, context.runtime.database
     if data.cancel:
-        cancelled = await replies.cancel(database, pressed.telegram_user_id)
+        cancelled = await replies.cancel(database, pressed.telegram_user_id, data.client_id)
         await pressed.query.answer()
         if cancelled:
             await show(pressed.query, tr("reply.cancelled"), None)

@@ -144,12 +144,14 @@ async def send(
         return Sent(client.first_name or "", tuple(ids))
 
 
-async def cancel(database: Database, telegram_user_id: int) -> bool:
-    """Cancel pressed: the answer this professional was asked to type is let go. False when
-    no answer was awaited (already sent, cancelled, or another question asked since)."""
+async def cancel(database: Database, telegram_user_id: int, client_id: int) -> bool:
+    """Cancel pressed under the question for an answer to ``client_id``: that answer is let
+    go. False when it was not the one awaited (already sent, cancelled, another question
+    asked since, or an answer to another client: Cancel under an older question must not
+    call off the newest)."""
     async with database.transaction() as session:
         awaited = await questions.expected(session, telegram_user_id)
-        if awaited is None or awaited.topic != TOPIC:
+        if awaited is None or awaited.topic != TOPIC or awaited.data.get("client") != client_id:
             return False
         await questions.answered(session, telegram_user_id)
         return True
