@@ -13,6 +13,8 @@ import matplotlib
 
 matplotlib.use("Agg")  # no screen: render to memory only
 
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
@@ -23,6 +25,7 @@ GREW = "#009E73"
 STAYED = "#BBBBBB"
 SHRANK = "#D55E00"
 NOT_SHOWN = "#777777"
+MIN_LABELLED = 0.05  # of the axis: a bar part narrower than this carries no number
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,9 @@ def draw_organisation(rows: Sequence[OrganisationRow], texts: OrganisationTexts)
         for count, colour in zip(row.counts, (GREW, STAYED, SHRANK), strict=True):
             if count:
                 axes.barh(position, count, left=left, color=colour, height=0.7)
+            # A count only on a part wide enough to hold it: on a narrow one the numbers
+            # ran into each other (the whole organisation sets the axis).
+            if count and count / widest >= MIN_LABELLED:
                 # The count on its part of the bar, dark on light and light on dark.
                 ink = "#000000" if colour == STAYED else "#FFFFFF"
                 axes.text(
@@ -97,6 +103,23 @@ def draw_organisation(rows: Sequence[OrganisationRow], texts: OrganisationTexts)
     ]
     figure.legend(handles=legend, loc="lower center", ncols=3, fontsize=SMALL_PT, frameon=False)
     figure.suptitle(texts.title, fontsize=SMALL_PT + 2)
-    legend_height = SMALL_PT * 2.2 / 72  # inches: one line of legend and its padding
-    figure.tight_layout(rect=(0, legend_height / height, 1, 1))
+    _margins(figure, axes, height)
     return figure
+
+
+def _margins(figure: Figure, axes: Axes, height: float) -> None:
+    """Room for the names on the left, the title above and the axis' words and legend
+    below, measured on the names themselves: tight_layout drew the whole picture once more
+    to find the same (a third of its time)."""
+    renderer = FigureCanvasAgg(figure).get_renderer()  # type: ignore[no-untyped-call]
+    names = max(label.get_window_extent(renderer).width for label in axes.get_yticklabels())
+    width_px = WIDTH_IN * figure.dpi
+    legend_in = SMALL_PT * 2.2 / 72  # one line of legend and its padding
+    axis_in = SMALL_PT * 3.4 / 72  # the counts under the axis and its word
+    title_in = (SMALL_PT + 2) * 2.2 / 72
+    figure.subplots_adjust(
+        left=min(0.6, (names + 0.25 * figure.dpi) / width_px),
+        right=0.97,
+        bottom=(legend_in + axis_in) / height,
+        top=1 - title_in / height,
+    )
