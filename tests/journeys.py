@@ -45,6 +45,16 @@ async def professional_joins(bot: BotProcess, sandbox: TelegramSandbox) -> Sandb
     return els
 
 
+async def professional_elsewhere(
+    bot: BotProcess, sandbox: TelegramSandbox, name: str = "Jef"
+) -> SandboxUser:
+    """A professional of another organisation (Kring Brugge), joined: someone whose presses
+    on another organisation's clients must be refused."""
+    other = sandbox.user(name, language_code="nl")
+    await other.ask(f"/start {await professional_invitation(bot, 'Kring Brugge')}")
+    return other
+
+
 async def choose_language(person: SandboxUser, language: str) -> None:
     """/language and tap ``language`` ("English"); someone who joined then gets their menu
     in it, in a message of its own (read here)."""

@@ -20,7 +20,7 @@ from buddybot.services import contacts, organisations
 from buddybot.storage import contacts as stored_contacts
 from buddybot.storage import models
 from tests.clocked import answered_at, client_id_of
-from tests.journeys import joined_client, professional_invitation
+from tests.journeys import joined_client, professional_elsewhere
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 JOINED = datetime(2026, 1, 5, 10, tzinfo=BRUSSELS)  # a Monday
@@ -207,8 +207,7 @@ async def test_another_professional_cannot_see_or_add_actions_of_someone_elses_c
 ) -> None:
     _els, amira = await joined_client(clocked_bot, sandbox)
     client_id = await client_id_of(clocked_bot, amira)
-    jef = sandbox.user("Jef", language_code="nl")
-    await jef.ask(f"/start {await professional_invitation(clocked_bot, 'Kring Brugge')}")
+    jef = await professional_elsewhere(clocked_bot, sandbox)
     message = await jef.ask("/clients")
     for data in (f"ac:{client_id}", f"ac:{client_id}:n", f"ac:{client_id}:n:1:1:20260216:6"):
         answer = await jef.answer_to(await jef.press_data(message, data))

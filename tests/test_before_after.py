@@ -16,7 +16,7 @@ from buddybot.sandbox import TelegramSandbox
 from buddybot.storage import models
 from tests.clocked import client_id_of
 from tests.histories import JOINED, NOW, client_history
-from tests.journeys import joined_client, professional_invitation
+from tests.journeys import joined_client, professional_elsewhere
 
 
 def _day(day: date | datetime) -> str:
@@ -91,8 +91,7 @@ async def test_another_professional_cannot_compare_someone_elses_client(
 ) -> None:
     _els, amira = await joined_client(clocked_bot, sandbox)
     client_id = await client_id_of(clocked_bot, amira)
-    jef = sandbox.user("Jef", language_code="nl")
-    await jef.ask(f"/start {await professional_invitation(clocked_bot, 'Kring Brugge')}")
+    jef = await professional_elsewhere(clocked_bot, sandbox)
     message = await jef.ask("/clients")
     press = await jef.press_data(message, f"ba:{client_id}")
     answer = await jef.answer_to(press)

@@ -17,7 +17,7 @@ from buddybot.storage import actions as stored_actions
 from buddybot.storage import models
 from tests.clocked import client_id_of, prompted, with_network
 from tests.histories import JOINED, NOW, client_history
-from tests.journeys import joined_client, professional_invitation
+from tests.journeys import joined_client, professional_elsewhere
 
 
 async def _check_in_with_a_message(
@@ -106,8 +106,7 @@ async def test_no_report_on_someone_elses_client(
 ) -> None:
     _els, amira = await joined_client(clocked_bot, sandbox)
     client_id = await client_id_of(clocked_bot, amira)
-    jef = sandbox.user("Jef", language_code="nl")
-    await jef.ask(f"/start {await professional_invitation(clocked_bot, 'Kring Brugge')}")
+    jef = await professional_elsewhere(clocked_bot, sandbox)
     message = await jef.ask("/clients")
     answer = await jef.answer_to(await jef.press_data(message, f"rep:{client_id}"))
     assert answer.show_alert
