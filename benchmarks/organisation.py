@@ -268,6 +268,8 @@ async def main(clients: int, backends: list[str]) -> None:
         f"the organisation's view: {clients:,} clients × {WEEKS} weeks, ten contacts with "
         f"history each, {PROFESSIONALS} professionals"
     )
+    print("  /organisation sends the figures first and the picture after them: the coordinator")
+    print("  waits the figures' time for the numbers, and the picture's on top for the picture.")
     print("  database      figures (median)   picture   together   goal (figures)")
     with tempfile.TemporaryDirectory() as folder:
         for backend in backends:

@@ -486,8 +486,7 @@ class _Story:
         await mieke.send("/organisation")
         self.transcript.said(mieke, "/organisation")
         sent = [await self.hear(mieke)]
-        await asyncio.sleep(0.5)
-        while mieke.unread():
+        while sent[-1].photo is None:  # the figures first, the picture last
             sent.append(await self.hear(mieke))
         for message in sent:
             if message.photo is not None:

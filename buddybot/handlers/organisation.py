@@ -185,20 +185,29 @@ def view_parts(tr: Translator, view: OrganisationView, *, monthly: bool) -> list
     """The picture (only when the organisation's figures may be shown), then the texts; the
     hand-over button under the last. Made the same way on a retry, so the parts already
     sent can be skipped."""
-    parts = []
-    if view.figures.whole is not None:
-        caption = tr(
-            "organisation.monthly_caption" if monthly else "organisation.caption",
-            month=format_date(view.day, format="MMMM y", locale=tr.language),
-        )
-        parts.append(DigestPart(caption, organisation_picture(tr, view)))
+    picture = picture_part(tr, view, monthly=monthly)
+    return [*([picture] if picture else []), *text_parts(tr, view)]
+
+
+def picture_part(tr: Translator, view: OrganisationView, *, monthly: bool) -> DigestPart | None:
+    """The organisation picture with its caption; None when the figures may not be shown."""
+    if view.figures.whole is None:
+        return None
+    caption = tr(
+        "organisation.monthly_caption" if monthly else "organisation.caption",
+        month=format_date(view.day, format="MMMM y", locale=tr.language),
+    )
+    return DigestPart(caption, organisation_picture(tr, view))
+
+
+def text_parts(tr: Translator, view: OrganisationView) -> list[DigestPart]:
+    """The figures in words, in as many messages as they need; the hand-over button under
+    the last."""
     *texts, last = split_for_telegram(view_blocks(tr, view))
     keyboard = InlineKeyboardMarkup(
         [[button(tr("organisation.handover_button"), ORGANISATION, "ho")]]
     )
-    parts += [DigestPart(text) for text in texts]
-    parts.append(DigestPart(last, keyboard=keyboard))
-    return parts
+    return [*(DigestPart(text) for text in texts), DigestPart(last, keyboard=keyboard)]
 
 
 # ------------------------------------------------------------------ /organisation
@@ -215,8 +224,13 @@ async def organisation_command(update: Update, context: BuddyContext) -> None:
     if view is None:
         await basics.not_for_role(update, context.tr)
         return
-    for part in view_parts(context.tr, view, monthly=False):
+    # The figures first: the coordinator reads them while the picture is drawn (the two
+    # together took 2.5 s for 2,000 clients, the figures alone under 2; benchmarks.organisation).
+    for part in text_parts(context.tr, view):
         await send_part(context.bot, user.id, part)
+    picture = picture_part(context.tr, view, monthly=False)
+    if picture is not None:
+        await send_part(context.bot, user.id, picture)
 
 
 # ------------------------------------------------------------------ the hand-over
