@@ -298,3 +298,30 @@ async def test_made_up_choices_for_a_new_action_are_refused(
     assert clocked_bot.database is not None
     async with clocked_bot.database.transaction() as session:
         assert list(await session.scalars(select(models.NetworkAction.id))) == []
+
+
+async def test_the_work_model_chosen_stays_when_the_list_changes_before_the_name(
+    clocked_bot: BotProcess, sandbox: TelegramSandbox
+) -> None:
+    """Found in review: the model was kept as a place in the list, so a list changed before
+    the name was typed saved the action under another model."""
+    els, _amira = await joined_client(clocked_bot, sandbox)
+    assert clocked_bot.database is not None
+    async with clocked_bot.database.transaction() as session:
+        await organisations.set_work_models(session, "Kring Gent", ["Buddywerking", "Praatgroep"])
+    page = await _actions_page(els)
+    await _tap(els, page, "➕ Nieuwe actie", "Praatgroep", "Buurt", "Vandaag", "Weet ik nog niet")
+    async with clocked_bot.database.transaction() as session:
+        await organisations.set_work_models(session, "Kring Gent", ["Praatgroep", "Buurtwerk"])
+    saved = await els.ask("Praatgroep op dinsdag")
+    assert "🎯 Praatgroep op dinsdag · Praatgroep · Buurt" in saved.content
+    # Taken off the list in the meantime: not saved under anything else.
+    page = await _actions_page(els)
+    await _tap(els, page, "➕ Nieuwe actie", "Buurtwerk", "Buurt", "Vandaag", "Weet ik nog niet")
+    async with clocked_bot.database.transaction() as session:
+        await organisations.set_work_models(session, "Kring Gent", ["Praatgroep"])
+    refused = await els.ask("Buurtfeest")
+    assert "Bewaard" not in refused.content
+    async with clocked_bot.database.transaction() as session:
+        models_saved = list(await session.scalars(select(models.NetworkAction.work_model)))
+    assert models_saved == ["Praatgroep"]

@@ -307,16 +307,16 @@ async def label_typed(
     if message is None or user is None or message.text is None:
         return
     tr, runtime = context.tr, context.runtime
-    found = actions.draft_of(data)
+    kept = actions.draft_of(data)
     outcome = (
         None
-        if found is None
+        if kept is None
         else await actions.record_action(
-            runtime.database, user.id, found[0], found[1], message.text, runtime.clock()
+            runtime.database, user.id, kept, message.text, runtime.clock()
         )
     )
-    if isinstance(outcome, BadLabel) and found is not None:
-        cancel = button(tr("button.cancel"), ACTIONS, str(found[0]))
+    if isinstance(outcome, BadLabel) and kept is not None:
+        cancel = button(tr("button.cancel"), ACTIONS, str(kept.client_id))
         await message.reply_text(
             tr("action.bad_label"), reply_markup=InlineKeyboardMarkup([[cancel]])
         )

@@ -110,34 +110,42 @@ class Recorded:
 TOPIC_LABEL = "action.label"
 
 
-async def _offered(
-    session: AsyncSession, own: OwnClient, draft: ActionDraft, now: datetime
-) -> bool:
-    """The draft holds only what the buttons offered (``ActionDraft.offered``)."""
-    models = work_models(await stored.own_work_models(session, own.professional.organisation_id))
-    today = local_date(now, own.professional.time_zone)
-    return draft.offered(today, len(models))
+async def _models(session: AsyncSession, own: OwnClient) -> tuple[str, ...]:
+    return work_models(await stored.own_work_models(session, own.professional.organisation_id))
 
 
-def _draft_data(client_id: int, draft: ActionDraft) -> dict[str, object]:
+@dataclass(frozen=True)
+class KeptDraft:
+    """A new action waiting for its typed name: the client, the draft, and its work model
+    by name (kept when the name is asked: the organisation's list may change before the
+    name is typed, and a position in it would then point at another model)."""
+
+    client_id: int
+    draft: ActionDraft
+    work_model: str
+
+
+def _draft_data(client_id: int, draft: ActionDraft, work_model: str) -> dict[str, object]:
     return {
         "client_id": client_id,
         "work_model": draft.work_model,
+        "work_model_name": work_model,
         "domain": draft.domain.value,
         "starts_on": draft.starts_on.isoformat(),
         "end_months": draft.end_months,
     }
 
 
-def draft_of(data: dict[str, Any]) -> tuple[int, ActionDraft] | None:
-    """The client and draft kept with the typed question; None for data it cannot read."""
+def draft_of(data: dict[str, Any]) -> KeptDraft | None:
+    """The draft kept with the typed question; None for data it cannot read."""
     try:
-        return int(data["client_id"]), ActionDraft(
+        draft = ActionDraft(
             int(data["work_model"]),
             Domain(data["domain"]),
             date.fromisoformat(data["starts_on"]),
             None if data["end_months"] is None else int(data["end_months"]),
         )
+        return KeptDraft(int(data["client_id"]), draft, str(data["work_model_name"]))
     except (KeyError, TypeError, ValueError):
         return None
 
@@ -150,11 +158,13 @@ async def ask_label(
     is not their client."""
     async with database.transaction() as session:
         own = await _own(session, telegram_user_id, client_id, "action.record")
-        if own is None or not await _offered(session, own, draft, now):
+        if own is None:
             return None
-        await questions.expect(
-            session, telegram_user_id, TOPIC_LABEL, now=now, data=_draft_data(client_id, draft)
-        )
+        models = await _models(session, own)
+        if not draft.offered(local_date(now, own.professional.time_zone), len(models)):
+            return None
+        data = _draft_data(client_id, draft, models[draft.work_model])
+        await questions.expect(session, telegram_user_id, TOPIC_LABEL, now=now, data=data)
         return own.client.first_name or ""
 
 
@@ -163,16 +173,12 @@ class BadLabel:
 
 
 async def record_action(
-    database: Database,
-    telegram_user_id: int,
-    client_id: int,
-    draft: ActionDraft,
-    text: str,
-    now: datetime,
+    database: Database, telegram_user_id: int, kept: KeptDraft, text: str, now: datetime
 ) -> Recorded | BadLabel | None:
-    """Save an action for the professional's own client: ``draft`` chosen by buttons,
+    """Save an action for the professional's own client: ``kept`` chosen by buttons,
     ``text`` typed as its label. BadLabel changes nothing; None when this is not their
-    client or the work model is no longer on the organisation's list."""
+    client or its work model is no longer on the organisation's list."""
+    client_id, draft = kept.client_id, kept.draft
     label = checked_label(text)
     if label is None:
         return BadLabel()
@@ -180,17 +186,14 @@ async def record_action(
         own = await _own(session, telegram_user_id, client_id, "action.record")
         if own is None:
             return None
-        models = work_models(
-            await stored.own_work_models(session, own.professional.organisation_id)
-        )
-        if not 0 <= draft.work_model < len(models):
+        if kept.work_model not in await _models(session, own):
             return None
         row = await stored.add_action(
             session,
             client_id=client_id,
             professional_id=own.professional.id,
             label=label,
-            work_model=models[draft.work_model],
+            work_model=kept.work_model,
             domain=draft.domain.value,
             starts_on=draft.starts_on,
             ends_on=draft.ends_on,
