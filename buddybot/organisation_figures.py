@@ -202,17 +202,20 @@ def organisation_figures(
     is hidden under ``min_group`` clients, and so are others when the hidden ones could be
     worked out from the whole (:func:`_shown_caseloads`)."""
     whole = shown(outcomes, min_group)
+
+    def _beside_whole(members: list[ClientOutcome]) -> Figures | None:
+        # The whole minus a row is the clients outside it: fewer than min_group of them
+        # (but some) would be told exactly by subtraction, so the row is not shown.
+        outside = len(outcomes) - len(members)
+        if whole is None or 0 < outside < min_group:
+            return None
+        return shown(members, min_group)
+
     models = list(dict.fromkeys(work_models))
     used = {model for outcome in outcomes for model in outcome.work_models}
     models += sorted(used - set(models))
     by_model = tuple(
-        Group(
-            model,
-            model,
-            None
-            if whole is None
-            else shown([o for o in outcomes if model in o.work_models], min_group),
-        )
+        Group(model, model, _beside_whole([o for o in outcomes if model in o.work_models]))
         for model in models
         if model in used
     )
