@@ -143,7 +143,9 @@ async def test_a_professional_records_an_action_and_weeks_later_sees_its_effect(
     assert lines[0] == "✅ Bewaard: Buddy via de Kring."
     assert lines[2] == "Netwerkversterkende acties voor Amira"
     assert lines[4] == (
-        "🎯 Buddy via de Kring · Buddy (persoonlijke vriend) · Vrienden · 16 feb 2026 – 16 aug 2026"
+        # The action's name isolated (FSI … PDI): it keeps its own direction in the line.
+        "🎯 \u2068Buddy via de Kring\u2069 · Buddy (persoonlijke vriend) · Vrienden · "
+        "16 feb 2026 – 16 aug 2026"
     )
     assert lines[5] == "   Nog te vroeg om iets te zien."
     assert [b.text for b in saved.buttons] == [
@@ -156,7 +158,7 @@ async def test_a_professional_records_an_action_and_weeks_later_sees_its_effect(
     await _six_livelier_weeks(clocked_bot, amira, ids)
     clock.now = (STARTED + timedelta(weeks=6)).astimezone(UTC)
     effect = (
-        "🎯 Buddy via de Kring · Buddy (persoonlijke vriend) · Vrienden · "
+        "🎯 \u2068Buddy via de Kring\u2069 · Buddy (persoonlijke vriend) · Vrienden · "
         "16 feb 2026 – 16 aug 2026: 42 dagen tegenover de 42 ervoor: "
         "nieuw in Vrienden: 2 (ervoor 1) ▲ · keer contact per week: 3,0 (ervoor 1,0) ▲ · "
         "tevredenheid: 4,5 (ervoor 2,0) ▲ · deel heel dichtbij: 50% → 75% (ervoor – → 50%)"
@@ -171,7 +173,7 @@ async def test_a_professional_records_an_action_and_weeks_later_sees_its_effect(
     page = await _actions_page(els)
     lines = page.content.split("\n")
     assert lines[2:8] == [
-        "🎯 Buddy via de Kring · Buddy (persoonlijke vriend) · Vrienden · "
+        "🎯 \u2068Buddy via de Kring\u2069 · Buddy (persoonlijke vriend) · Vrienden · "
         "16 feb 2026 – 16 aug 2026",
         # 16 Feb – 29 Mar against 5 Jan – 15 Feb: 42 days each.
         "   Sinds de start (42 dagen), tegenover de 42 dagen ervoor:",
@@ -255,7 +257,7 @@ async def test_an_organisation_with_its_own_work_models_offers_those(
     assert [b.text for b in page.buttons] == ["Buddywerking", "Praatgroep", "✖️ Annuleren"]
     await _tap(els, page, "Praatgroep", "Buurt", "Vandaag", "Weet ik nog niet")
     saved = await els.ask("Praatgroep op dinsdag")
-    assert "🎯 Praatgroep op dinsdag · Praatgroep · Buurt · sinds " in saved.content
+    assert "🎯 \u2068Praatgroep op dinsdag\u2069 · Praatgroep · Buurt · sinds " in saved.content
 
 
 async def test_the_label_question_ends_when_the_professional_moves_on(
@@ -314,7 +316,7 @@ async def test_the_work_model_chosen_stays_when_the_list_changes_before_the_name
     async with clocked_bot.database.transaction() as session:
         await organisations.set_work_models(session, "Kring Gent", ["Praatgroep", "Buurtwerk"])
     saved = await els.ask("Praatgroep op dinsdag")
-    assert "🎯 Praatgroep op dinsdag · Praatgroep · Buurt" in saved.content
+    assert "🎯 \u2068Praatgroep op dinsdag\u2069 · Praatgroep · Buurt" in saved.content
     # Taken off the list in the meantime: not saved under anything else.
     page = await _actions_page(els)
     await _tap(els, page, "➕ Nieuwe actie", "Buurtwerk", "Buurt", "Vandaag", "Weet ik nog niet")

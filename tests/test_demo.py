@@ -70,7 +70,7 @@ def test_demo_prints_a_transcript_in_which_the_bot_answers(
     assert "✅ Bewaard: Buddy via de Kring." in (out / "youssef-actions.txt").read_text(
         encoding="utf-8"
     )
-    assert "🎯 Buddy via de Kring · Buddy (persoonlijke vriend) · Vrienden" in (
+    assert "🎯 \u2068Buddy via de Kring\u2069 · Buddy (persoonlijke vriend) · Vrienden" in (
         out / "digest-with-action.txt"
     ).read_text(encoding="utf-8")
     actions_csv = (out / "export-actions-without-names.csv").read_text(encoding="utf-8-sig")

@@ -28,6 +28,7 @@ from buddybot.handlers.figures import arrow, decimal_or_dash, percent
 from buddybot.handlers.network import DOMAIN_TEXT
 from buddybot.i18n import Translator, text_key
 from buddybot.network import Domain
+from buddybot.pictures.lettering import isolate
 from buddybot.services import actions
 from buddybot.services.actions import ActionEffect, BadLabel, ClientActions
 
@@ -81,7 +82,7 @@ def _heading(tr: Translator, action: Action) -> str:
     )
     return tr(
         "action.line",
-        label=escape(action.label),
+        label=isolate(escape(action.label)),
         work_model=escape(work_model_text(tr, action.work_model)),
         domain=escape(tr(DOMAIN_TEXT[action.domain])),
         when=when,

@@ -52,7 +52,12 @@ def change_lines(tr: Translator, changes: Comparison) -> list[str]:
         (text_key("compare.closer"), [m.contact.label for m in changes.closer]),
         (text_key("compare.further"), [m.contact.label for m in changes.further]),
     ]
-    return [tr(key, names=escape(", ".join(names))) for key, names in parts if names]
+    # Each name isolated: names people type in another script keep their own direction.
+    return [
+        tr(key, names=", ".join(isolate(escape(name)) for name in names))
+        for key, names in parts
+        if names
+    ]
 
 
 def measure_lines(tr: Translator, before: Measures, after: Measures) -> list[str]:

@@ -22,6 +22,7 @@ from buddybot.handlers.digest import DigestPart, send_part
 from buddybot.handlers.pages import split_for_telegram
 from buddybot.i18n import Translator, translator
 from buddybot.organisation_figures import MIN_GROUP, Figures, Group
+from buddybot.pictures.lettering import isolate
 from buddybot.pictures.organisation import OrganisationRow, OrganisationTexts, render_organisation
 from buddybot.services import handover, organisation_view
 from buddybot.services.handover import Colleague
@@ -167,7 +168,7 @@ def picture_rows(tr: Translator, view: OrganisationView) -> list[OrganisationRow
 def picture_texts(tr: Translator, view: OrganisationView) -> OrganisationTexts:
     """Every word on the organisation picture."""
     return OrganisationTexts(
-        title=tr("organisation.chart_title", organisation=view.organisation_name),
+        title=tr("organisation.chart_title", organisation=isolate(view.organisation_name)),
         clients=tr("organisation.chart_clients"),
         grew=tr("organisation.chart_grew"),
         stayed=tr("organisation.chart_stayed"),

@@ -173,8 +173,8 @@ def report_of(tr: Translator, found: ClientReport) -> Report:
         title=tr("report.title", name=name),
         subtitle=tr(
             "report.subtitle",
-            organisation=found.organisation_name,
-            professional=found.professional_name,
+            organisation=isolate(found.organisation_name),
+            professional=isolate(found.professional_name),
             date=_day(tr, compared.today),
         ),
         blocks=blocks,
