@@ -4,6 +4,7 @@ each flag one concrete next step."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -168,3 +169,22 @@ def test_a_caseload_writing_long_messages_still_comes_in_messages_telegram_takes
     assert len(texts) > 1
     assert all(visible_length(text) <= 4096 for text in texts)
     assert sum(text.count("💬 Client") for text in texts) == 3 * 40
+
+
+async def test_the_digest_says_when_a_client_blocked_the_bot_when_telegram_tells_us(
+    clocked_bot: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
+) -> None:
+    """The usual case: Telegram says the bot was blocked before any prompt fails. The day
+    came only from a failed prompt, so the digest showed none."""
+    els = await professional_joins(clocked_bot, sandbox)
+    amira = sandbox.user("Amira", language_code="en")
+    await join(amira, await invite(els, "👤 Een cliënt", "Amira"), "English", AGREE)
+    await amira.block()
+    await asyncio.sleep(0.3)  # the member update is handled
+    els.catch_up()
+    question = await els.ask("/digest")
+    await els.tap(question, "Deze week tot nu")
+    assert (await els.next_message()).photo is not None
+    digest = (await els.next_message()).content
+    today = format_date(_day(datetime.now(UTC)), format="d MMMM y", locale="nl")
+    assert f"Heeft de bot geblokkeerd op {today}." in _section(digest, "Amira")

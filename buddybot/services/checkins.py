@@ -18,13 +18,13 @@ from sqlalchemy import or_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from buddybot.retries import next_try
-from buddybot.roles import ParticipantRole
+from buddybot.roles import ParticipantRole, ParticipantStatus
 from buddybot.schedule import due_slots, local_date
 from buddybot.services import checkin_answers, guardians, meetups
 from buddybot.services.checkin_answers import Question
 from buddybot.services.rhythms import answer_window, rhythm_of
+from buddybot.storage import audit, people
 from buddybot.storage import checkins as stored
-from buddybot.storage import people
 from buddybot.storage.database import Database
 from buddybot.storage.models import Checkin, CheckinStatus, Participant, Rhythm
 
@@ -222,8 +222,17 @@ async def reachability_changed(
             return
         if reachable:
             await stored.mark_reachable(session, telegram_user_id)
-        else:
+        elif participant.status is ParticipantStatus.ACTIVE:
             await stored.mark_unreachable(session, participant.id)
+            # When it happened, for the digest ("blocked the bot on …"): ids only.
+            await audit.add_audit_entry(
+                session,
+                actor_kind="participant",
+                actor_id=participant.id,
+                action=audit.BLOCKED,
+                subject_kind="participant",
+                subject_id=participant.id,
+            )
 
 
 async def claim_reminders(session: AsyncSession, now: datetime, limit: int = 200) -> list[Prompt]:

@@ -145,6 +145,9 @@ async def client_notes(
     answered = await stored_checkins.last_answers(session, ids)
     unreachable = [c.id for c in shown if c.status is ParticipantStatus.UNREACHABLE]
     failed = await stored_checkins.last_failures(session, unreachable)
+    # Telegram may say so itself (a block seen before any prompt failed): the later counts.
+    for client_id, at in (await audit.latest(session, audit.BLOCKED, unreachable)).items():
+        failed[client_id] = max(at, failed.get(client_id, at))
     written: dict[int, list[tuple[date, str]]] = {}
     for client_id, day, text in await stored_checkins.messages_between(
         session, ids, week, week + timedelta(days=6)

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from buddybot.clock import utcnow
@@ -55,7 +56,9 @@ async def add_audit_entry(
     return await saved(session, entry)
 
 
-AUDIT_GENESIS = "0" * 64  # what the first line of the log is chained to
+AUDIT_GENESIS = "0" * 64
+# Telegram told us this person blocked the bot (``services/checkins.reachability_changed``).
+BLOCKED = "participant.blocked"  # what the first line of the log is chained to
 
 
 AUDIT_LOCK = 0x42554444  # "BUDD": the advisory lock around appending to the audit log
@@ -121,3 +124,18 @@ async def audit_entries_by(session: AsyncSession, actor_kind: str, actor_id: int
             .order_by(AuditLog.id)
         )
     )
+
+
+async def latest(
+    session: AsyncSession, action: str, subject_ids: Sequence[int]
+) -> dict[int, datetime]:
+    """When ``action`` was last written for each of these subjects (by id); those without
+    it are left out. One query."""
+    if not subject_ids:
+        return {}
+    rows = await session.execute(
+        select(AuditLog.subject_id, func.max(AuditLog.at))
+        .where(AuditLog.action == action, AuditLog.subject_id.in_(subject_ids))
+        .group_by(AuditLog.subject_id)
+    )
+    return {subject: at for subject, at in rows.all() if subject is not None and at is not None}
