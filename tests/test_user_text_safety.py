@@ -38,7 +38,8 @@ def _contacts() -> list[Contact]:
 def test_dollars_on_a_picture_are_plain_text_not_mathtext() -> None:
     figure = draw_circle(_contacts(), circle_texts(translator("en"), CLIENT))
     texts = [*figure.texts, *figure.axes[0].texts]
-    assert "The network of Jo $_$" in [text.get_text() for text in texts]
+    # The name isolated (FSI … PDI), as every name in a picture's sentence.
+    assert "The network of \u2068Jo $_$\u2069" in [text.get_text() for text in texts]
     assert all(not text.get_parse_math() and not text.get_usetex() for text in texts)
     assert render_circle(_contacts(), circle_texts(translator("en"), CLIENT)).startswith(b"\x89PNG")
     picture = render_caseload(
