@@ -45,6 +45,15 @@ async def professional_joins(bot: BotProcess, sandbox: TelegramSandbox) -> Sandb
     return els
 
 
+async def client_page(professional: SandboxUser, name: str) -> ChatMessage:
+    """/clients, then the client's button: the message now showing that client's page."""
+    professional.catch_up()
+    page = await professional.ask("/clients")
+    await professional.press(page, name)
+    await professional.wait_for_edit(page, 0)
+    return page
+
+
 async def professional_elsewhere(
     bot: BotProcess, sandbox: TelegramSandbox, name: str = "Jef"
 ) -> SandboxUser:

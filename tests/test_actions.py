@@ -20,7 +20,7 @@ from buddybot.services import contacts, organisations
 from buddybot.storage import contacts as stored_contacts
 from buddybot.storage import models
 from tests.clocked import answered_at, client_id_of
-from tests.journeys import joined_client, professional_elsewhere
+from tests.journeys import client_page, joined_client, professional_elsewhere
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 JOINED = datetime(2026, 1, 5, 10, tzinfo=BRUSSELS)  # a Monday
@@ -28,10 +28,7 @@ STARTED = JOINED + timedelta(weeks=6)  # the action starts on a Monday too
 
 
 async def _actions_page(els: SandboxUser) -> ChatMessage:
-    els.catch_up()
-    page = await els.ask("/clients")
-    await els.press(page, "Amira")
-    await els.wait_for_edit(page, 0)
+    page = await client_page(els, "Amira")
     await els.press(page, "🎯 Acties")
     await els.wait_for_edit(page, 1)
     return page
@@ -164,10 +161,7 @@ async def test_a_professional_records_an_action_and_weeks_later_sees_its_effect(
         "tevredenheid: 4,5 (ervoor 2,0) ▲ · deel heel dichtbij: 50% → 75% (ervoor – → 50%)"
     )
     # Amira's page says it in one line.
-    els.catch_up()
-    details = await els.ask("/clients")
-    await els.press(details, "Amira")
-    await els.wait_for_edit(details, 0)
+    details = await client_page(els, "Amira")
     assert details.content.endswith("\n\n" + effect)
 
     page = await _actions_page(els)

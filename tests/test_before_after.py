@@ -16,7 +16,7 @@ from buddybot.sandbox import TelegramSandbox
 from buddybot.storage import models
 from tests.clocked import client_id_of
 from tests.histories import JOINED, NOW, client_history
-from tests.journeys import joined_client, professional_elsewhere
+from tests.journeys import client_page, joined_client, professional_elsewhere
 
 
 def _day(day: date | datetime) -> str:
@@ -30,10 +30,7 @@ async def test_a_professional_compares_the_network_at_intake_with_now(
     await client_history(clocked_bot, await client_id_of(clocked_bot, amira))
     clock.now = NOW.astimezone(UTC)
 
-    els.catch_up()
-    page = await els.ask("/clients")
-    await els.press(page, "Amira")
-    await els.wait_for_edit(page, 0)
+    page = await client_page(els, "Amira")
     await els.press(page, "📊 Voor en na")
     picture = await els.next_message()
     assert picture.photo is not None
@@ -123,10 +120,7 @@ async def test_a_client_who_blocked_the_bot_can_still_be_compared_and_reported_o
         client = await session.get(models.Participant, client_id)
         assert client is not None
         client.status = ParticipantStatus.UNREACHABLE
-    els.catch_up()
-    page = await els.ask("/clients")
-    await els.press(page, "Amira")
-    await els.wait_for_edit(page, 0)
+    page = await client_page(els, "Amira")
     shown = [b.text for b in page.buttons]
     assert "📊 Voor en na" in shown
     assert "🎯 Acties" in shown

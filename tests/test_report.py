@@ -17,7 +17,7 @@ from buddybot.storage import actions as stored_actions
 from buddybot.storage import models
 from tests.clocked import client_id_of, prompted, with_network
 from tests.histories import JOINED, NOW, client_history
-from tests.journeys import joined_client, professional_elsewhere
+from tests.journeys import client_page, joined_client, professional_elsewhere
 
 
 async def _check_in_with_a_message(
@@ -72,10 +72,7 @@ async def test_a_professional_receives_a_report_with_only_the_words_the_client_s
     )
     assert kept.content == "🔒 Fine. Only Els reads your message."
 
-    els.catch_up()
-    page = await els.ask("/clients")
-    await els.press(page, "Amira")
-    await els.wait_for_edit(page, 0)
+    page = await client_page(els, "Amira")
     await els.press(page, "📄 Verslag voor het team (PDF)")
     sent = await els.next_message()
     assert sent.document is not None
@@ -133,10 +130,7 @@ async def test_only_the_client_decides_whether_the_team_may_read_her_message(
     message = await els.ask("/clients")
     answer = await els.answer_to(await els.press_data(message, f"sh:{checkin_id}:y"))
     assert answer.show_alert
-    els.catch_up()
-    page = await els.ask("/clients")
-    await els.press(page, "Amira")
-    await els.wait_for_edit(page, 0)
+    page = await client_page(els, "Amira")
     await els.press(page, "📄 Verslag voor het team (PDF)")
     sent = await els.next_message()
     assert sent.document is not None
