@@ -115,8 +115,26 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = Field(
         default=None, description="Secret token Telegram sends with each update (webhook mode)."
     )
-    listen_host: str = Field(default="0.0.0.0", description="Address the webhook server binds.")
-    listen_port: int = Field(default=8080, ge=1, le=65535, description="Webhook server port.")
+    listen_host: str = Field(
+        default="0.0.0.0", description="Address the web server (webhook, Mini App) binds."
+    )
+    listen_port: int = Field(
+        default=8080, ge=1, le=65535, description="Web server port (webhook, Mini App)."
+    )
+    webapp_url: str | None = Field(
+        default=None,
+        description="Public HTTPS URL of the Mini App (docs/webapp.md); unset: no Mini App.",
+    )
+    webapp_max_age_minutes: int = Field(
+        default=60,
+        ge=1,
+        le=24 * 60,
+        description="How long a Mini App's signed launch data is accepted (minutes).",
+    )
+    webapp_telegram_js: bool = Field(
+        default=True,
+        description="Load Telegram's telegram-web-app.js in the Mini App (off: offline, tests).",
+    )
     timezone: str = Field(default=DEFAULT_TIME_ZONE, description="Default time zone.")
     default_language: str = Field(default="nl", description="Language when nothing else is known.")
     log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING or ERROR.")
@@ -211,6 +229,22 @@ class Settings(BaseSettings):
                 "e.g. https://bot.example.org/telegram"
             )
         return value
+
+    @field_validator("webapp_url")
+    @classmethod
+    def _check_webapp_url(cls, value: str | None) -> str | None:
+        # Telegram opens Mini Apps over HTTPS only; plain http is for this machine (sandbox).
+        if value is None or not value.strip():
+            return None
+        url = urlsplit(value)
+        if not url.hostname or url.query or url.fragment:
+            raise ValueError("must be a URL like https://bot.example.org (no ? or #)")
+        if url.scheme != "https" and not (url.scheme == "http" and url.hostname in _LOOPBACK_HOSTS):
+            raise ValueError(
+                "must start with https:// (Telegram opens Mini Apps over HTTPS only), "
+                "e.g. https://bot.example.org"
+            )
+        return value.rstrip("/")
 
     @field_validator("telegram_api_url")
     @classmethod
