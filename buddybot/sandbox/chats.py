@@ -37,6 +37,7 @@ class Button:
     text: str
     callback_data: str | None = None
     url: str | None = None
+    web_app: str | None = None  # the Mini App's URL (a ``web_app`` button)
 
 
 @dataclass
@@ -80,7 +81,12 @@ class ChatMessage:
         """The inline buttons under the message, row by row flattened."""
         rows = (self.reply_markup or {}).get("inline_keyboard", [])
         return [
-            Button(button["text"], button.get("callback_data"), button.get("url"))
+            Button(
+                button["text"],
+                button.get("callback_data"),
+                button.get("url"),
+                (button.get("web_app") or {}).get("url"),
+            )
             for row in rows
             for button in row
         ]
@@ -107,6 +113,7 @@ class Chat:
     user: dict[str, Any]
     blocked: bool = False
     keyboard: ReplyKeyboard | None = None  # the reply keyboard the person sees now
+    menu_button: dict[str, Any] | None = None  # setChatMenuButton's; None: the default
     next_message_id: int = 1
     messages: list[ChatMessage] = field(default_factory=list)
     # Who waits for something in this chat: woken only by calls about this chat, so a

@@ -63,6 +63,8 @@ class ChatMethods:
             "getmycommands": self._get_my_commands,
             "deletemycommands": self._delete_my_commands,
             "getfile": self._get_file,
+            "setchatmenubutton": self._set_chat_menu_button,
+            "getchatmenubutton": self._get_chat_menu_button,
         }
 
     async def _get_me(self, _params: Params) -> dict[str, Any]:
@@ -332,6 +334,22 @@ class ChatMethods:
     async def _delete_my_commands(self, params: Params) -> bool:
         self._state.commands.pop(self._scope_key(params), None)
         return True
+
+    async def _set_chat_menu_button(self, params: Params) -> bool:
+        # Only a private chat's own button here; the bot-wide default is not modelled.
+        button = params.obj("menu_button") or {"type": "default"}
+        kind = button.get("type") if isinstance(button, dict) else None
+        if kind == "web_app":
+            url = str((button.get("web_app") or {}).get("url", ""))
+            if not button.get("text") or not url.startswith(("https://", "http://127.0.0.1")):
+                raise bad_request("BUTTON_URL_INVALID")
+        elif kind not in ("default", "commands"):
+            raise bad_request("can't parse menu button JSON object")
+        self._writable_chat(params).menu_button = button
+        return True
+
+    async def _get_chat_menu_button(self, params: Params) -> dict[str, Any]:
+        return self._writable_chat(params).menu_button or {"type": "default"}
 
     async def _get_file(self, params: Params) -> dict[str, Any]:
         stored = self._state.files.get(params.required_text("file_id"))

@@ -25,10 +25,12 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from aiohttp import web
 
+from buddybot.sandbox import webapps
 from buddybot.sandbox.chats import (
     CallbackAnswer,
     Chat,
@@ -305,6 +307,14 @@ class TelegramSandbox:
         query_id = secrets.token_hex(8)
         self._state.callbacks[query_id] = None
         return query_id
+
+    def launch_data(self, user: dict[str, Any], signed_at: datetime) -> str:
+        """Telegram's signed launch data for a Mini App ``user`` opens at ``signed_at``."""
+        return webapps.launch_data(self.token, user, signed_at)
+
+    def menu_button(self, chat_id: int) -> dict[str, Any] | None:
+        """The chat's own menu button (setChatMenuButton), if the bot set one."""
+        return self._state.chat(chat_id).menu_button
 
     def set_blocked(self, chat_id: int, blocked: bool) -> None:
         """Mark whether a person has blocked the bot."""

@@ -5,9 +5,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from buddybot.sandbox.chats import Button, CallbackAnswer, ChatMessage, ReplyKeyboard
+from buddybot.sandbox.webapps import launch_url
 
 DEFAULT_TIMEOUT = 10.0
 
@@ -55,6 +57,12 @@ class SandboxSide(Protocol):
 
     async def wait_for(self, condition: Callable[[], bool], timeout: float = 10.0) -> None:
         """Wait until ``condition()`` holds."""
+
+    def launch_data(self, user: dict[str, Any], signed_at: datetime) -> str:
+        """Telegram's signed launch data for a Mini App this person opens."""
+
+    def menu_button(self, chat_id: int) -> dict[str, Any] | None:
+        """The chat's own menu button (setChatMenuButton), if the bot set one."""
 
     async def wait_in_chat(
         self, chat_id: int, condition: Callable[[], bool], timeout: float = 10.0
@@ -163,6 +171,30 @@ class SandboxUser:
         }
         update = await self.sandbox.push_update("callback_query", payload)
         return Press(query_id, int(update["update_id"]), message)
+
+    def launch_data(self, signed_at: datetime | None = None) -> str:
+        """The signed launch data Telegram gives a Mini App this person opens at
+        ``signed_at`` (default: now); what the page sends with every API call."""
+        user = {k: v for k, v in self.user.items() if k != "is_bot"}
+        return self.sandbox.launch_data(user, signed_at or datetime.now(UTC))
+
+    def open_web_app(
+        self, message: ChatMessage, button: str, signed_at: datetime | None = None
+    ) -> str:
+        """Tap a ``web_app`` button under ``message``: the URL Telegram opens, the signed
+        launch data in its fragment."""
+        url = self._find_button(message, button).web_app
+        if url is None:
+            raise AssertionError(f"the button {button!r} opens no Mini App")
+        return launch_url(url, self.launch_data(signed_at))
+
+    def open_menu_app(self, signed_at: datetime | None = None) -> str:
+        """Tap the chat's menu button, which the bot made open a Mini App: the URL Telegram
+        opens."""
+        button = self.sandbox.menu_button(self.id) or {}
+        if button.get("type") != "web_app":
+            raise AssertionError(f"the chat's menu button opens no Mini App: {button}")
+        return launch_url(str(button["web_app"]["url"]), self.launch_data(signed_at))
 
     async def block(self) -> None:
         """Block the bot: sends fail with 403 and the bot gets a my_chat_member update."""
