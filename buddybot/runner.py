@@ -18,6 +18,7 @@ from buddybot.context import Runtime
 from buddybot.settings import Mode, Settings
 from buddybot.storage import crypto, keys, migrate
 from buddybot.storage.database import Database
+from buddybot.webapp.app import build_mini_app
 from buddybot.webhook import WebhookServer
 
 log = logging.getLogger(__name__)
@@ -108,34 +109,48 @@ class BotProcess:
         if application.post_init is not None:
             await application.post_init(application)
         await application.start()
+        try:
+            await self._start_web_server(application, database, token)
+        except OSError as error:
+            await self.stop()
+            raise StartupError(
+                f"Cannot listen on {self.settings.listen_host}:{self.settings.listen_port} "
+                f"(BUDDYBOT_LISTEN_HOST, BUDDYBOT_LISTEN_PORT): {_reason(error)}"
+            ) from None
         if polling:
             assert application.updater is not None
             await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
         else:
-            try:
-                await self._start_webhook(application, database)
-            except OSError as error:
-                await self.stop()
-                raise StartupError(
-                    f"Cannot listen on {self.settings.listen_host}:{self.settings.listen_port} "
-                    f"(BUDDYBOT_LISTEN_HOST, BUDDYBOT_LISTEN_PORT): {_reason(error)}"
-                ) from None
+            await self._set_webhook(application)
         log.info("bot started in %s mode", self.settings.mode.value)
 
-    async def _start_webhook(self, application: BuddyApplication, database: Database) -> None:
+    async def _start_web_server(
+        self, application: BuddyApplication, database: Database, token: str
+    ) -> None:
+        """The web server, for the webhook and the Mini App; none in polling mode without
+        a Mini App."""
+        settings = self.settings
+        webhook = settings.mode is Mode.WEBHOOK
+        if not webhook and settings.webapp_url is None:
+            return
+        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
+        runtime = Runtime(settings, database, self.clock)
+        self._webhook = WebhookServer(
+            application,
+            database,
+            webhook_url=settings.webhook_url if webhook else None,
+            secret=secret,
+            host=settings.listen_host,
+            port=settings.listen_port,
+            mini_app=None if settings.webapp_url is None else build_mini_app(runtime, token),
+        )
+        await self._webhook.start()
+
+    async def _set_webhook(self, application: BuddyApplication) -> None:
         settings = self.settings
         assert settings.webhook_url is not None
         assert settings.webhook_secret is not None
         secret = settings.webhook_secret.get_secret_value()
-        self._webhook = WebhookServer(
-            application,
-            database,
-            webhook_url=settings.webhook_url,
-            secret=secret,
-            host=settings.listen_host,
-            port=settings.listen_port,
-        )
-        await self._webhook.start()
         await application.bot.set_webhook(
             settings.webhook_url,
             secret_token=secret,

@@ -1,4 +1,6 @@
-"""The HTTP server for webhook mode: Telegram posts updates here; /healthz answers probes.
+"""The bot's web server: in webhook mode Telegram posts updates here; with a Mini App
+(``BUDDYBOT_WEBAPP_URL``) it serves its pages and API, in either mode; /healthz answers
+probes.
 
 An update is processed before Telegram gets its 200, so an update that was acknowledged has
 had its effect, and one that was not (crash, shutdown) is delivered again by Telegram.
@@ -16,6 +18,7 @@ from telegram import Bot, Update
 
 from buddybot.app import BuddyApplication
 from buddybot.storage.database import Database
+from buddybot.webapp.server import MiniApp
 
 log = logging.getLogger(__name__)
 
@@ -25,34 +28,39 @@ SHUTDOWN_GRACE_SECONDS = 30.0
 
 
 class WebhookServer:
-    """An aiohttp server feeding updates to a PTB Application."""
+    """An aiohttp server feeding updates to a PTB Application (when ``webhook_url`` is
+    given) and serving the Mini App (when ``mini_app`` is)."""
 
     def __init__(
         self,
         application: BuddyApplication,
         database: Database,
         *,
-        webhook_url: str,
+        webhook_url: str | None,
         secret: str,
         host: str,
         port: int,
+        mini_app: MiniApp | None = None,
     ) -> None:
         self._application = application
         self._database = database
         self._secret = secret.encode()
         self._host = host
         self._port = port
-        self.path = urlsplit(webhook_url).path or "/"
         app = web.Application(client_max_size=1024 * 1024)
-        app.router.add_post(self.path, self._receive)
+        if webhook_url is not None:
+            self.path = urlsplit(webhook_url).path or "/"
+            app.router.add_post(self.path, self._receive)
         app.router.add_get("/healthz", self._health)
+        if mini_app is not None:
+            mini_app.add_to(app)
         self._runner = web.AppRunner(app, shutdown_timeout=SHUTDOWN_GRACE_SECONDS, access_log=None)
 
     async def start(self) -> None:
         """Start listening."""
         await self._runner.setup()
         await web.TCPSite(self._runner, self._host, self._port).start()
-        log.info("webhook server listening on %s:%s", self._host, self._port)
+        log.info("web server listening on %s:%s", self._host, self._port)
 
     async def stop(self) -> None:
         """Stop listening, then wait for updates that are being processed."""

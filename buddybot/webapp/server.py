@@ -1,0 +1,194 @@
+"""The Mini App's pages and JSON API, on the bot's own web server (``buddybot/webhook.py``).
+
+An edge beside ``handlers/`` (docs/webapp.md): each API call checks Telegram's signed launch
+data (``launch.py``), finds the person through the same keyed lookup as updates, calls one
+service (which applies the same access rules as a button press) and renders JSON. Errors
+are a status and a kind sentence, never a traceback; the log names the kind of error only.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, TypeVar
+
+from aiohttp import web
+
+from buddybot.context import Runtime
+from buddybot.i18n import Translator
+from buddybot.services import people
+from buddybot.storage import audit
+from buddybot.webapp.launch import Launch, LaunchCheck, UntrustedLaunchError
+
+log = logging.getLogger(__name__)
+_E = TypeVar("_E", bound=StrEnum)
+
+STATIC = Path(__file__).parent / "static"
+PAGES = {"/app/circle": "circle.html", "/app/dashboard": "dashboard.html"}
+TELEGRAM_JS = "https://telegram.org/js/telegram-web-app.js"
+# Telegram's web clients show a Mini App in a frame; the phone apps in a web view.
+FRAME_ANCESTORS = "https://web.telegram.org https://*.telegram.org"
+
+
+def content_security_policy(*, telegram_js: bool) -> str:
+    """The page's Content-Security-Policy: only the bot's own files, no inline code or
+    style, no framing outside Telegram; Telegram's own script when ``telegram_js``."""
+    scripts = "'self' https://telegram.org" if telegram_js else "'self'"
+    return (
+        f"default-src 'none'; script-src {scripts}; style-src 'self'; "
+        "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; "
+        f"frame-ancestors {FRAME_ANCESTORS}"
+    )
+
+
+class ApiError(Exception):
+    """An API call ends with ``status`` and a JSON body ``{"error": code, "message": …}``."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(code)
+        self.status, self.code, self.message = status, code, message
+
+
+@dataclass(frozen=True)
+class Call:
+    """One API call: who is calling (as the launch data and the database say), a
+    translator in their language, the JSON body, and the bot's runtime."""
+
+    runtime: Runtime
+    launch: Launch
+    person: people.Person
+    tr: Translator
+    body: dict[str, Any]
+
+    @property
+    def telegram_user_id(self) -> int:
+        return self.launch.telegram_user_id
+
+    def refused(self) -> ApiError:
+        """403, for a person the service refused (the service wrote the audit line)."""
+        return ApiError(403, "forbidden", self.tr("webapp.error.forbidden"))
+
+    def bad_request(self) -> ApiError:
+        """400, for a body the page would never send."""
+        return ApiError(400, "bad_request", self.tr("webapp.error.bad_request"))
+
+    def number(self, name: str) -> int:
+        """A whole number from the body; 400 for anything else (a bool is not one)."""
+        value = self.body.get(name)
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < 2**63:
+            raise self.bad_request()
+        return value
+
+    def text(self, name: str) -> str:
+        """A string from the body; 400 for anything else."""
+        value = self.body.get(name)
+        if not isinstance(value, str) or len(value) > 1000:
+            raise self.bad_request()
+        return value
+
+    def choice(self, name: str, kind: type[_E]) -> _E:
+        """One of an enumeration's values from the body; 400 for anything else."""
+        value = self.body.get(name)
+        if not isinstance(value, str) or value not in {member.value for member in kind}:
+            raise self.bad_request()
+        return kind(value)
+
+
+Endpoint = Callable[[Call], Awaitable[dict[str, Any]]]
+
+
+class MiniApp:
+    """The pages and the API. ``endpoints`` maps an API path to the function answering it."""
+
+    def __init__(self, runtime: Runtime, token: str, endpoints: dict[str, Endpoint]) -> None:
+        settings = runtime.settings
+        self._runtime = runtime
+        self._check = LaunchCheck(token, timedelta(minutes=settings.webapp_max_age_minutes))
+        self._endpoints = endpoints
+        self._csp = content_security_policy(telegram_js=settings.webapp_telegram_js)
+        self._telegram_js = settings.webapp_telegram_js
+
+    def add_to(self, app: web.Application) -> None:
+        """Add the pages, their files and the API to ``app``."""
+        app.middlewares.append(self._headers)
+        for path in PAGES:
+            app.router.add_get(path, self._page)
+        app.router.add_static("/app/static/", STATIC, show_index=False, follow_symlinks=False)
+        for path in self._endpoints:
+            app.router.add_post(path, self._api)
+
+    @web.middleware
+    async def _headers(
+        self, request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+    ) -> web.StreamResponse:
+        response = await handler(request)
+        if request.path.startswith(("/app", "/api")):
+            response.headers["Content-Security-Policy"] = self._csp
+            response.headers["X-Content-Type-Options"] = "nosniff"
+            response.headers["Referrer-Policy"] = "no-referrer"
+        if request.path.startswith("/api"):
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+    async def _page(self, request: web.Request) -> web.Response:
+        # The same page for everyone: the person's data comes only through the API.
+        return web.Response(
+            text=_page(PAGES[request.path], self._telegram_js),
+            content_type="text/html",
+            headers={"Cache-Control": "no-cache"},
+        )
+
+    async def _api(self, request: web.Request) -> web.Response:
+        try:
+            answer = await self._endpoints[request.path](await self._call(request))
+        except ApiError as error:
+            return web.json_response(
+                {"error": error.code, "message": error.message}, status=error.status
+            )
+        except Exception as error:
+            # One line, the kind of error only: its text may hold what a person typed.
+            log.error("Mini App call %s failed: %s", request.path, type(error).__qualname__)
+            tr = self._runtime.translator_in(None)
+            return web.json_response(
+                {"error": "server", "message": tr("webapp.error.server")}, status=500
+            )
+        return web.json_response(answer)
+
+    async def _call(self, request: web.Request) -> Call:
+        header = request.headers.get("Authorization", "")
+        scheme, _, init_data = header.partition(" ")
+        runtime = self._runtime
+        try:
+            launch = self._check.check(init_data if scheme == "tma" else "", runtime.clock())
+        except UntrustedLaunchError as refused:
+            async with runtime.database.transaction() as session:
+                await audit.add_audit_entry(
+                    session,
+                    actor_kind=people.Role.UNKNOWN.value,
+                    action="refused.webapp.launch",
+                    detail={"reason": refused.reason.value},
+                )
+            tr = runtime.translator_in(None)
+            raise ApiError(401, "unauthorised", tr("webapp.error.unauthorised")) from None
+        async with runtime.database.transaction() as session:
+            person = await people.identify(session, launch.telegram_user_id)
+        tr = runtime.translator_for(person, launch.language_code)
+        try:
+            body = await request.json()
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            raise ApiError(400, "bad_request", tr("webapp.error.bad_request"))
+        return Call(runtime, launch, person, tr, body)
+
+
+def _page(name: str, telegram_js: bool) -> str:
+    html = (STATIC / name).read_text(encoding="utf-8")
+    if telegram_js:
+        # Telegram's script first, so the page's own scripts find Telegram.WebApp.
+        html = html.replace("<head>", f'<head>\n<script src="{TELEGRAM_JS}"></script>', 1)
+    return html
