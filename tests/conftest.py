@@ -194,3 +194,28 @@ async def clocked_bot_on_each_database(
     settings = sandbox_settings(sandbox, database_url, tick_seconds=600)
     async with running(BotProcess(settings, clock=clock)) as process:
         yield process
+
+
+def mini_app_settings(sandbox: TelegramSandbox, database_url: str, port: int) -> Settings:
+    """Settings for a bot with its Mini App on a local port (polling mode), without
+    Telegram's own script (no internet here)."""
+    return sandbox_settings(
+        sandbox,
+        database_url,
+        tick_seconds=600,
+        webapp_url=f"http://127.0.0.1:{port}",
+        webapp_telegram_js=False,
+        listen_host="127.0.0.1",
+        listen_port=port,
+    )
+
+
+@pytest.fixture
+async def mini_app_bot(
+    sandbox: TelegramSandbox, database_url: str, clock: ManualClock
+) -> AsyncIterator[BotProcess]:
+    """The bot with its Mini App, the test's clock, on SQLite and on PostgreSQL when
+    configured."""
+    settings = mini_app_settings(sandbox, database_url, free_port())
+    async with running(BotProcess(settings, clock=clock)) as process:
+        yield process

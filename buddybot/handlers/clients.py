@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from html import escape
 
 from babel.dates import format_date
-from telegram import InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from buddybot.context import BuddyContext
 from buddybot.handlers import basics, invite
@@ -17,6 +17,7 @@ from buddybot.handlers.common import Reply, replies, send_replies, show_replies
 from buddybot.handlers.digest import FLAG_TEXT
 from buddybot.handlers.figures import arrow
 from buddybot.handlers.figures import number as decimal
+from buddybot.handlers.mini_app import dashboard_button
 from buddybot.handlers.pages import paging_row
 from buddybot.handlers.report import REPORT
 from buddybot.i18n import Translator, text_key
@@ -84,11 +85,16 @@ def _glance_lines(tr: Translator, glance: Glance) -> list[str]:
     return lines
 
 
-def _caseload_replies(tr: Translator, glances: list[Glance], page: int) -> list[Reply]:
+def _caseload_replies(
+    tr: Translator,
+    glances: list[Glance],
+    page: int,
+    dashboard: InlineKeyboardButton | None = None,
+) -> list[Reply]:
     """One page of the caseload at a glance, those needing attention first: each client's
     lines and a button each, with Previous and Next when there are more (a caseload has no
     maximum, a keyboard holds 100 buttons, pages.BUTTONS_LIMIT); a page too long for one
-    message is split between clients."""
+    message is split between clients. ``dashboard`` (the Mini App) comes first."""
     if not glances:
         return [Reply(tr("clients.none"))]
     shown = page_of(len(glances), page, PAGE_SIZE)
@@ -105,6 +111,8 @@ def _caseload_replies(tr: Translator, glances: list[Glance], page: int) -> list[
     paging = paging_row(tr, shown, CLIENTS, "list")
     if paging:
         rows.append(paging)
+    if dashboard is not None:
+        rows.insert(0, [dashboard])
     return replies(blocks, InlineKeyboardMarkup(rows))
 
 
@@ -174,7 +182,13 @@ async def clients_command(update: Update, context: BuddyContext) -> None:
     )
     if update.effective_message is not None:
         await send_replies(
-            update.effective_message, _caseload_replies(context.tr, glances or [], 0)
+            update.effective_message,
+            _caseload_replies(
+                context.tr,
+                glances or [],
+                0,
+                dashboard_button(context.tr, context.runtime.settings),
+            ),
         )
 
 
@@ -220,7 +234,8 @@ async def _on_client_press(
         if glances is None:
             return STALE
         await pressed.query.answer()
-        await show_replies(pressed.query, _caseload_replies(tr, glances, data.page))
+        dashboard = dashboard_button(tr, context.runtime.settings)
+        await show_replies(pressed.query, _caseload_replies(tr, glances, data.page, dashboard))
         return None
     settings = context.runtime.settings
     outcome = await caseload.act_on_client(

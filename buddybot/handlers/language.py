@@ -51,7 +51,7 @@ async def _on_language_press(
     await show(query, tr("language.chosen_unknown" if person is None else "language.chosen"), None)
     if person is not None and query.message is not None:
         chat_id = query.message.chat.id
-        await set_personal_menu(context.bot, chat_id, person.role, tr)
+        await set_personal_menu(context.bot, chat_id, person.role, tr, context.runtime.settings)
         keyboard = menu_keyboard(person, tr)
         if keyboard is not None:
             await context.bot.send_message(chat_id, tr("menu.changed"), reply_markup=keyboard)

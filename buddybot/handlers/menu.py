@@ -5,8 +5,10 @@ from __future__ import annotations
 from telegram import Bot, BotCommand, BotCommandScopeChat
 
 from buddybot.commands import commands_for
+from buddybot.handlers.mini_app import set_menu_button
 from buddybot.i18n import LANGUAGES, Translator, translator
 from buddybot.services.people import Role
+from buddybot.settings import Settings
 
 
 def menu(role: Role, tr: Translator) -> list[BotCommand]:
@@ -21,6 +23,10 @@ async def set_default_menus(bot: Bot, default_language: str) -> None:
     await bot.set_my_commands(menu(Role.UNKNOWN, translator(default_language)))
 
 
-async def set_personal_menu(bot: Bot, chat_id: int, role: Role, tr: Translator) -> None:
-    """The menu of one person: the commands of their role, in the language they chose."""
+async def set_personal_menu(
+    bot: Bot, chat_id: int, role: Role, tr: Translator, settings: Settings
+) -> None:
+    """The menu of one person: the commands of their role, in the language they chose, and
+    the chat's menu button opening their Mini App page (when there is a Mini App)."""
     await bot.set_my_commands(menu(role, tr), scope=BotCommandScopeChat(chat_id))
+    await set_menu_button(bot, chat_id, role, tr, settings)

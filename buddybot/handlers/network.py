@@ -29,6 +29,7 @@ from buddybot.handlers.buttons import (
     take_buttons_off,
 )
 from buddybot.handlers.common import Reply, replies, show_replies
+from buddybot.handlers.mini_app import circle_button
 from buddybot.handlers.network_presses import (
     NET as NET,
 )
@@ -71,6 +72,7 @@ from buddybot.services.contacts import (
 )
 from buddybot.services.outbox import Outgoing
 from buddybot.services.people import Role
+from buddybot.settings import Settings
 
 PAGE_SIZE = 12
 
@@ -183,11 +185,16 @@ TOLD_TEXT = {
 
 
 def _map_replies(
-    tr: Translator, client_id: int, current: tuple[Contact, ...], *, first: str | None = None
+    tr: Translator,
+    client_id: int,
+    current: tuple[Contact, ...],
+    *,
+    first: str | None = None,
+    touch: InlineKeyboardButton | None = None,
 ) -> list[Reply]:
     """The list by circle (after ``first``, a line such as "nothing changed"), as many
     messages as up to 100 contacts need (:func:`common.replies`), the buttons under the
-    last one."""
+    last one; ``touch`` (the Mini App's circle) above them."""
     blocks = [] if first is None else [first]
     if not current:
         blocks.append(tr("network.empty"))
@@ -203,10 +210,13 @@ def _map_replies(
             _button(tr("network.change"), "pick", str(client_id), "c", "0"),
             _button(tr("network.remove"), "pick", str(client_id), "r", "0"),
         ]
-    return replies(blocks, InlineKeyboardMarkup([buttons]))
+    rows = [buttons] if touch is None else [[touch], buttons]
+    return replies(blocks, InlineKeyboardMarkup(rows))
 
 
-async def _send_map(bot: Bot, chat_id: int, tr: Translator, view: NetworkView) -> None:
+async def _send_map(
+    bot: Bot, chat_id: int, tr: Translator, view: NetworkView, settings: Settings
+) -> None:
     """The circle picture with a short caption, then the list with the buttons to change
     it (the list grows with the network, so it is never the caption: at most 1024
     characters, https://core.telegram.org/bots/api#sendphoto). Sent to the chat, so a press
@@ -223,7 +233,12 @@ async def _send_map(bot: Bot, chat_id: int, tr: Translator, view: NetworkView) -
             else tr("network.title", name=escape(name))
         )
         await bot.send_photo(chat_id, picture, caption=caption)
-    for reply in _map_replies(_voice(tr, view.editing), view.editing.client_id, view.contacts):
+    # The Mini App changes the client's own circle only.
+    touch = circle_button(tr, settings) if own else None
+    listing = _map_replies(
+        _voice(tr, view.editing), view.editing.client_id, view.contacts, touch=touch
+    )
+    for reply in listing:
         await bot.send_message(chat_id, reply.text, reply_markup=reply.keyboard)
 
 
@@ -237,7 +252,7 @@ async def network_command(update: Update, context: BuddyContext) -> None:
     if view is None:
         await basics.not_for_role(update, context.tr)
         return
-    await _send_map(context.bot, user.id, context.tr, view)
+    await _send_map(context.bot, user.id, context.tr, view, context.runtime.settings)
 
 
 # ------------------------------------------------------------------ steps of the draft
@@ -447,7 +462,9 @@ async def _on_map_press(
         return None
     # The map comes anew below: the buttons it was asked from are done with.
     await take_buttons_off(pressed.query)
-    await _send_map(context.bot, pressed.telegram_user_id, context.tr, view)
+    await _send_map(
+        context.bot, pressed.telegram_user_id, context.tr, view, context.runtime.settings
+    )
     return None
 
 

@@ -82,7 +82,7 @@ async def start(update: Update, context: BuddyContext) -> None:
     )
     if opened.screen is Screen.PROFESSIONAL_WELCOME:
         role = Role.COORDINATOR if opened.coordinator else Role.PROFESSIONAL
-        await set_personal_menu(context.bot, user.id, role, context.tr)
+        await set_personal_menu(context.bot, user.id, role, context.tr, context.runtime.settings)
         await message.reply_text(
             context.tr(
                 "coordinator.joined" if opened.coordinator else "join.professional",
@@ -177,7 +177,9 @@ async def _welcome_in(
     """The consent becomes the welcome; the menu comes in a message of its own (a
     message carries inline buttons or a menu, not both), saying what its buttons do."""
     role = Role.CLIENT if joined.role is ParticipantRole.CLIENT else Role.BUDDY
-    await set_personal_menu(context.bot, pressed.telegram_user_id, role, tr)
+    await set_personal_menu(
+        context.bot, pressed.telegram_user_id, role, tr, context.runtime.settings
+    )
     client = joined.role is ParticipantRole.CLIENT
     welcome = tr(
         "consent.welcome_client" if client else "consent.welcome_buddy",

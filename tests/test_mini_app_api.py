@@ -1,0 +1,211 @@
+"""The Mini App's API (issue 19, item 4): every call carries Telegram's signed launch data,
+is mapped to the person through the same lookup as updates, and is allowed by the same
+rules as a button press. On SQLite, and on PostgreSQL when configured."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import parse_qsl, urlencode
+
+import aiohttp
+from sqlalchemy import select
+
+from buddybot.clock import ManualClock
+from buddybot.runner import BotProcess
+from buddybot.sandbox import SandboxUser, TelegramSandbox
+from buddybot.sandbox.webapps import launch_data
+from buddybot.storage.models import AuditLog, ContactChange
+from tests.journeys import invite, join, joined_client
+from tests.mini_app import base_url, call
+
+MAMA = {"label": "Mama", "kind": "person", "circle": 3, "domain": "family"}
+
+
+async def _refusals(bot: BotProcess, action: str) -> list[AuditLog]:
+    assert bot.database is not None
+    async with bot.database.transaction() as session:
+        return list(await session.scalars(select(AuditLog).where(AuditLog.action == action)))
+
+
+async def _amira_with_mama(
+    bot: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
+) -> tuple[SandboxUser, SandboxUser, int]:
+    els, amira = await joined_client(bot, sandbox)
+    status, added = await call(bot, "/api/circle/add", amira.launch_data(clock.now), MAMA)
+    assert status == 200, added
+    assert added["said"] == "Mama is now in your circle, at Further away."
+    (mama,) = added["contacts"]
+    return els, amira, int(mama["id"])
+
+
+async def test_the_client_sees_and_changes_her_own_circle(
+    mini_app_bot: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
+) -> None:
+    bot = mini_app_bot
+    _, amira, mama = await _amira_with_mama(bot, sandbox, clock)
+    signed = amira.launch_data(clock.now)
+
+    status, state = await call(bot, "/api/circle", signed)
+    assert status == 200
+    assert state["language"] == "en"
+    assert state["contacts"] == [{"id": mama, **MAMA}]
+    assert [c["name"] for c in state["circles"]] == ["Very close", "Close", "Further away"]
+    assert len(state["domains"]) == 10
+    assert state["domains"][0] == {"domain": "family", "name": "Family"}
+
+    move = {"contact": mama, "circle": 1, "domain": "family"}
+    status, moved = await call(bot, "/api/circle/move", signed, move)
+    assert status == 200
+    assert moved["contacts"][0]["circle"] == 1
+    assert moved["said"] == "Mama is now at Very close, Family."
+    status, renamed = await call(
+        bot, "/api/circle/rename", signed, {"contact": mama, "label": "  Mum  "}
+    )
+    assert (status, renamed["contacts"][0]["label"]) == (200, "Mum")
+    status, removed = await call(bot, "/api/circle/remove", signed, {"contact": mama})
+    assert (status, removed["contacts"]) == (200, [])
+    assert removed["said"] == "Mum is no longer in your circle."
+
+    assert bot.database is not None
+    async with bot.database.transaction() as session:
+        history = list(await session.scalars(select(ContactChange.change)))
+    assert history == ["added", "moved", "relabelled", "removed"]
+
+
+async def test_bad_input_gets_a_kind_answer_and_changes_nothing(
+    mini_app_bot: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
+) -> None:
+    bot = mini_app_bot
+    _, amira, mama = await _amira_with_mama(bot, sandbox, clock)
+    signed = amira.launch_data(clock.now)
+
+    status, taken = await call(bot, "/api/circle/add", signed, {**MAMA, "label": " mama "})
+    assert (status, taken["error"]) == (422, "taken")
+    assert "Mama is already in your circle" in taken["message"]
+    status, empty = await call(bot, "/api/circle/rename", signed, {"contact": mama, "label": " "})
+    assert (status, empty["error"]) == (422, "bad_label")
+    status, long = await call(bot, "/api/circle/add", signed, {**MAMA, "label": "x" * 41})
+    assert (status, long["error"]) == (422, "bad_label")
+    for body in (
+        [1, 2],
+        {"contact": mama, "circle": 4, "domain": "family"},
+        {"contact": mama, "circle": 1, "domain": "moon"},
+        {"contact": "12", "circle": 1, "domain": "family"},
+        {"contact": True, "circle": 1, "domain": "family"},
+    ):
+        status, refused = await call(bot, "/api/circle/move", signed, body)
+        assert (status, refused["error"]) == (400, "bad_request"), body
+        assert refused["message"] == "That did not work. Please try again."
+    # Added anyway, as the chat allows after asking.
+    status, anyway = await call(bot, "/api/circle/add", signed, {**MAMA, "anyway": True})
+    assert status == 200
+    assert [c["label"] for c in anyway["contacts"]] == ["Mama", "Mama"]
+    # Removed twice (another screen): said so, nothing changes.
+    await call(bot, "/api/circle/remove", signed, {"contact": mama})
+    status, gone = await call(bot, "/api/circle/remove", signed, {"contact": mama})
+    assert (status, gone["error"]) == (409, "gone")
+
+    assert bot.database is not None
+    async with bot.database.transaction() as session:
+        history = list(await session.scalars(select(ContactChange.change)))
+    assert history == ["added", "added", "removed"]
+
+
+def _forged(signed: str, **changed: str) -> str:
+    fields = dict(parse_qsl(signed))
+    fields.update(changed)
+    return urlencode(fields)
+
+
+async def test_forged_expired_and_missing_launch_data_is_refused_and_written(
+    mini_app_bot: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
+) -> None:
+    bot = mini_app_bot
+    _, amira, mama = await _amira_with_mama(bot, sandbox, clock)
+    signed = amira.launch_data(clock.now)
+    other_bot = launch_data("42:another-bots-token", amira.user, clock.now)
+    someone_else = _forged(signed, user='{"id":1,"first_name":"Els"}')
+    attempts = {
+        "forged": [
+            other_bot,
+            someone_else,
+            _forged(signed, hash="0" * 64),
+            "user=%7B%22id%22%3A1%7D",
+            "%%%",
+        ],
+        "expired": [
+            amira.launch_data(clock.now - timedelta(minutes=61)),
+            amira.launch_data(clock.now + timedelta(minutes=5)),
+        ],
+        "missing": [""],
+    }
+    for reason, launches in attempts.items():
+        for launch in launches:
+            status, refused = await call(bot, "/api/circle/remove", launch, {"contact": mama})
+            assert (status, refused["error"]) == (401, "unauthorised"), (reason, launch)
+            assert "open it again" in refused["message"] or "opnieuw" in refused["message"]
+    status, _ = await call(bot, "/api/circle", None)
+    assert status == 401
+    # Within the maximum age it works.
+    still = amira.launch_data(clock.now - timedelta(minutes=59))
+    assert (await call(bot, "/api/circle", still))[0] == 200
+
+    written = await _refusals(bot, "refused.webapp.launch")
+    reasons = [line.detail["reason"] if line.detail else None for line in written]
+    assert reasons == ["forged"] * 5 + ["expired"] * 2 + ["missing"] * 2
+    assert {line.actor_kind for line in written} == {"unknown"}
+    assert (await call(bot, "/api/circle", signed))[1]["contacts"][0]["label"] == "Mama"
+
+
+async def test_other_people_reach_no_ones_circle(
+    mini_app_bot: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
+) -> None:
+    """Launch data is the caller's own: Noor's reaches only Noor's circle; Els, a buddy or
+    a stranger reach none; a client who said /stop no longer reaches hers."""
+    bot = mini_app_bot
+    els, amira, mama = await _amira_with_mama(bot, sandbox, clock)
+    noor = sandbox.user("Noor", language_code="en")
+    await join(noor, await invite(els, "👤 Een cliënt", "Noor"), "English", "✅ I'll take part")
+    as_noor = noor.launch_data(clock.now)
+
+    status, own = await call(bot, "/api/circle", as_noor)
+    assert (status, own["contacts"]) == (200, [])
+    for path, body in (
+        ("/api/circle/move", {"contact": mama, "circle": 1, "domain": "work"}),
+        ("/api/circle/rename", {"contact": mama, "label": "Mine"}),
+        ("/api/circle/remove", {"contact": mama}),
+    ):
+        status, refused = await call(bot, path, as_noor, body)
+        assert (status, refused["error"]) == (403, "forbidden"), path
+    assert len(await _refusals(bot, "refused.webapp.circle.contact")) == 3
+
+    stranger = sandbox.user("Wim", language_code="nl")
+    for person in (els, stranger):
+        status, refused = await call(bot, "/api/circle", person.launch_data(clock.now))
+        assert (status, refused["error"]) == (403, "forbidden")
+    assert refused["message"].startswith("Dit kan je hier niet bekijken.")
+    assert len(await _refusals(bot, "refused.webapp.circle")) == 2
+
+    stop = await amira.ask("/stop")
+    await amira.press(stop, "Yes, I'll stop")
+    await amira.wait_for_edit(stop, 0)
+    status, _ = await call(bot, "/api/circle", amira.launch_data(clock.now))
+    assert status == 403
+    status, _ = await call(bot, "/api/circle", as_noor)
+    assert status == 200
+
+
+async def test_the_pages_come_with_a_strict_content_security_policy(
+    mini_app_bot: BotProcess,
+) -> None:
+    async with aiohttp.ClientSession() as http:
+        for path in ("/app/circle", "/app/static/circle.js"):
+            async with http.get(base_url(mini_app_bot) + path) as response:
+                assert response.status == 200, path
+                policy = response.headers["Content-Security-Policy"]
+                assert "default-src 'none'" in policy
+                assert "script-src 'self';" in policy
+                assert "frame-ancestors https://web.telegram.org" in policy
+                assert response.headers["X-Content-Type-Options"] == "nosniff"
+        async with http.get(base_url(mini_app_bot) + "/app/static/../launch.py") as response:
+            assert response.status in (403, 404)
