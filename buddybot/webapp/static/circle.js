@@ -369,7 +369,7 @@
       const inRow = Math.floor(j / rows.length);
       const inThisRow = Math.floor((count - 1 - row) / rows.length) + 1;
       const r = rows[row] + (wobble > 0 ? (j % 2 ? -wobble : wobble) : 0);
-      const edge = Math.min(sector / 4, (radius * 0.7) / r);
+      const edge = Math.min(sector / 6, (radius * 0.3) / r);
       const angle = a0 + edge + ((sector - 2 * edge) * (inRow + 0.5)) / inThisRow;
       places.push(point(angle, r));
     }
