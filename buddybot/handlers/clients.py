@@ -57,13 +57,11 @@ def status_text(tr: Translator, status: ParticipantStatus) -> str:
     return tr(_STATUS_TEXT[status])
 
 
-def _glance_lines(tr: Translator, glance: Glance) -> list[str]:
-    """A client's line (⚠️ first when a flag asks for attention) and, under it, the facts
-    of last week as the digest counts them, with the flags in words."""
+def glance_facts(tr: Translator, glance: Glance) -> str | None:
+    """Last week's facts of a client as the digest counts them, in one line: the last
+    answer, contacts and mood with ▲▼ against the weeks before; None when there are none.
+    No names in it, so no HTML either."""
     entry, week = glance.entry, glance.week
-    line = tr("clients.line", name=escape(entry.first_name), status=status_text(tr, entry.status))
-    if entry.buddies:
-        line += tr("clients.with_buddies", buddies=escape(", ".join(entry.buddies)))
     facts = []
     if glance.last_answer is not None:
         day = format_date(glance.last_answer, format="d MMM", locale=tr.language)
@@ -77,11 +75,26 @@ def _glance_lines(tr: Translator, glance: Glance) -> list[str]:
     if week is not None and week.mood is not None:
         mood = tr("clients.mood", mood=decimal(tr, week.mood))
         facts.append(mood + arrow(week.mood, week.mood_before))
+    return " · ".join(facts) if facts else None
+
+
+def glance_flags(tr: Translator, glance: Glance) -> list[str]:
+    """Why to look at this client, in words (empty when nothing asks for attention)."""
+    return [] if glance.week is None else [tr(FLAG_TEXT[flag]) for flag in glance.week.flags]
+
+
+def _glance_lines(tr: Translator, glance: Glance) -> list[str]:
+    """A client's line (⚠️ first when a flag asks for attention) and, under it, the facts
+    of last week as the digest counts them, with the flags in words."""
+    entry = glance.entry
+    line = tr("clients.line", name=escape(entry.first_name), status=status_text(tr, entry.status))
+    if entry.buddies:
+        line += tr("clients.with_buddies", buddies=escape(", ".join(entry.buddies)))
     lines = [("⚠️ " if glance.needs_attention else "") + line]
+    facts = glance_facts(tr, glance)
     if facts:
-        lines.append("   " + " · ".join(facts))
-    if week is not None:
-        lines += [f"   ⚠️ {tr(FLAG_TEXT[flag])}" for flag in week.flags]
+        lines.append("   " + facts)
+    lines += [f"   ⚠️ {flag}" for flag in glance_flags(tr, glance)]
     return lines
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from enum import Enum
 
-from telegram import InlineKeyboardMarkup, InputFile, Update
+from telegram import Bot, InlineKeyboardMarkup, InputFile, Update
 
 from buddybot.context import BuddyContext
 from buddybot.handlers import basics
@@ -20,13 +20,12 @@ from buddybot.services.export import Export
 EXPORT = "exp"
 
 
-async def _send(
-    context: BuddyContext, chat_id: int, tr: Translator, made: Export, *, names: bool
-) -> None:
-    """The three files; without names, "Include names" under the last."""
+async def send_export(bot: Bot, chat_id: int, tr: Translator, made: Export, *, names: bool) -> None:
+    """The three files into the professional's chat (from /export, or the Mini App);
+    without names, "Include names" under the last."""
     weeks = tr.plural("export.weeks", made.clients)
     weeks += "\n" + tr("export.with_names" if names else "export.without_names")
-    await context.bot.send_document(
+    await bot.send_document(
         chat_id, InputFile(made.weeks, filename="buddybot-weeks.csv"), caption=weeks
     )
     keyboard = (
@@ -34,12 +33,12 @@ async def _send(
         if names
         else InlineKeyboardMarkup([[button(tr("export.names_button"), EXPORT, "names")]])
     )
-    await context.bot.send_document(
+    await bot.send_document(
         chat_id,
         InputFile(made.events, filename="buddybot-answers.csv"),
         caption=tr("export.events"),
     )
-    await context.bot.send_document(
+    await bot.send_document(
         chat_id,
         InputFile(made.actions, filename="buddybot-actions.csv"),
         caption=tr("export.actions"),
@@ -58,7 +57,7 @@ async def export_command(update: Update, context: BuddyContext) -> None:
     if made is None:
         await basics.not_for_role(update, context.tr)
         return
-    await _send(context, chat.id, context.tr, made, names=False)
+    await send_export(context.bot, chat.id, context.tr, made, names=False)
 
 
 class NamesPress(Enum):
@@ -104,7 +103,7 @@ async def _on_press(pressed: Pressed, data: NamesPress, context: BuddyContext) -
         return STALE
     await pressed.query.answer()
     await show(pressed.query, tr("export.names_coming"), None)
-    await _send(context, user_id, tr, made, names=True)
+    await send_export(context.bot, user_id, tr, made, names=True)
     return None
 
 

@@ -10,7 +10,7 @@ from datetime import date
 from html import escape, unescape
 
 from babel.dates import format_date
-from telegram import InputFile
+from telegram import Bot, InputFile
 
 from buddybot.context import BuddyContext
 from buddybot.handlers.actions import effect_lines
@@ -206,14 +206,19 @@ async def _on_press(pressed: Pressed, data: ReportPress, context: BuddyContext) 
     if found is None:
         return STALE
     await pressed.query.answer(tr("report.making"))
+    await send_report(pressed.query.get_bot(), pressed.telegram_user_id, tr, found)
+    return None
+
+
+async def send_report(bot: Bot, chat_id: int, tr: Translator, found: ClientReport) -> None:
+    """The report as a PDF into the professional's chat (from the button, or the Mini App)."""
     pdf = render_pdf(report_of(tr, found))
     filename = tr("report.filename", date=found.compared.today.isoformat())
-    await pressed.query.get_bot().send_document(
-        pressed.telegram_user_id,
+    await bot.send_document(
+        chat_id,
         InputFile(pdf, filename=filename),
         caption=tr("report.caption", name=escape(found.compared.first_name)),
     )
-    return None
 
 
 report_button = on_press(_parse, _on_press)

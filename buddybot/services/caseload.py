@@ -29,6 +29,7 @@ class CaseloadEntry:
     first_name: str
     status: ParticipantStatus
     buddies: tuple[str, ...] = ()
+    consent_stands: bool = False  # joined and not stopped: their data may be seen
 
 
 async def caseload(session: AsyncSession, professional: Professional) -> list[CaseloadEntry]:
@@ -51,6 +52,7 @@ async def _entry(session: AsyncSession, client: Participant) -> CaseloadEntry:
         client.first_name or "",
         ParticipantStatus.LEFT if stopped else client.status,
         () if stopped else await _buddy_names(session, client.id),
+        access.consent_stands(client),
     )
 
 

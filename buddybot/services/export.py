@@ -400,14 +400,22 @@ async def may_export(database: Database, telegram_user_id: int) -> bool:
 
 
 async def professional_export(
-    database: Database, telegram_user_id: int, now: datetime, *, names: bool = False
+    database: Database,
+    telegram_user_id: int,
+    now: datetime,
+    *,
+    names: bool = False,
+    refuse_others: bool = False,
 ) -> Export | None:
     """``/export``: a professional's own clients up to last week (in the professional's time
     zone), in one transaction: numbered (:meth:`Naming.numbered`), or with ``names`` by
-    first name and contact label. None when this account is no active professional."""
+    first name and contact label. None when this account is no active professional (with
+    ``refuse_others``, a call no page of theirs would make, written to the audit log)."""
     async with database.transaction() as session:
         professional = await access.acting_professional(session, telegram_user_id)
         if professional is None:
+            if refuse_others:
+                await access.refuse(session, telegram_user_id, "export", "professional", None)
             return None
         clients = await people.participants_of_professional(
             session, professional.id, ParticipantRole.CLIENT
