@@ -401,7 +401,7 @@
       const item = html("li", { "data-legend": kind }, items);
       const mark = svg("svg", { class: "legend-swatch", viewBox: "-24 -14 48 28", "aria-hidden": "true", focusable: "false" }, item);
       if (kind === "new") {
-        svg("circle", { class: "halo-new", r: 11.5 }, mark);
+        svg("circle", { class: "halo-new", r: 13 }, mark);
         svg("circle", { class: "swatch-marker", r: 8 }, mark);
       } else if (kind === "moved") {
         svg("circle", { class: "swatch-marker ghost-marker", cx: -14, r: 7 }, mark);
@@ -484,6 +484,7 @@
     svg("g", { id: "ghosts" }, root);
     svg("g", { id: "arrows", "aria-hidden": "true" }, root);
     svg("g", { id: "contacts" }, root);
+    svg("g", { id: "labels", "aria-hidden": "true" }, root);
     drawFrame();
   }
 
@@ -519,6 +520,8 @@
     ghosts.replaceChildren();
     arrows.replaceChildren();
     layer.replaceChildren();
+    const labels = $("labels");
+    labels.replaceChildren();
     const where = new Map();
     const place = (c) => t("place", { circle: name.circle(c.circle), domain: name.domain(c.domain) });
     const describe = (c) =>
@@ -554,7 +557,12 @@
           },
         });
         if (highlight) {
-          item.insertBefore(svg("circle", { class: `halo-${highlight}`, r: fmt(spot.size + 4.5) }), item.firstChild);
+          item.insertBefore(svg("circle", { class: `halo-${highlight}`, r: fmt(spot.size + (highlight === "new" ? 6 : 4.5)) }), item.firstChild);
+        }
+        // The names over all markers, so a crowded cell still shows every name.
+        const text = item.querySelector(".label");
+        if (text) {
+          svg("g", { class: "contact", transform: item.getAttribute("transform") }, labels).appendChild(text);
         }
       }
     }
