@@ -110,7 +110,7 @@ class BotProcess:
             await application.post_init(application)
         await application.start()
         try:
-            await self._start_web_server(application, database, token)
+            await self._start_web_server(application, database)
         except OSError as error:
             await self.stop()
             raise StartupError(
@@ -124,9 +124,7 @@ class BotProcess:
             await self._set_webhook(application)
         log.info("bot started in %s mode", self.settings.mode.value)
 
-    async def _start_web_server(
-        self, application: BuddyApplication, database: Database, token: str
-    ) -> None:
+    async def _start_web_server(self, application: BuddyApplication, database: Database) -> None:
         """The web server, for the webhook and the Mini App; none in polling mode without
         a Mini App."""
         settings = self.settings
@@ -142,7 +140,9 @@ class BotProcess:
             secret=secret,
             host=settings.listen_host,
             port=settings.listen_port,
-            mini_app=None if settings.webapp_url is None else build_mini_app(runtime, token),
+            mini_app=None
+            if settings.webapp_url is None
+            else build_mini_app(runtime, application.bot),
         )
         await self._webhook.start()
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from aiohttp import web
+from telegram import Bot
 
 from buddybot.context import Runtime
 from buddybot.i18n import Translator
@@ -59,6 +60,7 @@ class Call:
     translator in their language, the JSON body, and the bot's runtime."""
 
     runtime: Runtime
+    bot: Bot  # to send into the person's chat (a report, an export)
     launch: Launch
     person: people.Person
     tr: Translator
@@ -104,10 +106,11 @@ Endpoint = Callable[[Call], Awaitable[dict[str, Any]]]
 class MiniApp:
     """The pages and the API. ``endpoints`` maps an API path to the function answering it."""
 
-    def __init__(self, runtime: Runtime, token: str, endpoints: dict[str, Endpoint]) -> None:
+    def __init__(self, runtime: Runtime, bot: Bot, endpoints: dict[str, Endpoint]) -> None:
         settings = runtime.settings
-        self._runtime = runtime
-        self._check = LaunchCheck(token, timedelta(minutes=settings.webapp_max_age_minutes))
+        self._runtime, self._bot = runtime, bot
+        max_age = timedelta(minutes=settings.webapp_max_age_minutes)
+        self._check = LaunchCheck(bot.token, max_age)
         self._endpoints = endpoints
         self._csp = content_security_policy(telegram_js=settings.webapp_telegram_js)
         self._telegram_js = settings.webapp_telegram_js
@@ -172,7 +175,8 @@ class MiniApp:
                     action="refused.webapp.launch",
                     detail={"reason": refused.reason.value},
                 )
-            tr = runtime.translator_in(None)
+            # Nobody known to speak to: the browser's language (Telegram's app sets it).
+            tr = runtime.translator_for(people.UNKNOWN, _browser_language(request))
             raise ApiError(401, "unauthorised", tr("webapp.error.unauthorised")) from None
         async with runtime.database.transaction() as session:
             person = await people.identify(session, launch.telegram_user_id)
@@ -183,7 +187,13 @@ class MiniApp:
             body = None
         if not isinstance(body, dict):
             raise ApiError(400, "bad_request", tr("webapp.error.bad_request"))
-        return Call(runtime, launch, person, tr, body)
+        return Call(runtime, self._bot, launch, person, tr, body)
+
+
+def _browser_language(request: web.Request) -> str | None:
+    """The first language of the Accept-Language header ("nl-BE,nl;q=0.9" → "nl")."""
+    first = request.headers.get("Accept-Language", "").split(",")[0]
+    return first.split(";")[0].split("-")[0].strip().lower() or None
 
 
 def _page(name: str, telegram_js: bool) -> str:
