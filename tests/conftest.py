@@ -219,3 +219,14 @@ async def mini_app_bot(
     settings = mini_app_settings(sandbox, database_url, free_port())
     async with running(BotProcess(settings, clock=clock)) as process:
         yield process
+
+
+@pytest.fixture
+async def mini_app_bot_on_sqlite(
+    sandbox: TelegramSandbox, sqlite_url: str, clock: ManualClock
+) -> AsyncIterator[BotProcess]:
+    """:func:`mini_app_bot` on SQLite only (the browser tests: the API's rules are
+    checked on both databases without a browser)."""
+    settings = mini_app_settings(sandbox, sqlite_url, free_port())
+    async with running(BotProcess(settings, clock=clock)) as process:
+        yield process

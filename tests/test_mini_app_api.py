@@ -209,3 +209,34 @@ async def test_the_pages_come_with_a_strict_content_security_policy(
                 assert response.headers["X-Content-Type-Options"] == "nosniff"
         async with http.get(base_url(mini_app_bot) + "/app/static/../launch.py") as response:
             assert response.status in (403, 404)
+
+
+async def test_the_buttons_that_open_the_mini_app(
+    mini_app_bot: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
+) -> None:
+    """The client's circle under /network and as her menu button; the dashboard under
+    /clients and as the professional's; no circle under the professional's view of it."""
+    bot = mini_app_bot
+    els, amira = await joined_client(bot, sandbox)
+    base = base_url(bot)
+    assert amira.open_menu_app(clock.now).startswith(f"{base}/app/circle#tgWebAppData=")
+    assert els.open_menu_app(clock.now).startswith(f"{base}/app/dashboard#tgWebAppData=")
+    amira.catch_up()
+    listing = await amira.ask("/network")
+    assert [b.web_app for b in listing.buttons if b.web_app] == [f"{base}/app/circle"]
+    els.catch_up()
+    caseload = await els.ask("/clients")
+    assert caseload.buttons[0].text == "📊 Dashboard"
+    assert caseload.buttons[0].web_app == f"{base}/app/dashboard"
+
+
+async def test_without_a_mini_app_there_are_no_buttons_for_it(
+    bot: BotProcess, sandbox: TelegramSandbox
+) -> None:
+    els, amira = await joined_client(bot, sandbox)
+    amira.catch_up()
+    listing = await amira.ask("/network")
+    els.catch_up()
+    caseload = await els.ask("/clients")
+    assert not [b for b in listing.buttons + caseload.buttons if b.web_app]
+    assert sandbox.menu_button(amira.id) is None

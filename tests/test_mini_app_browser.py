@@ -1,0 +1,177 @@
+"""The client's circle in a real browser (issue 19, item 6): headless Chromium opens the page
+Telegram would open, with the launch data the sandbox signs; a contact is dragged from the
+outer ring to the inner one, and moved again by tap-tap; the history and the next `/network`
+keep it. Skipped, saying why, where no Chromium is installed."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+from sqlalchemy import select
+
+from buddybot.clock import ManualClock
+from buddybot.runner import BotProcess
+from buddybot.sandbox import ChatMessage, SandboxUser, TelegramSandbox
+from buddybot.storage.models import ContactChange
+from tests.browser import chromium_page, problems
+from tests.journeys import add_contact, joined_client
+
+if TYPE_CHECKING:
+    from playwright.async_api import Locator, Page
+
+CIRCLE_BUTTON = "🔵 Place on the circle"
+# A point well inside an SVG shape (a ring × sector cell is no rectangle): of the points of
+# a 9×9 grid over its box that lie in its fill, the one nearest their middle.
+INSIDE = """(el) => {
+  const box = el.getBoundingClientRect();
+  const toShape = el.getScreenCTM().inverse();
+  const inside = [];
+  for (let i = 1; i < 10; i++) for (let j = 1; j < 10; j++) {
+    const x = box.left + box.width * i / 10, y = box.top + box.height * j / 10;
+    if (el.isPointInFill(new DOMPoint(x, y).matrixTransform(toShape))) inside.push([x, y]);
+  }
+  const mx = inside.reduce((s, p) => s + p[0], 0) / inside.length;
+  const my = inside.reduce((s, p) => s + p[1], 0) / inside.length;
+  inside.sort((a, b) => Math.hypot(a[0] - mx, a[1] - my) - Math.hypot(b[0] - mx, b[1] - my));
+  return inside[0];
+}"""
+
+
+async def _network(amira: SandboxUser) -> tuple[bytes, str, ChatMessage]:
+    """/network: the picture, the list's text, and the list (with its buttons)."""
+    amira.catch_up()
+    await amira.send("/network")
+    picture = await amira.next_message()
+    listing = await amira.next_message()
+    assert picture.photo is not None
+    return picture.photo.data, listing.content, listing
+
+
+async def _amira_with_mama(bot: BotProcess, sandbox: TelegramSandbox) -> SandboxUser:
+    _, amira = await joined_client(bot, sandbox)
+    amira.catch_up()
+    listing = await amira.ask("/network")
+    await add_contact(
+        amira, listing, "🧑 Person", "Mama", "👋 Further away: I know them", "👪 Family"
+    )
+    return amira
+
+
+async def _mama(bot: BotProcess) -> int:
+    assert bot.database is not None
+    async with bot.database.transaction() as session:
+        return int(await session.scalar(select(ContactChange.contact_id)) or 0)
+
+
+async def _history(bot: BotProcess) -> list[str]:
+    assert bot.database is not None
+    async with bot.database.transaction() as session:
+        return list(await session.scalars(select(ContactChange.change).order_by(ContactChange.id)))
+
+
+async def _inside(locator: Locator) -> tuple[float, float]:
+    x, y = await locator.evaluate(INSIDE)
+    return float(x), float(y)
+
+
+async def _open(page: Page, url: str) -> None:
+    await page.goto(url)
+    await page.wait_for_selector("body[data-ready='1']", state="attached")
+
+
+async def test_drag_a_contact_to_the_inner_ring_and_the_chat_knows(
+    mini_app_bot_on_sqlite: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
+) -> None:
+    bot = mini_app_bot_on_sqlite
+    amira = await _amira_with_mama(bot, sandbox)
+    before, text, listing = await _network(amira)
+    assert "Further away" in text
+    url = amira.open_web_app(listing, CIRCLE_BUTTON, clock.now)
+    assert url.startswith(f"{bot.settings.webapp_url}/app/circle#tgWebAppData=")
+    mama = await _mama(bot)
+
+    async with chromium_page(360, 740, touch=False) as page:
+        await _open(page, url)
+        contact = page.locator(f"[data-contact-id='{mama}']")
+        label = await contact.get_attribute("aria-label")
+        assert label == "Mama, Person, Further away, Family"
+        box = await contact.bounding_box()
+        assert box is not None
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        target = await _inside(page.locator("[data-circle='1'][data-domain='family']"))
+        version = await page.evaluate("document.body.dataset.version")
+        await page.mouse.move(x, y)
+        await page.mouse.down()
+        for step in range(1, 11):
+            await page.mouse.move(x + (target[0] - x) * step / 10, y + (target[1] - y) * step / 10)
+        await page.mouse.up()
+        await page.wait_for_selector(f"body:not([data-version='{version}'])", state="attached")
+        status = await page.locator("#status").inner_text()
+        assert status == "Mama is now at Very close, Family."
+        label = await page.locator(f"[data-contact-id='{mama}']").get_attribute("aria-label")
+        assert label == "Mama, Person, Very close, Family"
+        assert not problems(page)
+
+    assert await _history(bot) == ["added", "moved"]
+    after, text, _ = await _network(amira)
+    assert after != before
+    assert "Further away" not in text
+    assert text.index("Very close") < text.index("Mama"), text
+
+
+async def test_tap_tap_moves_without_dragging(
+    mini_app_bot_on_sqlite: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
+) -> None:
+    bot = mini_app_bot_on_sqlite
+    amira = await _amira_with_mama(bot, sandbox)
+    mama = await _mama(bot)
+    url = amira.open_menu_app(clock.now)
+    assert url.startswith(f"{bot.settings.webapp_url}/app/circle#")
+
+    async with chromium_page(360, 740, touch=True) as page:
+        await _open(page, url)
+        contact = page.locator(f"[data-contact-id='{mama}']")
+        await contact.tap()
+        assert await contact.get_attribute("aria-pressed") == "true"
+        cell = page.locator("[data-circle='2'][data-domain='friends']")
+        assert await cell.get_attribute("aria-label") == "Close · Friends"
+        x, y = await _inside(cell)
+        version = await page.evaluate("document.body.dataset.version")
+        await page.touchscreen.tap(x, y)
+        await page.wait_for_selector(f"body:not([data-version='{version}'])", state="attached")
+        assert await page.locator("#status").inner_text() == "Mama is now at Close, Friends."
+        # And with the keyboard: focus the contact, Enter, then a cell and Enter.
+        await page.locator(f"[data-contact-id='{mama}']").focus()
+        await page.keyboard.press("Enter")
+        version = await page.evaluate("document.body.dataset.version")
+        await page.locator("[data-circle='1'][data-domain='family']").focus()
+        await page.keyboard.press("Enter")
+        await page.wait_for_selector(f"body:not([data-version='{version}'])", state="attached")
+        assert await page.locator("#status").inner_text() == "Mama is now at Very close, Family."
+        assert not problems(page)
+
+    assert await _history(bot) == ["added", "moved", "moved"]
+    _, text, _ = await _network(amira)
+    assert "Further away" not in text
+    assert text.index("Very close") < text.index("Mama"), text
+
+
+async def test_forged_launch_data_shows_a_kind_line_and_nothing_else(
+    mini_app_bot_on_sqlite: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
+) -> None:
+    bot = mini_app_bot_on_sqlite
+    amira = await _amira_with_mama(bot, sandbox)
+    signed = amira.launch_data(clock.now)
+    forged = signed.replace("Amira", "Els")
+    assert forged != signed
+    page_url = f"{bot.settings.webapp_url}/app/circle"
+    async with chromium_page(360, 740) as page:
+        for launch in (forged, ""):
+            await _open(page, f"{page_url}#tgWebAppData={quote(launch)}")
+            body = await page.locator("body").inner_text()
+            assert "Close this page and open it again with the button in the chat." in body
+            assert "Mama" not in body
+            assert await page.locator("[data-contact-id]").count() == 0
+        assert not problems(page)
+    assert await _history(bot) == ["added"]
