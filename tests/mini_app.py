@@ -3,11 +3,17 @@ JSON body, over real HTTP."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import aiohttp
 
+from buddybot.clock import ManualClock
 from buddybot.runner import BotProcess
+from buddybot.sandbox import SandboxUser, TelegramSandbox
+from tests.journeys import joined_client
+
+WEEK = timedelta(days=7)
 
 
 def base_url(bot: BotProcess) -> str:
@@ -29,3 +35,27 @@ async def call(
         ) as response,
     ):
         return response.status, await response.json()
+
+
+async def amira_over_two_weeks(
+    bot: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
+) -> tuple[SandboxUser, SandboxUser]:
+    """Els and Amira; Amira puts Mama further away, a week later closer and adds Jan, and a
+    week after that takes Jan off her circle (each through the Mini App)."""
+    els, amira = await joined_client(bot, sandbox)
+
+    async def change(path: str, body: dict[str, Any]) -> dict[str, Any]:
+        status, answer = await call(bot, path, amira.launch_data(clock.now), body)
+        assert status == 200, answer
+        return answer
+
+    mama = {"label": "Mama", "kind": "person", "circle": 3, "domain": "family"}
+    mama_id = (await change("/api/circle/add", mama))["contacts"][0]["id"]
+    clock.advance(WEEK)
+    await change("/api/circle/move", {"contact": mama_id, "circle": 1, "domain": "family"})
+    jan = {"label": "Jan", "kind": "person", "circle": 2, "domain": "work"}
+    added = await change("/api/circle/add", jan)
+    jan_id = next(c["id"] for c in added["contacts"] if c["label"] == "Jan")
+    clock.advance(WEEK)
+    await change("/api/circle/remove", {"contact": jan_id})
+    return els, amira

@@ -1,7 +1,8 @@
-"""The client's circle in a real browser (issue 19, item 6): headless Chromium opens the page
-Telegram would open, with the launch data the sandbox signs; a contact is dragged from the
-outer ring to the inner one, and moved again by tap-tap; the history and the next `/network`
-keep it. Skipped, saying why, where no Chromium is installed."""
+"""The Mini App in a real browser (issue 19, item 6): headless Chromium opens the page
+Telegram would open, with the launch data the sandbox signs. On the client's circle a contact
+is dragged from the outer ring to the inner one, and moved again by tap-tap; the history and
+the next `/network` keep it. On the dashboard the slider goes back through time and the
+report arrives in the chat. Skipped, saying why, where no Chromium is installed."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from buddybot.sandbox import ChatMessage, SandboxUser, TelegramSandbox
 from buddybot.storage.models import ContactChange
 from tests.browser import chromium_page, problems
 from tests.journeys import add_contact, joined_client
+from tests.mini_app import amira_over_two_weeks
 
 if TYPE_CHECKING:
     from playwright.async_api import Locator, Page
@@ -175,3 +177,48 @@ async def test_forged_launch_data_shows_a_kind_line_and_nothing_else(
             assert await page.locator("[data-contact-id]").count() == 0
         assert not problems(page)
     assert await _history(bot) == ["added"]
+
+
+async def test_the_dashboard_moves_through_time_and_sends_the_report(
+    mini_app_bot_on_sqlite: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
+) -> None:
+    bot = mini_app_bot_on_sqlite
+    els, _ = await amira_over_two_weeks(bot, sandbox, clock)
+    els.catch_up()
+    listing = await els.ask("/clients")
+    url = els.open_web_app(listing, "📊 Dashboard", clock.now)
+
+    async with chromium_page(1280, 800) as page:
+        await _open(page, url)
+        row = page.locator("[data-client-id]").first
+        assert "Amira" in await row.inner_text()
+        assert await page.locator("svg[data-chart]").count() == 2
+        await row.locator("[data-action='open']").click()
+        await page.wait_for_selector("body[data-view='client']", state="attached")
+        slider = page.locator("#slider")
+        assert await slider.get_attribute("max") == "2"
+        assert await slider.input_value() == "2"  # today first
+        today = await page.locator("#frame-label").inner_text()
+        removed = page.locator("[data-highlight='removed']")
+        assert await removed.count() == 1
+        assert "Jan" in (await removed.get_attribute("aria-label") or await removed.inner_text())
+
+        await page.locator("[data-action='prev']").click()
+        assert await slider.input_value() == "1"
+        assert await page.locator("#frame-label").inner_text() != today
+        assert await page.locator("[data-highlight='moved']").count() == 1
+        assert await page.locator("[data-highlight='new']").count() == 1  # Jan came
+        await slider.focus()
+        await page.keyboard.press("ArrowLeft")
+        assert await slider.input_value() == "0"
+        assert await page.locator("[data-contact-id]").count() == 1  # only Mama, far away
+
+        els.catch_up()
+        await page.locator("[data-action='report']").click()
+        await page.wait_for_selector("#status:has-text('rapport')")
+        report = await els.next_message()
+        assert report.document is not None
+        assert report.document.data.startswith(b"%PDF")
+        await page.locator("[data-action='back']").click()
+        await page.wait_for_selector("body[data-view='caseload']", state="attached")
+        assert not problems(page)

@@ -69,9 +69,11 @@ async def client_through_time(
     database: Database, telegram_user_id: int, client_id: int, now: datetime
 ) -> ClientThroughTime | None:
     """The professional's own client through time; None (refusal written) for anyone
-    else's. Raises NotJoinedError when the client has not joined or withdrew consent."""
+    else's, or a client who stopped. Raises NotJoinedError when the client has not joined."""
     async with database.transaction() as session:
-        own = await access.own_client(session, telegram_user_id, client_id, "webapp.client")
+        own = await access.own_client(
+            session, telegram_user_id, client_id, "webapp.client", still_taking_part=True
+        )
         if own is None:
             return None
         client = own.client
