@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import re
+import socket
 from datetime import datetime, time, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from pydantic import SecretStr
@@ -21,6 +23,7 @@ from buddybot.clock import ManualClock, utcnow
 from buddybot.metrics import week_of
 from buddybot.runner import BotProcess
 from buddybot.sandbox import DEFAULT_TOKEN, ChatMessage, SandboxUser, TelegramSandbox
+from buddybot.sandbox.browser import NoBrowserError, headless_chromium
 from buddybot.sandbox.transcript import Transcript
 from buddybot.schedule import next_slot
 from buddybot.services import organisations
@@ -29,6 +32,9 @@ from buddybot.settings import Mode, Settings
 from buddybot.storage import checkins as stored_checkins
 from buddybot.storage import people as stored_people
 from buddybot.storage.models import Rhythm
+
+if TYPE_CHECKING:
+    from playwright.async_api import Page
 
 _LINK = re.compile(r"\?start=([A-Za-z0-9_-]+)")
 
@@ -54,6 +60,7 @@ def run_demo(settings: Settings, out_dir: str) -> Path:
 
 async def _run(settings: Settings, database_file: Path, transcript: Transcript) -> dict[str, bytes]:
     async with TelegramSandbox() as sandbox:
+        port = _free_port()
         demo_settings = settings.model_copy(
             update={
                 "telegram_token": SecretStr(DEFAULT_TOKEN),
@@ -62,6 +69,11 @@ async def _run(settings: Settings, database_file: Path, transcript: Transcript) 
                 "mode": Mode.POLLING,
                 "tick_seconds": 600,  # the story runs the scheduler itself, at its own moments
                 "ephemeral_keys": True,  # a fresh database each time: a throw-away key is fine
+                # The Mini App on a free local port, without Telegram's script (offline).
+                "webapp_url": f"http://127.0.0.1:{port}",
+                "webapp_telegram_js": False,
+                "listen_host": "127.0.0.1",
+                "listen_port": port,
             }
         )
         clock = ManualClock()
@@ -287,6 +299,7 @@ class _Story:
         await self.desk(els)
         await self.export(els)
         await self.organisation()
+        await self.mini_app(els, amira)
         return self.files
 
     async def season(self, els: SandboxUser, amira: SandboxUser, bram: SandboxUser) -> None:
@@ -494,12 +507,53 @@ class _Story:
         texts = [message.content for message in sent if message.photo is None]
         self.files["organisation.txt"] = "\n\n".join(texts).encode()
 
+    async def mini_app(self, els: SandboxUser, amira: SandboxUser) -> None:
+        """The Mini App in a headless browser: Amira's circle on a phone, Els's dashboard on
+        a laptop; screenshots when a browser is installed."""
+        note = self.transcript.note
+        note("Amira taps the menu button: her circle opens, to change by touch (Mini App).")
+        circle = amira.open_menu_app(self.clock.now)
+        note("Els taps 📊 Dashboard under /clients: her caseload, and Amira through time.")
+        els.catch_up()
+        await els.send("/clients")
+        listing = await self.hear(els)
+        dashboard = els.open_web_app(listing, "📊 Dashboard", self.clock.now)
+        try:
+            async with headless_chromium(360, 740, touch=True) as phone:
+                page = await phone.new_page()
+                await _opened(page, circle)
+                self.files["mini-app-circle.png"] = await page.screenshot(full_page=True)
+            async with headless_chromium(1280, 800) as laptop:
+                page = await laptop.new_page()
+                await _opened(page, dashboard)
+                self.files["mini-app-dashboard.png"] = await page.screenshot(full_page=True)
+                amira_row = page.locator("[data-client-id]", has_text="Amira")
+                await amira_row.locator("[data-action='open']").click()
+                await page.wait_for_selector("body[data-view='client']", state="attached")
+                self.files["mini-app-amira.png"] = await page.screenshot(full_page=True)
+        except NoBrowserError as missing:
+            note(f"No screenshots of the Mini App: {missing}.")
+            return
+        note("Screenshots: mini-app-circle.png, mini-app-dashboard.png, mini-app-amira.png.")
+
     async def tick(self) -> None:
         """Run the scheduler tick once, as the job queue would."""
         assert self.bot.application is not None
         assert self.bot.application.job_queue is not None
         (job,) = self.bot.application.job_queue.get_jobs_by_name("checkin-tick")
         await job.run(self.bot.application)
+
+
+async def _opened(page: Page, url: str) -> None:
+    """Open a Mini App page and wait until it has drawn."""
+    await page.goto(url)
+    await page.wait_for_selector("body[data-ready='1']", state="attached")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def _code(message: ChatMessage) -> str:

@@ -9,6 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from buddybot.demo import run_demo
+from buddybot.sandbox.browser import NoBrowserError, chromium_binary
 from buddybot.sandbox.media import image_size
 from buddybot.settings import load_settings
 
@@ -89,3 +90,16 @@ def test_demo_prints_a_transcript_in_which_the_bot_answers(
     for name in ("Amira", "Youssef", "Lotte", "Kevin", "Sara", "Noah"):
         assert name not in organisation
     assert image_size((out / "organisation.png").read_bytes())[0] == 1080
+    # The Mini App, in a headless browser where one is installed.
+    try:
+        chromium_binary()
+    except NoBrowserError as missing:
+        reason = str(missing)
+    else:
+        reason = ""
+    if reason:
+        assert f"No screenshots of the Mini App: {reason}." in transcript
+        return
+    assert image_size((out / "mini-app-circle.png").read_bytes())[0] == 720  # 360 px, ×2
+    assert image_size((out / "mini-app-dashboard.png").read_bytes())[0] == 1280
+    assert image_size((out / "mini-app-amira.png").read_bytes())[0] == 1280
