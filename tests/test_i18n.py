@@ -147,3 +147,26 @@ def test_every_status_has_words() -> None:
     from buddybot.roles import ParticipantStatus
 
     assert set(_STATUS_TEXT) == set(ParticipantStatus)
+
+
+@pytest.mark.parametrize(
+    ("page", "texts_of"),
+    [
+        ("circle.js", "buddybot.webapp.texts:circle_texts"),
+        ("dashboard.js", "buddybot.webapp.dashboard_texts:dashboard_texts"),
+    ],
+)
+def test_every_text_a_mini_app_page_asks_for_is_sent(page: str, texts_of: str) -> None:
+    """The pages take every word from the API's ``texts`` (``t("name")`` in their
+    scripts, or ``texts.name``): each name they ask for is there, in both languages."""
+    import importlib
+
+    module, function = texts_of.split(":")
+    make = getattr(importlib.import_module(module), function)
+    script = (PACKAGE / "webapp" / "static" / page).read_text()
+    asked = set(re.findall(r'\bt\("([a-z_]+)"', script) + re.findall(r"\btexts\.([a-z_]+)", script))
+    assert asked
+    for language in LANGUAGES:
+        sent = make(translator(language))
+        assert asked <= set(sent), f"{page} asks for texts not sent: {sorted(asked - set(sent))}"
+        assert all(sent.values()), language
