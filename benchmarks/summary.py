@@ -22,6 +22,7 @@ BENCHMARKS: list[tuple[str, list[str], list[str]]] = [
     ("benchmarks.crash", [], ["--clients", "40", "--kills", "6"]),
     ("benchmarks.load", [], ["--clients", "200"]),
     ("benchmarks.replicas", [], ["--clients", "500", "--professionals", "20"]),
+    ("benchmarks.mini_app", [], []),
 ]
 
 
