@@ -137,3 +137,17 @@ async def test_no_one_else_reaches_the_dashboard(
     status, _ = await call(bot, "/api/dashboard/client", as_els, {"client": amira_id})
     assert status == 403
     assert await _written(bot, "refused.webapp.client") == 4
+
+
+async def test_a_change_made_by_touch_reaches_the_professionals_digest(
+    mini_app_bot: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
+) -> None:
+    """The professional is told as after a change in the chat: in the digest."""
+    bot = mini_app_bot
+    els, _ = await amira_over_two_weeks(bot, sandbox, clock)
+    els.catch_up()
+    question = await els.ask("/digest")
+    await els.tap(question, "Deze week tot nu")
+    assert (await els.next_message()).photo is not None
+    this_week = (await els.next_message()).content
+    assert this_week.endswith("Uit de cirkel: Jan"), this_week
