@@ -240,3 +240,14 @@ async def test_without_a_mini_app_there_are_no_buttons_for_it(
     caseload = await els.ask("/clients")
     assert not [b for b in listing.buttons + caseload.buttons if b.web_app]
     assert sandbox.menu_button(amira.id) is None
+
+
+def test_telegrams_own_script_is_loaded_first_and_allowed_only_when_asked() -> None:
+    from buddybot.webapp.server import TELEGRAM_JS, _page, content_security_policy
+
+    for page in ("circle.html", "dashboard.html"):
+        with_script = _page(page, telegram_js=True)
+        assert with_script.index(TELEGRAM_JS) < with_script.index("/app/static/launch.js")
+        assert TELEGRAM_JS not in _page(page, telegram_js=False)
+    assert "script-src 'self' https://telegram.org;" in content_security_policy(telegram_js=True)
+    assert "telegram.org;" not in content_security_policy(telegram_js=False)
