@@ -88,6 +88,11 @@
     }
   }
 
-  window.BuddyBot = { initData: initData, api: api, applyTheme: applyTheme };
+  // Merged into what is there: drawing.js may have put its part in first.
+  window.BuddyBot = Object.assign(window.BuddyBot || {}, {
+    initData: initData,
+    api: api,
+    applyTheme: applyTheme,
+  });
   start();
 })();
