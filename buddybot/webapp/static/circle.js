@@ -5,24 +5,10 @@
 "use strict";
 
 (function () {
-  const SVG = "http://www.w3.org/2000/svg";
-  // Geometry, in viewBox units (about CSS pixels on a 360 px phone).
-  const HALF = 196; // the viewBox runs from -HALF to HALF both ways
-  // The middle's edge, then the outer edge of rings 1, 2, 3: the innermost ring is the
-  // widest, as its sectors are the shortest.
-  const RADII = [20, 88, 128, 164];
-  const DOMAIN_TOP = 169; // baseline of a domain's name in the upper half
-  const DOMAIN_BOTTOM = 179; // … in the lower half (the text hangs towards the middle)
+  const D = window.BuddyBot.drawing;
+  const { svg, html, clamp, fmt } = D;
   const DRAG_THRESHOLD = 8; // CSS px a pointer moves before a press becomes a drag
   const TOUCH = 44; // CSS px: the smallest touch target
-  const LABEL_CHARACTERS = 11;
-  // Okabe & Ito colours per kind, as on the chat's picture (KIND_STYLE).
-  const KIND_COLOUR = {
-    person: "#0072B2",
-    group: "#E69F00",
-    animal: "#009E73",
-    place: "#CC79A7",
-  };
 
   const state = {
     texts: {},
@@ -36,6 +22,8 @@
     version: 0,
     drag: null,
     suppressClickUntil: 0,
+    shape: null, // the rings and sectors as drawn now (D.shapeFor)
+    obstacles: [], // what the contacts keep clear of (the rings' names)
   };
 
   const $ = (id) => document.getElementById(id);
@@ -48,52 +36,6 @@
     if (typeof template !== "string") return "";
     return template.replace(/\{(\w+)\}/g, (whole, key) =>
       values && Object.prototype.hasOwnProperty.call(values, key) ? String(values[key]) : whole
-    );
-  }
-
-  function svg(tag, attributes, parent) {
-    const node = document.createElementNS(SVG, tag);
-    for (const [key, value] of Object.entries(attributes || {})) {
-      node.setAttribute(key, String(value));
-    }
-    if (parent) parent.appendChild(node);
-    return node;
-  }
-
-  function html(tag, attributes, parent, text) {
-    const node = document.createElement(tag);
-    for (const [key, value] of Object.entries(attributes || {})) {
-      if (value === true) node.setAttribute(key, "");
-      else if (value !== false && value !== null && value !== undefined) {
-        node.setAttribute(key, String(value));
-      }
-    }
-    if (text !== undefined) node.textContent = text;
-    if (parent) parent.appendChild(node);
-    return node;
-  }
-
-  function clamp(value, low, high) {
-    return Math.min(high, Math.max(low, value));
-  }
-
-  const sectorAngle = () => (2 * Math.PI) / Math.max(1, state.domains.length);
-
-  // A point at an angle (clockwise from the top) and a radius.
-  function point(angle, radius) {
-    return [radius * Math.sin(angle), -radius * Math.cos(angle)];
-  }
-
-  const fmt = (n) => n.toFixed(2);
-
-  function arcPath(a0, a1, inner, outer) {
-    const [x0, y0] = point(a0, outer);
-    const [x1, y1] = point(a1, outer);
-    const [x2, y2] = point(a1, inner);
-    const [x3, y3] = point(a0, inner);
-    return (
-      `M${fmt(x0)} ${fmt(y0)} A${outer} ${outer} 0 0 1 ${fmt(x1)} ${fmt(y1)} ` +
-      `L${fmt(x2)} ${fmt(y2)} A${inner} ${inner} 0 0 0 ${fmt(x3)} ${fmt(y3)} Z`
     );
   }
 
@@ -115,12 +57,6 @@
     return state.contacts.find((c) => c.id === id) || null;
   }
 
-  function shortLabel(label) {
-    const letters = Array.from(label);
-    if (letters.length <= LABEL_CHARACTERS) return label;
-    return letters.slice(0, LABEL_CHARACTERS - 1).join("").trimEnd() + "…";
-  }
-
   function contactLabel(contact) {
     return t("contact", {
       name: contact.label,
@@ -128,12 +64,6 @@
       circle: circleName(contact.circle),
       domain: domainName(contact.domain),
     });
-  }
-
-  // CSS pixels per viewBox unit, as the circle is shown now.
-  function scale() {
-    const width = $("circle").getBoundingClientRect().width;
-    return width > 0 ? width / (2 * HALF) : 1;
   }
 
   // ---- status line and whole-page stops -------------------------------------------------
@@ -232,103 +162,28 @@
 
   function drawAll() {
     const root = $("circle");
-    root.setAttribute("viewBox", `${-HALF} ${-HALF} ${2 * HALF} ${2 * HALF}`);
-    root.replaceChildren();
-    const px = scale();
-    const defs = svg("defs", {}, root);
-    const background = svg("g", { class: "background", "aria-hidden": "true" }, root);
-    const sector = sectorAngle();
-    const outer = RADII[RADII.length - 1];
-    state.domains.forEach((domain, index) => {
-      const a0 = index * sector;
-      const a1 = a0 + sector;
-      svg("path", { d: arcPath(a0, a1, RADII[0], outer), class: index % 2 ? "sector-b" : "sector-a" }, background);
-      const middle = a0 + sector / 2;
-      const fontSize = fmt(clamp(13 / px, 7, 12.5));
-      if (Math.abs(Math.sin(middle)) > 0.99) {
-        // At the sides: level, beside the circle.
-        const side = Math.sin(middle) > 0 ? 1 : -1;
-        const level = svg(
-          "text",
-          {
-            class: "domain-name",
-            x: fmt(side * (outer + 5)),
-            y: "0",
-            "font-size": fontSize,
-            "text-anchor": side > 0 ? "start" : "end",
-            "dominant-baseline": "central",
-          },
-          background
-        );
-        level.textContent = domain.name;
-        return;
-      }
-      // Elsewhere along the circle, upright on both halves.
-      const lower = Math.cos(middle) < 0;
-      const radius = lower ? DOMAIN_BOTTOM : DOMAIN_TOP;
-      const [sx, sy] = point(lower ? a1 : a0, radius);
-      const [ex, ey] = point(lower ? a0 : a1, radius);
-      svg(
-        "path",
-        {
-          id: `domain-arc-${index}`,
-          d: `M${fmt(sx)} ${fmt(sy)} A${radius} ${radius} 0 0 ${lower ? 0 : 1} ${fmt(ex)} ${fmt(ey)}`,
-        },
-        defs
-      );
-      const text = svg(
-        "text",
-        { class: "domain-name", "font-size": fontSize },
-        background
-      );
-      const along = svg(
-        "textPath",
-        { href: `#domain-arc-${index}`, startOffset: "50%", "text-anchor": "middle" },
-        text
-      );
-      along.textContent = domain.name;
+    const px = D.scaleOf(root);
+    const drawn = D.drawBackground(root, {
+      domains: state.domains,
+      circles: state.circles,
+      middle: t("you"),
+      px: px,
+      shape: D.shapeFor([state.contacts], state.domains),
     });
-    state.domains.forEach((domain, index) => {
-      const [x0, y0] = point(index * sector, RADII[0]);
-      const [x1, y1] = point(index * sector, outer);
-      svg("line", { x1: fmt(x0), y1: fmt(y0), x2: fmt(x1), y2: fmt(y1), class: "spoke" }, background);
-    });
-    RADII.forEach((radius) => svg("circle", { r: radius, class: "ring-line" }, background));
-    svg("circle", { r: RADII[0] - 1, class: "middle" }, background);
-    const you = svg(
-      "text",
-      { class: "you", "font-size": fmt(clamp(13 / px, 7, 12)), "dominant-baseline": "central" },
-      background
-    );
-    you.textContent = t("you");
-    // Each circle's name on its outer line at the top, between two sectors, as on the picture.
-    const circleFont = clamp(12 / px, 6.5, 12);
-    state.circles.forEach((circle) => {
-      const radius = RADII[circle.circle];
-      if (radius === undefined) return;
-      const name = svg(
-        "text",
-        {
-          class: "circle-name",
-          y: fmt(-radius),
-          "font-size": fmt(circleFont),
-          "dominant-baseline": "central",
-        },
-        background
-      );
-      name.textContent = circle.name;
-    });
+    state.shape = drawn.shape;
+    state.obstacles = drawn.obstacles;
+    const { radii, angles } = state.shape;
     svg("g", { id: "contacts" }, root);
     const cells = svg("g", { id: "cells" }, root);
     state.circles.forEach((circle) => {
       state.domains.forEach((domain, index) => {
-        const inner = RADII[circle.circle - 1];
-        const outerEdge = RADII[circle.circle];
+        const inner = radii[circle.circle - 1];
+        const outerEdge = radii[circle.circle];
         if (inner === undefined || outerEdge === undefined) return;
         const cell = svg(
           "path",
           {
-            d: arcPath(index * sector, (index + 1) * sector, inner, outerEdge),
+            d: D.arcPath(angles[index], angles[index + 1], inner, outerEdge),
             class: "cell",
             role: "button",
             tabindex: "0",
@@ -345,112 +200,51 @@
     drawContacts();
   }
 
-  // Where the contacts of one cell go: one row when they fit along the middle of the ring,
-  // else zig-zag between an inner and an outer row (as the chat's picture does), kept off
-  // the sector's edges.
-  function cellPositions(count, circle, domainIndex, radius) {
-    const inner = RADII[circle - 1];
-    const outer = RADII[circle];
-    const sector = sectorAngle();
-    const a0 = domainIndex * sector;
-    const middle = circle === 1 ? (inner + outer) / 2 + 6 : (inner + outer) / 2;
-    const oneRow = count * (2 * radius + 6) <= middle * sector - 2 * radius;
-    let rows = [middle];
-    if (count > 1 && !oneRow) {
-      const low = Math.min(middle, inner + radius + 2);
-      const high = Math.max(middle, outer - radius - 2);
-      // Two rows when the ring is wide enough; else one, its members a little up and down.
-      rows = high - low >= 2 * radius ? [high, low] : [middle];
-    }
-    const wobble = rows.length === 1 && count > 1 && !oneRow ? Math.min(radius * 0.6, (outer - inner) / 2 - radius) : 0;
-    const places = [];
-    for (let j = 0; j < count; j += 1) {
-      const row = j % rows.length;
-      const inRow = Math.floor(j / rows.length);
-      const inThisRow = Math.floor((count - 1 - row) / rows.length) + 1;
-      const r = rows[row] + (wobble > 0 ? (j % 2 ? -wobble : wobble) : 0);
-      const edge = Math.min(sector / 6, (radius * 0.3) / r);
-      const angle = a0 + edge + ((sector - 2 * edge) * (inRow + 0.5)) / inThisRow;
-      places.push(point(angle, r));
-    }
-    return places;
-  }
-
   function drawContacts() {
     const layer = $("contacts");
     if (!layer) return;
+    // A ring or a sector that fills up (or empties) gets more (or less) room: that first.
+    const shape = D.shapeFor([state.contacts], state.domains);
+    if (state.shape && (shape.radii.join() !== state.shape.radii.join() || shape.angles.join() !== state.shape.angles.join())) {
+      drawAll();
+      return;
+    }
     const focused = document.activeElement;
     const focusedId = focused && focused.dataset ? focused.dataset.contactId : undefined;
     layer.replaceChildren();
-    const px = scale();
+    const px = D.scaleOf($("circle"));
     const radius = clamp(18 / px, 10, 15);
-    const hit = TOUCH / 2 / px + 0.5;
     const labelSize = clamp(13 / px, 6.5, 12.5);
-    const order = state.domains.map((d) => d.domain);
-    const cells = new Map();
-    const sorted = [...state.contacts].sort(
-      (a, b) =>
-        a.circle - b.circle ||
-        order.indexOf(a.domain) - order.indexOf(b.domain) ||
-        a.label.localeCompare(b.label) ||
-        a.id - b.id
-    );
-    for (const contact of sorted) {
-      const key = `${contact.circle}|${contact.domain}`;
-      if (!cells.has(key)) cells.set(key, []);
-      cells.get(key).push(contact);
-    }
+    const placed = D.placeContacts(state.contacts, state.domains, radius, {
+      shape: state.shape || shape,
+      labelSize: labelSize,
+      obstacles: state.obstacles,
+      smallest: clamp(9 / px, 7, 10.5),
+    });
+    // Every contact's touch target at least TOUCH px across, shared with a close neighbour
+    // half way between them.
+    D.hitAreas(placed, TOUCH / 2 / px + 0.5);
     const mode = state.mode;
-    for (const [key, members] of cells) {
-      const [circle, domain] = key.split("|");
-      const size = clamp(radius * (members.length > 2 ? 0.85 : 1), 10, radius);
-      const places = cellPositions(members.length, Number(circle), order.indexOf(domain), size);
-      members.forEach((contact, index) => {
-        const [x, y] = places[index];
-        const kind = kindOf(contact.kind);
-        const selected = mode.id === contact.id && mode.name !== "add";
-        const item = svg(
-          "g",
-          {
-            class: "contact" + (selected ? " selected" : ""),
-            role: "button",
-            tabindex: "0",
-            "data-contact-id": contact.id,
-            "data-x": fmt(x),
-            "data-y": fmt(y),
-            "aria-label": contactLabel(contact),
-            "aria-pressed": selected ? "true" : "false",
-            transform: `translate(${fmt(x)} ${fmt(y)})`,
-          },
-          layer
-        );
-        svg("circle", { r: fmt(Math.max(hit, size + 2)), class: "hit" }, item);
-        svg(
-          "circle",
-          { r: fmt(size), class: "marker", stroke: KIND_COLOUR[contact.kind] || "#555555" },
-          item
-        );
-        const icon = svg(
-          "text",
-          { class: "icon", "font-size": fmt(size * 1.05), "dominant-baseline": "central" },
-          item
-        );
-        icon.textContent = kind.icon;
-        const above = Number(circle) === RADII.length - 1 && y > RADII[RADII.length - 1] * 0.55;
-        const label = svg(
-          "text",
-          {
-            class: "label",
-            y: fmt(above ? -size - labelSize * 0.35 : size + labelSize * 0.95),
-            "font-size": fmt(labelSize),
-          },
-          item
-        );
-        label.textContent = shortLabel(contact.label);
-        item.addEventListener("pointerdown", onPointerDown);
-        item.addEventListener("click", onContactClick);
-        item.addEventListener("keydown", onContactKey);
+    for (const place of placed) {
+      const contact = place.item;
+      const selected = mode.id === contact.id && mode.name !== "add";
+      const item = D.drawContact(layer, place, {
+        icon: kindOf(contact.kind).icon,
+        labelSize: labelSize,
+        attributes: {
+          class: "contact" + (selected ? " selected" : ""),
+          role: "button",
+          tabindex: "0",
+          "data-contact-id": contact.id,
+          "data-x": fmt(place.x),
+          "data-y": fmt(place.y),
+          "aria-label": contactLabel(contact),
+          "aria-pressed": selected ? "true" : "false",
+        },
       });
+      item.addEventListener("pointerdown", onPointerDown);
+      item.addEventListener("click", onContactClick);
+      item.addEventListener("keydown", onContactKey);
     }
     // The chosen one on top of its neighbours, so its name can be read.
     const chosen = layer.querySelector(".contact.selected");
@@ -734,17 +528,7 @@
   }
 
   // The ring × sector under a point (the middle counts as ring 1), or null outside.
-  function cellAt(x, y) {
-    const distance = Math.hypot(x, y);
-    const outer = RADII[RADII.length - 1];
-    if (distance > outer + 4 || state.domains.length === 0) return null;
-    let angle = Math.atan2(x, -y);
-    if (angle < 0) angle += 2 * Math.PI;
-    const index = Math.min(state.domains.length - 1, Math.floor(angle / sectorAngle()));
-    let circle = 1;
-    while (circle < RADII.length - 1 && distance > RADII[circle]) circle += 1;
-    return { circle: circle, domain: state.domains[index].domain };
-  }
+  const cellAt = (x, y) => D.cellAt(x, y, state.domains, state.shape || undefined);
 
   function markTarget(cell) {
     for (const old of document.querySelectorAll(".cell.target")) old.classList.remove("target");

@@ -32,6 +32,8 @@
     version: 0,
     scroll: 0,
     backButton: false,
+    shape: null, // the open client's rings and sectors, as drawn (D.shapeFor)
+    obstacles: [], // what the contacts keep clear of (the rings' names)
   };
 
   // ---- small helpers -------------------------------------------------------------------
@@ -473,19 +475,40 @@
     const client = state.client;
     const root = $("circle");
     const px = D.scaleOf(root);
+    // The rings' and sectors' sizes for every frame at once, so they stay put under the slider.
+    const shape = D.shapeFor((client.frames || []).map(frameItems), client.domains || []);
     const drawn = D.drawBackground(root, {
       domains: client.domains || [],
       circles: client.circles || [],
       middle: D.shortLabel(client.name || "", MIDDLE_CHARACTERS),
       middleSize: 11,
       px: px,
+      shape: shape,
     });
+    state.shape = drawn.shape;
+    state.obstacles = drawn.obstacles;
     arrowMarker(drawn.defs, "move-arrow-head");
     svg("g", { id: "ghosts" }, root);
     svg("g", { id: "arrows", "aria-hidden": "true" }, root);
     svg("g", { id: "contacts" }, root);
     svg("g", { id: "labels", "aria-hidden": "true" }, root);
     drawFrame();
+  }
+
+  // Everything that takes a place on a frame: the contacts, where moved ones were, and the
+  // removed ones where they were; so nothing lies on top of anything else.
+  function frameItems(frame) {
+    const current = Array.isArray(frame.contacts) ? frame.contacts : [];
+    const byId = new Map(current.map((c) => [c.id, c]));
+    const items = current.map((c) => Object.assign({}, c, { role: "now" }));
+    for (const before of Array.isArray(frame.moved) ? frame.moved : []) {
+      const now = byId.get(before.id);
+      if (now) items.push(Object.assign({}, now, { circle: before.circle, domain: before.domain, role: "ghost" }));
+    }
+    for (const gone of Array.isArray(frame.removed) ? frame.removed : []) {
+      items.push(Object.assign({}, gone, { role: "removed" }));
+    }
+    return items;
   }
 
   function drawFrame() {
@@ -498,22 +521,20 @@
     const moved = new Map((Array.isArray(frame.moved) ? frame.moved : []).map((m) => [m.id, m]));
     const removed = Array.isArray(frame.removed) ? frame.removed : [];
     const byId = new Map(current.map((c) => [c.id, c]));
-
-    // Everything that takes a place today: the contacts, where moved ones were, and the
-    // removed ones where they were; so nothing lies on top of anything else.
-    const items = current.map((c) => Object.assign({}, c, { role: "now" }));
-    for (const [id, before] of moved) {
-      const now = byId.get(id);
-      if (now) items.push(Object.assign({}, now, { circle: before.circle, domain: before.domain, role: "ghost" }));
-    }
-    for (const gone of removed) items.push(Object.assign({}, gone, { role: "removed" }));
+    const items = frameItems(frame);
 
     const root = $("circle");
     const px = D.scaleOf(root);
     // A little smaller than on the client's page: nothing here is dragged or tapped.
     const radius = clamp(16 / px, 9, 13.5);
     const labelSize = clamp(13 / px, 6.5, 12.5);
-    const placed = D.placeContacts(items, client.domains || [], radius);
+    const placed = D.placeContacts(items, client.domains || [], radius, {
+      shape: state.shape,
+      labelSize: labelSize,
+      obstacles: state.obstacles,
+      smallest: clamp(9 / px, 7, 10),
+      gap: 7, // room for the highlights' rings
+    });
     const ghosts = $("ghosts");
     const arrows = $("arrows");
     const layer = $("contacts");
