@@ -317,7 +317,7 @@
     // Each circle's name inside its ring, along its outer line, on the spoke whose two cells
     // in that ring are the emptiest (at the bottom when all are alike; the top is the
     // domains' names' place, and the family's), upright. The contacts keep clear of them.
-    const circleFont = clamp(11 / px, 6, 10.5);
+    const circleFont = clamp(12 / px, 7.5, 10.5);
     const obstacles = [];
     circles.forEach((circle) => {
       const edge = radii[circle.circle];
