@@ -62,6 +62,26 @@ class WithholdWarningText(logging.Filter):
 WARNINGS_LOGGER = "py.warnings"  # where logging.captureWarnings sends them
 
 
+class WithholdRequestErrors(logging.Filter):
+    """aiohttp logs a request it could not read or handle ("Error handling request") with
+    its exception and stack, and the exception quotes the request: a header over 8 KB shows
+    the Mini App's launch data, with the person's name in it. Kept: that it happened and
+    the exception's type; withheld: its text and the stack (as for every exception)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info is not None:
+            error = record.exc_info[1]
+            kind = type(error).__qualname__ if error is not None else "error"
+            record.msg = "%s while handling an HTTP request (its text is not logged)"
+            record.args = (kind,)
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+# aiohttp's loggers that log a failed request with its exception.
+REQUEST_ERROR_LOGGERS = ("aiohttp.server", "aiohttp.web")
+
+
 class _BuddyBotHandler(logging.StreamHandler):  # type: ignore[type-arg]
     """Marks the handler this module installs, so configuring twice replaces it."""
 
@@ -80,5 +100,9 @@ def configure(level: int, secrets: list[str] | None = None) -> None:
     warnings_log = logging.getLogger(WARNINGS_LOGGER)
     if not any(isinstance(f, WithholdWarningText) for f in warnings_log.filters):
         warnings_log.addFilter(WithholdWarningText())
+    for name in REQUEST_ERROR_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, WithholdRequestErrors) for f in logger.filters):
+            logger.addFilter(WithholdRequestErrors())
     for name, floor in THIRD_PARTY_FLOOR.items():
         logging.getLogger(name).setLevel(max(level, floor))

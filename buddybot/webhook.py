@@ -23,6 +23,7 @@ from buddybot.webapp.server import MiniApp
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
+MAX_HEADER_BYTES = 32 * 1024
 # How long a shutdown waits for updates that are being processed.
 SHUTDOWN_GRACE_SECONDS = 30.0
 
@@ -54,7 +55,14 @@ class WebhookServer:
         app.router.add_get("/healthz", self._health)
         if mini_app is not None:
             mini_app.add_to(app)
-        self._runner = web.AppRunner(app, shutdown_timeout=SHUTDOWN_GRACE_SECONDS, access_log=None)
+        self._runner = web.AppRunner(
+            app,
+            shutdown_timeout=SHUTDOWN_GRACE_SECONDS,
+            access_log=None,
+            # Room for the Mini App's launch data in a header, so launch data too long to be
+            # Telegram's is refused by the app (in JSON), not by aiohttp (8 KB by default).
+            max_field_size=MAX_HEADER_BYTES,
+        )
 
     async def start(self) -> None:
         """Start listening."""
