@@ -8,6 +8,7 @@ are a status and a kind sentence, never a traceback; the log names the kind of e
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from buddybot.webapp.launch import Launch, LaunchCheck, UntrustedLaunchError
 
 log = logging.getLogger(__name__)
 _E = TypeVar("_E", bound=StrEnum)
+MAX_ID = 2**31 - 1  # the id columns are INTEGER
 
 STATIC = Path(__file__).parent / "static"
 PAGES = {"/app/circle": "circle.html", "/app/dashboard": "dashboard.html"}
@@ -79,16 +81,18 @@ class Call:
         return ApiError(400, "bad_request", self.tr("webapp.error.bad_request"))
 
     def number(self, name: str) -> int:
-        """A whole number from the body; 400 for anything else (a bool is not one)."""
+        """A whole number from the body that a record's id can be; 400 for anything else
+        (a bool is not one; the id columns are 32-bit: PostgreSQL's INTEGER)."""
         value = self.body.get(name)
-        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < 2**63:
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_ID:
             raise self.bad_request()
         return value
 
     def text(self, name: str) -> str:
-        """A string from the body; 400 for anything else."""
+        """A string from the body (the body's size is limited already); 400 for anything
+        else. How long it may be is the service's rule, answered kindly."""
         value = self.body.get(name)
-        if not isinstance(value, str) or len(value) > 1000:
+        if not isinstance(value, str):
             raise self.bad_request()
         return value
 
@@ -128,7 +132,16 @@ class MiniApp:
     async def _headers(
         self, request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
     ) -> web.StreamResponse:
-        response = await handler(request)
+        """The security headers on the Mini App's answers; aiohttp's own errors under
+        /api (not found, wrong method) in JSON, as every other API answer."""
+        try:
+            response = await handler(request)
+        except web.HTTPException as answer:
+            if not request.path.startswith("/api") or answer.status < 400:
+                raise
+            # Not found, wrong method: said in JSON too, as every API answer is.
+            tr = self._runtime.translator_for(people.UNKNOWN, _browser_language(request))
+            response = _error(answer.status, "bad_request", tr("webapp.error.bad_request"))
         if request.path.startswith(("/app", "/api")):
             response.headers["Content-Security-Policy"] = self._csp
             response.headers["X-Content-Type-Options"] = "nosniff"
@@ -146,27 +159,33 @@ class MiniApp:
         )
 
     async def _api(self, request: web.Request) -> web.Response:
+        runtime = self._runtime
+        # Whom to speak to, as far as known: the browser's language until the launch data
+        # says who it is (Telegram's app sets the browser's language to its own).
+        tr = runtime.translator_for(people.UNKNOWN, _browser_language(request))
         try:
-            answer = await self._endpoints[request.path](await self._call(request))
+            launch = await self._launch(request, tr)
+            async with runtime.database.transaction() as session:
+                person = await people.identify(session, launch.telegram_user_id)
+            tr = runtime.translator_for(person, launch.language_code)
+            body = await _body(request, tr)
+            call = Call(runtime, self._bot, launch, person, tr, body)
+            answer = await self._endpoints[request.path](call)
         except ApiError as error:
-            return web.json_response(
-                {"error": error.code, "message": error.message}, status=error.status
-            )
+            return _error(error.status, error.code, error.message)
         except Exception as error:
             # One line, the kind of error only: its text may hold what a person typed.
             log.error("Mini App call %s failed: %s", request.path, type(error).__qualname__)
-            tr = self._runtime.translator_in(None)
-            return web.json_response(
-                {"error": "server", "message": tr("webapp.error.server")}, status=500
-            )
+            return _error(500, "server", tr("webapp.error.server"))
         return web.json_response(answer)
 
-    async def _call(self, request: web.Request) -> Call:
-        header = request.headers.get("Authorization", "")
-        scheme, _, init_data = header.partition(" ")
+    async def _launch(self, request: web.Request, tr: Translator) -> Launch:
+        """The launch data of the Authorization header (``tma <initData>``); 401 and an
+        audit line (ids only: there is no one to name) when it cannot be trusted."""
+        scheme, _, init_data = request.headers.get("Authorization", "").partition(" ")
         runtime = self._runtime
         try:
-            launch = self._check.check(init_data if scheme == "tma" else "", runtime.clock())
+            return self._check.check(init_data if scheme == "tma" else "", runtime.clock())
         except UntrustedLaunchError as refused:
             async with runtime.database.transaction() as session:
                 await audit.add_audit_entry(
@@ -175,19 +194,27 @@ class MiniApp:
                     action="refused.webapp.launch",
                     detail={"reason": refused.reason.value},
                 )
-            # Nobody known to speak to: the browser's language (Telegram's app sets it).
-            tr = runtime.translator_for(people.UNKNOWN, _browser_language(request))
             raise ApiError(401, "unauthorised", tr("webapp.error.unauthorised")) from None
-        async with runtime.database.transaction() as session:
-            person = await people.identify(session, launch.telegram_user_id)
-        tr = runtime.translator_for(person, launch.language_code)
-        try:
-            body = await request.json()
-        except ValueError:
-            body = None
-        if not isinstance(body, dict):
-            raise ApiError(400, "bad_request", tr("webapp.error.bad_request"))
-        return Call(runtime, self._bot, launch, person, tr, body)
+
+
+def _error(status: int, code: str, message: str) -> web.Response:
+    return web.json_response({"error": code, "message": message}, status=status)
+
+
+async def _body(request: web.Request, tr: Translator) -> dict[str, Any]:
+    """The JSON object in the body; 413 when it is over the server's limit, 400 for
+    anything but a JSON object (whatever charset the request claims: JSON is UTF-8)."""
+    try:
+        raw = await request.read()
+    except web.HTTPRequestEntityTooLarge:
+        raise ApiError(413, "too_large", tr("webapp.error.bad_request")) from None
+    try:
+        body = json.loads(raw)
+    except (ValueError, RecursionError):
+        body = None
+    if not isinstance(body, dict):
+        raise ApiError(400, "bad_request", tr("webapp.error.bad_request"))
+    return body
 
 
 def _browser_language(request: web.Request) -> str | None:
