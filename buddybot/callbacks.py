@@ -10,8 +10,9 @@ from dataclasses import dataclass
 
 MAX_BYTES = 64
 SEPARATOR = ":"
-# Ids and numbers in callback data stay well inside a 64-bit database integer.
-MAX_DIGITS = 18
+# Ids and numbers in callback data fit the id columns, which are 32-bit (PostgreSQL's
+# INTEGER): every number of 9 digits does; a longer one would fail in the database driver.
+MAX_DIGITS = 9
 
 
 @dataclass(frozen=True)

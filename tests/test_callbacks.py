@@ -32,7 +32,8 @@ def test_malformed_or_forged_data_is_refused(forged: str | None) -> None:
 def test_the_longest_number_allowed_still_fits_a_database_integer() -> None:
     parsed = callbacks.decode("ci:" + "9" * callbacks.MAX_DIGITS + ":start")
     assert parsed is not None
-    assert int(parsed.parts[0]) < 2**63
+    assert int(parsed.parts[0]) < 2**31  # the id columns are INTEGER on PostgreSQL
+    assert callbacks.decode("ci:" + "9" * (callbacks.MAX_DIGITS + 1) + ":start") is None
 
 
 def test_every_feature_has_its_own_prefix() -> None:
