@@ -146,6 +146,7 @@ async def add(
         editing = await _own(session, telegram_user_id)
         if editing is None:
             return None
+        await stored.lock_map(session, editing.client_id)  # two screens at once take turns
         current = await contacts.current_map(session, editing.client_id)
         there = same_label(cleaned, current)
         if there is not None and not anyway:

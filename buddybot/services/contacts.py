@@ -123,6 +123,7 @@ async def add_contact(
     """Put a contact on the map (``contact.contact_id`` is ignored). Someone who was taken off
     the map earlier under the same name comes back as the same contact, so comparing dates
     shows them moved rather than gone and new. Raises NetworkFullError at MAX_CONTACTS."""
+    await stored.lock_map(session, client_id)
     if await stored.count_current(session, client_id) >= MAX_CONTACTS:
         raise NetworkFullError
     record = await _removed_with_label(session, client_id, contact.label)

@@ -107,6 +107,15 @@ async def current_records(session: AsyncSession, client_id: int) -> Sequence[mod
     return records.all()
 
 
+async def lock_map(session: AsyncSession, client_id: int) -> None:
+    """Hold the client's row until the transaction ends, so two changes of one map (two
+    screens at once) take turns: the count and the names they check stay true. PostgreSQL
+    only; SQLite lets one transaction write at a time anyway."""
+    await session.execute(
+        select(models.Participant.id).where(models.Participant.id == client_id).with_for_update()
+    )
+
+
 async def count_current(session: AsyncSession, client_id: int) -> int:
     """How many contacts the client's map holds now."""
     count = await session.scalar(
