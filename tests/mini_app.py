@@ -7,13 +7,16 @@ from datetime import timedelta
 from typing import Any
 
 import aiohttp
+from sqlalchemy import select
 
 from buddybot.clock import ManualClock
 from buddybot.runner import BotProcess
 from buddybot.sandbox import SandboxUser, TelegramSandbox
+from buddybot.storage.models import AuditLog, ContactChange
 from tests.journeys import joined_client
 
 WEEK = timedelta(days=7)
+MAMA = {"label": "Mama", "kind": "person", "circle": 3, "domain": "family"}
 
 
 def base_url(bot: BotProcess) -> str:
@@ -59,3 +62,29 @@ async def amira_over_two_weeks(
     clock.advance(WEEK)
     await change("/api/circle/remove", {"contact": jan_id})
     return els, amira
+
+
+async def amira_with_mama(
+    bot: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
+) -> tuple[SandboxUser, SandboxUser, int]:
+    """Els and Amira, who put Mama on her circle through the Mini App; Mama's id."""
+    els, amira = await joined_client(bot, sandbox)
+    status, added = await call(bot, "/api/circle/add", amira.launch_data(clock.now), MAMA)
+    assert status == 200, added
+    assert added["said"] == "Mama is now in your circle, at Further away."
+    (mama,) = added["contacts"]
+    return els, amira, int(mama["id"])
+
+
+async def history(bot: BotProcess) -> list[str]:
+    """Every change of every circle, oldest first (the history the chat keeps too)."""
+    assert bot.database is not None
+    async with bot.database.transaction() as session:
+        return list(await session.scalars(select(ContactChange.change).order_by(ContactChange.id)))
+
+
+async def audit_lines(bot: BotProcess, action: str) -> list[AuditLog]:
+    """The audit log's lines of one action."""
+    assert bot.database is not None
+    async with bot.database.transaction() as session:
+        return list(await session.scalars(select(AuditLog).where(AuditLog.action == action)))

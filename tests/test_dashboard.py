@@ -4,20 +4,11 @@ while their consent stands. On SQLite, and on PostgreSQL when configured."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from buddybot.clock import ManualClock
 from buddybot.runner import BotProcess
 from buddybot.sandbox import TelegramSandbox
-from buddybot.storage.models import AuditLog
 from tests.journeys import invite, professional_elsewhere
-from tests.mini_app import amira_over_two_weeks, call
-
-
-async def _written(bot: BotProcess, action: str) -> int:
-    assert bot.database is not None
-    async with bot.database.transaction() as session:
-        return len(list(await session.scalars(select(AuditLog).where(AuditLog.action == action))))
+from tests.mini_app import amira_over_two_weeks, audit_lines, call
 
 
 async def test_the_caseload_and_one_client_through_time(
@@ -120,10 +111,10 @@ async def test_no_one_else_reaches_the_dashboard(
             assert (status, refused["error"]) == (403, "forbidden"), (person.first_name, path)
     status, jefs = await call(bot, "/api/dashboard", jef.launch_data(clock.now))
     assert (status, jefs["clients"]) == (200, [])
-    assert await _written(bot, "refused.webapp.client") == 3
-    assert await _written(bot, "refused.client.report") == 3
-    assert await _written(bot, "refused.webapp.dashboard") == 2
-    assert await _written(bot, "refused.export") == 2
+    assert len(await audit_lines(bot, "refused.webapp.client")) == 3
+    assert len(await audit_lines(bot, "refused.client.report")) == 3
+    assert len(await audit_lines(bot, "refused.webapp.dashboard")) == 2
+    assert len(await audit_lines(bot, "refused.export")) == 2
 
     # Amira stops: Els keeps her on the list, but no longer sees her data.
     stop = await amira.ask("/stop")
@@ -136,7 +127,7 @@ async def test_no_one_else_reaches_the_dashboard(
     ]
     status, _ = await call(bot, "/api/dashboard/client", as_els, {"client": amira_id})
     assert status == 403
-    assert await _written(bot, "refused.webapp.client") == 4
+    assert len(await audit_lines(bot, "refused.webapp.client")) == 4
 
 
 async def test_a_change_made_by_touch_reaches_the_professionals_digest(

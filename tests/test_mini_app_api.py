@@ -12,37 +12,18 @@ from sqlalchemy import select
 
 from buddybot.clock import ManualClock
 from buddybot.runner import BotProcess
-from buddybot.sandbox import SandboxUser, TelegramSandbox
+from buddybot.sandbox import TelegramSandbox
 from buddybot.sandbox.webapps import launch_data
-from buddybot.storage.models import AuditLog, ContactChange
+from buddybot.storage.models import ContactChange
 from tests.journeys import invite, join, joined_client
-from tests.mini_app import base_url, call
-
-MAMA = {"label": "Mama", "kind": "person", "circle": 3, "domain": "family"}
-
-
-async def _refusals(bot: BotProcess, action: str) -> list[AuditLog]:
-    assert bot.database is not None
-    async with bot.database.transaction() as session:
-        return list(await session.scalars(select(AuditLog).where(AuditLog.action == action)))
-
-
-async def _amira_with_mama(
-    bot: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
-) -> tuple[SandboxUser, SandboxUser, int]:
-    els, amira = await joined_client(bot, sandbox)
-    status, added = await call(bot, "/api/circle/add", amira.launch_data(clock.now), MAMA)
-    assert status == 200, added
-    assert added["said"] == "Mama is now in your circle, at Further away."
-    (mama,) = added["contacts"]
-    return els, amira, int(mama["id"])
+from tests.mini_app import MAMA, amira_with_mama, audit_lines, base_url, call
 
 
 async def test_the_client_sees_and_changes_her_own_circle(
     mini_app_bot: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
 ) -> None:
     bot = mini_app_bot
-    _, amira, mama = await _amira_with_mama(bot, sandbox, clock)
+    _, amira, mama = await amira_with_mama(bot, sandbox, clock)
     signed = amira.launch_data(clock.now)
 
     status, state = await call(bot, "/api/circle", signed)
@@ -76,7 +57,7 @@ async def test_bad_input_gets_a_kind_answer_and_changes_nothing(
     mini_app_bot: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
 ) -> None:
     bot = mini_app_bot
-    _, amira, mama = await _amira_with_mama(bot, sandbox, clock)
+    _, amira, mama = await amira_with_mama(bot, sandbox, clock)
     signed = amira.launch_data(clock.now)
 
     status, taken = await call(bot, "/api/circle/add", signed, {**MAMA, "label": " mama "})
@@ -121,7 +102,7 @@ async def test_forged_expired_and_missing_launch_data_is_refused_and_written(
     mini_app_bot: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
 ) -> None:
     bot = mini_app_bot
-    _, amira, mama = await _amira_with_mama(bot, sandbox, clock)
+    _, amira, mama = await amira_with_mama(bot, sandbox, clock)
     signed = amira.launch_data(clock.now)
     other_bot = launch_data("42:another-bots-token", amira.user, clock.now)
     someone_else = _forged(signed, user='{"id":1,"first_name":"Els"}')
@@ -150,7 +131,7 @@ async def test_forged_expired_and_missing_launch_data_is_refused_and_written(
     still = amira.launch_data(clock.now - timedelta(minutes=59))
     assert (await call(bot, "/api/circle", still))[0] == 200
 
-    written = await _refusals(bot, "refused.webapp.launch")
+    written = await audit_lines(bot, "refused.webapp.launch")
     reasons = [line.detail["reason"] if line.detail else None for line in written]
     assert reasons == ["forged"] * 5 + ["expired"] * 2 + ["missing"] * 2
     assert {line.actor_kind for line in written} == {"unknown"}
@@ -163,7 +144,7 @@ async def test_other_people_reach_no_ones_circle(
     """Launch data is the caller's own: Noor's reaches only Noor's circle; Els, a buddy or
     a stranger reach none; a client who said /stop no longer reaches hers."""
     bot = mini_app_bot
-    els, amira, mama = await _amira_with_mama(bot, sandbox, clock)
+    els, amira, mama = await amira_with_mama(bot, sandbox, clock)
     noor = sandbox.user("Noor", language_code="en")
     await join(noor, await invite(els, "👤 Een cliënt", "Noor"), "English", "✅ I'll take part")
     as_noor = noor.launch_data(clock.now)
@@ -177,14 +158,14 @@ async def test_other_people_reach_no_ones_circle(
     ):
         status, refused = await call(bot, path, as_noor, body)
         assert (status, refused["error"]) == (403, "forbidden"), path
-    assert len(await _refusals(bot, "refused.webapp.circle.contact")) == 3
+    assert len(await audit_lines(bot, "refused.webapp.circle.contact")) == 3
 
     stranger = sandbox.user("Wim", language_code="nl")
     for person in (els, stranger):
         status, refused = await call(bot, "/api/circle", person.launch_data(clock.now))
         assert (status, refused["error"]) == (403, "forbidden")
     assert refused["message"].startswith("Dit kan je hier niet bekijken.")
-    assert len(await _refusals(bot, "refused.webapp.circle")) == 2
+    assert len(await audit_lines(bot, "refused.webapp.circle")) == 2
 
     stop = await amira.ask("/stop")
     await amira.press(stop, "Yes, I'll stop")

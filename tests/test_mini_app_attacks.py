@@ -23,18 +23,14 @@ from buddybot.services import circle as circle_service
 from buddybot.services import organisations
 from buddybot.storage import people as stored_people
 from buddybot.storage.models import (
-    AuditLog,
     Checkin,
     CheckinStatus,
     Contact,
-    ContactChange,
     ContactEvent,
     Mood,
 )
-from tests.journeys import buddy_for, client_page, invite, joined_client, professional_joins
-from tests.mini_app import base_url, call
-
-MAMA = {"label": "Mama", "kind": "person", "circle": 3, "domain": "family"}
+from tests.journeys import buddy_for, client_page, invite, professional_joins
+from tests.mini_app import MAMA, amira_with_mama, audit_lines, base_url, call, history
 
 
 class _Lines(logging.Handler):
@@ -84,27 +80,6 @@ async def _raw(
         return response.status, await response.text(), response.content_type
 
 
-async def _amira_with_mama(
-    bot: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
-) -> tuple[SandboxUser, SandboxUser, int]:
-    els, amira = await joined_client(bot, sandbox)
-    status, added = await call(bot, "/api/circle/add", amira.launch_data(clock.now), MAMA)
-    assert status == 200, added
-    return els, amira, int(added["contacts"][0]["id"])
-
-
-async def _history(bot: BotProcess) -> list[str]:
-    assert bot.database is not None
-    async with bot.database.transaction() as session:
-        return list(await session.scalars(select(ContactChange.change).order_by(ContactChange.id)))
-
-
-async def _audit(bot: BotProcess, action: str) -> list[AuditLog]:
-    assert bot.database is not None
-    async with bot.database.transaction() as session:
-        return list(await session.scalars(select(AuditLog).where(AuditLog.action == action)))
-
-
 async def _participant_id(bot: BotProcess, person: SandboxUser) -> int:
     assert bot.database is not None
     async with bot.database.transaction() as session:
@@ -136,7 +111,7 @@ async def test_edited_launch_data_is_refused_and_written(
     """A second ``user`` field, a ``signature`` field added, a user id changed inside the
     signed JSON, another scheme: 401, an audit line each, and nothing changes."""
     bot = mini_app_bot
-    _, amira, mama = await _amira_with_mama(bot, sandbox, clock)
+    _, amira, mama = await amira_with_mama(bot, sandbox, clock)
     signed = amira.launch_data(clock.now)
     fields = parse_qsl(signed)
     user = dict(fields)["user"]
@@ -156,9 +131,9 @@ async def test_edited_launch_data_is_refused_and_written(
             bot, "POST", "/api/circle/remove", None, b'{"contact": 1}', {"Authorization": header}
         )
         assert status == 401, header[:20]
-    written = await _audit(bot, "refused.webapp.launch")
+    written = await audit_lines(bot, "refused.webapp.launch")
     assert len(written) == len(attempts) + 3
-    assert await _history(bot) == ["added"]
+    assert await history(bot) == ["added"]
 
 
 # ------------------------------------------------------------------ who reaches what
@@ -168,7 +143,7 @@ async def test_a_buddy_and_a_coordinator_reach_no_circle_and_no_caseload(
     mini_app_bot: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
 ) -> None:
     bot = mini_app_bot
-    els, amira, _ = await _amira_with_mama(bot, sandbox, clock)
+    els, amira, _ = await amira_with_mama(bot, sandbox, clock)
     bram = await buddy_for(sandbox, els, amira)
     cora = await _professional_of_kring_gent(bot, sandbox, "Cora", coordinator=True)
     amira_id = await _participant_id(bot, amira)
@@ -189,10 +164,10 @@ async def test_a_buddy_and_a_coordinator_reach_no_circle_and_no_caseload(
     for path in ("/api/dashboard/client", "/api/dashboard/report"):
         status, _ = await call(bot, path, els.launch_data(clock.now), {"client": bram_id})
         assert status == 403, path
-    assert len(await _audit(bot, "refused.webapp.circle")) == 4
-    assert len(await _audit(bot, "refused.webapp.dashboard")) == 2
-    assert len(await _audit(bot, "refused.webapp.client")) == 3
-    assert await _history(bot) == ["added"]
+    assert len(await audit_lines(bot, "refused.webapp.circle")) == 4
+    assert len(await audit_lines(bot, "refused.webapp.dashboard")) == 2
+    assert len(await audit_lines(bot, "refused.webapp.client")) == 3
+    assert await history(bot) == ["added"]
 
 
 async def test_a_client_handed_over_to_a_colleague(
@@ -201,7 +176,7 @@ async def test_a_client_handed_over_to_a_colleague(
     """Els leaves and her caseload goes to Piet: Els's launch data reaches nothing any
     more, Piet opens Amira."""
     bot = mini_app_bot
-    els, amira, _ = await _amira_with_mama(bot, sandbox, clock)
+    els, amira, _ = await amira_with_mama(bot, sandbox, clock)
     piet = await _professional_of_kring_gent(bot, sandbox, "Piet")
     amira_id = await _participant_id(bot, amira)
     assert bot.database is not None
@@ -237,14 +212,14 @@ async def test_a_client_who_has_not_agreed_yet_reaches_no_circle(
     for path, body in (("/api/circle", {}), ("/api/circle/add", MAMA)):
         status, refused = await call(bot, path, noor.launch_data(clock.now), body)
         assert (status, refused["error"]) == (403, "forbidden"), path
-    assert await _history(bot) == []
+    assert await history(bot) == []
 
 
 async def test_a_client_who_stopped_changes_nothing(
     mini_app_bot: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
 ) -> None:
     bot = mini_app_bot
-    _, amira, mama = await _amira_with_mama(bot, sandbox, clock)
+    _, amira, mama = await amira_with_mama(bot, sandbox, clock)
     stop = await amira.ask("/stop")
     await amira.press(stop, "Yes, I'll stop")
     await amira.wait_for_edit(stop, 0)
@@ -257,7 +232,7 @@ async def test_a_client_who_stopped_changes_nothing(
     ):
         status, refused = await call(bot, path, signed, body)
         assert (status, refused["error"]) == (403, "forbidden"), path
-    assert await _history(bot) == ["added"]
+    assert await history(bot) == ["added"]
 
 
 # ------------------------------------------------------------------ the circle's rules
@@ -267,7 +242,7 @@ async def test_a_removed_contact_cannot_be_moved_or_renamed(
     mini_app_bot: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
 ) -> None:
     bot = mini_app_bot
-    _, amira, mama = await _amira_with_mama(bot, sandbox, clock)
+    _, amira, mama = await amira_with_mama(bot, sandbox, clock)
     signed = amira.launch_data(clock.now)
     assert (await call(bot, "/api/circle/remove", signed, {"contact": mama}))[0] == 200
     for path, body in (
@@ -277,7 +252,7 @@ async def test_a_removed_contact_cannot_be_moved_or_renamed(
         status, gone = await call(bot, path, signed, body)
         assert (status, gone["error"]) == (409, "gone"), path
         assert "Mama" in gone["message"]
-    assert await _history(bot) == ["added", "removed"]
+    assert await history(bot) == ["added", "removed"]
 
 
 async def test_the_limit_of_contacts_holds_in_the_mini_app(
@@ -286,7 +261,7 @@ async def test_the_limit_of_contacts_holds_in_the_mini_app(
     """At 100 contacts a new one, and one taken off earlier coming back, are refused
     kindly; nothing changes."""
     bot = mini_app_bot
-    _, amira, mama = await _amira_with_mama(bot, sandbox, clock)
+    _, amira, mama = await amira_with_mama(bot, sandbox, clock)
     signed = amira.launch_data(clock.now)
     assert (await call(bot, "/api/circle/remove", signed, {"contact": mama}))[0] == 200
     for number in range(MAX_CONTACTS):
@@ -299,7 +274,7 @@ async def test_the_limit_of_contacts_holds_in_the_mini_app(
         assert "100" in full["message"]
     status, state = await call(bot, "/api/circle", signed)
     assert len(state["contacts"]) == MAX_CONTACTS
-    assert len(await _history(bot)) == 2 + MAX_CONTACTS
+    assert len(await history(bot)) == 2 + MAX_CONTACTS
 
 
 async def test_two_adds_at_once_at_the_limit_make_no_101st_contact(
@@ -309,7 +284,7 @@ async def test_two_adds_at_once_at_the_limit_make_no_101st_contact(
     refused. (On PostgreSQL, where transactions are not queued one at a time, the count
     and the insert of each add can interleave.)"""
     bot = mini_app_bot
-    _, amira, _ = await _amira_with_mama(bot, sandbox, clock)
+    _, amira, _ = await amira_with_mama(bot, sandbox, clock)
     signed = amira.launch_data(clock.now)
     for number in range(MAX_CONTACTS - 2):
         status, _ = await call(bot, "/api/circle/add", signed, {**MAMA, "label": f"F{number}"})
@@ -330,7 +305,7 @@ async def test_two_moves_at_once_both_land_in_the_history(
     mini_app_bot: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
 ) -> None:
     bot = mini_app_bot
-    _, amira, mama = await _amira_with_mama(bot, sandbox, clock)
+    _, amira, mama = await amira_with_mama(bot, sandbox, clock)
     signed = amira.launch_data(clock.now)
     answers = await asyncio.gather(
         call(bot, "/api/circle/move", signed, {"contact": mama, "circle": 1, "domain": "family"}),
@@ -340,7 +315,7 @@ async def test_two_moves_at_once_both_land_in_the_history(
     _, state = await call(bot, "/api/circle", signed)
     (now,) = state["contacts"]
     assert (now["circle"], now["domain"]) in ((1, "family"), (2, "work"))
-    assert len(await _history(bot)) == 3
+    assert len(await history(bot)) == 3
 
 
 async def test_names_are_cleaned_kept_literal_and_stay_out_of_the_log(
@@ -349,7 +324,7 @@ async def test_names_are_cleaned_kept_literal_and_stay_out_of_the_log(
     """Direction marks and control characters go (as from a typed name), HTML stays text,
     a name of only invisible characters is refused kindly; none of it reaches the log."""
     bot = mini_app_bot
-    _, amira, mama = await _amira_with_mama(bot, sandbox, clock)
+    _, amira, mama = await amira_with_mama(bot, sandbox, clock)
     signed = amira.launch_data(clock.now)
     body = {**MAMA, "label": "\u202eZuzanna\u200f\x00<img src=x>"}
     status, added = await call(bot, "/api/circle/add", signed, body)
@@ -366,7 +341,7 @@ async def test_names_are_cleaned_kept_literal_and_stay_out_of_the_log(
     )
     assert status == 200
     assert "Oma Wilhelmina" in renamed["said"]
-    assert await _history(bot) == ["added", "added", "added", "relabelled"]
+    assert await history(bot) == ["added", "added", "added", "relabelled"]
     for personal in ("Zuzanna", "Wilhelmina", "Mama"):
         assert personal not in log_lines.text
 
@@ -375,7 +350,7 @@ async def test_fields_of_the_wrong_type_are_refused(
     mini_app_bot: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
 ) -> None:
     bot = mini_app_bot
-    _, amira, _ = await _amira_with_mama(bot, sandbox, clock)
+    _, amira, _ = await amira_with_mama(bot, sandbox, clock)
     signed = amira.launch_data(clock.now)
     for body in (
         {**MAMA, "label": 12},
@@ -397,7 +372,7 @@ async def test_fields_of_the_wrong_type_are_refused(
     for contact in (-1, 2**63, None):
         status, _ = await call(bot, "/api/circle/remove", signed, {"contact": contact})
         assert status == 400, contact
-    assert await _history(bot) == ["added"]
+    assert await history(bot) == ["added"]
 
 
 async def test_ids_beyond_any_record_are_refused_not_a_server_error(
@@ -406,7 +381,7 @@ async def test_ids_beyond_any_record_are_refused_not_a_server_error(
     """The id columns are INTEGER on PostgreSQL: an id that fits is looked up (none there:
     refused and written), a bigger one is a body no page sends (400); never a 500."""
     bot = mini_app_bot
-    els, amira, _ = await _amira_with_mama(bot, sandbox, clock)
+    els, amira, _ = await amira_with_mama(bot, sandbox, clock)
     for big, expected in ((2**31 - 1, 403), (2**31, 400), (2**40, 400), (2**63 - 1, 400)):
         move = {"contact": big, "circle": 1, "domain": "family"}
         status, _ = await call(bot, "/api/circle/move", amira.launch_data(clock.now), move)
@@ -443,7 +418,7 @@ async def test_weeks_without_an_answer_are_gaps_and_answered_weeks_count_zero(
     answered, the week before that answered with no one met and mood 2, before that
     nothing: the charts show 2/4, a gap, 0/2, a gap."""
     bot = mini_app_bot
-    els, amira, mama = await _amira_with_mama(bot, sandbox, clock)
+    els, amira, mama = await amira_with_mama(bot, sandbox, clock)
     as_els = els.launch_data(clock.now)
     weeks = [
         datetime.fromisoformat(w).date()
@@ -503,7 +478,7 @@ async def test_a_body_over_the_size_limit_gets_413_not_a_server_error(
     """Before the fix found by review: a body over 1 MB answers 500 "server" and logs an ERROR
     (HTTPRequestEntityTooLarge); right: 413 (or 400) with a kind message, no error line."""
     bot = mini_app_bot
-    _, amira, _ = await _amira_with_mama(bot, sandbox, clock)
+    _, amira, _ = await amira_with_mama(bot, sandbox, clock)
     huge = b'{"label": "' + b"x" * (2 * 1024 * 1024) + b'"}'
     status, text, kind = await _raw(bot, "POST", "/api/circle", amira.launch_data(clock.now), huge)
     assert (status, kind) in ((413, "application/json"), (400, "application/json")), text
@@ -517,7 +492,7 @@ async def test_an_oversized_launch_header_leaves_no_name_and_no_traceback_in_the
     launch data too long to be Telegram's, and aiohttp's own error (for a header past the
     server's limit) is logged without its text, which would quote the launch data."""
     bot = mini_app_bot
-    _, amira, mama = await _amira_with_mama(bot, sandbox, clock)
+    _, amira, mama = await amira_with_mama(bot, sandbox, clock)
     signed = amira.launch_data(clock.now)
     status, text, kind = await _raw(
         bot,
@@ -541,7 +516,7 @@ async def test_an_unknown_charset_changes_nothing(
     """A body is read as JSON, which is UTF-8 (RFC 8259, 8.1), whatever charset the request
     claims: "charset=nonsense" once ended in a 500 and an ERROR line."""
     bot = mini_app_bot
-    _, amira, _ = await _amira_with_mama(bot, sandbox, clock)
+    _, amira, _ = await amira_with_mama(bot, sandbox, clock)
     status, text, _ = await _raw(
         bot,
         "POST",
@@ -560,7 +535,7 @@ async def test_deeply_nested_json_is_a_bad_request(
     """Before the fix found by review: a body of 100,000 "[" answers 500 and logs an ERROR
     (RecursionError in the JSON parser); right: 400 bad_request, no error line."""
     bot = mini_app_bot
-    _, amira, _ = await _amira_with_mama(bot, sandbox, clock)
+    _, amira, _ = await amira_with_mama(bot, sandbox, clock)
     status, text, _ = await _raw(
         bot, "POST", "/api/circle", amira.launch_data(clock.now), b"[" * 100_000
     )
@@ -578,7 +553,7 @@ async def test_the_server_error_message_is_in_the_persons_language(
     """Something unexpected: a 500 in Amira's language (it was always the bot's default),
     and one line in the log with the kind of error only."""
     bot = mini_app_bot
-    _, amira, _ = await _amira_with_mama(bot, sandbox, clock)
+    _, amira, _ = await amira_with_mama(bot, sandbox, clock)
 
     async def broken(*_: object) -> None:
         raise RuntimeError("Amira's secret")
@@ -599,7 +574,7 @@ async def test_a_name_of_thousands_of_characters_is_refused_as_a_bad_name(
     name may be; right: 422 bad_label for any string too long (docs: 400 only for a missing
     field or wrong type)."""
     bot = mini_app_bot
-    _, amira, mama = await _amira_with_mama(bot, sandbox, clock)
+    _, amira, mama = await amira_with_mama(bot, sandbox, clock)
     signed = amira.launch_data(clock.now)
     for path, body in (
         ("/api/circle/add", {**MAMA, "label": "Jan " * 2500}),
@@ -616,7 +591,7 @@ async def test_every_answer_under_api_is_json(
     text/plain ("405: Method Not Allowed", "404: Not Found"); right: JSON {"error",
     "message"} as docs/webapp.md says of every answer."""
     bot = mini_app_bot
-    _, amira, _ = await _amira_with_mama(bot, sandbox, clock)
+    _, amira, _ = await amira_with_mama(bot, sandbox, clock)
     signed = amira.launch_data(clock.now)
     for method, path in (("GET", "/api/circle"), ("PUT", "/api/circle"), ("POST", "/api/x")):
         status, text, kind = await _raw(bot, method, path, signed, b"{}")
@@ -632,15 +607,15 @@ async def test_opening_a_client_in_the_dashboard_is_written_as_a_view(
     "client.viewed" (and the digest "digest.client_viewed"); right: the same audit line (ids
     only)."""
     bot = mini_app_bot
-    els, amira, _ = await _amira_with_mama(bot, sandbox, clock)
+    els, amira, _ = await amira_with_mama(bot, sandbox, clock)
     amira_id = await _participant_id(bot, amira)
     await client_page(els, "Amira")
-    in_chat = len(await _audit(bot, "client.viewed"))
+    in_chat = len(await audit_lines(bot, "client.viewed"))
     assert in_chat == 1
     status, _ = await call(
         bot, "/api/dashboard/client", els.launch_data(clock.now), {"client": amira_id}
     )
     assert status == 200
-    viewed = await _audit(bot, "client.viewed")
+    viewed = await audit_lines(bot, "client.viewed")
     assert len(viewed) == in_chat + 1
     assert viewed[-1].subject_id == amira_id

@@ -17,7 +17,7 @@ from buddybot.sandbox import ChatMessage, SandboxUser, TelegramSandbox
 from buddybot.storage.models import ContactChange
 from tests.browser import chromium_page, problems
 from tests.journeys import add_contact, joined_client
-from tests.mini_app import amira_over_two_weeks
+from tests.mini_app import amira_over_two_weeks, history
 
 if TYPE_CHECKING:
     from playwright.async_api import Locator, Page
@@ -50,7 +50,7 @@ async def _network(amira: SandboxUser) -> tuple[bytes, str, ChatMessage]:
     return picture.photo.data, listing.content, listing
 
 
-async def _amira_with_mama(bot: BotProcess, sandbox: TelegramSandbox) -> SandboxUser:
+async def _mama_added_in_the_chat(bot: BotProcess, sandbox: TelegramSandbox) -> SandboxUser:
     _, amira = await joined_client(bot, sandbox)
     amira.catch_up()
     listing = await amira.ask("/network")
@@ -64,12 +64,6 @@ async def _mama(bot: BotProcess) -> int:
     assert bot.database is not None
     async with bot.database.transaction() as session:
         return int(await session.scalar(select(ContactChange.contact_id)) or 0)
-
-
-async def _history(bot: BotProcess) -> list[str]:
-    assert bot.database is not None
-    async with bot.database.transaction() as session:
-        return list(await session.scalars(select(ContactChange.change).order_by(ContactChange.id)))
 
 
 async def _inside(locator: Locator) -> tuple[float, float]:
@@ -86,7 +80,7 @@ async def test_drag_a_contact_to_the_inner_ring_and_the_chat_knows(
     mini_app_bot_on_sqlite: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
 ) -> None:
     bot = mini_app_bot_on_sqlite
-    amira = await _amira_with_mama(bot, sandbox)
+    amira = await _mama_added_in_the_chat(bot, sandbox)
     before, text, listing = await _network(amira)
     assert "Further away" in text
     url = amira.open_web_app(listing, CIRCLE_BUTTON, clock.now)
@@ -115,7 +109,7 @@ async def test_drag_a_contact_to_the_inner_ring_and_the_chat_knows(
         assert label == "Mama, Person, Very close, Family"
         assert not problems(page)
 
-    assert await _history(bot) == ["added", "moved"]
+    assert await history(bot) == ["added", "moved"]
     after, text, _ = await _network(amira)
     assert after != before
     assert "Further away" not in text
@@ -126,7 +120,7 @@ async def test_tap_tap_moves_without_dragging(
     mini_app_bot_on_sqlite: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
 ) -> None:
     bot = mini_app_bot_on_sqlite
-    amira = await _amira_with_mama(bot, sandbox)
+    amira = await _mama_added_in_the_chat(bot, sandbox)
     mama = await _mama(bot)
     url = amira.open_menu_app(clock.now)
     assert url.startswith(f"{bot.settings.webapp_url}/app/circle#")
@@ -153,7 +147,7 @@ async def test_tap_tap_moves_without_dragging(
         assert await page.locator("#status").inner_text() == "Mama is now at Very close, Family."
         assert not problems(page)
 
-    assert await _history(bot) == ["added", "moved", "moved"]
+    assert await history(bot) == ["added", "moved", "moved"]
     _, text, _ = await _network(amira)
     assert "Further away" not in text
     assert text.index("Very close") < text.index("Mama"), text
@@ -163,7 +157,7 @@ async def test_forged_launch_data_shows_a_kind_line_and_nothing_else(
     mini_app_bot_on_sqlite: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
 ) -> None:
     bot = mini_app_bot_on_sqlite
-    amira = await _amira_with_mama(bot, sandbox)
+    amira = await _mama_added_in_the_chat(bot, sandbox)
     signed = amira.launch_data(clock.now)
     forged = signed.replace("Amira", "Els")
     assert forged != signed
@@ -176,7 +170,7 @@ async def test_forged_launch_data_shows_a_kind_line_and_nothing_else(
             assert "Mama" not in body
             assert await page.locator("[data-contact-id]").count() == 0
         assert not problems(page)
-    assert await _history(bot) == ["added"]
+    assert await history(bot) == ["added"]
 
 
 async def test_the_dashboard_moves_through_time_and_sends_the_report(

@@ -81,17 +81,23 @@ class ClientDetails:
     actions: tuple[ActionEffect, ...] = ()
 
 
-async def client_details(session: AsyncSession, own: OwnClient, now: datetime) -> ClientDetails:
-    """One client's details for their professional; the view is written to the audit log."""
-    client = own.client
+async def write_view(session: AsyncSession, own: OwnClient) -> None:
+    """A professional looked at their client's data (the page in the chat, the dashboard):
+    written to the audit log, ids only."""
     await audit.add_audit_entry(
         session,
         actor_kind="professional",
         actor_id=own.professional.id,
         action="client.viewed",
         subject_kind="participant",
-        subject_id=client.id,
+        subject_id=own.client.id,
     )
+
+
+async def client_details(session: AsyncSession, own: OwnClient, now: datetime) -> ClientDetails:
+    """One client's details for their professional; the view is written to the audit log."""
+    client = own.client
+    await write_view(session, own)
     stopped = client.consent_withdrawn_at is not None
     return ClientDetails(
         client.id,

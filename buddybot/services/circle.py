@@ -9,7 +9,7 @@ weekly digest, as after a change in the chat.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from buddybot.flows.invitation import clean_name
 from buddybot.network import CIRCLES, Contact, ContactKind, Domain, same_label
 from buddybot.services import access, contacts, people
-from buddybot.services.contacts import Editing, NetworkFullError
+from buddybot.services.contacts import Editing, Editor, NetworkFullError
 from buddybot.services.people import Role
 from buddybot.storage import contacts as stored
 from buddybot.storage import models
@@ -112,15 +112,11 @@ async def remove(
     database: Database, telegram_user_id: int, contact_id: int, now: datetime
 ) -> Done | NotDone | None:
     """Take a contact off the circle (the history keeps it). None when refused."""
-    async with database.transaction() as session:
-        editing = await _own(session, telegram_user_id)
-        if editing is None:
-            return None
-        record = await _record(session, telegram_user_id, editing, contact_id)
-        if not isinstance(record, models.Contact):
-            return record
-        removed = await contacts.remove_contact(session, record, by=editing.editor, now=now)
-        return Done(removed, await _circle(session, editing))
+
+    async def take_off(session: AsyncSession, record: models.Contact, by: Editor) -> Contact:
+        return await contacts.remove_contact(session, record, by=by, now=now)
+
+    return await _on_contact(database, telegram_user_id, contact_id, take_off)
 
 
 async def add(
@@ -174,7 +170,7 @@ async def _own(session: AsyncSession, telegram_user_id: int) -> Editing | None:
         return None
     kind, record_id, client = allowed
     return Editing(
-        contacts.Editor(kind, record_id),
+        Editor(kind, record_id),
         client.id,
         client.first_name or "",
         client.telegram_user_id,
@@ -207,6 +203,20 @@ async def _change(
     now: datetime,
     changed: Callable[[Contact], Contact],
 ) -> Done | NotDone | None:
+    async def update(session: AsyncSession, record: models.Contact, by: Editor) -> Contact:
+        after = changed(contacts.as_contact(record))
+        return await contacts.update_contact(session, record, after, by=by, now=now)
+
+    return await _on_contact(database, telegram_user_id, contact_id, update)
+
+
+async def _on_contact(
+    database: Database,
+    telegram_user_id: int,
+    contact_id: int,
+    act: Callable[[AsyncSession, models.Contact, Editor], Awaitable[Contact]],
+) -> Done | NotDone | None:
+    """``act`` on one of the client's own contacts, in one transaction."""
     async with database.transaction() as session:
         editing = await _own(session, telegram_user_id)
         if editing is None:
@@ -214,6 +224,4 @@ async def _change(
         record = await _record(session, telegram_user_id, editing, contact_id)
         if not isinstance(record, models.Contact):
             return record
-        after = changed(contacts.as_contact(record))
-        saved = await contacts.update_contact(session, record, after, by=editing.editor, now=now)
-        return Done(saved, await _circle(session, editing))
+        return Done(await act(session, record, editing.editor), await _circle(session, editing))

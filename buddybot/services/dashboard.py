@@ -16,7 +16,7 @@ from buddybot.services import access, caseload, contacts, digest
 from buddybot.services.actions import ActionEffect, effects_of
 from buddybot.services.before_after import Compared, NotJoinedError, compare_on
 from buddybot.services.caseload import Glance
-from buddybot.storage import audit, weekly
+from buddybot.storage import weekly
 from buddybot.storage.database import Database
 from buddybot.timeline import Frame, frames
 
@@ -80,15 +80,7 @@ async def client_through_time(
         if not access.consent_stands(client):
             raise NotJoinedError
         compared = await compare_on(session, client, now)
-        # Looking at a client's data is written down, as on their page in the chat.
-        await audit.add_audit_entry(
-            session,
-            actor_kind="professional",
-            actor_id=own.professional.id,
-            action="client.viewed",
-            subject_kind="participant",
-            subject_id=client.id,
-        )
+        await caseload.write_view(session, own)
         history = await contacts.history(session, client.id)
         effects = await effects_of(session, [client], local_date(now, own.professional.time_zone))
         return ClientThroughTime(
