@@ -20,20 +20,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import statistics
-import tempfile
-import time
-from collections.abc import Awaitable, Callable
-from contextlib import AsyncExitStack
 from dataclasses import replace
-from pathlib import Path
-from typing import Any
 
 from sqlalchemy import select
 
-from benchmarks.databases import postgres_database, postgres_skipped
 from benchmarks.organisation import NOW, organisation
-from benchmarks.report import figure
+from benchmarks.side_by_side import databases, median, print_rows
 from buddybot.handlers.before_after import measure_lines
 from buddybot.handlers.network import circle_texts
 from buddybot.handlers.report import report_of
@@ -49,16 +41,6 @@ CLIENTS = 50
 RUNS = 5
 TELEGRAM_ID = 77_000_001
 GOALS = {"before and after": 0.2, "team report (PDF)": 2.0}
-
-
-async def _median(work: Callable[[], Awaitable[Any]]) -> float:
-    await work()  # fonts, caches, the database's first plans
-    timings = []
-    for _ in range(RUNS):
-        started = time.perf_counter()
-        await work()
-        timings.append(time.perf_counter() - started)
-    return statistics.median(timings)
 
 
 async def _client_with_an_action(database: Database) -> int:
@@ -107,10 +89,10 @@ async def measure(url: str) -> dict[str, float]:
             render_pdf(report_of(tr, found))
 
         return {
-            "baseline: the client's circle": await _median(circle),
-            "before and after": await _median(figures),
-            "before and after, whole press": await _median(whole_press),
-            "team report (PDF)": await _median(team_report),
+            "baseline: the client's circle": await median(circle),
+            "before and after": await median(figures),
+            "before and after, whole press": await median(whole_press),
+            "team report (PDF)": await median(team_report),
         }
     finally:
         await database.dispose()
@@ -120,37 +102,9 @@ async def main(backends: list[str]) -> None:
     """Run the measurements and print them."""
     print(f"the professional's desk: one client of {CLIENTS}, a year of answers, actions")
     print("  database     press                              median    × baseline   goal")
-    with tempfile.TemporaryDirectory() as folder:
-        for backend in backends:
-            async with AsyncExitStack() as cleanup:
-                url = (
-                    f"sqlite+aiosqlite:///{Path(folder) / 'desk.db'}"
-                    if backend == "SQLite"
-                    else await cleanup.enter_async_context(postgres_database())
-                )
-                if url is None:
-                    print(f"  {postgres_skipped()}")
-                    continue
-                timings = await measure(url)
-            baseline = timings["baseline: the client's circle"]
-            for press, seconds in timings.items():
-                goal = GOALS.get(press)
-                verdict = (
-                    ""
-                    if goal is None
-                    else f"< {goal * 1000:.0f} ms: " + ("ok" if seconds < goal else "over")
-                )
-                print(
-                    f"  {backend:11s}  {press:32s} {seconds * 1000:7.0f} ms  "
-                    f"×{seconds / baseline:5.2f}     {verdict}"
-                )
-                if goal is not None:
-                    figure(
-                        "desk",
-                        f"{press}, {backend}",
-                        f"{seconds * 1000:.0f} ms (×{seconds / baseline:.2f} the circle)",
-                        f"< {goal * 1000:.0f} ms",
-                    )
+    async with databases(backends, "desk.db") as found:
+        for backend, url in found:
+            print_rows("desk", backend, await measure(url), GOALS)
 
 
 if __name__ == "__main__":

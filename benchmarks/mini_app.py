@@ -21,14 +21,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import re
-import statistics
-import tempfile
-import time
-from collections.abc import Awaitable, Callable
-from contextlib import AsyncExitStack
 from dataclasses import replace
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -36,10 +30,9 @@ from aiohttp import web
 from sqlalchemy import select, text, update
 from telegram import Bot
 
-from benchmarks.databases import postgres_database, postgres_skipped
 from benchmarks.organisation import NOW, organisation
 from benchmarks.processes import free_port
-from benchmarks.report import figure
+from benchmarks.side_by_side import databases, median, print_rows
 from buddybot.context import Runtime
 from buddybot.handlers.network import circle_texts
 from buddybot.i18n import translator
@@ -62,16 +55,6 @@ CLIENT_ID = 88_000_002
 # The files a page asks for: its scripts and style sheets.
 PAGE_FILE = re.compile(r'(?:src|href)="(/app/static/[^"]+)"')
 GOALS = {"the client's circle, page load": 0.3, "the dashboard, 50 clients": 0.5}
-
-
-async def _median(work: Callable[[], Awaitable[Any]]) -> float:
-    await work()  # caches, the database's first plans
-    timings = []
-    for _ in range(RUNS):
-        started = time.perf_counter()
-        await work()
-        timings.append(time.perf_counter() - started)
-    return statistics.median(timings)
 
 
 async def _one_caseload(database: Database) -> int:
@@ -172,10 +155,10 @@ async def measure(url: str) -> dict[str, float]:
                 assert found["frames"]
 
             return {
-                "baseline: the circle in the chat": await _median(chat_picture),
-                "the client's circle, page load": await _median(circle_page),
-                "the dashboard, 50 clients": await _median(dashboard),
-                "one client through time": await _median(through_time),
+                "baseline: the circle in the chat": await median(chat_picture),
+                "the client's circle, page load": await median(circle_page),
+                "the dashboard, 50 clients": await median(dashboard),
+                "one client through time": await median(through_time),
             }
     finally:
         await runner.cleanup()
@@ -186,37 +169,9 @@ async def main(backends: list[str]) -> None:
     """Run the measurements and print them."""
     print(f"the Mini App: {CLIENTS} clients of one professional, a circle of {CONTACTS}")
     print("  database     what                                median    × baseline   goal")
-    with tempfile.TemporaryDirectory() as folder:
-        for backend in backends:
-            async with AsyncExitStack() as cleanup:
-                url = (
-                    f"sqlite+aiosqlite:///{Path(folder) / 'mini_app.db'}"
-                    if backend == "SQLite"
-                    else await cleanup.enter_async_context(postgres_database())
-                )
-                if url is None:
-                    print(f"  {postgres_skipped()}")
-                    continue
-                timings = await measure(url)
-            baseline = timings["baseline: the circle in the chat"]
-            for what, seconds in timings.items():
-                goal = GOALS.get(what)
-                verdict = (
-                    ""
-                    if goal is None
-                    else f"< {goal * 1000:.0f} ms: " + ("ok" if seconds < goal else "over")
-                )
-                print(
-                    f"  {backend:11s}  {what:34s} {seconds * 1000:7.0f} ms  "
-                    f"×{seconds / baseline:5.2f}     {verdict}"
-                )
-                if goal is not None:
-                    figure(
-                        "mini_app",
-                        f"{what}, {backend}",
-                        f"{seconds * 1000:.0f} ms (×{seconds / baseline:.2f} the chat's circle)",
-                        f"< {goal * 1000:.0f} ms",
-                    )
+    async with databases(backends, "mini_app.db") as found:
+        for backend, url in found:
+            print_rows("mini_app", backend, await measure(url), GOALS)
 
 
 if __name__ == "__main__":
