@@ -38,13 +38,8 @@
 
   // ---- small helpers -------------------------------------------------------------------
 
-  function t(name, values) {
-    const template = state.texts[name];
-    if (typeof template !== "string") return "";
-    return template.replace(/\{(\w+)\}/g, (whole, key) =>
-      values && Object.prototype.hasOwnProperty.call(values, key) ? String(values[key]) : whole
-    );
-  }
+  // A text from the API by its name, its {placeholders} filled in.
+  const t = (name, values) => window.BuddyBot.fill(state.texts[name], values);
 
   function number(value) {
     try {

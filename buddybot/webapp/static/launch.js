@@ -46,6 +46,15 @@
     return { status: response.status, data: data };
   }
 
+  // A text with its {placeholders} filled in from values (those not given stay as they
+  // are); "" for a text the page did not get.
+  function fill(template, values) {
+    if (typeof template !== "string") return "";
+    return template.replace(/\{(\w+)\}/g, (whole, key) =>
+      values && Object.prototype.hasOwnProperty.call(values, key) ? String(values[key]) : whole
+    );
+  }
+
   // Telegram's colours as CSS variables (app.css has light defaults).
   const THEME = {
     bg_color: "--bg",
@@ -93,6 +102,7 @@
     initData: initData,
     api: api,
     applyTheme: applyTheme,
+    fill: fill,
   });
   start();
 })();
