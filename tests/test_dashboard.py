@@ -127,6 +127,9 @@ async def test_no_one_else_reaches_the_dashboard(
     ]
     status, _ = await call(bot, "/api/dashboard/client", as_els, {"client": amira_id})
     assert status == 403
+    status, stopped = await call(bot, "/api/dashboard/report", as_els, {"client": amira_id})
+    assert (status, stopped["error"]) == (409, "not_joined")
+    assert stopped["message"].startswith("Deze cliënt is gestopt met BuddyBot")
     assert len(await audit_lines(bot, "refused.webapp.client")) == 4
 
 

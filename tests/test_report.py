@@ -135,3 +135,23 @@ async def test_only_the_client_decides_whether_the_team_may_read_her_message(
     sent = await els.next_message()
     assert sent.document is not None
     assert "A private thing" not in _text_of(sent.document.data)
+
+
+async def test_no_report_on_a_client_who_stopped_and_said_why(
+    clocked_bot: BotProcess, sandbox: TelegramSandbox
+) -> None:
+    """The report's button on an older page, after the client said /stop: the alert says she
+    stopped (it used to say she had not joined yet), and no PDF comes."""
+    els, amira = await joined_client(clocked_bot, sandbox)
+    page = await client_page(els, "Amira")
+    stop = await amira.ask("/stop")
+    await amira.press(stop, "Yes, I'll stop")
+    await amira.wait_for_edit(stop, 0)
+    els.catch_up()
+    answer = await els.answer_to(await els.press(page, "📄 Verslag voor het team (PDF)"))
+    assert answer.show_alert
+    assert (
+        answer.text
+        == "Deze cliënt is gestopt met BuddyBot: je ziet haar of zijn gegevens niet meer."
+    )
+    assert not [m for m in els.catch_up() if m.document is not None]

@@ -36,6 +36,11 @@ PRESET_TEXT = {
 }
 
 
+def not_joined_text(tr: Translator, error: NotJoinedError) -> str:
+    """Why there is nothing to show of a client: not joined yet, or stopped."""
+    return tr("compare.stopped") if error.stopped else tr("compare.not_joined")
+
+
 def _pair(before: float | None, after: float | None, shown: tuple[str, str]) -> str:
     return f"{shown[0]} → {shown[1]}{arrow(after, before)}"
 
@@ -224,8 +229,8 @@ async def _on_press(pressed: Pressed, data: ComparePress, context: BuddyContext)
             preset=data.preset,
             day=data.day,
         )
-    except NotJoinedError:
-        await pressed.query.answer(tr("compare.not_joined"), show_alert=True)
+    except NotJoinedError as not_joined:
+        await pressed.query.answer(not_joined_text(tr, not_joined), show_alert=True)
         return None
     if compared is None:
         return STALE

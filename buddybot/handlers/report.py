@@ -14,7 +14,7 @@ from telegram import Bot, InputFile
 
 from buddybot.context import BuddyContext
 from buddybot.handlers.actions import effect_lines
-from buddybot.handlers.before_after import change_lines
+from buddybot.handlers.before_after import change_lines, not_joined_text
 from buddybot.handlers.buttons import STALE, Pressed, Stale, number, on_press
 from buddybot.handlers.digest import weeks_texts
 from buddybot.handlers.figures import arrow, decimal_or_dash, percent
@@ -200,8 +200,8 @@ async def _on_press(pressed: Pressed, data: ReportPress, context: BuddyContext) 
         found = await report.client_report(
             runtime.database, pressed.telegram_user_id, data.client_id, runtime.clock()
         )
-    except NotJoinedError:
-        await pressed.query.answer(tr("compare.not_joined"), show_alert=True)
+    except NotJoinedError as not_joined:
+        await pressed.query.answer(not_joined_text(tr, not_joined), show_alert=True)
         return None
     if found is None:
         return STALE

@@ -74,7 +74,17 @@ class Compared:
 
 
 class NotJoinedError(Exception):
-    """The client has not joined (or withdrew consent): there is no history to compare."""
+    """The client has not joined, or ``stopped`` (withdrew consent): there is no history to
+    show."""
+
+    def __init__(self, *, stopped: bool = False) -> None:
+        super().__init__("stopped" if stopped else "not joined")
+        self.stopped = stopped
+
+    @classmethod
+    def of(cls, client: Participant) -> NotJoinedError:
+        """The error for a client whose consent does not stand."""
+        return cls(stopped=client.consent_withdrawn_at is not None)
 
 
 async def compare_client(
@@ -106,7 +116,7 @@ async def compare_on(
     """The client at ``day`` (or the ``preset``'s date) and today, for someone already
     allowed to see them. Raises NotJoinedError for a client with no history to show."""
     if client.consent_given_at is None or client.consent_withdrawn_at is not None:
-        raise NotJoinedError
+        raise NotJoinedError.of(client)
     today = local_date(now, client.time_zone)
     joined = local_date(client.consent_given_at, client.time_zone)
     if day is None:

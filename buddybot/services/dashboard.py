@@ -78,7 +78,7 @@ async def client_through_time(
             return None
         client = own.client
         if not access.consent_stands(client):
-            raise NotJoinedError
+            raise NotJoinedError.of(client)
         compared = await compare_on(session, client, now)
         await caseload.write_view(session, own)
         history = await contacts.history(session, client.id)

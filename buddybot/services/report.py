@@ -53,7 +53,7 @@ async def client_report(
             return None
         client = own.client
         if not access.consent_stands(client):
-            raise NotJoinedError
+            raise NotJoinedError.of(client)
         compared = await compare_on(session, client, now)
         span = chart_weeks(compared.joined, compared.today)
         last = week_of(compared.today)

@@ -11,6 +11,7 @@ from typing import Any
 from babel.dates import format_date
 
 from buddybot.handlers.actions import effect_lines
+from buddybot.handlers.before_after import not_joined_text
 from buddybot.handlers.clients import glance_facts, glance_flags, status_text
 from buddybot.handlers.export import send_export
 from buddybot.handlers.report import measure_rows, plain, send_report
@@ -25,8 +26,8 @@ from buddybot.webapp.dashboard_texts import dashboard_texts
 from buddybot.webapp.server import ApiError, Call, Endpoint
 
 
-def _not_joined(call: Call) -> ApiError:
-    return ApiError(409, "not_joined", call.tr("compare.not_joined"))
+def _not_joined(call: Call, error: NotJoinedError) -> ApiError:
+    return ApiError(409, "not_joined", not_joined_text(call.tr, error))
 
 
 def _series(
@@ -117,8 +118,8 @@ async def client(call: Call) -> dict[str, Any]:
         found = await dashboard.client_through_time(
             runtime.database, call.telegram_user_id, call.number("client"), runtime.clock()
         )
-    except NotJoinedError:
-        raise _not_joined(call) from None
+    except NotJoinedError as not_joined:
+        raise _not_joined(call, not_joined) from None
     if found is None:
         raise call.refused()
     return _client_json(call.tr, found)
@@ -132,8 +133,8 @@ async def send_client_report(call: Call) -> dict[str, Any]:
         found = await report.client_report(
             runtime.database, call.telegram_user_id, call.number("client"), runtime.clock()
         )
-    except NotJoinedError:
-        raise _not_joined(call) from None
+    except NotJoinedError as not_joined:
+        raise _not_joined(call, not_joined) from None
     if found is None:
         raise call.refused()
     await send_report(call.bot, call.telegram_user_id, call.tr, found)
