@@ -67,24 +67,87 @@
     button_text_color: "--accent-text",
     destructive_text_color: "--danger",
   };
+  const COLOUR = /^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/;
+  // The light defaults, for a theme that gives some colours and not others.
+  const LIGHT = { bg: "#ffffff", text: "#1a1a1a", danger: "#c0392b" };
+  const DARK_DANGER = "#ff8a80"; // a red that reads on a dark background
+
+  function rgb(colour) {
+    let hex = colour.slice(1);
+    if (hex.length === 3) hex = hex.replace(/./g, (c) => c + c);
+    return [0, 2, 4].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255);
+  }
+
+  // WCAG's relative luminance and contrast ratio of two #rrggbb colours.
+  function luminance(colour) {
+    const [r, g, b] = rgb(colour).map((c) => (c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4)));
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  }
+
+  function contrast(a, b) {
+    const [x, y] = [luminance(a), luminance(b)].sort((p, q) => q - p);
+    return (x + 0.05) / (y + 0.05);
+  }
+
+  // a → b by `share` (0…1), as #rrggbb.
+  function mix(a, b, share) {
+    const [x, y] = [rgb(a), rgb(b)];
+    const hex = (v) => Math.round(v * 255).toString(16).padStart(2, "0");
+    return "#" + x.map((v, i) => hex(v + (y[i] - v) * share)).join("");
+  }
+
+  // Telegram sends some of its colours, not always all: a background it leaves out is
+  // taken from one it gives, and no background stays that the text cannot be read on.
+  function colours(params) {
+    const given = {};
+    for (const name of Object.keys(THEME)) {
+      const value = params[name];
+      if (typeof value === "string" && COLOUR.test(value)) given[name] = value;
+    }
+    const text = given.text_color || LIGHT.text;
+    const readable = (background) => background && contrast(text, background) >= 4.5;
+    // The page's background first: Telegram's, else one the text reads on.
+    let page = given.bg_color || given.secondary_bg_color || given.section_bg_color;
+    if (!readable(page)) page = luminance(text) > 0.4 ? "#17212b" : LIGHT.bg;
+    const out = Object.assign({}, given);
+    out.bg_color = page;
+    for (const name of ["secondary_bg_color", "section_bg_color"]) {
+      if (!readable(given[name])) out[name] = page;
+    }
+    if (!given.text_color && !readable(page)) out.text_color = LIGHT.text;
+    // The hint's grey (help lines, ring names) towards the text's colour until it reads
+    // on every background (Telegram's own is often too faint for 4.5:1).
+    const backgrounds = [out.bg_color, out.secondary_bg_color, out.section_bg_color].filter(Boolean);
+    let hint = given.hint_color;
+    for (let step = 1; hint && step <= 10 && backgrounds.some((b) => contrast(hint, b) < 4.5); step += 1) {
+      hint = mix(given.hint_color, text, step / 10);
+    }
+    if (hint) out.hint_color = hint;
+    const dark = luminance(page) < 0.2;
+    if (!given.destructive_text_color || contrast(given.destructive_text_color, page) < 4.5) {
+      out.destructive_text_color = dark ? DARK_DANGER : LIGHT.danger;
+    }
+    return { values: out, dark: dark, any: Object.keys(given).length > 0 };
+  }
 
   function applyTheme() {
     const app = telegram();
     const params = (app && app.themeParams) || {};
     const root = document.documentElement;
-    for (const [name, variable] of Object.entries(THEME)) {
-      const value = params[name];
-      if (typeof value === "string" && /^#[0-9a-fA-F]{3,8}$/.test(value)) {
-        root.style.setProperty(variable, value);
+    const theme = colours(params);
+    if (theme.any) {
+      for (const [name, variable] of Object.entries(THEME)) {
+        const value = theme.values[name];
+        if (value) root.style.setProperty(variable, value);
       }
     }
     const accent = params.button_color;
     if (typeof accent === "string" && /^#[0-9a-fA-F]{6}$/.test(accent)) {
       root.style.setProperty("--accent-soft", accent + "38");
     }
-    if (app && (app.colorScheme === "dark" || app.colorScheme === "light")) {
-      root.dataset.scheme = app.colorScheme;
-    }
+    // Dark or light as the colours shown are (app.css's defaults are light), whatever
+    // Telegram's colorScheme says.
+    if (app) root.dataset.scheme = theme.any && theme.dark ? "dark" : "light";
   }
 
   function start() {

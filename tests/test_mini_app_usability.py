@@ -1,0 +1,136 @@
+"""The Mini App's pages as their people use them (a usability review's faults, each fixed):
+readable in Telegram's dark theme, a duplicate name added on purpose, a short way through
+with the keyboard, focus never lost, one change at a time, and the like. Headless Chromium
+as in test_mini_app_browser.py; skipped, saying why, where no Chromium is installed."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from buddybot.clock import ManualClock
+from buddybot.runner import BotProcess
+from buddybot.sandbox import SandboxUser, TelegramSandbox
+from tests.browser import chromium_page, problems
+from tests.journeys import joined_client
+from tests.mini_app import amira_over_two_weeks, call, history
+
+if TYPE_CHECKING:
+    from playwright.async_api import Page
+
+# Telegram's dark theme as some clients send it: without section_bg_color nor
+# destructive_text_color.
+DARK = (
+    "window.Telegram = {WebApp: {initData: '', colorScheme: 'dark', themeParams: {"
+    "bg_color: '#17212b', text_color: '#f5f5f5', button_color: '#5288c1',"
+    " button_text_color: '#ffffff', hint_color: '#708499', secondary_bg_color: '#232e3c'},"
+    " ready() {}, expand() {}}};"
+)
+
+# The contrast of an element's text (fill for SVG text) with what lies behind it: the
+# first ancestor's background that is not transparent (WCAG's ratio).
+CONTRAST = """(el) => {
+  const parse = (c) => {
+    const m = c.match(/[\\d.]+/g).map(Number);
+    const srgb = c.startsWith('color(');
+    const [r, g, b] = srgb ? m.slice(0, 3).map((v) => v * 255) : m.slice(0, 3);
+    const a = m.length > 3 ? m[3] : 1;
+    return [r, g, b, a];
+  };
+  const lum = ([r, g, b]) => {
+    const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const style = getComputedStyle(el);
+  const fg = parse(el instanceof SVGElement ? style.fill : style.color);
+  let node = el, bg = null;
+  while (node && node.nodeType === 1) {
+    const s = getComputedStyle(node);
+    const c = node instanceof SVGElement && node.tagName !== 'svg' ? null : s.backgroundColor;
+    if (c) { const p = parse(c); if (p[3] > 0.5) { bg = p; break; } }
+    node = node.parentElement;
+  }
+  bg = bg || [255, 255, 255, 1];
+  const [x, y] = [lum(fg), lum(bg)].sort((p, q) => q - p);
+  return (x + 0.05) / (y + 0.05);
+}"""
+
+FOUR = [
+    ("Papa", "person", 1, "family"),
+    ("Sofie", "person", 2, "friends"),
+    ("Fikkie", "animal", 1, "family"),
+    ("De bib", "place", 3, "leisure"),
+]
+
+
+async def _open(page: Page, url: str) -> None:
+    await page.goto(url)
+    await page.wait_for_selector("body[data-ready='1']", state="attached")
+
+
+async def _version(page: Page) -> str:
+    return str(await page.evaluate("document.body.dataset.version"))
+
+
+async def _changed(page: Page, version: str) -> None:
+    await page.wait_for_selector(f"body:not([data-version='{version}'])", state="attached")
+
+
+async def _add(bot: BotProcess, amira: SandboxUser, clock: ManualClock, *people: Any) -> None:
+    for label, kind, circle, domain in people:
+        body = {"label": label, "kind": kind, "circle": circle, "domain": domain}
+        status, answer = await call(bot, "/api/circle/add", amira.launch_data(clock.now), body)
+        assert status == 200, answer
+
+
+async def _amira(
+    bot: BotProcess, sandbox: TelegramSandbox, clock: ManualClock, *people: Any
+) -> tuple[SandboxUser, str]:
+    """Amira with these people on her circle, and the URL of her circle's page."""
+    _, amira = await joined_client(bot, sandbox)
+    await _add(bot, amira, clock, *people)
+    return amira, amira.open_menu_app(clock.now)
+
+
+async def _focused(page: Page) -> str:
+    """The focused element, in a few words: its data-action, contact id, id or tag."""
+    return str(
+        await page.evaluate(
+            """() => { const a = document.activeElement; if (!a) return '';
+            return a.dataset.action ? 'action:' + a.dataset.action
+              : a.dataset.contactId ? 'contact:' + a.dataset.contactId
+              : a.dataset.circle ? 'cell' : a.id ? '#' + a.id : a.tagName.toLowerCase(); }"""
+        )
+    )
+
+
+# ---- 1. Telegram's dark theme -----------------------------------------------------------------
+
+
+async def test_dark_theme_without_section_colour_keeps_every_name_readable(
+    mini_app_bot_on_sqlite: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
+) -> None:
+    bot = mini_app_bot_on_sqlite
+    els, amira = await amira_over_two_weeks(bot, sandbox, clock)
+    els.catch_up()
+    listing = await els.ask("/clients")
+    dashboard = els.open_web_app(listing, "📊 Dashboard", clock.now)
+    circle = amira.open_menu_app(clock.now)
+
+    async with chromium_page(360, 740, touch=True) as page:
+        await page.context.add_init_script(DARK)
+        await _open(page, dashboard)
+        for selector in (".client-row .name", ".client-row .line", ".client-row .state"):
+            ratio = await page.locator(selector).first.evaluate(CONTRAST)
+            assert ratio >= 4.5, (selector, ratio)
+
+        await _open(page, circle)
+        for selector in (".contact .label", ".contact .icon", ".you", ".circle-name"):
+            ratio = await page.locator(selector).first.evaluate(CONTRAST)
+            assert ratio >= 4.5, (selector, ratio)
+        # The error red, on the page's dark background.
+        await page.evaluate("document.getElementById('status').classList.add('error')")
+        await page.evaluate("document.getElementById('status').textContent = 'x'")
+        ratio = await page.locator("#status").evaluate(CONTRAST)
+        assert ratio >= 4.5, ratio
+        assert not problems(page)
+    assert await history(bot) == ["added", "moved", "added", "removed"]
