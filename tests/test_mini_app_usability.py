@@ -134,3 +134,39 @@ async def test_dark_theme_without_section_colour_keeps_every_name_readable(
         assert ratio >= 4.5, ratio
         assert not problems(page)
     assert await history(bot) == ["added", "moved", "added", "removed"]
+
+
+# ---- 2. The same name twice, on purpose --------------------------------------------------------
+
+
+async def test_a_name_already_there_can_be_added_anyway(
+    mini_app_bot_on_sqlite: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
+) -> None:
+    bot = mini_app_bot_on_sqlite
+    _, url = await _amira(bot, sandbox, clock, ("Mama", "person", 3, "family"))
+
+    async with chromium_page(360, 740, touch=True) as page:
+        await _open(page, url)
+        await page.locator("#add").tap()
+        await page.locator("#add-name").fill("Mama")
+        await page.select_option("#add-circle", "1")
+        await page.select_option("#add-domain", "family")
+        await page.locator("#panel button[type=submit]").tap()
+        anyway = page.locator("[data-action='anyway']")
+        await anyway.wait_for()
+        assert await page.locator("#add-error").inner_text() == (
+            "Mama is already in your circle. Choose another name, or add anyway."
+        )
+        assert await anyway.inner_text() == "✔️ Yes, add anyway"
+        assert await page.locator("#add-name").input_value() == "Mama"
+        box = await anyway.bounding_box()
+        assert box is not None and box["height"] >= 48
+        version = await _version(page)
+        await anyway.tap()
+        await _changed(page, version)
+        assert await page.locator("[data-contact-id][aria-label^='Mama,']").count() == 2
+        assert await page.locator("#status").inner_text() == (
+            "Mama is now in your circle, at Very close."
+        )
+        assert not problems(page)
+    assert await history(bot) == ["added", "added"]

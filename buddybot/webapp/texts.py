@@ -45,9 +45,11 @@ def circle_texts(tr: Translator) -> dict[str, str]:
         "add_circle": tr("webapp.circle.add_circle"),
         "add_domain": tr("webapp.circle.add_domain"),
         "add_save": tr("webapp.circle.add_save"),
+        "add_anyway": tr("webapp.circle.add_anyway"),
         "need_name": tr("webapp.circle.need_name"),
         "need_place": tr("webapp.circle.need_place"),
         "offline": tr("webapp.circle.offline"),
         "retry": tr("webapp.circle.retry"),
         "legend": tr("webapp.circle.legend"),
+        "busy": tr("webapp.circle.busy"),
     }

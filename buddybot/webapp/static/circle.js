@@ -398,8 +398,31 @@
     const error = html("p", { id: "add-error", class: "field-error", role: "alert" }, form, mode.error || "");
     error.hidden = !mode.error;
     if (mode.error) input.setAttribute("aria-invalid", "true");
+    // The name is on the circle already: add a second one on purpose, at the same place.
+    let anyway = null;
+    if (mode.taken) {
+      const taken = mode.taken;
+      anyway = button("anyway", t("add_anyway"), form, { class: "big" });
+      anyway.addEventListener("click", () => {
+        if (state.busy) return;
+        mode.kind = taken.kind;
+        add(taken.circle, taken.domain, true);
+      });
+      input.addEventListener(
+        "input",
+        () => {
+          // Another name now: the question no longer stands.
+          delete mode.taken;
+          anyway.remove();
+          save.hidden = false;
+        },
+        { once: true }
+      );
+    }
     const row = html("div", { class: "buttons" }, form);
-    button("save", t("add_save"), row, { type: "submit", class: "primary" });
+    // While the question stands, "add anyway" is the one way on (or another name).
+    const save = button("save", t("add_save"), row, { type: "submit", class: "primary" });
+    save.hidden = Boolean(anyway);
     button("cancel", t("cancel"), row).addEventListener("click", cancel);
     form.addEventListener("submit", (event) => {
       event.preventDefault();
@@ -413,7 +436,8 @@
       }
       add(mode.circle, mode.domain);
     });
-    if (mode.focus !== false) input.focus();
+    if (anyway && mode.focus === "anyway") anyway.focus();
+    else if (mode.focus !== false) input.focus();
   }
 
   function showAddError(message, focus) {
@@ -667,7 +691,8 @@
     if (failed(answer)) say(messageOf(answer) || t("offline"), true);
   }
 
-  async function add(circle, domain) {
+  async function add(circle, domain, anyway) {
+    if (state.busy) return;
     const mode = state.mode;
     const input = $("add-name");
     const typed = input ? input.value : mode.typed || "";
@@ -678,12 +703,9 @@
     }
     if (!mode.kind) mode.kind = state.kinds.length ? state.kinds[0].kind : "person";
     const before = new Set(state.contacts.map((c) => c.id));
-    const answer = await change("/api/circle/add", {
-      label: typed,
-      kind: mode.kind,
-      circle: circle,
-      domain: domain,
-    });
+    const body = { label: typed, kind: mode.kind, circle: circle, domain: domain };
+    if (anyway) body.anyway = true;
+    const answer = await change("/api/circle/add", body);
     if (succeeded(answer)) {
       state.contacts = answer.data.contacts;
       setMode({ name: "idle" });
@@ -692,9 +714,23 @@
       focusContact(fresh ? fresh.id : undefined);
       return;
     }
-    if (failed(answer)) {
-      showAddError(messageOf(answer), $("add-name"));
+    if (!failed(answer)) return;
+    if (answer.data && answer.data.error === "taken" && !anyway) {
+      // Already on the circle: say so, keep what was typed, and offer to add it anyway.
+      setMode(
+        Object.assign(mode, {
+          error: messageOf(answer),
+          taken: { circle: circle, domain: domain, kind: mode.kind },
+          circle: circle,
+          domain: domain,
+          focus: "anyway",
+        })
+      );
+      mode.focus = undefined;
+      return;
     }
+    delete mode.taken;
+    showAddError(messageOf(answer), $("add-name"));
   }
 
   // ---- start ------------------------------------------------------------------------------
