@@ -170,3 +170,48 @@ async def test_a_name_already_there_can_be_added_anyway(
         )
         assert not problems(page)
     assert await history(bot) == ["added", "added"]
+
+
+# ---- 3. A short way through with the keyboard ---------------------------------------------------
+
+
+async def _tabs_to(page: Page, wanted: str, most: int = 60) -> int:
+    """How many presses of Tab until ``wanted`` (as :func:`_focused` says it) has focus."""
+    for count in range(1, most + 1):
+        await page.keyboard.press("Tab")
+        if await _focused(page) == wanted:
+            return count
+    raise AssertionError(f"{wanted} not reached in {most} tabs")
+
+
+async def test_the_places_are_tab_stops_only_while_a_place_is_chosen(
+    mini_app_bot_on_sqlite: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
+) -> None:
+    bot = mini_app_bot_on_sqlite
+    people = [("Mama", "person", 3, "family"), *FOUR]
+    _, url = await _amira(bot, sandbox, clock, *people)
+
+    async with chromium_page(360, 740) as page:
+        await _open(page, url)
+        assert await page.locator("[data-contact-id]").count() == 5
+        assert await _tabs_to(page, "action:add") <= 8
+        # Not seen by a screen reader either, until a place is chosen.
+        assert await page.locator("#cells").get_attribute("aria-hidden") == "true"
+
+        mama = page.locator("[data-contact-id][aria-label^='Mama,']")
+        await mama.focus()
+        await page.keyboard.press("Enter")
+        assert await mama.get_attribute("aria-pressed") == "true"
+        assert await _focused(page) == "action:rename"
+        await page.keyboard.press("Tab")
+        assert await _focused(page) == "action:remove"
+        # The places now: going back from the panel reaches them, with their names.
+        assert await page.locator("#cells").get_attribute("aria-hidden") is None
+        await page.locator("[data-action='rename']").focus()
+        await page.keyboard.press("Shift+Tab")
+        assert await _focused(page) == "cell"
+        cell = page.locator(".cell:focus")
+        assert await cell.get_attribute("role") == "button"
+        assert " · " in (await cell.get_attribute("aria-label") or "")
+        assert "Shift" in await page.locator("#panel").inner_text()
+        assert not problems(page)

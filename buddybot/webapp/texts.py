@@ -29,6 +29,7 @@ def circle_texts(tr: Translator) -> dict[str, str]:
         "cell": tr("webapp.circle.cell", circle="{circle}", domain="{domain}"),
         "chosen": tr("webapp.circle.chosen", name=_NAME),
         "tap_where": tr("webapp.circle.tap_where", name=_NAME),
+        "keys_where": tr("webapp.circle.keys_where"),
         "rename": tr("webapp.circle.rename"),
         "remove": tr("webapp.circle.remove"),
         "cancel": tr("webapp.circle.cancel"),

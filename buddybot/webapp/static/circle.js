@@ -181,7 +181,7 @@
             d: D.arcPath(angles[index], angles[index + 1], inner, outerEdge),
             class: "cell",
             role: "button",
-            tabindex: "0",
+            tabindex: "-1",
             "data-circle": circle.circle,
             "data-domain": domain.domain,
             "aria-label": t("cell", { circle: circle.name, domain: domain.name }),
@@ -244,7 +244,16 @@
     // The chosen one on top of its neighbours, so its name can be read.
     const chosen = layer.querySelector(".contact.selected");
     if (chosen) layer.appendChild(chosen);
-    $("circle").classList.toggle("choosing", isChoosing());
+    const choosing = isChoosing();
+    $("circle").classList.toggle("choosing", choosing);
+    // The 30 places are tab stops (and seen by a screen reader) only while a place is
+    // being chosen; else the Tab key goes from one contact to the next, then on.
+    const cells = $("cells");
+    if (cells) {
+      if (choosing) cells.removeAttribute("aria-hidden");
+      else cells.setAttribute("aria-hidden", "true");
+      for (const cell of cells.children) cell.setAttribute("tabindex", choosing ? "0" : "-1");
+    }
     $("empty").hidden = state.contacts.length > 0;
     if (focusedId !== undefined) {
       const again = layer.querySelector(`[data-contact-id="${CSS.escape(focusedId)}"]`);
@@ -292,6 +301,8 @@
     if (mode.name === "selected" && contact) {
       panel.dataset.mode = "selected";
       html("p", { class: "panel-title", id: "panel-title" }, panel, t("tap_where", { name: contact.label }));
+      // With the keys: the places come before this panel.
+      if (mode.byKey) html("p", { class: "keys-where" }, panel, t("keys_where"));
       const row = html("div", { class: "buttons" }, panel);
       button("rename", t("rename"), row).addEventListener("click", () => setMode({ name: "rename", id: contact.id }));
       button("remove", t("remove"), row).addEventListener("click", () => setMode({ name: "remove", id: contact.id }));
@@ -326,7 +337,11 @@
       const row = html("div", { class: "buttons" }, panel);
       const yes = button("yes", t("yes"), row, { class: "danger" });
       yes.addEventListener("click", () => remove(contact));
-      button("no", t("no"), row).addEventListener("click", () => setMode({ name: "selected", id: contact.id }));
+      button("no", t("no"), row).addEventListener("click", () => {
+        if (state.busy) return;
+        setMode({ name: "selected", id: contact.id });
+        focusContact(contact.id);
+      });
       yes.focus();
     } else if (mode.name === "add") {
       panel.dataset.mode = "add";
@@ -464,7 +479,7 @@
 
   // ---- taps and keys ----------------------------------------------------------------------
 
-  function tapContact(id) {
+  function tapContact(id, byKey) {
     if (state.busy) return;
     const contact = contactById(id);
     if (!contact) return;
@@ -472,8 +487,11 @@
       cancel();
       return;
     }
-    setMode({ name: "selected", id: id });
+    setMode({ name: "selected", id: id, byKey: Boolean(byKey) });
     say(t("chosen", { name: contact.label }));
+    // Rename and remove at hand: the panel's first button.
+    const first = $("panel").querySelector("button");
+    if (first) first.focus({ preventScroll: true });
   }
 
   function onContactClick(event) {
@@ -484,7 +502,7 @@
   function onContactKey(event) {
     if (event.key === "Enter" || event.key === " ") {
       event.preventDefault();
-      tapContact(Number(event.currentTarget.dataset.contactId));
+      tapContact(Number(event.currentTarget.dataset.contactId), true);
     } else if (event.key === "Escape" && state.mode.name !== "idle") {
       cancel();
     }
