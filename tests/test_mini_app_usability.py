@@ -5,6 +5,7 @@ as in test_mini_app_browser.py; skipped, saying why, where no Chromium is instal
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, Any
 
 from buddybot.clock import ManualClock
@@ -15,7 +16,7 @@ from tests.journeys import joined_client
 from tests.mini_app import amira_over_two_weeks, call, history
 
 if TYPE_CHECKING:
-    from playwright.async_api import Page
+    from playwright.async_api import Page, Route
 
 # Telegram's dark theme as some clients send it: without section_bg_color nor
 # destructive_text_color.
@@ -101,6 +102,16 @@ async def _focused(page: Page) -> str:
               : a.dataset.circle ? 'cell' : a.id ? '#' + a.id : a.tagName.toLowerCase(); }"""
         )
     )
+
+
+async def _slow(page: Page, pattern: str, seconds: float = 0.6) -> None:
+    """Calls to ``pattern`` take ``seconds`` longer (a slow connection)."""
+
+    async def later(route: Route) -> None:
+        await asyncio.sleep(seconds)
+        await route.continue_()
+
+    await page.route(pattern, later)
 
 
 # ---- 1. Telegram's dark theme -----------------------------------------------------------------
@@ -215,3 +226,49 @@ async def test_the_places_are_tab_stops_only_while_a_place_is_chosen(
         assert " · " in (await cell.get_attribute("aria-label") or "")
         assert "Shift" in await page.locator("#panel").inner_text()
         assert not problems(page)
+
+
+# ---- 4. Focus never lost --------------------------------------------------------------------------
+
+
+async def test_focus_stays_on_no_and_on_the_report_button(
+    mini_app_bot_on_sqlite: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
+) -> None:
+    bot = mini_app_bot_on_sqlite
+    els, amira = await amira_over_two_weeks(bot, sandbox, clock)
+    circle = amira.open_menu_app(clock.now)
+    els.catch_up()
+    listing = await els.ask("/clients")
+    dashboard = els.open_web_app(listing, "📊 Dashboard", clock.now)
+
+    async with chromium_page(360, 740) as page:
+        await _open(page, circle)
+        mama = page.locator("[data-contact-id][aria-label^='Mama,']")
+        mama_id = await mama.get_attribute("data-contact-id")
+        await mama.focus()
+        await page.keyboard.press("Enter")
+        await page.locator("[data-action='remove']").focus()
+        await page.keyboard.press("Enter")
+        assert await _focused(page) == "action:yes"
+        await page.keyboard.press("Tab")
+        assert await _focused(page) == "action:no"
+        await page.keyboard.press("Enter")
+        assert await _focused(page) == f"contact:{mama_id}"
+
+        await _open(page, dashboard)
+        version = await _version(page)
+        await page.locator("[data-action='open']").first.click()
+        await _changed(page, version)
+        await _slow(page, "**/api/dashboard/report")
+        report = page.locator("[data-action='report']")
+        await report.focus()
+        els.catch_up()
+        await page.keyboard.press("Enter")
+        assert await report.get_attribute("aria-disabled") == "true"
+        assert await _focused(page) == "action:report"
+        await page.wait_for_selector("#status:has-text('rapport')")
+        assert await _focused(page) == "action:report"
+        assert await report.get_attribute("aria-disabled") is None
+        assert (await els.next_message()).document is not None
+        assert not problems(page)
+    assert await history(bot) == ["added", "moved", "added", "removed"]

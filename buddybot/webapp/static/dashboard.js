@@ -677,9 +677,11 @@
     }
   }
 
+  // The button stays enabled, and focused, while the bot works (a disabled button would
+  // drop the keyboard's focus to the page's start): aria-disabled and the busy check.
   async function send(element, path, body) {
-    if (state.busy) return;
-    element.disabled = true;
+    if (state.busy || element.getAttribute("aria-disabled") === "true") return;
+    element.setAttribute("aria-disabled", "true");
     say(t("working"));
     try {
       const answer = await call(path, body);
@@ -689,7 +691,7 @@
         sayFailure(answer);
       }
     } finally {
-      element.disabled = false;
+      element.removeAttribute("aria-disabled");
     }
   }
 
