@@ -272,3 +272,34 @@ async def test_focus_stays_on_no_and_on_the_report_button(
         assert (await els.next_message()).document is not None
         assert not problems(page)
     assert await history(bot) == ["added", "moved", "added", "removed"]
+
+
+# ---- 5. One change at a time --------------------------------------------------------------------
+
+
+async def test_a_double_tap_on_yes_removes_once_and_says_to_wait(
+    mini_app_bot_on_sqlite: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
+) -> None:
+    bot = mini_app_bot_on_sqlite
+    _, url = await _amira(bot, sandbox, clock, ("Mama", "person", 3, "family"), *FOUR)
+
+    async with chromium_page(360, 740) as page:
+        await _open(page, url)
+        await _slow(page, "**/api/circle/remove")
+        mama = page.locator("[data-contact-id][aria-label^='Mama,']")
+        await mama.click()
+        await page.locator("[data-action='remove']").click()
+        version = await _version(page)
+        await page.locator("[data-action='yes']").dblclick()
+        await page.wait_for_selector("#status:has-text('One moment…')")
+        # While it is under way, a tap on another contact or on Cancel does nothing.
+        await page.locator("[data-action='no']").click()
+        papa = page.locator("[data-contact-id][aria-label^='Papa,']")
+        await papa.click(force=True)
+        assert await papa.get_attribute("aria-pressed") == "false"
+        await _changed(page, version)
+        assert await page.locator("#status").inner_text() == "Mama is no longer in your circle."
+        assert await page.locator("#status.error").count() == 0
+        assert await page.locator("[data-contact-id]").count() == 4
+        assert not problems(page)
+    assert await history(bot) == ["added"] * 5 + ["removed"]

@@ -287,6 +287,13 @@
     drawPanel();
   }
 
+  // A handler that does nothing while a change is under way (a second tap, a double click).
+  function unlessBusy(handler) {
+    return (event) => {
+      if (!state.busy) handler(event);
+    };
+  }
+
   function button(action, text, parent, extra) {
     return html("button", Object.assign({ type: "button", "data-action": action }, extra || {}), parent, text);
   }
@@ -304,8 +311,8 @@
       // With the keys: the places come before this panel.
       if (mode.byKey) html("p", { class: "keys-where" }, panel, t("keys_where"));
       const row = html("div", { class: "buttons" }, panel);
-      button("rename", t("rename"), row).addEventListener("click", () => setMode({ name: "rename", id: contact.id }));
-      button("remove", t("remove"), row).addEventListener("click", () => setMode({ name: "remove", id: contact.id }));
+      button("rename", t("rename"), row).addEventListener("click", unlessBusy(() => setMode({ name: "rename", id: contact.id })));
+      button("remove", t("remove"), row).addEventListener("click", unlessBusy(() => setMode({ name: "remove", id: contact.id })));
       button("cancel", t("cancel"), row).addEventListener("click", cancel);
     } else if (mode.name === "rename" && contact) {
       panel.dataset.mode = "rename";
@@ -327,7 +334,7 @@
       button("cancel", t("cancel"), row).addEventListener("click", cancel);
       form.addEventListener("submit", (event) => {
         event.preventDefault();
-        rename(contact, input.value);
+        if (!state.busy) rename(contact, input.value);
       });
       input.focus();
       if (!mode.error) input.select();
@@ -336,7 +343,7 @@
       html("p", { class: "panel-title", id: "remove-question" }, panel, t("remove_ask", { name: contact.label }));
       const row = html("div", { class: "buttons" }, panel);
       const yes = button("yes", t("yes"), row, { class: "danger" });
-      yes.addEventListener("click", () => remove(contact));
+      yes.addEventListener("click", unlessBusy(() => remove(contact)));
       button("no", t("no"), row).addEventListener("click", () => {
         if (state.busy) return;
         setMode({ name: "selected", id: contact.id });
@@ -381,6 +388,7 @@
       html("span", { class: "kind-icon", "aria-hidden": "true" }, choice, kind.icon);
       html("span", {}, choice, kind.name);
       choice.addEventListener("click", () => {
+        if (state.busy) return;
         mode.kind = kind.kind;
         for (const other of kindRow.querySelectorAll("button")) {
           const on = other.dataset.kind === kind.kind;
@@ -441,6 +449,7 @@
     button("cancel", t("cancel"), row).addEventListener("click", cancel);
     form.addEventListener("submit", (event) => {
       event.preventDefault();
+      if (state.busy) return;
       if (!input.value.trim()) {
         showAddError(t("need_name"), input);
         return;
@@ -465,6 +474,7 @@
   }
 
   function cancel() {
+    if (state.busy) return;
     const id = state.mode.id;
     setMode({ name: "idle" });
     say("");
@@ -655,12 +665,18 @@
 
   // ---- changes ----------------------------------------------------------------------------
 
+  // One change at a time: while it is under way every tap, click and key on the circle
+  // and the panel is ignored, and after a moment the status line says to wait.
   async function change(path, body) {
     state.busy = true;
     $("app").setAttribute("aria-busy", "true");
+    const wait = t("busy");
+    const timer = setTimeout(() => say(wait), 250);
     try {
       return await api(path, body);
     } finally {
+      clearTimeout(timer);
+      if ($("status").textContent === wait) say("");
       state.busy = false;
       $("app").setAttribute("aria-busy", "false");
     }
@@ -671,6 +687,7 @@
   }
 
   async function move(contact, circle, domain) {
+    if (state.busy) return;
     const answer = await change("/api/circle/move", { contact: contact.id, circle: circle, domain: domain });
     if (succeeded(answer)) {
       state.contacts = answer.data.contacts;
@@ -684,6 +701,7 @@
   }
 
   async function rename(contact, typed) {
+    if (state.busy) return;
     const answer = await change("/api/circle/rename", { contact: contact.id, label: typed });
     if (succeeded(answer)) {
       state.contacts = answer.data.contacts;
@@ -698,6 +716,7 @@
   }
 
   async function remove(contact) {
+    if (state.busy) return;
     const answer = await change("/api/circle/remove", { contact: contact.id });
     if (succeeded(answer)) {
       state.contacts = answer.data.contacts;
