@@ -303,3 +303,52 @@ async def test_a_double_tap_on_yes_removes_once_and_says_to_wait(
         assert await page.locator("[data-contact-id]").count() == 4
         assert not problems(page)
     assert await history(bot) == ["added"] * 5 + ["removed"]
+
+
+# ---- 6. Escape while dragging ---------------------------------------------------------------------
+
+# A point well inside an SVG shape (as in test_mini_app_browser.py).
+INSIDE = """(el) => {
+  const box = el.getBoundingClientRect();
+  const toShape = el.getScreenCTM().inverse();
+  const inside = [];
+  for (let i = 1; i < 10; i++) for (let j = 1; j < 10; j++) {
+    const x = box.left + box.width * i / 10, y = box.top + box.height * j / 10;
+    if (el.isPointInFill(new DOMPoint(x, y).matrixTransform(toShape))) inside.push([x, y]);
+  }
+  const mx = inside.reduce((s, p) => s + p[0], 0) / inside.length;
+  const my = inside.reduce((s, p) => s + p[1], 0) / inside.length;
+  inside.sort((a, b) => Math.hypot(a[0] - mx, a[1] - my) - Math.hypot(b[0] - mx, b[1] - my));
+  return inside[0];
+}"""
+
+
+async def test_escape_during_a_drag_puts_the_contact_back(
+    mini_app_bot_on_sqlite: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
+) -> None:
+    bot = mini_app_bot_on_sqlite
+    _, url = await _amira(bot, sandbox, clock, ("Mama", "person", 3, "family"))
+
+    async with chromium_page(360, 740) as page:
+        await _open(page, url)
+        mama = page.locator("[data-contact-id]")
+        label = await mama.get_attribute("aria-label")
+        box = await mama.locator(".marker").bounding_box()
+        assert box is not None
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        tx, ty = await page.locator("[data-circle='1'][data-domain='friends']").evaluate(INSIDE)
+        await page.mouse.move(x, y)
+        await page.mouse.down()
+        for step in range(1, 11):
+            await page.mouse.move(x + (tx - x) * step / 10, y + (ty - y) * step / 10)
+        await page.keyboard.press("Escape")
+        await page.mouse.up()
+        await page.wait_for_timeout(300)
+        assert await mama.get_attribute("aria-label") == label
+        assert await mama.get_attribute("aria-pressed") == "false"
+        assert await mama.get_attribute("class") == "contact"
+        again = await mama.locator(".marker").bounding_box()
+        assert again is not None and abs(again["x"] - box["x"]) < 1
+        assert await page.locator("#status").inner_text() == ""
+        assert not problems(page)
+    assert await history(bot) == ["added"]

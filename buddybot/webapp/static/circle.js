@@ -559,6 +559,11 @@
   }
 
   document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && state.drag) {
+      event.preventDefault();
+      cancelDrag();
+      return;
+    }
     if (event.key === "Escape" && state.mode.name !== "idle" && !event.defaultPrevented) {
       cancel();
     }
@@ -636,6 +641,28 @@
     const drag = state.drag;
     state.drag = null;
     return drag;
+  }
+
+  // Escape while dragging: the contact goes back, and letting go then does nothing.
+  function cancelDrag() {
+    const drag = endDrag();
+    if (!drag) return;
+    try {
+      $("circle").releasePointerCapture(drag.pointer);
+    } catch (error) {
+      // Not captured (yet): nothing to release.
+    }
+    if (!drag.moving) return;
+    drawContacts();
+    // The press still down must not become a tap when it ends.
+    state.suppressClickUntil = Date.now() + 60000;
+    const ended = () => {
+      state.suppressClickUntil = Date.now() + 400;
+      window.removeEventListener("pointerup", ended, true);
+      window.removeEventListener("pointercancel", ended, true);
+    };
+    window.addEventListener("pointerup", ended, true);
+    window.addEventListener("pointercancel", ended, true);
   }
 
   function onPointerUp(event) {
