@@ -352,3 +352,36 @@ async def test_escape_during_a_drag_puts_the_contact_back(
         assert await page.locator("#status").inner_text() == ""
         assert not problems(page)
     assert await history(bot) == ["added"]
+
+
+# ---- 7. Typing a name ---------------------------------------------------------------------------
+
+
+async def test_name_fields_hold_what_the_server_keeps_and_enter_goes_on_to_the_kind(
+    mini_app_bot_on_sqlite: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
+) -> None:
+    bot = mini_app_bot_on_sqlite
+    _, url = await _amira(bot, sandbox, clock, ("مريم", "person", 3, "family"))
+
+    async with chromium_page(360, 740) as page:
+        await _open(page, url)
+        await page.locator("#add").click()
+        name = page.locator("#add-name")
+        assert await name.get_attribute("maxlength") == "40"
+        assert await name.get_attribute("dir") == "auto"
+        await name.press_sequentially("Jan")
+        await page.keyboard.press("Enter")
+        assert await _focused(page) == "action:kind"
+        assert await page.locator("#add-error").is_hidden()
+        await page.keyboard.press("Escape")
+
+        maryam = page.locator("[data-contact-id]")
+        await maryam.click()
+        # The name keeps its own direction inside the Dutch or English sentence.
+        title = await page.locator("#panel-title").inner_text()
+        assert "\u2068مريم\u2069" in title
+        await page.locator("[data-action='rename']").click()
+        rename = page.locator("#rename-input")
+        assert await rename.get_attribute("maxlength") == "40"
+        assert await rename.get_attribute("dir") == "auto"
+        assert not problems(page)

@@ -9,6 +9,7 @@
   const { svg, html, clamp, fmt } = D;
   const DRAG_THRESHOLD = 8; // CSS px a pointer moves before a press becomes a drag
   const TOUCH = 44; // CSS px: the smallest touch target
+  const NAME_MAX = 40; // the longest name the server keeps (flows/invitation.py, clean_name)
 
   const state = {
     texts: {},
@@ -51,6 +52,10 @@
   function contactById(id) {
     return state.contacts.find((c) => c.id === id) || null;
   }
+
+  // A name inside a visible sentence, isolated (FSI … PDI): a name in Arabic or Hebrew
+  // keeps its own direction without turning the sentence around.
+  const isolated = (name) => "\u2068" + name + "\u2069";
 
   function contactLabel(contact) {
     return t("contact", {
@@ -307,7 +312,7 @@
     const contact = mode.id !== undefined ? contactById(mode.id) : null;
     if (mode.name === "selected" && contact) {
       panel.dataset.mode = "selected";
-      html("p", { class: "panel-title", id: "panel-title" }, panel, t("tap_where", { name: contact.label }));
+      html("p", { class: "panel-title", id: "panel-title" }, panel, t("tap_where", { name: isolated(contact.label) }));
       // With the keys: the places come before this panel.
       if (mode.byKey) html("p", { class: "keys-where" }, panel, t("keys_where"));
       const row = html("div", { class: "buttons" }, panel);
@@ -317,11 +322,12 @@
     } else if (mode.name === "rename" && contact) {
       panel.dataset.mode = "rename";
       const form = html("form", { novalidate: true, autocomplete: "off" }, panel);
-      html("label", { for: "rename-input", class: "panel-title" }, form, t("rename_label", { name: contact.label }));
+      html("label", { for: "rename-input", class: "panel-title" }, form, t("rename_label", { name: isolated(contact.label) }));
       const input = html("input", {
         id: "rename-input",
         type: "text",
-        maxlength: "200",
+        maxlength: String(NAME_MAX),
+        dir: "auto",
         enterkeyhint: "done",
         "aria-describedby": "rename-error",
       }, form);
@@ -340,7 +346,7 @@
       if (!mode.error) input.select();
     } else if (mode.name === "remove" && contact) {
       panel.dataset.mode = "remove";
-      html("p", { class: "panel-title", id: "remove-question" }, panel, t("remove_ask", { name: contact.label }));
+      html("p", { class: "panel-title", id: "remove-question" }, panel, t("remove_ask", { name: isolated(contact.label) }));
       const row = html("div", { class: "buttons" }, panel);
       const yes = button("yes", t("yes"), row, { class: "danger" });
       yes.addEventListener("click", unlessBusy(() => remove(contact)));
@@ -367,13 +373,25 @@
     const input = html("input", {
       id: "add-name",
       type: "text",
-      maxlength: "200",
+      maxlength: String(NAME_MAX),
+      dir: "auto",
       enterkeyhint: "next",
       "aria-describedby": "add-error",
     }, form);
     input.value = mode.typed || "";
     input.addEventListener("input", () => {
       mode.typed = input.value;
+    });
+    // Enter after the name: on to what it is (not yet to "choose a place first").
+    input.addEventListener("keydown", (event) => {
+      if (event.key !== "Enter" || event.isComposing) return;
+      event.preventDefault();
+      if (!input.value.trim()) {
+        showAddError(t("need_name"), input);
+        return;
+      }
+      const kind = kindRow.querySelector('button[aria-pressed="true"]') || kindRow.querySelector("button");
+      if (kind) kind.focus();
     });
     const kinds = html("div", { class: "kinds", role: "group", "aria-labelledby": "add-kind-title" }, form);
     html("p", { id: "add-kind-title", class: "field-title" }, kinds, t("add_kind"));
@@ -498,7 +516,7 @@
       return;
     }
     setMode({ name: "selected", id: id, byKey: Boolean(byKey) });
-    say(t("chosen", { name: contact.label }));
+    say(t("chosen", { name: isolated(contact.label) }));
     // Rename and remove at hand: the panel's first button.
     const first = $("panel").querySelector("button");
     if (first) first.focus({ preventScroll: true });

@@ -57,6 +57,10 @@
     }
   }
 
+  // A name inside a visible sentence, isolated (FSI … PDI): a right-to-left name keeps
+  // its own direction without turning the sentence around.
+  const isolated = (name) => "\u2068" + name + "\u2069";
+
   function isNumber(value) {
     return typeof value === "number" && Number.isFinite(value);
   }
@@ -194,7 +198,7 @@
     );
     const who = html("div", { class: "who" }, row);
     const head = html("div", { class: "who-head" }, who);
-    html("h2", { class: "name" }, head, client.name || "");
+    html("h2", { class: "name", dir: "auto" }, head, client.name || "");
     if (client.status) html("span", { class: "state" }, head, client.status);
     for (const line of Array.isArray(client.lines) ? client.lines : []) {
       html("p", { class: "line" }, who, line);
@@ -630,13 +634,13 @@
   function drawChanges(frame, current, moved, removed, fresh, byId, place) {
     const items = $("changes-list");
     items.replaceChildren();
-    const added = current.filter((c) => fresh.has(c.id)).map((c) => c.label);
+    const added = current.filter((c) => fresh.has(c.id)).map((c) => isolated(c.label));
     const shifted = [];
     for (const [id, before] of moved) {
       const now = byId.get(id);
-      if (now) shifted.push(t("moved_from", { name: now.label, place: place(before) }));
+      if (now) shifted.push(t("moved_from", { name: isolated(now.label), place: place(before) }));
     }
-    const gone = removed.map((c) => c.label);
+    const gone = removed.map((c) => isolated(c.label));
     if (added.length) html("li", { class: "change-new" }, items, t("changes_new", { names: list(added) }));
     if (shifted.length) html("li", { class: "change-moved" }, items, t("changes_moved", { names: list(shifted) }));
     if (gone.length) html("li", { class: "change-removed" }, items, t("changes_removed", { names: list(gone) }));
