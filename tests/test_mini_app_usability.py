@@ -385,3 +385,30 @@ async def test_name_fields_hold_what_the_server_keeps_and_enter_goes_on_to_the_k
         assert await rename.get_attribute("maxlength") == "40"
         assert await rename.get_attribute("dir") == "auto"
         assert not problems(page)
+
+
+# ---- 8. Nobody yet --------------------------------------------------------------------------------
+
+
+async def test_an_empty_circle_says_one_friendly_line_and_offers_to_add(
+    mini_app_bot_on_sqlite: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
+) -> None:
+    bot = mini_app_bot_on_sqlite
+    _, url = await _amira(bot, sandbox, clock)
+
+    async with chromium_page(360, 740) as page:
+        await _open(page, url)
+        assert await page.locator("#help").is_hidden()
+        assert "Drag" not in await page.locator("body").inner_text()
+        assert await page.locator("#empty").is_visible()
+        assert await page.locator("#add").is_visible()
+        await page.locator("#add").click()
+        await page.locator("#add-name").fill("Mama")
+        await page.select_option("#add-circle", "1")
+        await page.select_option("#add-domain", "family")
+        version = await _version(page)
+        await page.locator("#panel button[type=submit]").click()
+        await _changed(page, version)
+        assert await page.locator("#help").is_visible()
+        assert await page.locator("#empty").is_hidden()
+        assert not problems(page)

@@ -259,7 +259,9 @@
       else cells.setAttribute("aria-hidden", "true");
       for (const cell of cells.children) cell.setAttribute("tabindex", choosing ? "0" : "-1");
     }
+    // Nobody yet: the friendly line and the add button, no help about dragging someone.
     $("empty").hidden = state.contacts.length > 0;
+    $("help").hidden = state.contacts.length === 0;
     if (focusedId !== undefined) {
       const again = layer.querySelector(`[data-contact-id="${CSS.escape(focusedId)}"]`);
       if (again) again.focus({ preventScroll: true });
