@@ -412,3 +412,26 @@ async def test_an_empty_circle_says_one_friendly_line_and_offers_to_add(
         assert await page.locator("#help").is_visible()
         assert await page.locator("#empty").is_hidden()
         assert not problems(page)
+
+
+# ---- 11. A client with no history on the dashboard -----------------------------------------------
+
+
+async def test_a_client_with_nobody_yet_shows_one_line_on_the_dashboard(
+    mini_app_bot_on_sqlite: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
+) -> None:
+    bot = mini_app_bot_on_sqlite
+    els, _ = await joined_client(bot, sandbox)
+    els.catch_up()
+    listing = await els.ask("/clients")
+    url = els.open_web_app(listing, "📊 Dashboard", clock.now)
+
+    async with chromium_page(1280, 800) as page:
+        await _open(page, url)
+        version = await _version(page)
+        await page.locator("[data-action='open']").first.click()
+        await _changed(page, version)
+        await page.wait_for_selector("body[data-view='client']", state="attached")
+        lines = await page.locator("#changes-list li").all_inner_texts()
+        assert lines == ["Op deze dag stond er nog niemand in het netwerk."]
+        assert not problems(page)

@@ -644,8 +644,9 @@
     if (added.length) html("li", { class: "change-new" }, items, t("changes_new", { names: list(added) }));
     if (shifted.length) html("li", { class: "change-moved" }, items, t("changes_moved", { names: list(shifted) }));
     if (gone.length) html("li", { class: "change-removed" }, items, t("changes_removed", { names: list(gone) }));
-    if (!items.children.length) html("li", { class: "change-none" }, items, t("no_changes"));
+    // One line where there is nothing to tell: nobody there yet, else nothing changed.
     if (!current.length) html("li", { class: "change-none" }, items, t("empty_circle"));
+    else if (!items.children.length) html("li", { class: "change-none" }, items, t("no_changes"));
   }
 
   function goTo(index) {
