@@ -435,3 +435,41 @@ async def test_a_client_with_nobody_yet_shows_one_line_on_the_dashboard(
         lines = await page.locator("#changes-list li").all_inner_texts()
         assert lines == ["Op deze dag stond er nog niemand in het netwerk."]
         assert not problems(page)
+
+
+# ---- 9. Names big enough to read ------------------------------------------------------------------
+
+TWELVE = [
+    ("Mama", "person", 1, "family"),
+    ("Oma", "person", 1, "family"),
+    ("Jan van de voetbal", "person", 2, "leisure"),
+    ("Buurvrouw Rita", "person", 3, "neighbourhood"),
+    ("Juf An", "person", 2, "education"),
+    ("Dokter Peeters", "person", 3, "care"),
+    ("Moskee", "place", 2, "faith"),
+    ("Discord-groep", "group", 3, "online"),
+    *FOUR,
+]
+
+# Each kind of text's size as shown, in CSS px (its font size times the SVG's scale).
+SIZES = """() => {
+  const size = (e) => parseFloat(getComputedStyle(e).fontSize) * e.getScreenCTM().a;
+  const least = (s) => Math.min(...[...document.querySelectorAll(s)].map(size));
+  return {label: least('.contact .label'), ring: least('.circle-name'), you: least('.you')};
+}"""
+
+
+async def test_names_on_the_circle_are_about_13_px_on_a_phone(
+    mini_app_bot_on_sqlite: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
+) -> None:
+    bot = mini_app_bot_on_sqlite
+    _, url = await _amira(bot, sandbox, clock, *TWELVE)
+
+    async with chromium_page(360, 740, touch=True) as page:
+        await _open(page, url)
+        assert await page.locator("[data-contact-id]").count() == 12
+        sizes = await page.evaluate(SIZES)
+        assert min(sizes.values()) >= 12.9, sizes
+        ring = page.locator(".circle-name").first
+        assert await ring.evaluate(CONTRAST) >= 4.5
+        assert not problems(page)

@@ -160,6 +160,13 @@
 
   // ---- drawing ----------------------------------------------------------------------------
 
+  // The names' size in CSS px: `roomy` (about 13, readable) for up to 20 contacts, down to
+  // `crowded` for 32 or more, where bigger names would cover each other.
+  function textSize(crowded, roomy) {
+    const share = clamp((32 - state.contacts.length) / 12, 0, 1);
+    return Math.round((crowded + (roomy - crowded) * share) * 10) / 10;
+  }
+
   function drawAll() {
     const root = $("circle");
     const px = D.scaleOf(root);
@@ -168,9 +175,15 @@
       circles: state.circles,
       middle: t("you"),
       px: px,
+      // At least about 13 CSS px on a 360 px phone: names a person can read.
+      middleSize: 13.5,
+      middleMost: 15,
+      ringSize: textSize(9.5, 13),
+      ringMost: 15,
       shape: D.shapeFor([state.contacts], state.domains),
     });
     state.shape = drawn.shape;
+    state.drawnFor = textSize(9.5, 13);
     state.obstacles = drawn.obstacles;
     const { radii, angles } = state.shape;
     svg("g", { id: "contacts" }, root);
@@ -205,7 +218,8 @@
     if (!layer) return;
     // A ring or a sector that fills up (or empties) gets more (or less) room: that first.
     const shape = D.shapeFor([state.contacts], state.domains);
-    if (state.shape && (shape.radii.join() !== state.shape.radii.join() || shape.angles.join() !== state.shape.angles.join())) {
+    const resized = state.drawnFor !== textSize(9.5, 13);
+    if (state.shape && (resized || shape.radii.join() !== state.shape.radii.join() || shape.angles.join() !== state.shape.angles.join())) {
       drawAll();
       return;
     }
@@ -214,7 +228,7 @@
     layer.replaceChildren();
     const px = D.scaleOf($("circle"));
     const radius = clamp(18 / px, 10, 15);
-    const labelSize = clamp(13 / px, 6.5, 12.5);
+    const labelSize = clamp(textSize(11, 13) / px, 6.5, 15);
     const placed = D.placeContacts(state.contacts, state.domains, radius, {
       shape: state.shape || shape,
       labelSize: labelSize,

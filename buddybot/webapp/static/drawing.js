@@ -308,7 +308,8 @@
       "text",
       {
         class: "you",
-        "font-size": fmt(clamp((options.middleSize || 13) / px, 6, 11)),
+        // Readable ("Ik", "Me"): about 13 CSS px or more, within the middle's circle.
+        "font-size": fmt(clamp((options.middleSize || 13) / px, 6, options.middleMost || 11)),
         "dominant-baseline": "central",
       },
       background
@@ -317,7 +318,8 @@
     // Each circle's name inside its ring, along its outer line, on the spoke whose two cells
     // in that ring are the emptiest (at the bottom when all are alike; the top is the
     // domains' names' place, and the family's), upright. The contacts keep clear of them.
-    const circleFont = clamp(12 / px, 7.5, 10.5);
+    // About 13 CSS px on a phone (options.ringSize), never wider than a ring allows.
+    const circleFont = clamp((options.ringSize || 12) / px, 7.5, options.ringMost || 10.5);
     const obstacles = [];
     circles.forEach((circle) => {
       const edge = radii[circle.circle];
