@@ -473,3 +473,35 @@ async def test_names_on_the_circle_are_about_13_px_on_a_phone(
         ring = page.locator(".circle-name").first
         assert await ring.evaluate(CONTRAST) >= 4.5
         assert not problems(page)
+
+
+# ---- 10. 200 % zoom on a small phone ------------------------------------------------------------
+
+
+async def test_the_add_form_fits_a_page_180_px_wide(
+    mini_app_bot_on_sqlite: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
+) -> None:
+    bot = mini_app_bot_on_sqlite
+    _, url = await _amira(bot, sandbox, clock, ("Mama", "person", 3, "family"))
+
+    async with chromium_page(180, 370, touch=True) as page:
+        await _open(page, url)
+        await page.locator("#add").tap()
+        lefts = await page.locator("button.kind").evaluate_all(
+            "(all) => all.map((b) => Math.round(b.getBoundingClientRect().left))"
+        )
+        assert len(lefts) == 4 and len(set(lefts)) == 1, lefts
+        selects = await page.locator(".selects select").evaluate_all(
+            "(all) => all.map((s) => Math.round(s.getBoundingClientRect().left))"
+        )
+        assert len(set(selects)) == 1, selects
+        clipped = await page.evaluate(
+            """() => [...document.querySelectorAll('#panel button, #panel label, #panel p')]
+              .filter((e) => e.getClientRects().length && (e.scrollWidth > e.clientWidth + 1
+                || e.getBoundingClientRect().right > document.documentElement.clientWidth))
+              .map((e) => e.textContent)"""
+        )
+        assert clipped == []
+        width = await page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 180
+        assert not problems(page)
