@@ -171,7 +171,8 @@ async def test_a_name_already_there_can_be_added_anyway(
         assert await anyway.inner_text() == "✔️ Yes, add anyway"
         assert await page.locator("#add-name").input_value() == "Mama"
         box = await anyway.bounding_box()
-        assert box is not None and box["height"] >= 48
+        assert box is not None
+        assert box["height"] >= 48
         version = await _version(page)
         await anyway.tap()
         await _changed(page, version)
@@ -228,7 +229,7 @@ async def test_the_places_are_tab_stops_only_while_a_place_is_chosen(
         assert not problems(page)
 
 
-# ---- 4. Focus never lost --------------------------------------------------------------------------
+# ---- 4. Focus never lost -------------------------------------------------------------------------
 
 
 async def test_focus_stays_on_no_and_on_the_report_button(
@@ -305,7 +306,7 @@ async def test_a_double_tap_on_yes_removes_once_and_says_to_wait(
     assert await history(bot) == ["added"] * 5 + ["removed"]
 
 
-# ---- 6. Escape while dragging ---------------------------------------------------------------------
+# ---- 6. Escape while dragging --------------------------------------------------------------------
 
 # A point well inside an SVG shape (as in test_mini_app_browser.py).
 INSIDE = """(el) => {
@@ -348,7 +349,8 @@ async def test_escape_during_a_drag_puts_the_contact_back(
         assert await mama.get_attribute("aria-pressed") == "false"
         assert await mama.get_attribute("class") == "contact"
         again = await mama.locator(".marker").bounding_box()
-        assert again is not None and abs(again["x"] - box["x"]) < 1
+        assert again is not None
+        assert abs(again["x"] - box["x"]) < 1
         assert await page.locator("#status").inner_text() == ""
         assert not problems(page)
     assert await history(bot) == ["added"]
@@ -387,7 +389,7 @@ async def test_name_fields_hold_what_the_server_keeps_and_enter_goes_on_to_the_k
         assert not problems(page)
 
 
-# ---- 8. Nobody yet --------------------------------------------------------------------------------
+# ---- 8. Nobody yet -------------------------------------------------------------------------------
 
 
 async def test_an_empty_circle_says_one_friendly_line_and_offers_to_add(
@@ -437,7 +439,7 @@ async def test_a_client_with_nobody_yet_shows_one_line_on_the_dashboard(
         assert not problems(page)
 
 
-# ---- 9. Names big enough to read ------------------------------------------------------------------
+# ---- 9. Names big enough to read -----------------------------------------------------------------
 
 TWELVE = [
     ("Mama", "person", 1, "family"),
@@ -490,7 +492,8 @@ async def test_the_add_form_fits_a_page_180_px_wide(
         lefts = await page.locator("button.kind").evaluate_all(
             "(all) => all.map((b) => Math.round(b.getBoundingClientRect().left))"
         )
-        assert len(lefts) == 4 and len(set(lefts)) == 1, lefts
+        assert len(lefts) == 4
+        assert len(set(lefts)) == 1, lefts
         selects = await page.locator(".selects select").evaluate_all(
             "(all) => all.map((s) => Math.round(s.getBoundingClientRect().left))"
         )
