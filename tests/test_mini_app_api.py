@@ -209,6 +209,11 @@ async def test_the_buttons_that_open_the_mini_app(
     caseload = await els.ask("/clients")
     assert caseload.buttons[0].text == "📊 Dashboard"
     assert caseload.buttons[0].web_app == f"{base}/app/dashboard"
+    # Someone who stops is asked nothing: the menu button no longer opens her circle.
+    stop = await amira.ask("/stop")
+    await amira.press(stop, "Yes, I'll stop")
+    await amira.wait_for_edit(stop, 0)
+    await sandbox.wait_for(lambda: sandbox.menu_button(amira.id) == {"type": "default"})
 
 
 async def test_without_a_mini_app_there_are_no_buttons_for_it(

@@ -13,6 +13,7 @@ from buddybot.context import BuddyContext
 from buddybot.handlers import basics
 from buddybot.handlers.basics import NO_MENU, send_menu
 from buddybot.handlers.buttons import STALE, Pressed, Stale, button, on_press, show
+from buddybot.handlers.mini_app import set_menu_button
 from buddybot.i18n import Translator
 from buddybot.notes import tell_professional
 from buddybot.services import privacy
@@ -126,6 +127,8 @@ async def _on_stop_press(
         await show(query, tr("stop.resumed", name=escape(told.first_name)), None)
         back = Person(context.person.role, first_name=told.first_name)
         await send_menu(context, pressed.telegram_user_id, back, tr)
+        settings = context.runtime.settings
+        await set_menu_button(context.bot, pressed.telegram_user_id, back.role, tr, settings)
     return None
 
 
@@ -175,8 +178,9 @@ async def _on_delete_press(pressed: Pressed, erase: bool, context: BuddyContext)
 
 async def _take_menu_away(context: BuddyContext, chat_id: int) -> None:
     """Someone who stopped or was erased is asked nothing: their menu goes too (only a new
-    message can take it away)."""
+    message can take it away), and the chat's menu button no longer opens the Mini App."""
     await context.bot.send_message(chat_id, context.tr("menu.gone"), reply_markup=NO_MENU)
+    await set_menu_button(context.bot, chat_id, Role.UNKNOWN, context.tr, context.runtime.settings)
 
 
 delete_button = on_press(_parse_delete, _on_delete_press)
