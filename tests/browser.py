@@ -28,7 +28,7 @@ import pytest
 from buddybot.sandbox.browser import NoBrowserError, headless_chromium
 
 if TYPE_CHECKING:
-    from playwright.async_api import ConsoleMessage, Page
+    from playwright.async_api import ConsoleMessage, Locator, Page
 
 # The browser's line for an HTTP answer that is not a success; the page handles those.
 _HTTP_STATUS_LINE = "Failed to load resource: the server responded with a status of"
@@ -74,3 +74,27 @@ async def chromium_page(width: int, height: int, *, touch: bool = False) -> Asyn
         page.on("pageerror", on_page_error)
         _PROBLEMS[page] = found
         yield page
+
+
+# A point well inside an SVG shape (a ring × sector cell is no rectangle): of the points of
+# a 9×9 grid over its box that lie in its fill, the one nearest their middle.
+_INSIDE = """(el) => {
+  const box = el.getBoundingClientRect();
+  const toShape = el.getScreenCTM().inverse();
+  const inside = [];
+  for (let i = 1; i < 10; i++) for (let j = 1; j < 10; j++) {
+    const x = box.left + box.width * i / 10, y = box.top + box.height * j / 10;
+    if (el.isPointInFill(new DOMPoint(x, y).matrixTransform(toShape))) inside.push([x, y]);
+  }
+  const mx = inside.reduce((s, p) => s + p[0], 0) / inside.length;
+  const my = inside.reduce((s, p) => s + p[1], 0) / inside.length;
+  inside.sort((a, b) => Math.hypot(a[0] - mx, a[1] - my) - Math.hypot(b[0] - mx, b[1] - my));
+  return inside[0];
+}"""
+
+
+async def point_inside(locator: Locator) -> tuple[float, float]:
+    """A point (CSS px) well inside an SVG shape, such as a ring × sector place, to tap or
+    drop on: the middle of its box can lie outside it."""
+    x, y = await locator.evaluate(_INSIDE)
+    return float(x), float(y)

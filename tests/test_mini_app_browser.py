@@ -15,29 +15,14 @@ from buddybot.clock import ManualClock
 from buddybot.runner import BotProcess
 from buddybot.sandbox import ChatMessage, SandboxUser, TelegramSandbox
 from buddybot.storage.models import ContactChange
-from tests.browser import chromium_page, problems
+from tests.browser import chromium_page, point_inside, problems
 from tests.journeys import add_contact, joined_client
 from tests.mini_app import amira_over_two_weeks, history
 
 if TYPE_CHECKING:
-    from playwright.async_api import Locator, Page
+    from playwright.async_api import Page
 
 CIRCLE_BUTTON = "🔵 Place on the circle"
-# A point well inside an SVG shape (a ring × sector cell is no rectangle): of the points of
-# a 9×9 grid over its box that lie in its fill, the one nearest their middle.
-INSIDE = """(el) => {
-  const box = el.getBoundingClientRect();
-  const toShape = el.getScreenCTM().inverse();
-  const inside = [];
-  for (let i = 1; i < 10; i++) for (let j = 1; j < 10; j++) {
-    const x = box.left + box.width * i / 10, y = box.top + box.height * j / 10;
-    if (el.isPointInFill(new DOMPoint(x, y).matrixTransform(toShape))) inside.push([x, y]);
-  }
-  const mx = inside.reduce((s, p) => s + p[0], 0) / inside.length;
-  const my = inside.reduce((s, p) => s + p[1], 0) / inside.length;
-  inside.sort((a, b) => Math.hypot(a[0] - mx, a[1] - my) - Math.hypot(b[0] - mx, b[1] - my));
-  return inside[0];
-}"""
 
 
 async def _network(amira: SandboxUser) -> tuple[bytes, str, ChatMessage]:
@@ -66,11 +51,6 @@ async def _mama(bot: BotProcess) -> int:
         return int(await session.scalar(select(ContactChange.contact_id)) or 0)
 
 
-async def _inside(locator: Locator) -> tuple[float, float]:
-    x, y = await locator.evaluate(INSIDE)
-    return float(x), float(y)
-
-
 async def _open(page: Page, url: str) -> None:
     await page.goto(url)
     await page.wait_for_selector("body[data-ready='1']", state="attached")
@@ -95,7 +75,7 @@ async def test_drag_a_contact_to_the_inner_ring_and_the_chat_knows(
         box = await contact.bounding_box()
         assert box is not None
         x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-        target = await _inside(page.locator("[data-circle='1'][data-domain='family']"))
+        target = await point_inside(page.locator("[data-circle='1'][data-domain='family']"))
         version = await page.evaluate("document.body.dataset.version")
         await page.mouse.move(x, y)
         await page.mouse.down()
@@ -132,7 +112,7 @@ async def test_tap_tap_moves_without_dragging(
         assert await contact.get_attribute("aria-pressed") == "true"
         cell = page.locator("[data-circle='2'][data-domain='friends']")
         assert await cell.get_attribute("aria-label") == "Close · Friends"
-        x, y = await _inside(cell)
+        x, y = await point_inside(cell)
         version = await page.evaluate("document.body.dataset.version")
         await page.touchscreen.tap(x, y)
         await page.wait_for_selector(f"body:not([data-version='{version}'])", state="attached")

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from buddybot.clock import ManualClock
 from buddybot.runner import BotProcess
 from buddybot.sandbox import SandboxUser, TelegramSandbox
-from tests.browser import chromium_page, problems
+from tests.browser import chromium_page, point_inside, problems
 from tests.journeys import joined_client
 from tests.mini_app import amira_over_two_weeks, call, history
 
@@ -308,21 +308,6 @@ async def test_a_double_tap_on_yes_removes_once_and_says_to_wait(
 
 # ---- 6. Escape while dragging --------------------------------------------------------------------
 
-# A point well inside an SVG shape (as in test_mini_app_browser.py).
-INSIDE = """(el) => {
-  const box = el.getBoundingClientRect();
-  const toShape = el.getScreenCTM().inverse();
-  const inside = [];
-  for (let i = 1; i < 10; i++) for (let j = 1; j < 10; j++) {
-    const x = box.left + box.width * i / 10, y = box.top + box.height * j / 10;
-    if (el.isPointInFill(new DOMPoint(x, y).matrixTransform(toShape))) inside.push([x, y]);
-  }
-  const mx = inside.reduce((s, p) => s + p[0], 0) / inside.length;
-  const my = inside.reduce((s, p) => s + p[1], 0) / inside.length;
-  inside.sort((a, b) => Math.hypot(a[0] - mx, a[1] - my) - Math.hypot(b[0] - mx, b[1] - my));
-  return inside[0];
-}"""
-
 
 async def test_escape_during_a_drag_puts_the_contact_back(
     mini_app_bot_on_sqlite: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
@@ -337,7 +322,7 @@ async def test_escape_during_a_drag_puts_the_contact_back(
         box = await mama.locator(".marker").bounding_box()
         assert box is not None
         x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-        tx, ty = await page.locator("[data-circle='1'][data-domain='friends']").evaluate(INSIDE)
+        tx, ty = await point_inside(page.locator("[data-circle='1'][data-domain='friends']"))
         await page.mouse.move(x, y)
         await page.mouse.down()
         for step in range(1, 11):

@@ -163,19 +163,7 @@ async def _own(session: AsyncSession, telegram_user_id: int) -> Editing | None:
     if person.role is not Role.CLIENT or person.record_id is None:
         await access.refuse(session, telegram_user_id, ACTION, "participant", None)
         return None
-    allowed = await access.client_or_professional(
-        session, telegram_user_id, person.record_id, ACTION
-    )
-    if allowed is None:
-        return None
-    kind, record_id, client = allowed
-    return Editing(
-        Editor(kind, record_id),
-        client.id,
-        client.first_name or "",
-        client.telegram_user_id,
-        client.language,
-    )
+    return await contacts.editing_of(session, telegram_user_id, person.record_id, ACTION)
 
 
 async def _circle(session: AsyncSession, editing: Editing) -> Circle:

@@ -328,8 +328,13 @@ class ContactAction(Enum):
     REMOVE = "delyes"
 
 
-async def _editing(session: AsyncSession, telegram_user_id: int, client_id: int) -> Editing | None:
-    allowed = await access.client_or_professional(session, telegram_user_id, client_id, "network")
+async def editing_of(
+    session: AsyncSession, telegram_user_id: int, client_id: int, action: str = "network"
+) -> Editing | None:
+    """Who edits this client's map: the client, or their professional while consent stands
+    (``access.client_or_professional``); None, with the refusal of ``action`` written, for
+    anyone else."""
+    allowed = await access.client_or_professional(session, telegram_user_id, client_id, action)
     if allowed is None:
         return None
     kind, record_id, client = allowed
@@ -347,7 +352,7 @@ async def network_for(
 ) -> NetworkView | None:
     """The client's map for this person; None (refusal written) when they may not see it."""
     async with database.transaction() as session:
-        editing = await _editing(session, telegram_user_id, client_id)
+        editing = await editing_of(session, telegram_user_id, client_id)
         if editing is None:
             return None
         return NetworkView(editing, tuple(await current_map(session, client_id)))
@@ -358,7 +363,7 @@ async def start_adding(
 ) -> DraftAnswer | None:
     """Open a new draft (replacing any other) at its first step; None when refused."""
     async with database.transaction() as session:
-        editing = await _editing(session, telegram_user_id, client_id)
+        editing = await editing_of(session, telegram_user_id, client_id)
         if editing is None:
             return None
         state = flow.start_adding()
@@ -380,7 +385,7 @@ async def act_on_contact(
     written too); or stale: a contact of the client taken off the map earlier (not written:
     an old button of the client's own map, not a forged one)."""
     async with database.transaction() as session:
-        editing = await _editing(session, telegram_user_id, client_id)
+        editing = await editing_of(session, telegram_user_id, client_id)
         if editing is None:
             return None
         record = await stored.record_by_id(session, contact_id)
@@ -425,7 +430,7 @@ async def type_label(
 async def _step(
     session: AsyncSession, telegram_user_id: int, draft_: Draft, event: flow.Event, now: datetime
 ) -> DraftAnswer | None:
-    editing = await _editing(session, telegram_user_id, draft_.client_id)
+    editing = await editing_of(session, telegram_user_id, draft_.client_id)
     state = draft_.state()
     if editing is None or state is None:
         return None
