@@ -56,6 +56,28 @@ async def test_the_caseload_and_one_client_through_time(
     status, refused = await call(bot, "/api/dashboard/client", as_els, {"client": noor["id"]})
     assert (status, refused["error"]) == (409, "not_joined")
 
+    # Before and after at any two dates: the second frame's day against today.
+    body = {"client": amira["id"], "day": second["day"]}
+    status, compared = await call(bot, "/api/dashboard/measures", as_els, body)
+    assert status == 200
+    measures = compared["measures"]
+    assert measures["day"] == second["day"]
+    assert measures["before"].startswith("Op ")
+    rows = {row[0]: row[1:] for row in measures["rows"]}
+    assert rows["Netwerkleden (ook dieren, plekken)"] == ["2", "1 ▼"]
+    body = {"client": amira["id"], "day": "1999-01-01"}  # before joining: the day of joining
+    status, earliest = await call(bot, "/api/dashboard/measures", as_els, body)
+    assert (status, earliest["measures"]["day"]) == (200, first["day"])
+    for day in ("yesterday", "2026-13-01", 20260101):
+        status, _ = await call(
+            bot, "/api/dashboard/measures", as_els, {"client": amira["id"], "day": day}
+        )
+        assert status == 400, day
+    as_noor = await call(
+        bot, "/api/dashboard/measures", as_els, {"client": noor["id"], "day": first["day"]}
+    )
+    assert as_noor[0] == 409
+
 
 async def test_the_report_and_the_export_arrive_in_the_chat(
     mini_app_bot: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
@@ -101,6 +123,7 @@ async def test_no_one_else_reaches_the_dashboard(
         for path, body in (
             ("/api/dashboard/client", {"client": amira_id}),
             ("/api/dashboard/report", {"client": amira_id}),
+            ("/api/dashboard/measures", {"client": amira_id, "day": "2026-01-01"}),
         ):
             status, refused = await call(bot, path, signed, body)
             assert (status, refused["error"]) == (403, "forbidden"), (person.first_name, path)
@@ -113,6 +136,7 @@ async def test_no_one_else_reaches_the_dashboard(
     assert (status, jefs["clients"]) == (200, [])
     assert len(await audit_lines(bot, "refused.webapp.client")) == 3
     assert len(await audit_lines(bot, "refused.client.report")) == 3
+    assert len(await audit_lines(bot, "refused.client.compare")) == 3
     assert len(await audit_lines(bot, "refused.webapp.dashboard")) == 2
     assert len(await audit_lines(bot, "refused.export")) == 2
 

@@ -177,8 +177,18 @@ async def test_the_dashboard_moves_through_time_and_sends_the_report(
         assert await removed.count() == 1
         assert "Jan" in (await removed.get_attribute("aria-label") or await removed.inner_text())
 
+        compare = page.locator("[data-action='compare']")
+        assert await compare.is_hidden()  # today against today: nothing to compare
         await page.locator("[data-action='prev']").click()
         assert await slider.input_value() == "1"
+        # Before and after at any two dates: that day against today.
+        day = await page.locator("#frame-label").inner_text()
+        assert await compare.inner_text() == f"📊 Vergelijk {day} met nu"
+        await compare.click()
+        await page.wait_for_selector("#before-head:has-text('Op ')")
+        status = await page.locator("#status").inner_text()
+        assert status == f"De metingen tonen nu {day} naast vandaag."
+        assert await compare.is_hidden()
         assert await page.locator("#frame-label").inner_text() != today
         assert await page.locator("[data-highlight='moved']").count() == 1
         assert await page.locator("[data-highlight='new']").count() == 1  # Jan came

@@ -17,8 +17,8 @@ from buddybot.handlers.export import send_export
 from buddybot.handlers.report import measure_rows, plain, send_report
 from buddybot.i18n import Translator
 from buddybot.metrics import Week
-from buddybot.services import dashboard, export, report
-from buddybot.services.before_after import NotJoinedError
+from buddybot.services import before_after, dashboard, export, report
+from buddybot.services.before_after import Compared, NotJoinedError
 from buddybot.services.dashboard import ClientThroughTime
 from buddybot.timeline import Frame
 from buddybot.webapp.circle import circle_words, contact_json
@@ -93,18 +93,29 @@ def _frame_json(tr: Translator, frame: Frame) -> dict[str, Any]:
     }
 
 
+def _measures_json(tr: Translator, compared: Compared) -> dict[str, Any]:
+    """The measures at the earlier day and today, as the report's table shows them."""
+    result = compared.result
+    before = format_date(result.before.day, locale=tr.language)
+    return {
+        "before": (
+            tr("report.intake", date=before)
+            if result.before.day == compared.joined
+            else tr("webapp.measures.on", date=before)
+        ),
+        "after": tr("report.now", date=format_date(result.after.day, locale=tr.language)),
+        "day": result.before.day.isoformat(),
+        "rows": [list(row) for row in measure_rows(tr, result.before, result.after)],
+    }
+
+
 def _client_json(tr: Translator, found: ClientThroughTime) -> dict[str, Any]:
-    result = found.compared.result
     return {
         "name": found.compared.first_name,
         "texts": dashboard_texts(tr),
         **circle_words(tr),
         "frames": [_frame_json(tr, frame) for frame in found.frames],
-        "measures": {
-            "before": tr("report.intake", date=format_date(result.before.day, locale=tr.language)),
-            "after": tr("report.now", date=format_date(result.after.day, locale=tr.language)),
-            "rows": [list(row) for row in measure_rows(tr, result.before, result.after)],
-        },
+        "measures": _measures_json(tr, found.compared),
         "actions": [
             " ".join(plain(line) for line in effect_lines(tr, item)) for item in found.actions
         ],
@@ -123,6 +134,31 @@ async def client(call: Call) -> dict[str, Any]:
     if found is None:
         raise call.refused()
     return _client_json(call.tr, found)
+
+
+async def measures_on(call: Call) -> dict[str, Any]:
+    """``/api/dashboard/measures``: ``{"client", "day"}`` (``YYYY-MM-DD``): the measures on
+    that day against today, as before and after in the chat (a day before joining counts
+    as the day of joining)."""
+    runtime = call.runtime
+    try:
+        day = date.fromisoformat(call.text("day"))
+    except ValueError:
+        raise call.bad_request() from None
+    try:
+        compared = await before_after.compare_client(
+            runtime.database,
+            call.telegram_user_id,
+            call.number("client"),
+            runtime.clock(),
+            preset=None,
+            day=day,
+        )
+    except NotJoinedError as not_joined:
+        raise _not_joined(call, not_joined) from None
+    if compared is None:
+        raise call.refused()
+    return {"measures": _measures_json(call.tr, compared)}
 
 
 async def send_client_report(call: Call) -> dict[str, Any]:
@@ -157,6 +193,7 @@ async def send_caseload_export(call: Call) -> dict[str, Any]:
 ENDPOINTS: dict[str, Endpoint] = {
     "/api/dashboard": caseload,
     "/api/dashboard/client": client,
+    "/api/dashboard/measures": measures_on,
     "/api/dashboard/report": send_client_report,
     "/api/dashboard/export": send_caseload_export,
 }

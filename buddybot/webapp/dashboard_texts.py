@@ -75,6 +75,8 @@ def dashboard_texts(tr: Translator) -> dict[str, str]:
         "measures": tr("webapp.dashboard.measures"),
         "column_measure": tr("webapp.dashboard.column_measure"),
         "no_measures": tr("webapp.dashboard.no_measures"),
+        "compare_day": tr("webapp.dashboard.compare_day", day="{day}"),
+        "compared": tr("webapp.dashboard.compared", day="{day}"),
         "actions": tr("webapp.dashboard.actions"),
         "no_actions": tr("webapp.dashboard.no_actions"),
         # Both views.

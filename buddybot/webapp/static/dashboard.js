@@ -376,6 +376,7 @@
     drawLegend();
     drawFacts();
     drawCircle();
+    drawCompareButton();
     window.scrollTo(0, 0);
     $("title").focus({ preventScroll: true });
   }
@@ -656,6 +657,36 @@
     if (next === state.frame) return;
     state.frame = next;
     drawFrame();
+    drawCompareButton();
+  }
+
+  // Before and after at any two dates: the day on the slider against today.
+  function drawCompareButton() {
+    const client = state.client;
+    const frame = client.frames[state.frame];
+    const measured = client.measures && client.measures.day;
+    const button = $("compare-day");
+    const today = state.frame === client.frames.length - 1;
+    button.hidden = !frame || today || frame.day === measured;
+    if (frame) button.textContent = t("compare_day", { day: frame.label });
+  }
+
+  async function compareDay() {
+    const client = state.client;
+    const frame = client && client.frames[state.frame];
+    if (!frame || state.busy) return;
+    say(t("working"));
+    const answer = await call("/api/dashboard/measures", { client: client.id, day: frame.day });
+    const measures = answer.data && answer.data.measures;
+    if (answer.status !== 200 || !measures || !Array.isArray(measures.rows)) {
+      sayFailure(answer);
+      return;
+    }
+    client.measures = measures;
+    drawFacts();
+    drawCompareButton();
+    say(t("compared", { day: frame.label }));
+    $("measures-title").focus({ preventScroll: false });
   }
 
   // ---- back, report and export ---------------------------------------------------------------
@@ -710,6 +741,7 @@
       if (state.client) send($("report"), "/api/dashboard/report", { client: state.client.id });
     });
     $("slider").addEventListener("input", () => goTo(Number($("slider").value)));
+    $("compare-day").addEventListener("click", compareDay);
     $("prev").addEventListener("click", () => goTo(state.frame - 1));
     $("next").addEventListener("click", () => goTo(state.frame + 1));
     $("retry").addEventListener("click", () => {
