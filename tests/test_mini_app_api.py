@@ -9,6 +9,7 @@ from urllib.parse import parse_qsl, urlencode
 
 import aiohttp
 from sqlalchemy import select
+from telegram import MenuButtonDefault
 
 from buddybot.clock import ManualClock
 from buddybot.runner import BotProcess
@@ -237,3 +238,22 @@ def test_telegrams_own_script_is_loaded_first_and_allowed_only_when_asked() -> N
         assert TELEGRAM_JS not in _page(page, telegram_js=False)
     assert "script-src 'self' https://telegram.org;" in content_security_policy(telegram_js=True)
     assert "telegram.org;" not in content_security_policy(telegram_js=False)
+
+
+async def test_people_who_joined_before_the_mini_app_get_its_button_with_start(
+    mini_app_bot: BotProcess, sandbox: TelegramSandbox, clock: ManualClock
+) -> None:
+    """A chat whose menu button is Telegram's own (someone who joined before the Mini App
+    was set up): /start gives the client her circle and the professional the dashboard."""
+    bot = mini_app_bot
+    els, amira = await joined_client(bot, sandbox)
+    assert bot.application is not None
+    for person in (els, amira):
+        await bot.application.bot.set_chat_menu_button(person.id, MenuButtonDefault())
+        assert sandbox.menu_button(person.id) == {"type": "default"}
+        await person.ask("/start")
+    base = base_url(bot)
+    await sandbox.wait_for(lambda: sandbox.menu_button(amira.id) != {"type": "default"})
+    assert amira.open_menu_app(clock.now).startswith(f"{base}/app/circle#")
+    await sandbox.wait_for(lambda: sandbox.menu_button(els.id) != {"type": "default"})
+    assert els.open_menu_app(clock.now).startswith(f"{base}/app/dashboard#")

@@ -19,6 +19,7 @@ from telegram.ext import filters
 from buddybot.commands import command_of_menu_text, commands_for, menu_for, menu_texts
 from buddybot.context import BuddyContext
 from buddybot.handlers.buttons import Pressed, Stale, button, on_press, show
+from buddybot.handlers.mini_app import set_menu_button
 from buddybot.i18n import Translator, text_key
 from buddybot.services import privacy as privacy_service
 from buddybot.services.people import Person, Role
@@ -82,11 +83,18 @@ async def send_menu(context: BuddyContext, chat_id: int, person: Person, tr: Tra
 async def start(update: Update, context: BuddyContext) -> None:
     """Greet the person. Unknown people learn what the bot is; nothing about them is stored.
     Someone known gets their menu back with the greeting."""
-    if context.person.is_known:
-        text = context.tr("start.welcome_back", name=escape(context.person.first_name or ""))
+    person = context.person
+    if person.is_known:
+        text = context.tr("start.welcome_back", name=escape(person.first_name or ""))
     else:
         text = context.tr("start.unknown")
-    await _reply(update, text, menu_keyboard(context.person, context.tr))
+    await _reply(update, text, menu_keyboard(person, context.tr))
+    chat = update.effective_chat
+    if person.is_known and chat is not None:
+        # The chat's menu button too: people who joined before there was a Mini App get
+        # theirs here; someone who stopped gets Telegram's own.
+        role = Role.UNKNOWN if person.consent_withdrawn else person.role
+        await set_menu_button(context.bot, chat.id, role, context.tr, context.runtime.settings)
 
 
 async def help_command(update: Update, context: BuddyContext) -> None:
