@@ -14,6 +14,7 @@ from enum import StrEnum
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from buddybot.measures import BeforeAfter, before_after
+from buddybot.network import Change
 from buddybot.schedule import local_date, months_later
 from buddybot.services import access, contacts
 from buddybot.storage import weekly
@@ -71,6 +72,7 @@ class Compared:
     preset: Preset | None  # None: a month picked
     result: BeforeAfter
     presets: tuple[Preset, ...]
+    history: tuple[Change, ...] = ()  # every change of the map, oldest first
 
 
 class NotJoinedError(Exception):
@@ -123,11 +125,18 @@ async def compare_on(
         before = preset_day(preset or Preset.INTAKE, today, joined)
     else:
         before, preset = min(max(day, joined), today), None
-    changes = await contacts.histories(session, [client.id])
+    history = (await contacts.histories(session, [client.id]))[client.id]
     first = before - timedelta(weeks=8)
     figures = await weekly.client_figures(session, [client.id], first, today)
     weeks = figures.get(client.id, weekly.ClientFigures()).weeks
-    result = before_after(changes[client.id], weeks, before, today, client.time_zone, joined=joined)
+    result = before_after(history, weeks, before, today, client.time_zone, joined=joined)
     return Compared(
-        client.id, client.first_name or "", joined, today, preset, result, presets(today, joined)
+        client.id,
+        client.first_name or "",
+        joined,
+        today,
+        preset,
+        result,
+        presets(today, joined),
+        tuple(history),
     )

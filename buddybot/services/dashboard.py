@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from buddybot.metrics import Week
+from buddybot.metrics import Week, week_of, weeks_back
 from buddybot.schedule import local_date
-from buddybot.services import access, caseload, contacts, digest
+from buddybot.services import access, caseload
 from buddybot.services.actions import ActionEffect, effects_of
 from buddybot.services.before_after import Compared, NotJoinedError, compare_on
 from buddybot.services.caseload import Glance
@@ -56,10 +56,11 @@ async def caseload_trends(
             return None
         today = local_date(now, professional.time_zone)
         glances = await caseload.at_a_glance(session, professional, today)
-        last = digest.last_full_week(today)
-        weeks = tuple(last - timedelta(weeks=n) for n in range(TREND_WEEKS - 1, -1, -1))
+        weeks = weeks_back(week_of(today), TREND_WEEKS)  # up to last full week
         seen = [g.entry.participant_id for g in glances if g.entry.consent_stands]
-        counted = await weekly.client_figures(session, seen, weeks[0], last + timedelta(days=6))
+        counted = await weekly.client_figures(
+            session, seen, weeks[0], weeks[-1] + timedelta(days=6)
+        )
         return Caseload(
             glances, weeks, {client: figures.weeks for client, figures in counted.items()}
         )
@@ -81,10 +82,9 @@ async def client_through_time(
             raise NotJoinedError.of(client)
         compared = await compare_on(session, client, now)
         await caseload.write_view(session, own)
-        history = await contacts.history(session, client.id)
         effects = await effects_of(session, [client], local_date(now, own.professional.time_zone))
         return ClientThroughTime(
             compared,
-            frames(history, ZoneInfo(client.time_zone), compared.today),
+            frames(compared.history, ZoneInfo(client.time_zone), compared.today),
             effects.get(client.id, ()),
         )
