@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from buddybot.metrics import Week, week_of
+from buddybot.metrics import Week, week_of, weeks_back
 from buddybot.services import access
 from buddybot.services.actions import ActionEffect, effects_of
 from buddybot.services.before_after import Compared, NotJoinedError, compare_on
@@ -56,8 +56,7 @@ async def client_report(
             raise NotJoinedError.of(client)
         compared = await compare_on(session, client, now)
         span = chart_weeks(compared.joined, compared.today)
-        last = week_of(compared.today)
-        mondays = tuple(last - timedelta(weeks=n) for n in range(span - 1, -1, -1))
+        mondays = weeks_back(week_of(compared.today) + timedelta(weeks=1), span)
         counted = await weekly.client_figures(session, [client.id], mondays[0], compared.today)
         effects = await effects_of(session, [client], compared.today)
         words = await stored_checkins.shared_messages(
