@@ -4,9 +4,9 @@ report and export services) and rendered as JSON with the chat's own wording."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from babel.dates import format_date
 
@@ -25,9 +25,19 @@ from buddybot.webapp.circle import circle_words, contact_json
 from buddybot.webapp.dashboard_texts import dashboard_texts
 from buddybot.webapp.server import ApiError, Call, Endpoint
 
+_T = TypeVar("_T")
 
-def _not_joined(call: Call, error: NotJoinedError) -> ApiError:
-    return ApiError(409, "not_joined", not_joined_text(call.tr, error))
+
+async def _of_own_client(call: Call, asked: Awaitable[_T | None]) -> _T:
+    """What a service found on one of the professional's clients: 403 when it refused
+    (the service wrote the audit line), 409 when the client has not joined or stopped."""
+    try:
+        found = await asked
+    except NotJoinedError as not_joined:
+        raise ApiError(409, "not_joined", not_joined_text(call.tr, not_joined)) from None
+    if found is None:
+        raise call.refused()
+    return found
 
 
 def _series(
@@ -125,14 +135,12 @@ def _client_json(tr: Translator, found: ClientThroughTime) -> dict[str, Any]:
 async def client(call: Call) -> dict[str, Any]:
     """``/api/dashboard/client``: ``{"client"}``, one client through time."""
     runtime = call.runtime
-    try:
-        found = await dashboard.client_through_time(
+    found = await _of_own_client(
+        call,
+        dashboard.client_through_time(
             runtime.database, call.telegram_user_id, call.number("client"), runtime.clock()
-        )
-    except NotJoinedError as not_joined:
-        raise _not_joined(call, not_joined) from None
-    if found is None:
-        raise call.refused()
+        ),
+    )
     return _client_json(call.tr, found)
 
 
@@ -145,19 +153,17 @@ async def measures_on(call: Call) -> dict[str, Any]:
         day = date.fromisoformat(call.text("day"))
     except ValueError:
         raise call.bad_request() from None
-    try:
-        compared = await before_after.compare_client(
+    compared = await _of_own_client(
+        call,
+        before_after.compare_client(
             runtime.database,
             call.telegram_user_id,
             call.number("client"),
             runtime.clock(),
             preset=None,
             day=day,
-        )
-    except NotJoinedError as not_joined:
-        raise _not_joined(call, not_joined) from None
-    if compared is None:
-        raise call.refused()
+        ),
+    )
     return {"measures": _measures_json(call.tr, compared)}
 
 
@@ -165,14 +171,12 @@ async def send_client_report(call: Call) -> dict[str, Any]:
     """``/api/dashboard/report``: ``{"client"}``; the PDF goes into the professional's chat,
     as from the 📄 button."""
     runtime = call.runtime
-    try:
-        found = await report.client_report(
+    found = await _of_own_client(
+        call,
+        report.client_report(
             runtime.database, call.telegram_user_id, call.number("client"), runtime.clock()
-        )
-    except NotJoinedError as not_joined:
-        raise _not_joined(call, not_joined) from None
-    if found is None:
-        raise call.refused()
+        ),
+    )
     await send_report(call.bot, call.telegram_user_id, call.tr, found)
     return {"said": call.tr("webapp.said.report")}
 
