@@ -88,9 +88,8 @@ class BotProcess:
         token = self.settings.require_token()
         database = await prepare_database(self.settings)
         polling = self.settings.mode is Mode.POLLING
-        application = build_application(
-            Runtime(self.settings, database, self.clock), token, polling=polling
-        )
+        runtime = Runtime(self.settings, database, self.clock)
+        application = build_application(runtime, token, polling=polling)
         try:
             await application.initialize()
         except InvalidToken:
@@ -110,7 +109,7 @@ class BotProcess:
             await application.post_init(application)
         await application.start()
         try:
-            await self._start_web_server(application, database)
+            await self._start_web_server(application, runtime)
         except OSError as error:
             await self.stop()
             raise StartupError(
@@ -124,18 +123,17 @@ class BotProcess:
             await self._set_webhook(application)
         log.info("bot started in %s mode", self.settings.mode.value)
 
-    async def _start_web_server(self, application: BuddyApplication, database: Database) -> None:
-        """The web server, for the webhook and the Mini App; none in polling mode without
-        a Mini App."""
+    async def _start_web_server(self, application: BuddyApplication, runtime: Runtime) -> None:
+        """The web server, for the webhook and the Mini App (the application's runtime);
+        none in polling mode without a Mini App."""
         settings = self.settings
         webhook = settings.mode is Mode.WEBHOOK
         if not webhook and settings.webapp_url is None:
             return
         secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
-        runtime = Runtime(settings, database, self.clock)
         self._webhook = WebhookServer(
             application,
-            database,
+            runtime.database,
             webhook_url=settings.webhook_url if webhook else None,
             secret=secret,
             host=settings.listen_host,
